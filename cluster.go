@@ -1,0 +1,213 @@
+package workspace
+
+import (
+	"bufio"
+	"bytes"
+	"reflect"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Mode is how the platform is deployed; it decides what
+// USER_DEFINED_VARS means when it is unset.
+type Mode string
+
+// The deployment modes.
+const (
+	ModeManaged    Mode = "managed"
+	ModeSelfHosted Mode = "self-hosted"
+)
+
+// Cluster is everything a resolver knows of the cluster (DESIGN section 1).
+type Cluster struct {
+	// Type is the default workspace type; empty means kubernetes.
+	Type Type
+	// Mode is managed or self-hosted; empty means managed.
+	Mode Mode
+	// ProjectRoot is where relative hook and script paths resolve.
+	ProjectRoot string
+	// Namespace, when set, is put on every rendered object.
+	Namespace string
+	// Env is the cluster-level environment: the workspace settings of
+	// DESIGN section 2.1 and the variables workspaces may inherit.
+	Env map[string]string
+	// PodTemplate is the main cluster pod template (the doc's pod_config).
+	PodTemplate corev1.PodTemplateSpec
+	// Server is the workspace server: its port and its command.
+	Server Server
+
+	envAt map[string]pos // where each Env entry was read, for messages
+}
+
+// Server describes the process the workspace container runs.
+type Server struct {
+	// Port is the server port; 0 means 6789.
+	Port int32 `json:"port"`
+	// Command and Args start the server when neither the request nor the
+	// cluster pod template gives a command.
+	Command []string `json:"command"`
+	Args    []string `json:"args"`
+}
+
+type clusterFile struct {
+	Type        Type                   `json:"type"`
+	Mode        Mode                   `json:"mode"`
+	ProjectRoot string                 `json:"projectRoot"`
+	Namespace   string                 `json:"namespace"`
+	Env         envVars                `json:"env"`
+	PodTemplate corev1.PodTemplateSpec `json:"podTemplate"`
+	Server      Server                 `json:"server"`
+}
+
+// envVars reads a map of variables; any scalar is taken as its text, since
+// environment values are strings whatever YAML thinks they look like.
+type envVars struct {
+	vars map[string]string
+	at   map[string]pos
+}
+
+func (e *envVars) decodeTree(v *value, path string, probs *problemList) {
+	if v.kind != kindMap {
+		probs.add(v.at, path, "expected a map of VARIABLE: value, got %s", v.describe())
+		return
+	}
+	e.vars = make(map[string]string, len(v.entries))
+	e.at = make(map[string]pos, len(v.entries))
+	for _, en := range v.entries {
+		switch en.val.kind {
+		case kindScalar:
+			e.vars[en.key] = en.val.text
+		case kindNull:
+			e.vars[en.key] = ""
+		default:
+			probs.add(en.val.at, joinPath(path, en.key), "expected a string value, got %s", en.val.describe())
+			continue
+		}
+		e.at[en.key] = en.val.at
+	}
+}
+
+// ParseCluster parses a cluster file (DESIGN section 8):
+// {type, mode, projectRoot, namespace, env, podTemplate, server}.
+func ParseCluster(file string, data []byte) (Cluster, error) {
+	root, err := parseYAML(data, yamlSource{file: file, src: SourceClusterTemplate}, "")
+	if err != nil {
+		return Cluster{}, err
+	}
+	var probs problemList
+	var cf clusterFile
+	if root.kind != kindNull {
+		decodeInto(root, reflect.ValueOf(&cf).Elem(), "", &probs)
+	}
+	if !probs.empty() {
+		return Cluster{}, probs.err()
+	}
+	return Cluster{
+		Type: cf.Type, Mode: cf.Mode, ProjectRoot: cf.ProjectRoot, Namespace: cf.Namespace,
+		Env: cf.Env.vars, PodTemplate: cf.PodTemplate, Server: cf.Server, envAt: cf.Env.at,
+	}, nil
+}
+
+// ParseDotenv parses KEY=VALUE lines: blank lines and # comments are
+// skipped, "export " may lead, and a value may be quoted ('...' as is,
+// "..." with \n, \t, \" and \\ escapes). Every bad line is reported.
+func ParseDotenv(file string, data []byte) (map[string]string, error) {
+	vars, _, err := parseDotenv(file, data)
+	return vars, err
+}
+
+// MergeDotenv parses a dotenv file and sets its variables over c.Env.
+func (c *Cluster) MergeDotenv(file string, data []byte) error {
+	vars, at, err := parseDotenv(file, data)
+	if err != nil {
+		return err
+	}
+	if c.Env == nil {
+		c.Env = map[string]string{}
+	}
+	if c.envAt == nil {
+		c.envAt = map[string]pos{}
+	}
+	for k, v := range vars {
+		c.Env[k] = v
+		c.envAt[k] = at[k]
+	}
+	return nil
+}
+
+func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, error) {
+	var probs problemList
+	if len(data) > maxInputBytes {
+		probs.add(pos{file: file}, "", "input is %d bytes; at most %d are accepted", len(data), maxInputBytes)
+		return nil, nil, probs.err()
+	}
+	vars, at := map[string]string{}, map[string]pos{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), maxInputBytes)
+	for n := 1; sc.Scan(); n++ {
+		raw := sc.Text()
+		line := strings.TrimLeft(raw, " \t")
+		col := len(raw) - len(line) + 1
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "export "); ok {
+			col += len(line) - len(rest)
+			line = strings.TrimLeft(rest, " \t")
+		}
+		name, val, ok := strings.Cut(line, "=")
+		name = strings.TrimSpace(name)
+		here := pos{file: file, line: n, col: col}
+		if !ok {
+			probs.add(here, "", "expected KEY=VALUE, got %q", line)
+			continue
+		}
+		if !validEnvName(name) {
+			probs.add(here, name, "%q is not a variable name; use letters, digits and _, not starting with a digit", name)
+			continue
+		}
+		v, err := dotenvValue(strings.TrimSpace(val))
+		if err != nil {
+			probs.add(pos{file: file, line: n, col: col + len(name) + 1}, name, "%v", err)
+			continue
+		}
+		vars[name], at[name] = v, here
+	}
+	if err := sc.Err(); err != nil {
+		probs.add(pos{file: file}, "", "cannot read: %v", err)
+	}
+	return vars, at, probs.err()
+}
+
+func dotenvValue(v string) (string, error) {
+	if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+		return v[1 : len(v)-1], nil
+	}
+	if len(v) >= 1 && v[0] == '"' {
+		s, err := strconv.Unquote(v)
+		if err != nil {
+			return "", errorf("unterminated or malformed double-quoted value %s", v)
+		}
+		return s, nil
+	}
+	if i := strings.Index(v, " #"); i >= 0 {
+		v = strings.TrimSpace(v[:i])
+	}
+	return v, nil
+}
+
+// validEnvName reports whether s is a POSIX environment variable name.
+func validEnvName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' && i > 0) {
+			return false
+		}
+	}
+	return true
+}

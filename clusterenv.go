@@ -1,0 +1,181 @@
+package workspace
+
+import (
+	"slices"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// The cluster variables of DESIGN section 2.1.
+const (
+	varInheritEnvVars        = "INHERIT_ENV_VARS"
+	varUserDefinedVars       = "USER_DEFINED_VARS"
+	varUserDefinedVarsPrefix = "USER_DEFINED_VARS__"
+	varUserDefinedVarsEnv    = "USER_DEFINED_VARS__ENV__"
+	varEnvPattern            = "WORKSPACE_ENV_PATTERN"
+	varShareSecrets          = "SHARE_SECRETS_ACROSS_WORKSPACES"
+	varIngressName           = "WORKSPACE_INGRESS_NAME"
+	varClusterUUID           = "MAGE_CLUSTER_UUID"
+	varIngressType           = "WORKSPACE_INGRESS_TYPE"
+	varIngressPathType       = "WORKSPACE_INGRESS_PATH_TYPE"
+	varStorageClass          = "WORKSPACE_STORAGE_CLASS"
+	varPVCName               = "WORKSPACE_PVC_NAME"
+	varPVCSubpathPrefix      = "WORKSPACE_PVC_SUBPATH_PREFIX"
+	varInheritPodAnnotations = "INHERIT_POD_ANNOTATIONS"
+	varDefaultConfigPath     = "WORKSPACE_DEFAULT_CONFIG_PATH"
+	varUserCodePath          = "USER_CODE_PATH"
+)
+
+// resourceVars are the per-field resource defaults, in the order of
+// resourceField.
+var resourceVars = [4]string{
+	"WORKSPACE_DEFAULT_RESOURCE_REQUESTS_CPU",
+	"WORKSPACE_DEFAULT_RESOURCE_REQUESTS_MEMORY",
+	"WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU",
+	"WORKSPACE_DEFAULT_RESOURCE_LIMITS_MEMORY",
+}
+
+// controlPlaneVars are never inherited by a workspace (DESIGN section 2.1).
+var controlPlaneVars = []string{
+	varInheritEnvVars, varUserDefinedVars, varEnvPattern, varShareSecrets,
+	resourceVars[0], resourceVars[1], resourceVars[2], resourceVars[3],
+	varIngressName, varIngressType, varIngressPathType, varStorageClass,
+	varPVCName, varPVCSubpathPrefix, varInheritPodAnnotations, varDefaultConfigPath,
+	"DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_SWARM_MODE",
+	varUserCodePath,
+}
+
+// isControlPlaneVar reports whether a cluster variable configures the
+// control plane, and so is never inherited.
+func isControlPlaneVar(name string) bool {
+	return strings.HasPrefix(name, varUserDefinedVarsPrefix) ||
+		strings.HasPrefix(name, "KUBERNETES_") ||
+		slices.Contains(controlPlaneVars, name)
+}
+
+// Ingress types and path types accepted in the cluster environment.
+var (
+	ingressTypes     = []string{"nginx", "alb", "istio"}
+	ingressPathTypes = []string{string(networkingv1.PathTypeImplementationSpecific), string(networkingv1.PathTypePrefix)}
+)
+
+// DefaultStorageClass is the storage class of per-workspace claims when
+// WORKSPACE_STORAGE_CLASS is unset.
+const DefaultStorageClass = "efs-sc-us-west-2"
+
+// settings is the cluster environment read once, when a Resolver is built.
+type settings struct {
+	inheritEnv      bool
+	envPattern      string
+	hasEnvPattern   bool
+	shareSecrets    bool
+	resources       [4]resourceDefault
+	ingressName     string
+	ingressNameVar  string
+	ingressType     string
+	pathType        networkingv1.PathType
+	pathTypeVar     string
+	storageClass    string
+	storageClassVar string
+	pvcName         string
+	pvcPrefix       string
+	inheritPodAnnos bool
+}
+
+type resourceDefault struct {
+	set      bool
+	quantity resource.Quantity
+	variable string
+}
+
+// lookup returns a cluster variable; the empty string counts as unset.
+func (c *Cluster) lookup(name string) (string, bool) {
+	v, ok := c.Env[name]
+	return v, ok && v != ""
+}
+
+// envPos is where a cluster variable was read.
+func (c *Cluster) envPos(name string) pos { return c.envAt[name] }
+
+// boolVar reads a boolean cluster variable (1/true/yes/on, 0/false/no/off).
+func (c *Cluster) boolVar(name string, probs *problemList) bool {
+	v, ok := c.lookup(name)
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true
+	case "0", "false", "no", "off":
+		return false
+	}
+	probs.add(c.envPos(name), "env."+name, "%q is not a boolean; use 1, true, yes, on or 0, false, no, off", v)
+	return false
+}
+
+// enumVar reads a cluster variable that must be one of valid.
+func (c *Cluster) enumVar(name, def string, valid []string, probs *problemList) string {
+	v, ok := c.lookup(name)
+	if !ok {
+		return def
+	}
+	if slices.Contains(valid, v) {
+		return v
+	}
+	msg := unknownKeyMessage("value", v, valid)
+	if s := suggest(v, valid); s != "" {
+		msg += "; valid: " + strings.Join(valid, ", ")
+	}
+	probs.add(c.envPos(name), "env."+name, "%s", msg)
+	return def
+}
+
+func readSettings(c *Cluster, probs *problemList) settings {
+	var s settings
+	s.inheritEnv = c.boolVar(varInheritEnvVars, probs)
+	s.envPattern, s.hasEnvPattern = c.lookup(varEnvPattern)
+	s.shareSecrets = c.boolVar(varShareSecrets, probs)
+	s.inheritPodAnnos = c.boolVar(varInheritPodAnnotations, probs)
+	for i, name := range resourceVars {
+		v, ok := c.lookup(name)
+		if !ok {
+			continue
+		}
+		q, err := resource.ParseQuantity(strings.TrimSpace(v))
+		if err != nil {
+			probs.add(c.envPos(name), "env."+name, "%q is not a quantity; expected a number with an optional suffix such as 500m, 2 or 4Gi", v)
+			continue
+		}
+		s.resources[i] = resourceDefault{set: true, quantity: q, variable: name}
+	}
+	for _, pair := range [][2]int{{reqCPU, limCPU}, {reqMemory, limMemory}} {
+		req, lim := s.resources[pair[0]], s.resources[pair[1]]
+		if req.set && lim.set && req.quantity.Cmp(lim.quantity) > 0 {
+			probs.add(c.envPos(req.variable), "env."+req.variable, "default request %s is above the default limit %s=%s; a request must not exceed its limit",
+				req.quantity.String(), lim.variable, lim.quantity.String())
+		}
+	}
+	if v, ok := c.lookup(varIngressName); ok {
+		s.ingressName, s.ingressNameVar = v, varIngressName
+	} else if v, ok := c.lookup(varClusterUUID); ok {
+		s.ingressName, s.ingressNameVar = v, varClusterUUID
+	}
+	s.ingressType = c.enumVar(varIngressType, "nginx", ingressTypes, probs)
+	s.pathType = networkingv1.PathType(c.enumVar(varIngressPathType, ingressPathTypes[0], ingressPathTypes, probs))
+	if _, ok := c.lookup(varIngressPathType); ok {
+		s.pathTypeVar = varIngressPathType
+	}
+	s.storageClass, s.storageClassVar = DefaultStorageClass, ""
+	if v, ok := c.lookup(varStorageClass); ok {
+		s.storageClass, s.storageClassVar = v, varStorageClass
+	}
+	s.pvcName, _ = c.lookup(varPVCName)
+	s.pvcPrefix, _ = c.lookup(varPVCSubpathPrefix)
+	if s.pvcName != "" && s.pvcPrefix == "" {
+		probs.add(c.envPos(varPVCName), "env."+varPVCName, "the shared claim %q needs %s too: each workspace uses the subPath <prefix>/<workspace name>; set it (e.g. workspaces) or unset %s for one claim per workspace",
+			s.pvcName, varPVCSubpathPrefix, varPVCName)
+	}
+	return s
+}

@@ -1,0 +1,128 @@
+package workspace
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Config is the workspace configuration that both a request and the default
+// config file carry (the workspace doc's container_config,
+// lifecycle_config and service_account_name).
+type Config struct {
+	// ContainerConfig is a YAML string (as the doc's API takes it) or a map
+	// as decoded from YAML or JSON. Keys of a Kubernetes Container configure
+	// the workspace container; keys that only a PodSpec has configure its
+	// pod. A nil map value is an explicit null: it removes the key that a
+	// lower layer set.
+	ContainerConfig any
+	// LifecycleConfig holds the termination policy and the start-up hooks.
+	LifecycleConfig *LifecycleConfig
+	// ServiceAccountName is the pod's service account.
+	ServiceAccountName string
+
+	parsed *parsedConfig // the tree ParseRequest or ParseDefaultConfig built
+}
+
+// LifecycleConfig is the workspace doc's lifecycle_config.
+type LifecycleConfig struct {
+	TerminationPolicy  *TerminationPolicy `json:"termination_policy,omitempty"`
+	PreStartScriptPath string             `json:"pre_start_script_path,omitempty"`
+	PostStart          *PostStart         `json:"post_start,omitempty"`
+}
+
+// TerminationPolicy controls automatic termination of an idle workspace.
+type TerminationPolicy struct {
+	EnableAutoTermination *bool  `json:"enable_auto_termination,omitempty"`
+	MaxIdleSeconds        *int64 `json:"max_idle_seconds,omitempty"`
+}
+
+// PostStart is run after requirements are installed and before the server
+// starts: the command first, then the hook script.
+type PostStart struct {
+	Command  *Command `json:"command,omitempty"`
+	HookPath string   `json:"hook_path,omitempty"`
+}
+
+// Command is a post-start command: either an argument list, run directly,
+// or a shell string, run by /bin/sh -c. In YAML it is a list or a string.
+type Command struct {
+	Exec  []string
+	Shell string
+}
+
+// MarshalJSON writes the command as a list or a string.
+func (c Command) MarshalJSON() ([]byte, error) {
+	if c.Exec != nil {
+		return json.Marshal(c.Exec)
+	}
+	return json.Marshal(c.Shell)
+}
+
+func (c *Command) decodeTree(v *value, path string, probs *problemList) {
+	switch {
+	case v.kind == kindScalar && v.tag == tagStr:
+		if strings.TrimSpace(v.text) == "" {
+			probs.add(v.at, path, "the command is empty; give a shell string or a list of arguments")
+			return
+		}
+		c.Shell = v.text
+	case v.kind == kindList:
+		decodeInto(v, reflect.ValueOf(&c.Exec).Elem(), path, probs)
+		if len(v.items) == 0 {
+			probs.add(v.at, path, "the command list is empty; give at least the program to run")
+		}
+	default:
+		probs.add(v.at, path, "expected a list of arguments or a shell string, got %s", v.describe())
+	}
+}
+
+// configDoc is the tree shape of one configuration layer.
+type configDoc struct {
+	ContainerConfig    containerConfig `json:"container_config"`
+	LifecycleConfig    LifecycleConfig `json:"lifecycle_config"`
+	ServiceAccountName string          `json:"service_account_name"`
+}
+
+var configDocType = reflect.TypeFor[configDoc]()
+
+// containerConfig is container_config decoded: the workspace container and
+// the pod fields it sets.
+type containerConfig struct {
+	Container corev1.Container
+	Pod       corev1.PodSpec
+}
+
+var (
+	containerType = reflect.TypeFor[corev1.Container]()
+	podSpecType   = reflect.TypeFor[corev1.PodSpec]()
+	// containerConfigSchema splits container_config by the Kubernetes types
+	// themselves: Container's fields first, then PodSpec's. "containers" is
+	// left out: container_config is the workspace container.
+	containerConfigSchema = unionSchema([]string{"containers"}, containerType, podSpecType)
+)
+
+func (c *containerConfig) decodeTree(v *value, path string, probs *problemList) {
+	if v.kind != kindMap {
+		probs.add(v.at, path, "expected a map of Kubernetes container and pod fields, got %s", v.describe())
+		return
+	}
+	container := reflect.ValueOf(&c.Container).Elem()
+	pod := reflect.ValueOf(&c.Pod).Elem()
+	for _, e := range v.entries {
+		f := containerConfigSchema.fields[e.key]
+		fp := joinPath(path, e.key)
+		switch {
+		case e.key == "containers":
+			probs.add(e.val.at, fp, "container_config configures the workspace container itself; put its fields at the top level, and sidecars under initContainers (with restartPolicy: Always)")
+		case f == nil:
+			probs.add(e.val.at, fp, "%s", unknownKeyMessage("field", e.key, containerConfigSchema.names))
+		case f.owner == containerType:
+			decodeInto(e.val, container.FieldByIndex(f.index), fp, probs)
+		default:
+			decodeInto(e.val, pod.FieldByIndex(f.index), fp, probs)
+		}
+	}
+}

@@ -1,0 +1,209 @@
+package workspace
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+)
+
+// parsedConfig is the tree a Parse function built for a Config, kept so that
+// Resolve does not parse the same YAML again. It is used only while the
+// Config's fields are those it was built from.
+type parsedConfig struct {
+	root *value // the whole file, for positions of its other keys
+	doc  *value // the configDoc part: the layer tree
+	cc   any
+	lc   *LifecycleConfig
+	sa   string
+}
+
+// current reports whether c still holds what p was built from.
+func (p *parsedConfig) current(c *Config) bool {
+	if p == nil || c.LifecycleConfig != p.lc || c.ServiceAccountName != p.sa {
+		return false
+	}
+	switch cc := c.ContainerConfig.(type) {
+	case nil:
+		return p.cc == nil
+	case string:
+		s, ok := p.cc.(string)
+		return ok && s == cc
+	case map[string]any:
+		m, ok := p.cc.(map[string]any)
+		return ok && len(m) == len(cc) && reflect.ValueOf(m).UnsafePointer() == reflect.ValueOf(cc).UnsafePointer()
+	}
+	return false
+}
+
+// parseConfigFile parses a request or default config file: the YAML, then
+// container_config when it is a YAML string (positions mapped back into the
+// file), then every key checked by decoding into out, a struct that embeds
+// configDoc. It returns the root tree, with a configDoc subtree for layering.
+func parseConfigFile(data []byte, file string, src Source, out any, decoded *configDoc) (*Config, *value, error) {
+	var probs problemList
+	root, err := parseYAML(data, yamlSource{file: file, src: src}, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	if root.kind == kindNull {
+		root = &value{kind: kindMap, src: src, at: pos{file: file, line: 1, col: 1}}
+	}
+	if root.kind != kindMap {
+		probs.add(root.at, "", "expected a map of fields, got %s", root.describe())
+		return nil, nil, probs.err()
+	}
+	root = expandContainerConfig(root, data, file, src, &probs)
+	decodeInto(root, reflect.ValueOf(out).Elem(), "", &probs)
+	if !probs.empty() {
+		return nil, nil, probs.err()
+	}
+	doc := &value{kind: kindMap, src: src, at: root.at}
+	for _, e := range root.entries {
+		if schemaOf(configDocType).fields[e.key] != nil {
+			doc.entries = append(doc.entries, e)
+		}
+	}
+	var cfg Config
+	if cc := root.get("container_config"); cc != nil {
+		if cc.kind == kindMap {
+			cfg.ContainerConfig = cc.goValue()
+		} else if orig := originalString(root); orig != "" {
+			cfg.ContainerConfig = orig
+		}
+	}
+	if root.get("lifecycle_config") != nil {
+		lc := decoded.LifecycleConfig
+		cfg.LifecycleConfig = &lc
+	}
+	cfg.ServiceAccountName = decoded.ServiceAccountName
+	cfg.parsed = &parsedConfig{root: root, doc: doc, cc: cfg.ContainerConfig, lc: cfg.LifecycleConfig, sa: cfg.ServiceAccountName}
+	return &cfg, root, nil
+}
+
+// originalString is the container_config text as the file wrote it.
+func originalString(root *value) string {
+	for _, e := range root.entries {
+		if e.key == "container_config" && e.val.text != "" {
+			return e.val.text
+		}
+	}
+	return ""
+}
+
+// expandContainerConfig parses a container_config given as a YAML string,
+// keeping the string as the node's text so the original can be returned.
+func expandContainerConfig(root *value, data []byte, file string, src Source, probs *problemList) *value {
+	cc := root.get("container_config")
+	if cc == nil || cc.kind != kindScalar || cc.tag != tagStr {
+		return root
+	}
+	in := yamlSource{file: file, src: src, shift: embeddedShift(cc, data)}
+	tree, err := parseYAML([]byte(cc.text), in, "container_config")
+	if err != nil {
+		probs.addAll(err)
+		return root
+	}
+	if tree.kind == kindNull {
+		return root
+	}
+	tree.text = cc.text
+	tree.at = cc.at
+	out := *root
+	out.entries = make([]entry, len(root.entries))
+	for i, e := range root.entries {
+		if e.key == "container_config" {
+			e.val = tree
+		}
+		out.entries[i] = e
+	}
+	return &out
+}
+
+// embeddedShift maps a line and column inside a string scalar to the file.
+// For a literal block (|) it is exact; for a one-line string it is exact
+// when the string has no escapes; otherwise it points at the string.
+func embeddedShift(s *value, data []byte) func(int, int) (int, int) {
+	line, col := s.at.line, s.at.col
+	switch s.style {
+	case styleLiteral, styleFolded:
+		indent := blockIndent(data, line)
+		return func(l, c int) (int, int) { return line + l, c + indent }
+	case styleQuoted:
+		return func(l, c int) (int, int) {
+			if l == 1 {
+				return line, col + c
+			}
+			return line + l - 1, c
+		}
+	}
+	return func(l, c int) (int, int) {
+		if l == 1 {
+			return line, col + c - 1
+		}
+		return line + l - 1, c
+	}
+}
+
+// blockIndent is the indentation of a block scalar's first non-blank
+// content line, which starts after the header on line headerLine.
+func blockIndent(data []byte, headerLine int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	for i := headerLine; i < len(lines); i++ {
+		trimmed := bytes.TrimLeft(lines[i], " ")
+		if len(bytes.TrimSpace(trimmed)) == 0 {
+			continue
+		}
+		return len(lines[i]) - len(trimmed)
+	}
+	return 0
+}
+
+// layerTree returns the tree of one Config layer: the parsed tree when the
+// Config came from a Parse function and is unchanged, else one built and
+// checked from its fields.
+func layerTree(c *Config, src Source, file string) (*value, error) {
+	if c.parsed.current(c) {
+		if c.parsed.doc.src != src {
+			return restamp(c.parsed.doc, src), nil
+		}
+		return c.parsed.doc, nil
+	}
+	var probs problemList
+	budget := maxTreeNodes
+	doc := &value{kind: kindMap, src: src}
+	switch cc := c.ContainerConfig.(type) {
+	case nil:
+	case string:
+		tree, err := parseYAML([]byte(cc), yamlSource{file: file, src: src}, "container_config")
+		if err != nil {
+			return nil, err
+		}
+		if tree.kind != kindNull {
+			doc.entries = append(doc.entries, entry{"container_config", tree})
+		}
+	case map[string]any:
+		doc.entries = append(doc.entries, entry{"container_config", fromGo(cc, src, "container_config", 1, &budget, &probs)})
+	default:
+		probs.add(pos{file: file}, "container_config", "expected a YAML string or a map, got Go type %T", cc)
+	}
+	if c.LifecycleConfig != nil {
+		data, err := json.Marshal(c.LifecycleConfig)
+		var generic map[string]any
+		if err == nil {
+			err = json.Unmarshal(data, &generic)
+		}
+		if err != nil {
+			probs.add(pos{file: file}, "lifecycle_config", "cannot read: %v", err)
+		}
+		doc.entries = append(doc.entries, entry{"lifecycle_config", fromGo(generic, src, "lifecycle_config", 1, &budget, &probs)})
+	}
+	if c.ServiceAccountName != "" {
+		doc.entries = append(doc.entries, entry{"service_account_name", &value{kind: kindScalar, text: c.ServiceAccountName, src: src}})
+	}
+	if !probs.empty() {
+		return nil, probs.err()
+	}
+	var check configDoc
+	decodeInto(doc, reflect.ValueOf(&check).Elem(), "", &probs)
+	return doc, probs.err()
+}

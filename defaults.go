@@ -1,0 +1,42 @@
+package workspace
+
+// DefaultConfig is the default config file (WORKSPACE_DEFAULT_CONFIG_PATH,
+// DESIGN section 2.2). With Enforce its keys override the user's; without,
+// they only fill keys the user left unset.
+type DefaultConfig struct {
+	// Enabled false means the file is not applied at all; nil means true.
+	Enabled *bool
+	// Enforce makes the file win over the user.
+	Enforce bool
+	Config
+	file string
+}
+
+type defaultsFile struct {
+	Enabled *bool `json:"enabled"`
+	Enforce bool  `json:"enforce"`
+	configDoc
+}
+
+// ParseDefaultConfig parses a default config file; file names it in errors.
+func ParseDefaultConfig(file string, data []byte) (DefaultConfig, error) {
+	var df defaultsFile
+	cfg, _, err := parseConfigFile(data, file, SourceDefaults, &df, &df.configDoc)
+	if err != nil {
+		return DefaultConfig{}, err
+	}
+	return DefaultConfig{Enabled: df.Enabled, Enforce: df.Enforce, Config: *cfg, file: file}, nil
+}
+
+// applies reports whether the file takes part in resolution.
+func (d *DefaultConfig) applies() bool {
+	return d != nil && (d.Enabled == nil || *d.Enabled)
+}
+
+// source is the layer the file feeds.
+func (d *DefaultConfig) source() Source {
+	if d.Enforce {
+		return SourceDefaultsEnforced
+	}
+	return SourceDefaults
+}

@@ -1,0 +1,217 @@
+package workspace
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// patternSet is a compiled USER_DEFINED_VARS list: exact names, globs on
+// the whole name (letters, digits, _, * and ?), and anchored regular
+// expressions for any other item, all compiled once.
+type patternSet struct {
+	items []string
+	names map[string]bool
+	globs []string
+	re    *regexp.Regexp // every regular-expression item, one alternation
+}
+
+// compilePatterns compiles a comma-separated pattern list read from variable.
+func compilePatterns(variable, list string, at pos, probs *problemList) *patternSet {
+	p := &patternSet{names: map[string]bool{}}
+	var res []string
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p.items = append(p.items, item)
+		switch {
+		case isGlob(item) && !strings.ContainsAny(item, "*?"):
+			p.names[item] = true
+		case isGlob(item):
+			p.globs = append(p.globs, item)
+		default:
+			if _, err := regexp.Compile(item); err != nil {
+				probs.add(at, "env."+variable, "item %q is not a valid regular expression (%v); items made only of letters, digits, _, * and ? are globs, anything else is an RE2 expression matched against the whole name", item, reErrorText(err))
+				continue
+			}
+			res = append(res, "(?:"+item+")")
+		}
+	}
+	if len(res) > 0 {
+		p.re = regexp.MustCompile("^(?:" + strings.Join(res, "|") + ")$")
+	}
+	return p
+}
+
+func reErrorText(err error) string {
+	if e, ok := err.(*syntax.Error); ok {
+		return fmt.Sprintf("%s: %s", e.Code, e.Expr)
+	}
+	return err.Error()
+}
+
+func isGlob(item string) bool {
+	for i := 0; i < len(item); i++ {
+		c := item[i]
+		if !(c == '_' || c == '*' || c == '?' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// match reports whether a variable name matches any item.
+func (p *patternSet) match(name string) bool {
+	if p.names[name] {
+		return true
+	}
+	for _, g := range p.globs {
+		if globMatch(g, name) {
+			return true
+		}
+	}
+	return p.re != nil && p.re.MatchString(name)
+}
+
+// globMatch matches a glob of * and ? against the whole of s, in time
+// linear in len(s) times the number of stars.
+func globMatch(g, s string) bool {
+	gi, si, star, mark := 0, 0, -1, 0
+	for si < len(s) {
+		switch {
+		case gi < len(g) && (g[gi] == '?' || g[gi] == s[si]):
+			gi++
+			si++
+		case gi < len(g) && g[gi] == '*':
+			star, mark = gi, si
+			gi++
+		case star >= 0:
+			gi, mark = star+1, mark+1
+			si = mark
+		default:
+			return false
+		}
+	}
+	for gi < len(g) && g[gi] == '*' {
+		gi++
+	}
+	return gi == len(g)
+}
+
+// inheritance is the env inheritance of a cluster, computed once per
+// resolver: which cluster variables every workspace inherits, and which
+// more a workspace whose ENV is a given value inherits.
+type inheritance struct {
+	base     []corev1.EnvVar            // sorted by name
+	byEnv    map[string][]corev1.EnvVar // sorted by name
+	warnings []Warning
+}
+
+func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
+	var in inheritance
+	names := make([]string, 0, len(c.Env))
+	for k := range c.Env {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	// Compile every list, even with inheritance off, so errors show early.
+	var base *patternSet
+	if v, ok := c.lookup(varUserDefinedVars); ok {
+		base = compilePatterns(varUserDefinedVars, v, c.envPos(varUserDefinedVars), probs)
+	}
+	envSets := map[string]*patternSet{}
+	var envValues []string
+	for _, k := range names {
+		if env, ok := strings.CutPrefix(k, varUserDefinedVarsEnv); ok && env != "" {
+			if v, ok := c.lookup(k); ok {
+				envSets[env] = compilePatterns(k, v, c.envPos(k), probs)
+				envValues = append(envValues, env)
+			}
+		}
+	}
+	if !s.inheritEnv {
+		return in
+	}
+	selected := func(variable string, p *patternSet) []corev1.EnvVar {
+		var out []corev1.EnvVar
+		for _, name := range names {
+			if p != nil && !p.match(name) {
+				continue
+			}
+			if isControlPlaneVar(name) {
+				if p != nil {
+					in.warnings = append(in.warnings, Warning{Path: "env." + variable, Message: fmt.Sprintf(
+						"%s matches the control-plane variable %s, which is never inherited by workspaces", variable, name)})
+				}
+				continue
+			}
+			out = append(out, corev1.EnvVar{Name: name, Value: c.Env[name]})
+		}
+		return out
+	}
+	switch {
+	case base != nil:
+		in.base = selected(varUserDefinedVars, base)
+	case c.Mode == ModeSelfHosted:
+		in.warnings = append(in.warnings, Warning{Path: "env." + varUserDefinedVars, Message: fmt.Sprintf(
+			"%s is on but %s is unset: a self-hosted cluster inherits no variables until it lists them", varInheritEnvVars, varUserDefinedVars)})
+	default:
+		in.base = selected(varUserDefinedVars, nil)
+	}
+	in.byEnv = make(map[string][]corev1.EnvVar, len(envValues))
+	for _, env := range envValues {
+		in.byEnv[env] = selected(varUserDefinedVarsEnv+env, envSets[env])
+	}
+	return in
+}
+
+// inheritEnv adds the ENV pattern and inherited variables to the workspace
+// container's env, never overriding a variable already set (DESIGN section 4).
+// It returns the resolved ENV.
+func (r *Resolver) inheritEnv(name string, c *corev1.Container, prov Provenance) string {
+	set := make(map[string]bool, len(c.Env))
+	env := ""
+	for _, e := range c.Env {
+		set[e.Name] = true
+		if e.Name == "ENV" {
+			env = e.Value
+		}
+	}
+	if !set["ENV"] && r.settings.hasEnvPattern {
+		env = strings.ReplaceAll(r.settings.envPattern, "{workspace_name}", name)
+		c.Env = append(c.Env, corev1.EnvVar{Name: "ENV", Value: env})
+		prov[containerPath+".env[ENV]"] = Origin{Source: ClusterEnvSource(varEnvPattern)}
+		set["ENV"] = true
+	}
+	add := func(vars []corev1.EnvVar) {
+		for _, v := range vars {
+			if set[v.Name] {
+				continue
+			}
+			set[v.Name] = true
+			c.Env = append(c.Env, v)
+			prov[containerPath+".env["+v.Name+"]"] = Origin{Source: ClusterEnvSource(v.Name)}
+		}
+	}
+	byEnv := r.inherit.byEnv[env]
+	if len(byEnv) == 0 {
+		add(r.inherit.base)
+	} else {
+		merged := slices.Concat(r.inherit.base, byEnv)
+		slices.SortStableFunc(merged, func(a, b corev1.EnvVar) int { return strings.Compare(a.Name, b.Name) })
+		add(merged)
+	}
+	for _, e := range c.Env {
+		if e.Name == "ENV" {
+			return e.Value
+		}
+	}
+	return env
+}

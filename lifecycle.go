@@ -1,0 +1,193 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// Pod annotations that carry the termination policy (DESIGN section 5).
+const (
+	AnnotationAutoTermination = "workspacekit.dev/auto-termination"
+	AnnotationMaxIdleSeconds  = "workspacekit.dev/max-idle-seconds"
+	AnnotationSecretsScope    = "workspacekit.dev/secrets-scope"
+)
+
+// DefaultProjectRoot is where relative paths resolve when the cluster gives
+// no project root: the workspace's code volume.
+const DefaultProjectRoot = "/home/src"
+
+// PostStartMarker opens the script of the post-start wrapper; a resolver
+// that finds it in a container's args knows the wrapper is its own.
+const PostStartMarker = "# workspacekit:post-start v1"
+
+// PreStartInput is what a PreStartRunner is told.
+type PreStartInput struct {
+	// ScriptPath is the pre-start script, resolved under the project root.
+	ScriptPath string
+	// Workspace is the workspace name.
+	Workspace string
+	// Config is the configuration merged from every layer but the script's.
+	Config map[string]any
+}
+
+// PreStartRunner runs a pre-start script's get_custom_configs and returns
+// its result, a configuration layer ranked between an enforced default
+// config file and the user (DESIGN section 3, layer 3). The library never
+// runs scripts itself.
+type PreStartRunner func(ctx context.Context, in PreStartInput) (Config, error)
+
+// Lifecycle is the resolved lifecycle of a workspace.
+type Lifecycle struct {
+	AutoTermination bool      `json:"autoTermination"`
+	MaxIdleSeconds  int64     `json:"maxIdleSeconds,omitempty"`
+	PreStart        *PreStart `json:"preStart,omitempty"`
+	PostStart       []Step    `json:"postStart,omitempty"`
+}
+
+// PreStart reports the pre-start script: where it is and whether it ran.
+type PreStart struct {
+	ScriptPath string `json:"scriptPath"`
+	Ran        bool   `json:"ran"`
+	Note       string `json:"note,omitempty"`
+}
+
+// Step is one post-start step, in the order the wrapper runs them.
+type Step struct {
+	// Exec is a command run directly; Shell a string run by /bin/sh -c;
+	// Hook a script path run directly. Exactly one is set.
+	Exec  []string `json:"exec,omitempty"`
+	Shell string   `json:"shell,omitempty"`
+	Hook  string   `json:"hook,omitempty"`
+}
+
+// resolvePath resolves a hook or script path: relative paths under the
+// project root; a path that climbs out of the root or holds a NUL is an error.
+func resolvePath(root, p string) (string, error) {
+	if strings.IndexByte(p, 0) >= 0 {
+		return "", fmt.Errorf("the path holds a NUL byte")
+	}
+	if strings.TrimSpace(p) == "" {
+		return "", fmt.Errorf("the path is empty")
+	}
+	if path.IsAbs(p) {
+		clean := path.Clean(p)
+		if strings.HasPrefix(p, root+"/") && !within(root, clean) {
+			return "", fmt.Errorf("%q climbs out of the project root %s; give a path inside it", p, root)
+		}
+		return clean, nil
+	}
+	clean := path.Clean(p)
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", fmt.Errorf("%q escapes the project root %s; give a path inside it, relative to it or absolute", p, root)
+	}
+	return path.Join(root, clean), nil
+}
+
+func within(root, p string) bool {
+	return p == root || strings.HasPrefix(p, strings.TrimSuffix(root, "/")+"/")
+}
+
+// resolveLifecycle checks the merged lifecycle_config and returns it
+// resolved, with the pod annotations it sets.
+func (r *Resolver) resolveLifecycle(lc *LifecycleConfig, tree *value, probs *problemList) (Lifecycle, map[string]string) {
+	var out Lifecycle
+	annos := map[string]string{}
+	lcTree := lookupTree(tree, "lifecycle_config")
+	if tp := lc.TerminationPolicy; tp != nil {
+		out.AutoTermination = tp.EnableAutoTermination != nil && *tp.EnableAutoTermination
+		annos[AnnotationAutoTermination] = strconv.FormatBool(out.AutoTermination)
+		if out.AutoTermination {
+			if tp.MaxIdleSeconds == nil || *tp.MaxIdleSeconds <= 0 {
+				at := lookupTree(lcTree, "termination_policy", "max_idle_seconds").at
+				if at.line == 0 {
+					at = lookupTree(lcTree, "termination_policy").at
+				}
+				got := "unset"
+				if tp.MaxIdleSeconds != nil {
+					got = strconv.FormatInt(*tp.MaxIdleSeconds, 10)
+				}
+				probs.add(at, "lifecycle_config.termination_policy.max_idle_seconds",
+					"is %s, but auto-termination is on: give the idle time in seconds, a positive integer such as 1800", got)
+			} else {
+				out.MaxIdleSeconds = *tp.MaxIdleSeconds
+				annos[AnnotationMaxIdleSeconds] = strconv.FormatInt(out.MaxIdleSeconds, 10)
+			}
+		}
+	}
+	if p := lc.PreStartScriptPath; p != "" {
+		resolved, err := resolvePath(r.projectRoot, p)
+		if err != nil {
+			probs.add(lookupTree(lcTree, "pre_start_script_path").at, "lifecycle_config.pre_start_script_path", "%v", err)
+		}
+		out.PreStart = &PreStart{ScriptPath: resolved, Note: "not run: no pre-start runner was given"}
+	}
+	if ps := lc.PostStart; ps != nil {
+		if ps.Command != nil {
+			out.PostStart = append(out.PostStart, Step{Exec: ps.Command.Exec, Shell: ps.Command.Shell})
+		}
+		if ps.HookPath != "" {
+			resolved, err := resolvePath(r.projectRoot, ps.HookPath)
+			if err != nil {
+				probs.add(lookupTree(lcTree, "post_start", "hook_path").at, "lifecycle_config.post_start.hook_path", "%v", err)
+			}
+			out.PostStart = append(out.PostStart, Step{Hook: resolved})
+		}
+	}
+	return out, annos
+}
+
+// postStartWrapper renders the steps as a /bin/sh script that runs each,
+// logs a warning when one fails and goes on, then execs the server command,
+// which it receives as its arguments.
+func postStartWrapper(steps []Step) string {
+	var b strings.Builder
+	b.WriteString(PostStartMarker + "\n")
+	for i, s := range steps {
+		var run, what string
+		switch {
+		case s.Exec != nil:
+			quoted := make([]string, len(s.Exec))
+			for j, a := range s.Exec {
+				quoted[j] = shellQuote(a)
+			}
+			run, what = strings.Join(quoted, " "), "command"
+		case s.Hook != "":
+			run, what = shellQuote(s.Hook), "hook "+s.Hook
+		default:
+			run, what = "/bin/sh -c "+shellQuote(s.Shell), "command"
+		}
+		fmt.Fprintf(&b, "%s || echo \"workspacekit: post-start step %d (%s) failed with status $?; continuing\" >&2\n",
+			run, i+1, strings.ReplaceAll(what, `"`, `'`))
+	}
+	b.WriteString("exec \"$@\"\n")
+	return b.String()
+}
+
+// wrapperName is $0 of the wrapper script, shown by ps.
+const wrapperName = "workspacekit-post-start"
+
+// unwrapPostStart recognises a container command that is this library's own
+// post-start wrapper and returns the server command inside it, so that
+// resolving a rendered container again does not wrap it twice.
+func unwrapPostStart(command, args []string) ([]string, []string, bool) {
+	if len(command) != 2 || command[0] != "/bin/sh" || command[1] != "-c" ||
+		len(args) < 2 || !strings.HasPrefix(args[0], PostStartMarker+"\n") || args[1] != wrapperName {
+		return command, args, false
+	}
+	server := args[2:]
+	if len(server) == 0 {
+		return nil, nil, true
+	}
+	return server[:1], server[1:], true
+}
+
+// shellQuote quotes s for /bin/sh.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,164 @@
+package workspace
+
+import (
+	"reflect"
+)
+
+// shape is where a tree node sits in the Go types it will decode into; it
+// tells the merge which lists Kubernetes merges by key.
+type shape struct {
+	t        reflect.Type
+	union    *typeSchema // container_config: Container and PodSpec fields together
+	mergeKey string      // set on a list field merged element by element
+	owner    reflect.Type
+}
+
+// field is the shape of a map entry below s.
+func (s shape) field(key string) shape {
+	if s.union != nil {
+		if f := s.union.fields[key]; f != nil {
+			return shape{t: f.typ, mergeKey: f.mergeKey, owner: f.owner}
+		}
+		return shape{}
+	}
+	t := deref(s.t)
+	if t == nil {
+		return shape{}
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if t == configDocType && key == "container_config" {
+			return shape{union: containerConfigSchema}
+		}
+		if f := schemaOf(t).fields[key]; f != nil {
+			return shape{t: f.typ, mergeKey: f.mergeKey, owner: f.owner}
+		}
+	case reflect.Map:
+		return shape{t: t.Elem()}
+	}
+	return shape{}
+}
+
+// item is the shape of a list element below s.
+func (s shape) item() shape {
+	t := deref(s.t)
+	if t == nil || t.Kind() != reflect.Slice {
+		return shape{}
+	}
+	return shape{t: t.Elem()}
+}
+
+// merge folds a lower layer under a higher one (DESIGN section 3): maps
+// merge key by key, lists with a Kubernetes merge key merge element by
+// element, anything else is taken whole from the higher layer. An explicit
+// null in the higher layer is kept, to be resolved by dropNulls once all
+// layers are merged. Neither input is modified.
+func merge(high, low *value, s shape) *value {
+	switch {
+	case high == nil:
+		return low
+	case low == nil:
+		return high
+	case high.kind == kindMap && low.kind == kindMap:
+		out := &value{kind: kindMap, src: high.src, at: high.at, entries: make([]entry, 0, len(high.entries)+len(low.entries))}
+		for _, e := range high.entries {
+			out.entries = append(out.entries, entry{e.key, merge(e.val, low.get(e.key), s.field(e.key))})
+		}
+		for _, e := range low.entries {
+			if high.get(e.key) == nil {
+				out.entries = append(out.entries, e)
+			}
+		}
+		return out
+	case high.kind == kindList && low.kind == kindList && s.mergeKey != "":
+		return mergeList(high, low, s)
+	}
+	return beat(high, low)
+}
+
+// mergeList merges two lists element by element on s.mergeKey, as strategic
+// merge does: the higher layer's elements first, in its order, each merged
+// with the lower element of the same key; then the lower layer's others.
+func mergeList(high, low *value, s shape) *value {
+	out := &value{kind: kindList, src: high.src, at: high.at, items: make([]*value, 0, len(high.items)+len(low.items))}
+	used := make([]bool, len(low.items))
+	elem := s.item()
+	for _, h := range high.items {
+		k := h.get(s.mergeKey)
+		merged := h
+		if k != nil && k.kind == kindScalar {
+			for j, l := range low.items {
+				if lk := l.get(s.mergeKey); !used[j] && lk != nil && lk.kind == kindScalar && lk.text == k.text {
+					merged, used[j] = merge(h, l, elem), true
+					break
+				}
+			}
+		}
+		out.items = append(out.items, merged)
+	}
+	for j, l := range low.items {
+		if !used[j] {
+			out.items = append(out.items, l)
+		}
+	}
+	return out
+}
+
+// beat returns high, recording that it beat low.
+func beat(high, low *value) *value {
+	out := *high
+	out.lost = make([]Offer, 0, len(high.lost)+1+len(low.lost))
+	out.lost = append(out.lost, high.lost...)
+	out.lost = append(out.lost, Offer{Source: low.src, Value: low})
+	out.lost = append(out.lost, low.lost...)
+	return &out
+}
+
+// dropNulls removes every explicit null from a merged tree, in one final
+// pass. It returns v itself when v holds no null.
+func dropNulls(v *value) *value {
+	if v == nil || v.kind == kindNull {
+		return nil
+	}
+	switch v.kind {
+	case kindMap:
+		var out *value
+		for i, e := range v.entries {
+			d := dropNulls(e.val)
+			if d == e.val && out == nil {
+				continue
+			}
+			if out == nil {
+				c := *v
+				c.entries = append(make([]entry, 0, len(v.entries)), v.entries[:i]...)
+				out = &c
+			}
+			if d != nil {
+				out.entries = append(out.entries, entry{e.key, d})
+			}
+		}
+		if out != nil {
+			return out
+		}
+	case kindList:
+		var out *value
+		for i, it := range v.items {
+			d := dropNulls(it)
+			if d == it && out == nil {
+				continue
+			}
+			if out == nil {
+				c := *v
+				c.items = append(make([]*value, 0, len(v.items)), v.items[:i]...)
+				out = &c
+			}
+			if d != nil {
+				out.items = append(out.items, d)
+			}
+		}
+		if out != nil {
+			return out
+		}
+	}
+	return v
+}

@@ -1,0 +1,38 @@
+package workspace
+
+// Source names the layer that set a rendered field (DESIGN section 3).
+type Source string
+
+// The layers, highest first. Cluster variables are reported as
+// "cluster-env:<VARIABLE>", see ClusterEnvSource.
+const (
+	SourceRule             Source = "rule"
+	SourceDefaultsEnforced Source = "defaults-enforced"
+	SourcePreStart         Source = "pre-start"
+	SourceUser             Source = "user"
+	SourceDefaults         Source = "defaults"
+	SourcePolicyDefault    Source = "policy-default"
+	SourceImposed          Source = "imposed"
+	SourceClusterTemplate  Source = "cluster-template"
+	SourceBuiltin          Source = "builtin"
+)
+
+// ClusterEnvSource is the source of a field set from a cluster variable.
+func ClusterEnvSource(variable string) Source { return Source("cluster-env:" + variable) }
+
+// Offer is a value a lower layer offered for a field and lost.
+type Offer struct {
+	Source Source `json:"source"`
+	Value  any    `json:"value"`
+}
+
+// Origin says which layer set a rendered field and what the layers it beat
+// offered, highest first.
+type Origin struct {
+	Source Source  `json:"source"`
+	Lost   []Offer `json:"lost,omitempty"`
+}
+
+// Provenance maps every rendered field path (relative to the pod spec, e.g.
+// "containers[0].resources.limits.cpu"; metadata under "metadata.") to its origin.
+type Provenance map[string]Origin

@@ -1,0 +1,70 @@
+package workspace
+
+// collectProvenance records the origin of every leaf of the merged tree,
+// under its rendered path: container_config's container fields under
+// containers[0], its pod fields at the top, lifecycle_config under
+// lifecycle, lists with a merge key by key (env[ENV]), other lists whole.
+func collectProvenance(v *value, s shape, path string, prov Provenance) {
+	if v == nil {
+		return
+	}
+	switch {
+	case s.t == configDocType:
+		for _, e := range v.entries {
+			switch e.key {
+			case "container_config":
+				for _, f := range e.val.entries {
+					fs := shape{union: containerConfigSchema}.field(f.key)
+					base := ""
+					if fs.owner == containerType {
+						base = containerPath
+					}
+					collectProvenance(f.val, fs, joinPath(base, f.key), prov)
+				}
+			case "lifecycle_config":
+				collectProvenance(e.val, s.field(e.key), "lifecycle", prov)
+			case "service_account_name":
+				collectProvenance(e.val, s.field(e.key), "serviceAccountName", prov)
+			}
+		}
+	case v.kind == kindMap:
+		for _, e := range v.entries {
+			collectProvenance(e.val, s.field(e.key), joinPath(path, e.key), prov)
+		}
+	case v.kind == kindList && s.mergeKey != "":
+		elem := s.item()
+		for i, it := range v.items {
+			k := it.get(s.mergeKey)
+			if k == nil || k.kind != kindScalar {
+				collectProvenance(it, elem, indexPath(path, i), prov)
+				continue
+			}
+			p := keyPath(path, k.text)
+			for _, e := range it.entries {
+				if e.key != s.mergeKey {
+					collectProvenance(e.val, elem.field(e.key), joinPath(p, e.key), prov)
+				}
+			}
+			if len(it.entries) == 1 {
+				prov[p] = origin(it)
+			}
+		}
+	default:
+		prov[path] = origin(v)
+	}
+}
+
+func origin(v *value) Origin {
+	o := Origin{Source: v.src}
+	if len(v.lost) > 0 {
+		o.Lost = make([]Offer, len(v.lost))
+		for i, l := range v.lost {
+			val := l.Value
+			if lv, ok := val.(*value); ok {
+				val = lv.goValue()
+			}
+			o.Lost[i] = Offer{Source: l.Source, Value: val}
+		}
+	}
+	return o
+}

@@ -1,0 +1,212 @@
+// Package render turns a resolved workspace into the documented output
+// (DESIGN section 7): YAML or JSON with a stable key and list order, so the
+// same inputs always give the same bytes.
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/workspacekit/workspace"
+)
+
+// APIVersion and Kind identify the output document.
+const (
+	APIVersion = "workspacekit.dev/v1alpha1"
+	Kind       = "RenderedWorkspace"
+)
+
+// Options select what a rendering includes.
+type Options struct {
+	// Explain adds the provenance map: the layer that set every field.
+	Explain bool
+}
+
+// Document is the output shape; its JSON form is a contract.
+type Document struct {
+	APIVersion    string                      `json:"apiVersion"`
+	Kind          string                      `json:"kind"`
+	Workspace     Workspace                   `json:"workspace"`
+	Kubernetes    *workspace.Kubernetes       `json:"kubernetes,omitempty"`
+	Lifecycle     workspace.Lifecycle         `json:"lifecycle"`
+	SecurityLevel string                      `json:"securityLevel,omitempty"`
+	Warnings      []workspace.Warning         `json:"warnings"`
+	Provenance    map[string]workspace.Source `json:"provenance,omitempty"`
+}
+
+// Workspace names the workspace and its resolved ENV.
+type Workspace struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Env  string `json:"env,omitempty"`
+}
+
+// NewDocument builds the output document of a result.
+func NewDocument(res *workspace.Result, opts Options) Document {
+	d := Document{
+		APIVersion: APIVersion,
+		Kind:       Kind,
+		Workspace:  Workspace{Name: res.Name, Type: string(res.Type), Env: res.Env},
+		Kubernetes: res.Kubernetes,
+		Lifecycle:  res.Lifecycle,
+		Warnings:   res.Warnings,
+	}
+	if d.Warnings == nil {
+		d.Warnings = []workspace.Warning{}
+	}
+	if opts.Explain {
+		d.Provenance = make(map[string]workspace.Source, len(res.Provenance))
+		for path, o := range res.Provenance {
+			d.Provenance[path] = o.Source
+		}
+	}
+	return d
+}
+
+// YAML renders a result as YAML.
+func YAML(res *workspace.Result, opts Options) ([]byte, error) {
+	n, err := tree(res, opts)
+	if err != nil {
+		return nil, err
+	}
+	styleForYAML(n)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// JSON renders a result as indented JSON.
+func JSON(res *workspace.Result, opts Options) ([]byte, error) {
+	n, err := tree(res, opts)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	writeJSON(&buf, n, "")
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// tree marshals the document through encoding/json (the Kubernetes types'
+// own field names and omitempty rules) into an ordered YAML node tree, and
+// drops what an API server would not show: nulls and empty status.
+func tree(res *workspace.Result, opts Options) (*yaml.Node, error) {
+	data, err := json.Marshal(NewDocument(res, opts))
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	n := doc.Content[0]
+	prune(n)
+	return n, nil
+}
+
+func prune(n *yaml.Node) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		kept := n.Content[:0]
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			prune(v)
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!null" || k.Value == "status" && empty(v) {
+				continue
+			}
+			kept = append(kept, k, v)
+		}
+		n.Content = kept
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			prune(c)
+		}
+	}
+}
+
+// empty reports whether a node holds only empty maps.
+func empty(n *yaml.Node) bool {
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 1; i < len(n.Content); i += 2 {
+		if !empty(n.Content[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// styleForYAML lets the encoder choose quoting, and writes multi-line
+// strings (the post-start wrapper) as literal blocks.
+func styleForYAML(n *yaml.Node) {
+	n.Style = 0
+	if n.Kind == yaml.ScalarNode {
+		if n.Tag == "!!str" && strings.Contains(n.Value, "\n") && !strings.ContainsAny(n.Value, "\t\r") &&
+			!slices.ContainsFunc(strings.Split(n.Value, "\n"), func(l string) bool { return strings.HasSuffix(l, " ") }) {
+			n.Style = yaml.LiteralStyle
+		}
+	}
+	for _, c := range n.Content {
+		styleForYAML(c)
+	}
+}
+
+func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string) {
+	inner := indent + "  "
+	switch n.Kind {
+	case yaml.MappingNode:
+		if len(n.Content) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{\n")
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			b.WriteString(inner)
+			key, _ := json.Marshal(n.Content[i].Value)
+			b.Write(key)
+			b.WriteString(": ")
+			writeJSON(b, n.Content[i+1], inner)
+			if i+2 < len(n.Content) {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent + "}")
+	case yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteString("[\n")
+		for i, c := range n.Content {
+			b.WriteString(inner)
+			writeJSON(b, c, inner)
+			if i+1 < len(n.Content) {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent + "]")
+	default:
+		switch n.Tag {
+		case "!!str":
+			s, _ := json.Marshal(n.Value)
+			b.Write(s)
+		default:
+			b.WriteString(n.Value)
+		}
+	}
+}

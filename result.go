@@ -1,0 +1,47 @@
+package workspace
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// Result is a resolved workspace (DESIGN section 7).
+type Result struct {
+	// Name is the workspace name.
+	Name string
+	// Type is the workspace type the request resolved to.
+	Type Type
+	// Env is the resolved ENV of the workspace ("" when none).
+	Env string
+	// Kubernetes holds the rendered objects of a Kubernetes workspace.
+	Kubernetes *Kubernetes
+	// Lifecycle is the resolved lifecycle.
+	Lifecycle Lifecycle
+	// Warnings are every warning, in a stable order.
+	Warnings []Warning
+	// Provenance gives the origin of every rendered field.
+	Provenance Provenance
+}
+
+// Kubernetes is the rendered objects of a Kubernetes workspace.
+type Kubernetes struct {
+	Pod *corev1.Pod `json:"pod"`
+	// PersistentVolumeClaim is the workspace's own claim; nil when the
+	// cluster shares one claim (WORKSPACE_PVC_NAME).
+	PersistentVolumeClaim *corev1.PersistentVolumeClaim `json:"persistentVolumeClaim,omitempty"`
+	Service               *corev1.Service               `json:"service"`
+	// Ingress is the workspace's rule on the shared ingress: a
+	// *networkingv1.Ingress (nginx, alb) or an *unstructured.Unstructured
+	// VirtualService (istio); nil when no ingress is configured.
+	Ingress runtime.Object `json:"ingress,omitempty"`
+}
+
+// Warning is something a person should know that did not stop resolution.
+type Warning struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+type warnings []Warning
+
+func (w *warnings) add(path, msg string) { *w = append(*w, Warning{Path: path, Message: msg}) }

@@ -1,0 +1,65 @@
+package workspace
+
+import (
+	"fmt"
+	"strings"
+)
+
+// suggest returns the valid name nearest to got, or "" when none is near.
+func suggest(got string, valid []string) string {
+	best, bestDist := "", len(got)/3+2
+	lower := strings.ToLower(got)
+	for _, name := range valid {
+		if strings.ToLower(name) == lower {
+			return name
+		}
+		if d := editDistance(lower, strings.ToLower(name), bestDist); d < bestDist {
+			best, bestDist = name, d
+		}
+	}
+	return best
+}
+
+// unknownKeyMessage says a key is not valid and what would be.
+func unknownKeyMessage(what, got string, valid []string) string {
+	if s := suggest(got, valid); s != "" {
+		return fmt.Sprintf("unknown %s %q; did you mean %q?", what, got, s)
+	}
+	if len(valid) <= 16 {
+		return fmt.Sprintf("unknown %s %q; valid: %s", what, got, strings.Join(valid, ", "))
+	}
+	return fmt.Sprintf("unknown %s %q", what, got)
+}
+
+// editDistance is the Levenshtein distance of a and b, or limit when it is
+// at least limit (so long names cost little).
+func editDistance(a, b string, limit int) int {
+	if len(a) > 64 || len(b) > 64 {
+		return limit
+	}
+	if d := len(a) - len(b); d >= limit || -d >= limit {
+		return limit
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin >= limit {
+			return limit
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

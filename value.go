@@ -1,0 +1,281 @@
+package workspace
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+)
+
+// kind is the shape of a value in a configuration tree.
+type kind uint8
+
+const (
+	kindNull kind = iota
+	kindScalar
+	kindMap
+	kindList
+)
+
+// scalarTag is the YAML core type of a scalar.
+type scalarTag uint8
+
+const (
+	tagStr scalarTag = iota
+	tagInt
+	tagFloat
+	tagBool
+)
+
+func (t scalarTag) String() string {
+	switch t {
+	case tagInt:
+		return "integer"
+	case tagFloat:
+		return "number"
+	case tagBool:
+		return "boolean"
+	}
+	return "string"
+}
+
+// value is one node of a configuration tree: a layer's input, or the merge
+// of several layers. Trees are immutable once built, so a parsed request or
+// defaults file can be shared by concurrent resolutions.
+type value struct {
+	kind    kind
+	tag     scalarTag
+	text    string  // scalar text
+	entries []entry // kindMap, in source order
+	items   []*value
+	style   scalarStyle
+	src     Source
+	at      pos
+	lost    []Offer // values of lower layers this one beat (Value holds a *value)
+}
+
+// scalarStyle is how a string scalar was written, to map positions inside
+// YAML that is embedded in a string back to the file.
+type scalarStyle uint8
+
+const (
+	stylePlain scalarStyle = iota
+	styleQuoted
+	styleLiteral
+	styleFolded
+)
+
+type entry struct {
+	key string
+	val *value
+}
+
+// get returns the value under key in a map, or nil.
+func (v *value) get(key string) *value {
+	if v == nil || v.kind != kindMap {
+		return nil
+	}
+	for i := range v.entries {
+		if v.entries[i].key == key {
+			return v.entries[i].val
+		}
+	}
+	return nil
+}
+
+// goValue turns a value back into plain Go data (map[string]any, []any,
+// string, int64, float64, bool, nil), for messages and for Rego input.
+func (v *value) goValue() any {
+	if v == nil {
+		return nil
+	}
+	switch v.kind {
+	case kindScalar:
+		switch v.tag {
+		case tagInt:
+			if n, err := strconv.ParseInt(v.text, 0, 64); err == nil {
+				return n
+			}
+		case tagFloat:
+			if f, err := strconv.ParseFloat(v.text, 64); err == nil {
+				return f
+			}
+		case tagBool:
+			return v.text == "true"
+		}
+		return v.text
+	case kindMap:
+		m := make(map[string]any, len(v.entries))
+		for _, e := range v.entries {
+			m[e.key] = e.val.goValue()
+		}
+		return m
+	case kindList:
+		l := make([]any, len(v.items))
+		for i, it := range v.items {
+			l[i] = it.goValue()
+		}
+		return l
+	}
+	return nil
+}
+
+// describe renders a value shortly for a message.
+func (v *value) describe() string {
+	if v == nil {
+		return "nothing"
+	}
+	switch v.kind {
+	case kindNull:
+		return "null"
+	case kindScalar:
+		if v.tag == tagStr {
+			return strconv.Quote(v.text)
+		}
+		return v.text
+	case kindMap:
+		return "a map"
+	}
+	return "a list"
+}
+
+// maxTreeDepth and maxTreeNodes bound every configuration tree.
+const (
+	maxTreeDepth = 100
+	maxTreeNodes = 200_000
+)
+
+// fromGo converts plain Go data (as decoded from YAML or JSON) into a tree.
+func fromGo(x any, src Source, path string, depth int, budget *int, probs *problemList) *value {
+	*budget--
+	if *budget < 0 {
+		if *budget == -1 {
+			probs.add(pos{}, path, "configuration has more than %d values; it is too large", maxTreeNodes)
+		}
+		return &value{kind: kindNull, src: src}
+	}
+	if depth > maxTreeDepth {
+		probs.add(pos{}, path, "configuration nests deeper than %d levels", maxTreeDepth)
+		return &value{kind: kindNull, src: src}
+	}
+	v := &value{kind: kindScalar, src: src}
+	switch t := x.(type) {
+	case nil:
+		v.kind = kindNull
+	case string:
+		v.text = t
+	case bool:
+		v.tag, v.text = tagBool, strconv.FormatBool(t)
+	case int:
+		v.tag, v.text = tagInt, strconv.Itoa(t)
+	case int32:
+		v.tag, v.text = tagInt, strconv.FormatInt(int64(t), 10)
+	case int64:
+		v.tag, v.text = tagInt, strconv.FormatInt(t, 10)
+	case uint64:
+		v.tag, v.text = tagInt, strconv.FormatUint(t, 10)
+	case float64:
+		if t == math.Trunc(t) && math.Abs(t) < 1e15 {
+			v.tag, v.text = tagInt, strconv.FormatInt(int64(t), 10)
+		} else {
+			v.tag, v.text = tagFloat, strconv.FormatFloat(t, 'g', -1, 64)
+		}
+	case map[string]any:
+		v.kind = kindMap
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		v.entries = make([]entry, len(keys))
+		for i, k := range keys {
+			v.entries[i] = entry{k, fromGo(t[k], src, joinPath(path, k), depth+1, budget, probs)}
+		}
+	case []any:
+		v.kind = kindList
+		v.items = make([]*value, len(t))
+		for i, it := range t {
+			v.items[i] = fromGo(it, src, indexPath(path, i), depth+1, budget, probs)
+		}
+	case []string:
+		v.kind = kindList
+		v.items = make([]*value, len(t))
+		for i, it := range t {
+			v.items[i] = &value{kind: kindScalar, text: it, src: src}
+		}
+	case map[string]string:
+		v.kind = kindMap
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		v.entries = make([]entry, len(keys))
+		for i, k := range keys {
+			v.entries[i] = entry{k, &value{kind: kindScalar, text: t[k], src: src}}
+		}
+	default:
+		probs.add(pos{}, path, "unsupported value of Go type %T; use strings, numbers, booleans, lists and maps", x)
+		v.kind = kindNull
+	}
+	return v
+}
+
+// joinPath appends a map key to a field path, bracketing keys that are not
+// plain identifiers: a.b, a["node.kubernetes.io/instance-type"].
+func joinPath(path, key string) string {
+	if !plainKey(key) {
+		return path + "[" + strconv.Quote(key) + "]"
+	}
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// indexPath appends a list index to a field path.
+func indexPath(path string, i int) string {
+	return path + "[" + strconv.Itoa(i) + "]"
+}
+
+// keyPath appends a list element addressed by its merge key: env[ENV].
+func keyPath(path, key string) string {
+	return path + "[" + key + "]"
+}
+
+func plainKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && i > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func (v *value) String() string { return fmt.Sprintf("%s(%s)", v.src, v.describe()) }
+
+// restamp copies a tree with every node attributed to src.
+func restamp(v *value, src Source) *value {
+	if v == nil {
+		return nil
+	}
+	out := *v
+	out.src = src
+	if v.entries != nil {
+		out.entries = make([]entry, len(v.entries))
+		for i, e := range v.entries {
+			out.entries[i] = entry{e.key, restamp(e.val, src)}
+		}
+	}
+	if v.items != nil {
+		out.items = make([]*value, len(v.items))
+		for i, it := range v.items {
+			out.items[i] = restamp(it, src)
+		}
+	}
+	return &out
+}

@@ -1,0 +1,363 @@
+// Package workspace resolves a workspace request into a rendered,
+// policy-checked Kubernetes Pod with its claim, Service and Ingress rule.
+//
+// A control plane builds one Resolver from its cluster (environment, main
+// pod template, mode, type, project root) and its default config file, and
+// calls Resolve for every request; Resolve is safe for concurrent use. The
+// library is side-effect free: it reads no files, environment, clock or
+// network. The precedence of its layers is DESIGN section 3.
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// Built-in defaults (layer 9) and naming conventions (DESIGN section 2.5).
+const (
+	// DefaultServerPort is the workspace server's port.
+	DefaultServerPort int32 = 6789
+	// DefaultContainerName names the workspace container.
+	DefaultContainerName = "workspace"
+	// LabelWorkspace carries the workspace name on every rendered object.
+	LabelWorkspace = "workspacekit.dev/workspace"
+	// containerPath is the provenance path of the workspace container.
+	containerPath = "containers[0]"
+)
+
+// Resolver turns requests into rendered workspaces for one cluster. Build it
+// once with NewResolver; it compiles every pattern and reads every cluster
+// setting then. Its methods are safe for concurrent use.
+type Resolver struct {
+	cluster      Cluster
+	defaults     *DefaultConfig
+	defaultsTree *value
+	settings     settings
+	inherit      inheritance
+	projectRoot  string
+	serverPort   int32
+	preStart     PreStartRunner
+}
+
+// Option configures a Resolver.
+type Option func(*Resolver)
+
+// WithPreStartRunner gives the resolver a function that runs pre-start
+// scripts. Without one, a request's pre_start_script_path is validated and
+// reported as not run.
+func WithPreStartRunner(run PreStartRunner) Option {
+	return func(r *Resolver) { r.preStart = run }
+}
+
+// NewResolver reads the cluster settings and the default config file (nil:
+// none) once. It returns every problem in them at once.
+func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Resolver, error) {
+	var probs problemList
+	r := &Resolver{cluster: cluster, projectRoot: DefaultProjectRoot, serverPort: DefaultServerPort}
+	for _, o := range opts {
+		o(r)
+	}
+	switch cluster.Type {
+	case "", TypeKubernetes, TypeDocker:
+	default:
+		probs.add(pos{}, "type", "%s", unknownKeyMessage("cluster type", string(cluster.Type), []string{string(TypeKubernetes), string(TypeDocker)}))
+	}
+	switch cluster.Mode {
+	case "", ModeManaged, ModeSelfHosted:
+	default:
+		probs.add(pos{}, "mode", "%s", unknownKeyMessage("mode", string(cluster.Mode), []string{string(ModeManaged), string(ModeSelfHosted)}))
+	}
+	if cluster.ProjectRoot != "" {
+		if !strings.HasPrefix(cluster.ProjectRoot, "/") {
+			probs.add(pos{}, "projectRoot", "%q is not absolute; give the project root as an absolute path such as /home/src", cluster.ProjectRoot)
+		}
+		r.projectRoot = strings.TrimSuffix(cluster.ProjectRoot, "/")
+		if r.projectRoot == "" {
+			r.projectRoot = "/"
+		}
+	}
+	if cluster.Server.Port != 0 {
+		if cluster.Server.Port < 1 || cluster.Server.Port > 65535 {
+			probs.add(pos{}, "server.port", "%d is not a port; give 1 to 65535", cluster.Server.Port)
+		}
+		r.serverPort = cluster.Server.Port
+	}
+	r.settings = readSettings(&r.cluster, &probs)
+	r.inherit = buildInheritance(&r.cluster, &r.settings, &probs)
+	if defaults.applies() {
+		r.defaults = defaults
+		tree, err := layerTree(&defaults.Config, defaults.source(), defaults.file)
+		probs.addAll(err)
+		r.defaultsTree = tree
+	}
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Resolve renders one workspace request. It returns every problem it finds
+// at once, as Problems.
+func Resolve(ctx context.Context, cluster Cluster, defaults *DefaultConfig, req Request, opts ...Option) (*Result, error) {
+	r, err := NewResolver(cluster, defaults, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return r.Resolve(ctx, req)
+}
+
+// Resolve renders one workspace request against the resolver's cluster and
+// default config file. It returns every problem it finds at once, as
+// Problems, each with its field path and, for parsed inputs, its position.
+func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
+	var probs problemList
+	w := warnings(append([]Warning(nil), r.inherit.warnings...))
+	file := ""
+	if req.parsed != nil {
+		file = req.parsed.root.at.file
+	}
+	r.checkName(&req, &probs)
+	typ := req.Type
+	if typ == "" {
+		typ = r.cluster.Type
+	}
+	switch typ {
+	case "", TypeKubernetes:
+		typ = TypeKubernetes
+	case TypeDocker:
+		probs.add(req.at("type"), "type", "docker workspaces are not supported yet; use kubernetes")
+	default:
+		probs.add(req.at("type"), "type", "%s", unknownKeyMessage("workspace type", string(typ), []string{string(TypeKubernetes), string(TypeDocker)}))
+	}
+	userTree, err := layerTree(&req.Config, SourceUser, file)
+	if err != nil {
+		probs.addAll(err)
+		return nil, probs.err()
+	}
+	merged := r.fold(nil, userTree)
+	lc, ranPreStart := r.runPreStart(ctx, req.Name, &merged, userTree, &probs)
+	merged = dropNulls(merged)
+	if merged == nil {
+		merged = &value{kind: kindMap}
+	}
+	var doc configDoc
+	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", &probs)
+	if !probs.empty() {
+		return nil, probs.err()
+	}
+	prov := Provenance{}
+	collectProvenance(merged, shape{t: configDocType}, "", prov)
+	res := &Result{Name: req.Name, Type: typ, Provenance: prov}
+	res.Kubernetes = r.render(&req, &doc, merged, res, &w, &probs)
+	if lc != nil && res.Lifecycle.PreStart != nil {
+		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""
+	}
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
+	res.Warnings = w
+	return res, nil
+}
+
+// fold merges the layers of DESIGN section 3 that come from configuration,
+// highest first: an enforced default config file, the pre-start output, the
+// user, a default config file that does not enforce.
+func (r *Resolver) fold(preStart, user *value) *value {
+	var layers []*value
+	if r.defaultsTree != nil && r.defaults.Enforce {
+		layers = append(layers, r.defaultsTree)
+	}
+	layers = append(layers, preStart, user)
+	if r.defaultsTree != nil && !r.defaults.Enforce {
+		layers = append(layers, r.defaultsTree)
+	}
+	var acc *value
+	for _, l := range layers {
+		acc = merge(acc, l, shape{t: configDocType})
+	}
+	return acc
+}
+
+// runPreStart runs the pre-start script through the caller's runner, when
+// there is one and the merged configuration names a script, and folds its
+// output in as layer 3.
+func (r *Resolver) runPreStart(ctx context.Context, name string, merged **value, user *value, probs *problemList) (*value, bool) {
+	script := lookupTree(*merged, "lifecycle_config", "pre_start_script_path")
+	if r.preStart == nil || script.kind != kindScalar || script.text == "" {
+		return nil, false
+	}
+	resolved, err := resolvePath(r.projectRoot, script.text)
+	if err != nil {
+		return script, false // reported by resolveLifecycle
+	}
+	cfg, err := r.preStart(ctx, PreStartInput{ScriptPath: resolved, Workspace: name, Config: asMap(dropNulls(*merged).goValue())})
+	if err != nil {
+		probs.add(script.at, "lifecycle_config.pre_start_script_path", "the pre-start script %s failed: %v", resolved, err)
+		return script, false
+	}
+	tree, err := layerTree(&cfg, SourcePreStart, "pre-start output")
+	if err != nil {
+		probs.addAll(err)
+		return script, false
+	}
+	*merged = r.fold(tree, user)
+	return script, true
+}
+
+func asMap(x any) map[string]any {
+	m, _ := x.(map[string]any)
+	return m
+}
+
+// checkName checks the workspace name: a DNS-1123 label whose service name
+// <name>-service is a valid Service name too.
+func (r *Resolver) checkName(req *Request, probs *problemList) {
+	at := req.at("name")
+	if req.Name == "" {
+		probs.add(at, "name", "the workspace name is required: a DNS-1123 label such as my-workspace")
+		return
+	}
+	if errs := validation.IsDNS1123Label(req.Name); len(errs) > 0 {
+		probs.add(at, "name", "%q is not a valid workspace name: %s", req.Name, strings.Join(errs, "; "))
+		return
+	}
+	if errs := validation.IsDNS1035Label(req.Name + "-service"); len(errs) > 0 {
+		probs.add(at, "name", "%q cannot name a workspace: its Service %q would be invalid (%s); start with a letter and use at most 55 characters",
+			req.Name, req.Name+"-service", strings.Join(errs, "; "))
+	}
+}
+
+// render applies layers 7 to 9 (cluster environment, cluster template,
+// built-ins) to the merged configuration and renders the Kubernetes objects.
+func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Result, w *warnings, probs *problemList) *Kubernetes {
+	name := req.Name
+	c := doc.ContainerConfig.Container
+	spec := doc.ContainerConfig.Pod
+	prov := res.Provenance
+	var tmpl *corev1.Container
+	if len(r.cluster.PodTemplate.Spec.Containers) > 0 {
+		tmpl = &r.cluster.PodTemplate.Spec.Containers[0]
+	}
+
+	if cmd, args, ok := unwrapPostStart(c.Command, c.Args); ok {
+		c.Command, c.Args = cmd, args
+	}
+	if c.Name == "" {
+		c.Name = DefaultContainerName
+		prov[containerPath+".name"] = Origin{Source: SourceBuiltin}
+	}
+	if c.Image == "" {
+		if tmpl != nil && tmpl.Image != "" {
+			c.Image = tmpl.Image
+			prov[containerPath+".image"] = Origin{Source: SourceClusterTemplate}
+		} else {
+			probs.add(pos{}, "container_config.image", "no image: set container_config.image, or give the cluster pod template's first container an image")
+		}
+	}
+	if !hasPort(c.Ports, r.serverPort) {
+		c.Ports = append(c.Ports, corev1.ContainerPort{Name: "http", ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
+		prov[fmt.Sprintf("%s.ports[%d]", containerPath, r.serverPort)] = Origin{Source: SourceBuiltin}
+	}
+	res.Env = r.inheritEnv(name, &c, prov)
+	r.applyResources(&c, merged, prov, w, probs)
+
+	lifecycle, annos := r.resolveLifecycle(&doc.LifecycleConfig, merged, probs)
+	res.Lifecycle = lifecycle
+	r.applyServerCommand(&c, tmpl, lifecycle.PostStart, merged, prov, probs)
+
+	labels := map[string]string{"app": name, LabelWorkspace: name}
+	meta := metav1.ObjectMeta{Namespace: r.cluster.Namespace, Labels: labels}
+	podMeta := meta
+	podMeta.Name = name
+	podMeta.Labels = map[string]string{"app": name, LabelWorkspace: name}
+	if r.settings.inheritPodAnnos {
+		for k, v := range r.cluster.PodTemplate.Annotations {
+			if podMeta.Annotations == nil {
+				podMeta.Annotations = map[string]string{}
+			}
+			podMeta.Annotations[k] = v
+			prov[joinPath("metadata.annotations", k)] = Origin{Source: SourceClusterTemplate}
+		}
+	}
+	scope := "workspace"
+	if r.settings.shareSecrets {
+		scope = "cluster"
+	}
+	annos[AnnotationSecretsScope] = scope
+	for k, v := range annos {
+		if podMeta.Annotations == nil {
+			podMeta.Annotations = map[string]string{}
+		}
+		podMeta.Annotations[k] = v
+	}
+	if doc.ServiceAccountName != "" {
+		spec.ServiceAccountName = doc.ServiceAccountName
+	}
+	pvc := r.applyStorage(name, &spec, &c, meta, prov)
+	spec.Containers = []corev1.Container{c}
+
+	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: podMeta, Spec: spec}
+	svc := &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: meta,
+		Spec: corev1.ServiceSpec{
+			Selector: map[string]string{"app": name},
+			Ports: []corev1.ServicePort{{
+				Name: "http", Port: r.serverPort, TargetPort: intstr.FromInt32(r.serverPort), Protocol: corev1.ProtocolTCP,
+			}},
+		},
+	}
+	svc.Name = name + "-service"
+	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: r.ingressRule(name, r.serverPort, labels, prov)}
+}
+
+func hasPort(ports []corev1.ContainerPort, port int32) bool {
+	for _, p := range ports {
+		if p.ContainerPort == port {
+			return true
+		}
+	}
+	return false
+}
+
+// applyServerCommand sets the container's command: the server command (the
+// request's, the cluster pod template's first container's, then the
+// cluster's server.command), wrapped by the post-start steps when there are any.
+func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, probs *problemList) {
+	cmd, args := c.Command, c.Args
+	source := SourceUser
+	if len(cmd) > 0 {
+		source = prov[containerPath+".command"].Source
+	} else if tmpl != nil && len(tmpl.Command) > 0 {
+		cmd, args, source = tmpl.Command, tmpl.Args, SourceClusterTemplate
+	} else if len(r.cluster.Server.Command) > 0 {
+		cmd, args, source = r.cluster.Server.Command, r.cluster.Server.Args, SourceClusterTemplate
+	}
+	if len(steps) == 0 {
+		if len(c.Command) == 0 && len(cmd) > 0 {
+			c.Command, c.Args = cmd, args
+			prov[containerPath+".command"] = Origin{Source: source}
+			if len(args) > 0 {
+				prov[containerPath+".args"] = Origin{Source: source}
+			}
+		}
+		return
+	}
+	if len(cmd) == 0 {
+		probs.add(lookupTree(merged, "lifecycle_config", "post_start").at, "server.command",
+			"post-start steps need the server command to run after them, and none is known: set command in container_config, give the cluster pod template's first container a command, or set server.command in the cluster file")
+		return
+	}
+	wrapperSource := lookupTree(merged, "lifecycle_config", "post_start").src
+	c.Command = []string{"/bin/sh", "-c"}
+	c.Args = append([]string{postStartWrapper(steps), wrapperName}, append(append([]string(nil), cmd...), args...)...)
+	prov[containerPath+".command"] = Origin{Source: wrapperSource}
+	prov[containerPath+".args"] = Origin{Source: wrapperSource}
+}

@@ -1,0 +1,200 @@
+package workspace
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// maxInputBytes bounds every YAML input.
+const maxInputBytes = 4 << 20
+
+// yamlSource is one YAML input: its name for messages and the layer it feeds.
+type yamlSource struct {
+	file string
+	src  Source
+	// shift maps a position inside the parsed text to a position in the file,
+	// for YAML embedded in a string of another file. Nil: positions are the file's.
+	shift func(line, col int) (int, int)
+}
+
+// parseYAML parses one YAML document into a tree, bounding size, depth,
+// node count and alias expansion. An empty document gives a null tree.
+func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
+	var probs problemList
+	if len(data) > maxInputBytes {
+		probs.add(pos{file: in.file}, path, "input is %d bytes; at most %d are accepted", len(data), maxInputBytes)
+		return nil, probs.err()
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &value{kind: kindNull, src: in.src}, nil
+		}
+		probs.add(in.position(yamlErrorLine(err)), path, "not valid YAML: %s", yamlErrorText(err))
+		return nil, probs.err()
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		probs.add(in.position(extra.Line, extra.Column), path, "a second YAML document starts here; exactly one is expected")
+		return nil, probs.err()
+	}
+	c := converter{in: in, budget: maxTreeNodes, probs: &probs}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return &value{kind: kindNull, src: in.src}, nil
+		}
+		root = root.Content[0]
+	}
+	v := c.convert(root, path, 0)
+	return v, probs.err()
+}
+
+func (in yamlSource) position(line, col int) pos {
+	if line <= 0 {
+		return pos{file: in.file}
+	}
+	if in.shift != nil {
+		line, col = in.shift(line, col)
+	}
+	return pos{file: in.file, line: line, col: col}
+}
+
+// yamlErrorLine pulls "line N" out of a yaml.v3 error message.
+func yamlErrorLine(err error) (int, int) {
+	msg := err.Error()
+	i := strings.Index(msg, "line ")
+	if i < 0 {
+		return 0, 0
+	}
+	n := 0
+	for _, r := range msg[i+5:] {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+		if n > 1<<30 {
+			return 0, 0
+		}
+	}
+	return n, 1
+}
+
+func yamlErrorText(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+type converter struct {
+	in     yamlSource
+	budget int
+	probs  *problemList
+}
+
+func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
+	at := c.in.position(n.Line, n.Column)
+	c.budget--
+	if c.budget < 0 {
+		if c.budget == -1 {
+			c.probs.add(at, path, "document expands to more than %d values (an alias bomb?); it is too large", maxTreeNodes)
+		}
+		return &value{kind: kindNull, src: c.in.src, at: at}
+	}
+	if depth > maxTreeDepth {
+		c.probs.add(at, path, "nesting deeper than %d levels is not accepted", maxTreeDepth)
+		return &value{kind: kindNull, src: c.in.src, at: at}
+	}
+	v := &value{src: c.in.src, at: at}
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return &value{kind: kindNull, src: c.in.src, at: at}
+		}
+		return c.convert(n.Alias, path, depth+1)
+	case yaml.ScalarNode:
+		v.kind = kindScalar
+		v.text = n.Value
+		switch {
+		case n.Style&yaml.LiteralStyle != 0:
+			v.style = styleLiteral
+		case n.Style&yaml.FoldedStyle != 0:
+			v.style = styleFolded
+		case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+			v.style = styleQuoted
+		}
+		switch n.ShortTag() {
+		case "!!null":
+			v.kind = kindNull
+		case "!!int":
+			v.tag = tagInt
+		case "!!float":
+			v.tag = tagFloat
+		case "!!bool":
+			v.tag = tagBool
+			v.text = strings.ToLower(n.Value)
+		}
+	case yaml.SequenceNode:
+		v.kind = kindList
+		v.items = make([]*value, 0, len(n.Content))
+		for i, item := range n.Content {
+			v.items = append(v.items, c.convert(item, indexPath(path, i), depth+1))
+		}
+	case yaml.MappingNode:
+		v.kind = kindMap
+		v.entries = make([]entry, 0, len(n.Content)/2)
+		var merges []*yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if k.ShortTag() == "!!merge" {
+				merges = append(merges, val)
+				continue
+			}
+			if k.Kind != yaml.ScalarNode {
+				c.probs.add(c.in.position(k.Line, k.Column), path, "map keys must be strings")
+				continue
+			}
+			kp := joinPath(path, k.Value)
+			if v.get(k.Value) != nil {
+				c.probs.add(c.in.position(k.Line, k.Column), kp, "duplicate key %q; each key may appear once", k.Value)
+				continue
+			}
+			child := c.convert(val, kp, depth+1)
+			child.at = c.in.position(k.Line, k.Column) // report fields at their key
+			v.entries = append(v.entries, entry{k.Value, child})
+		}
+		for _, m := range merges {
+			c.mergeInto(v, m, path, depth)
+		}
+	default:
+		v.kind = kindNull
+	}
+	return v
+}
+
+// mergeInto applies a YAML merge key ("<<: *base"): entries not already set.
+func (c *converter) mergeInto(v *value, m *yaml.Node, path string, depth int) {
+	src := c.convert(m, path, depth+1)
+	maps := []*value{src}
+	if src.kind == kindList {
+		maps = src.items
+	}
+	for _, mv := range maps {
+		if mv.kind != kindMap {
+			c.probs.add(src.at, path, "a merge key (<<) must name a map or a list of maps")
+			continue
+		}
+		for _, e := range mv.entries {
+			if v.get(e.key) == nil {
+				v.entries = append(v.entries, e)
+			}
+		}
+	}
+}
