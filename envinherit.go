@@ -106,12 +106,20 @@ func globMatch(g, s string) bool {
 }
 
 // inheritance is the env inheritance of a cluster, computed once per
-// resolver: which cluster variables every workspace inherits, and which
-// more a workspace whose ENV is a given value inherits.
+// resolver: which cluster variables every workspace inherits, and which a
+// workspace whose ENV has a given value inherits (those plus its own list),
+// each sorted by name with its provenance path built, so that Resolve only
+// walks a list.
 type inheritance struct {
-	base     []corev1.EnvVar            // sorted by name
-	byEnv    map[string][]corev1.EnvVar // sorted by name
+	base     []inherited
+	byEnv    map[string][]inherited
 	warnings []Warning
+}
+
+type inherited struct {
+	env    corev1.EnvVar
+	path   string // containers[0].env[NAME]
+	origin Origin // cluster-env:NAME
 }
 
 func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
@@ -139,9 +147,20 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 	if !s.inheritEnv {
 		return in
 	}
-	selected := func(variable string, p *patternSet) []corev1.EnvVar {
-		var out []corev1.EnvVar
+	// selected is the sorted variables that p (nil: all) or also keeps.
+	selected := func(variable string, p *patternSet, also []inherited) []inherited {
+		out := make([]inherited, 0, len(also))
+		j := 0
 		for _, name := range names {
+			for j < len(also) && also[j].env.Name < name {
+				out = append(out, also[j])
+				j++
+			}
+			if j < len(also) && also[j].env.Name == name {
+				out = append(out, also[j])
+				j++
+				continue
+			}
 			if p != nil && !p.match(name) {
 				continue
 			}
@@ -152,22 +171,26 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 				}
 				continue
 			}
-			out = append(out, corev1.EnvVar{Name: name, Value: c.Env[name]})
+			out = append(out, inherited{
+				env:    corev1.EnvVar{Name: name, Value: c.Env[name]},
+				path:   containerPath + ".env[" + name + "]",
+				origin: Origin{Source: ClusterEnvSource(name)},
+			})
 		}
-		return out
+		return append(out, also[j:]...)
 	}
 	switch {
 	case base != nil:
-		in.base = selected(varUserDefinedVars, base)
+		in.base = selected(varUserDefinedVars, base, nil)
 	case c.Mode == ModeSelfHosted:
 		in.warnings = append(in.warnings, Warning{Path: "env." + varUserDefinedVars, Message: fmt.Sprintf(
 			"%s is on but %s is unset: a self-hosted cluster inherits no variables until it lists them", varInheritEnvVars, varUserDefinedVars)})
 	default:
-		in.base = selected(varUserDefinedVars, nil)
+		in.base = selected(varUserDefinedVars, nil, nil)
 	}
-	in.byEnv = make(map[string][]corev1.EnvVar, len(envValues))
+	in.byEnv = make(map[string][]inherited, len(envValues))
 	for _, env := range envValues {
-		in.byEnv[env] = selected(varUserDefinedVarsEnv+env, envSets[env])
+		in.byEnv[env] = selected(varUserDefinedVarsEnv+env, envSets[env], in.base)
 	}
 	return in
 }
@@ -176,37 +199,28 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 // container's env, never overriding a variable already set (DESIGN section 4).
 // It returns the resolved ENV.
 func (r *Resolver) inheritEnv(name string, c *corev1.Container, prov Provenance) string {
-	set := make(map[string]bool, len(c.Env))
+	explicit := make(map[string]bool, len(c.Env)+1)
 	env := ""
 	for _, e := range c.Env {
-		set[e.Name] = true
+		explicit[e.Name] = true
 		if e.Name == "ENV" {
 			env = e.Value
 		}
 	}
-	if !set["ENV"] && r.settings.hasEnvPattern {
+	if !explicit["ENV"] && r.settings.hasEnvPattern {
 		env = strings.ReplaceAll(r.settings.envPattern, "{workspace_name}", name)
 		c.Env = append(c.Env, corev1.EnvVar{Name: "ENV", Value: env})
 		prov[containerPath+".env[ENV]"] = Origin{Source: ClusterEnvSource(varEnvPattern)}
-		set["ENV"] = true
+		explicit["ENV"] = true
 	}
-	add := func(vars []corev1.EnvVar) {
-		for _, v := range vars {
-			if set[v.Name] {
-				continue
-			}
-			set[v.Name] = true
-			c.Env = append(c.Env, v)
-			prov[containerPath+".env["+v.Name+"]"] = Origin{Source: ClusterEnvSource(v.Name)}
+	vars := r.inherit.vars(env)
+	c.Env = slices.Grow(c.Env, len(vars))
+	for _, v := range vars {
+		if explicit[v.env.Name] {
+			continue
 		}
-	}
-	byEnv := r.inherit.byEnv[env]
-	if len(byEnv) == 0 {
-		add(r.inherit.base)
-	} else {
-		merged := slices.Concat(r.inherit.base, byEnv)
-		slices.SortStableFunc(merged, func(a, b corev1.EnvVar) int { return strings.Compare(a.Name, b.Name) })
-		add(merged)
+		c.Env = append(c.Env, v.env)
+		prov[v.path] = v.origin
 	}
 	for _, e := range c.Env {
 		if e.Name == "ENV" {
@@ -214,4 +228,12 @@ func (r *Resolver) inheritEnv(name string, c *corev1.Container, prov Provenance)
 		}
 	}
 	return env
+}
+
+// vars is what a workspace whose ENV is env inherits.
+func (in *inheritance) vars(env string) []inherited {
+	if vars, ok := in.byEnv[env]; ok {
+		return vars
+	}
+	return in.base
 }

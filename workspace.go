@@ -152,7 +152,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	if !probs.empty() {
 		return nil, probs.err()
 	}
-	prov := Provenance{}
+	prov := make(Provenance, 32+len(r.inherit.base))
 	collectProvenance(merged, shape{t: configDocType}, "", prov)
 	res := &Result{Name: req.Name, Type: typ, Provenance: prov}
 	res.Kubernetes = r.render(&req, &doc, merged, res, &w, &probs)

@@ -1,0 +1,127 @@
+package workspace_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/workspacekit/workspace"
+)
+
+// quickstart parses the bundled example once.
+func quickstart(tb testing.TB) (workspace.Cluster, workspace.DefaultConfig, workspace.Request) {
+	tb.Helper()
+	read := func(name string) []byte {
+		data, err := os.ReadFile("examples/quickstart/" + name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return data
+	}
+	cluster, err := workspace.ParseCluster("cluster.yaml", read("cluster.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defaults, err := workspace.ParseDefaultConfig("defaults.yaml", read("defaults.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req, err := workspace.ParseRequest("request.yaml", read("request.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cluster, defaults, req
+}
+
+// BenchmarkResolve resolves the quickstart request with a resolver built
+// once, as a control plane does.
+func BenchmarkResolve(b *testing.B) {
+	cluster, defaults, req := quickstart(b)
+	r, err := workspace.NewResolver(cluster, &defaults)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Resolve(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewResolver is the one-time cost of a resolver for the quickstart.
+func BenchmarkNewResolver(b *testing.B) {
+	cluster, defaults, _ := quickstart(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := workspace.NewResolver(cluster, &defaults); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// largeEnvCluster has n cluster variables and 50 patterns: 20 names, 20
+// globs and 10 regular expressions, in USER_DEFINED_VARS and per-ENV lists.
+func largeEnvCluster(n int) workspace.Cluster {
+	env := make(map[string]string, n+8)
+	prefixes := []string{"DEV_ENV_", "PROD_ENV_", "TEAM_A_", "TEAM_B_", "MISC_"}
+	for i := range n {
+		env[fmt.Sprintf("%sVAR_%06d", prefixes[i%len(prefixes)], i)] = fmt.Sprintf("value-%d", i)
+	}
+	var items []string
+	for i := range 20 {
+		items = append(items, fmt.Sprintf("MISC_VAR_%06d", i*5+4))
+	}
+	for i := range 15 {
+		items = append(items, fmt.Sprintf("DEV_ENV_VAR_%02d*", i))
+	}
+	for i := range 10 {
+		items = append(items, fmt.Sprintf("TEAM_A_VAR_0%d[0-4].*", i))
+	}
+	env["INHERIT_ENV_VARS"] = "1"
+	env["USER_DEFINED_VARS"] = strings.Join(items, ",")
+	env["WORKSPACE_ENV_PATTERN"] = "dev_{workspace_name}"
+	env["USER_DEFINED_VARS__ENV__dev_my-workspace"] = "PROD_ENV_VAR_00*,PROD_ENV_VAR_01*,TEAM_B_*,PROD_ENV_VAR_02?0??,PROD_ENV_VAR_03*"
+	return workspace.Cluster{Env: env}
+}
+
+// BenchmarkResolveLargeEnv resolves a request against clusters of 1,000 to
+// 100,000 variables with 50 patterns; the resolver is built once per size.
+func BenchmarkResolveLargeEnv(b *testing.B) {
+	req := workspace.Request{Name: "my-workspace", Config: workspace.Config{
+		ContainerConfig: map[string]any{"image": "mageai/mageai:latest"},
+	}}
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		r, err := workspace.NewResolver(largeEnvCluster(n), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("vars=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := r.Resolve(context.Background(), req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNewResolverLargeEnv is the one-time cost of compiling patterns
+// and selecting inherited variables for large clusters.
+func BenchmarkNewResolverLargeEnv(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		cluster := largeEnvCluster(n)
+		b.Run(fmt.Sprintf("vars=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := workspace.NewResolver(cluster, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

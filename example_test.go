@@ -1,0 +1,97 @@
+package workspace_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/workspacekit/workspace"
+)
+
+// A control plane builds one Resolver for its cluster and resolves every
+// request with it.
+func ExampleResolver() {
+	cluster, err := workspace.ParseCluster("cluster.yaml", []byte(`
+mode: managed
+env:
+  WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU: "4"
+  WORKSPACE_ENV_PATTERN: dev_{workspace_name}
+podTemplate:
+  spec:
+    containers:
+      - name: server
+        image: mageai/mageai:latest
+`))
+	if err != nil {
+		panic(err)
+	}
+	defaults, err := workspace.ParseDefaultConfig("defaults.yaml", []byte(`
+enforce: false
+service_account_name: workspace-sa
+`))
+	if err != nil {
+		panic(err)
+	}
+	r, err := workspace.NewResolver(cluster, &defaults)
+	if err != nil {
+		panic(err)
+	}
+	req, err := workspace.ParseRequest("request.yaml", []byte(`
+name: my-workspace
+container_config: |
+  resources:
+    limits: {memory: 4Gi}
+`))
+	if err != nil {
+		panic(err)
+	}
+	res, err := r.Resolve(context.Background(), req)
+	if err != nil {
+		panic(err)
+	}
+	c := res.Kubernetes.Pod.Spec.Containers[0]
+	fmt.Println("image:", c.Image, "from", res.Provenance["containers[0].image"].Source)
+	fmt.Println("cpu limit:", c.Resources.Limits.Cpu(), "from", res.Provenance["containers[0].resources.limits.cpu"].Source)
+	fmt.Println("memory limit:", c.Resources.Limits.Memory(), "from", res.Provenance["containers[0].resources.limits.memory"].Source)
+	fmt.Println("ENV:", res.Env)
+	fmt.Println("service account:", res.Kubernetes.Pod.Spec.ServiceAccountName)
+	// Output:
+	// image: mageai/mageai:latest from cluster-template
+	// cpu limit: 4 from cluster-env:WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU
+	// memory limit: 4Gi from user
+	// ENV: dev_my-workspace
+	// service account: workspace-sa
+}
+
+// Resolve is the one-shot form: it builds a resolver for one request.
+func ExampleResolve() {
+	cluster := workspace.Cluster{Env: map[string]string{"WORKSPACE_INGRESS_NAME": "shared"}}
+	req := workspace.Request{Name: "analytics", Config: workspace.Config{
+		ContainerConfig: map[string]any{"image": "mageai/mageai:0.9.76"},
+	}}
+	res, err := workspace.Resolve(context.Background(), cluster, nil, req)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Kubernetes.Service.Name, res.Kubernetes.PersistentVolumeClaim.Name)
+	// Output: analytics-service analytics-data
+}
+
+// Every problem comes back at once, each with its path and position.
+func ExampleProblems() {
+	_, err := workspace.ParseRequest("request.yaml", []byte(`name: my-workspace
+container_config: |
+  image: mageai/mageai:latest
+  nodeSelecter: {disktype: ssd}
+  resources: {limits: {cpu: lots}}
+`))
+	var problems workspace.Problems
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Println(p)
+		}
+	}
+	// Output:
+	// request.yaml:4:3: container_config.nodeSelecter: unknown field "nodeSelecter"; did you mean "nodeSelector"?
+	// request.yaml:5:24: container_config.resources.limits.cpu: "lots" is not a quantity; expected a number with an optional suffix such as 500m, 2 or 4Gi
+}
