@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -76,12 +77,13 @@ type settings struct {
 	ingressNameVar  string
 	ingressType     string
 	pathType        networkingv1.PathType
-	pathTypeVar     string
 	storageClass    string
-	storageClassVar string
 	pvcName         string
 	pvcPrefix       string
 	inheritPodAnnos bool
+
+	// the layer each setting came from: its variable, or builtin
+	ingressTypeSource, pathTypeSource, storageClassSource, shareSecretsSource Source
 }
 
 type resourceDefault struct {
@@ -94,6 +96,15 @@ type resourceDefault struct {
 func (c *Cluster) lookup(name string) (string, bool) {
 	v, ok := c.Env[name]
 	return v, ok && v != ""
+}
+
+// sourceOf is the provenance of a setting read from a cluster variable:
+// the variable when it is set, else the built-in default.
+func (c *Cluster) sourceOf(name string) Source {
+	if _, ok := c.lookup(name); ok {
+		return ClusterEnvSource(name)
+	}
+	return SourceBuiltin
 }
 
 // envPos is where a cluster variable was read.
@@ -124,9 +135,9 @@ func (c *Cluster) enumVar(name, def string, valid []string, probs *problemList) 
 	if slices.Contains(valid, v) {
 		return v
 	}
-	msg := unknownKeyMessage("value", v, valid)
+	msg := fmt.Sprintf("unknown value %q; valid: %s", v, strings.Join(valid, ", "))
 	if s := suggest(v, valid); s != "" {
-		msg += "; valid: " + strings.Join(valid, ", ")
+		msg = fmt.Sprintf("unknown value %q; did you mean %q? valid: %s", v, s, strings.Join(valid, ", "))
 	}
 	probs.add(c.envPos(name), "env."+name, "%s", msg)
 	return def
@@ -163,13 +174,13 @@ func readSettings(c *Cluster, probs *problemList) settings {
 		s.ingressName, s.ingressNameVar = v, varClusterUUID
 	}
 	s.ingressType = c.enumVar(varIngressType, "nginx", ingressTypes, probs)
+	s.ingressTypeSource = c.sourceOf(varIngressType)
+	s.shareSecretsSource = c.sourceOf(varShareSecrets)
 	s.pathType = networkingv1.PathType(c.enumVar(varIngressPathType, ingressPathTypes[0], ingressPathTypes, probs))
-	if _, ok := c.lookup(varIngressPathType); ok {
-		s.pathTypeVar = varIngressPathType
-	}
-	s.storageClass, s.storageClassVar = DefaultStorageClass, ""
+	s.pathTypeSource = c.sourceOf(varIngressPathType)
+	s.storageClass, s.storageClassSource = DefaultStorageClass, c.sourceOf(varStorageClass)
 	if v, ok := c.lookup(varStorageClass); ok {
-		s.storageClass, s.storageClassVar = v, varStorageClass
+		s.storageClass = v
 	}
 	s.pvcName, _ = c.lookup(varPVCName)
 	s.pvcPrefix, _ = c.lookup(varPVCSubpathPrefix)

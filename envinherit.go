@@ -173,7 +173,7 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 			}
 			out = append(out, inherited{
 				env:    corev1.EnvVar{Name: name, Value: c.Env[name]},
-				path:   containerPath + ".env[" + name + "]",
+				path:   containerPath + ".env[" + name + "].value",
 				origin: Origin{Source: ClusterEnvSource(name)},
 			})
 		}
@@ -184,7 +184,7 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 		in.base = selected(varUserDefinedVars, base, nil)
 	case c.Mode == ModeSelfHosted:
 		in.warnings = append(in.warnings, Warning{Path: "env." + varUserDefinedVars, Message: fmt.Sprintf(
-			"%s is on but %s is unset: a self-hosted cluster inherits no variables until it lists them", varInheritEnvVars, varUserDefinedVars)})
+			"%s is on but %s is unset: a self-hosted cluster inherits only the variables it lists (in %s or %s<env>)", varInheritEnvVars, varUserDefinedVars, varUserDefinedVars, varUserDefinedVarsEnv)})
 	default:
 		in.base = selected(varUserDefinedVars, nil, nil)
 	}
@@ -210,8 +210,18 @@ func (r *Resolver) inheritEnv(name string, c *corev1.Container, prov Provenance)
 	if !explicit["ENV"] && r.settings.hasEnvPattern {
 		env = strings.ReplaceAll(r.settings.envPattern, "{workspace_name}", name)
 		c.Env = append(c.Env, corev1.EnvVar{Name: "ENV", Value: env})
-		prov[containerPath+".env[ENV]"] = Origin{Source: ClusterEnvSource(varEnvPattern)}
+		prov[containerPath+".env[ENV].value"] = Origin{Source: ClusterEnvSource(varEnvPattern)}
 		explicit["ENV"] = true
+	}
+	if !explicit["ENV"] {
+		// An ENV inherited from the cluster is the workspace's ENV too, and
+		// selects its USER_DEFINED_VARS__ENV__<env> list.
+		for _, v := range r.inherit.base {
+			if v.env.Name == "ENV" {
+				env = v.env.Value
+				break
+			}
+		}
 	}
 	vars := r.inherit.vars(env)
 	c.Env = slices.Grow(c.Env, len(vars))

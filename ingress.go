@@ -26,7 +26,9 @@ func (r *Resolver) ingressRule(name string, port int32, labels map[string]string
 		return nil
 	}
 	path, service := "/"+name, name+"-service"
-	prov["ingress.name"] = Origin{Source: ClusterEnvSource(s.ingressNameVar)}
+	prov["ingress.metadata.name"] = Origin{Source: ClusterEnvSource(s.ingressNameVar)}
+	prov["ingress.spec.ingressClassName"] = Origin{Source: s.ingressTypeSource}
+	prov["ingress.spec.rules[0].http.paths[0].pathType"] = Origin{Source: s.pathTypeSource}
 	if s.ingressType == "istio" {
 		// Istio has no implementation-specific match: both path types match
 		// the path as a prefix, as nginx does for ImplementationSpecific.

@@ -27,7 +27,7 @@ func collectProvenance(v *value, s shape, path string, prov Provenance) {
 				collectProvenance(e.val, s.field(e.key), "serviceAccountName", prov)
 			}
 		}
-	case v.kind == kindMap:
+	case v.kind == kindMap && len(v.entries) > 0:
 		for _, e := range v.entries {
 			collectProvenance(e.val, s.field(e.key), joinPath(path, e.key), prov)
 		}

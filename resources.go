@@ -25,8 +25,14 @@ var resourceFields = [4]resourceField{
 	{"limits", corev1.ResourceCPU}, {"limits", corev1.ResourceMemory},
 }
 
+// path is the rendered path of the field.
 func (f resourceField) path() string {
 	return containerPath + ".resources." + f.list + "." + string(f.name)
+}
+
+// inputPath is the field's path in container_config.
+func (f resourceField) inputPath() string {
+	return "container_config.resources." + f.list + "." + string(f.name)
 }
 
 func (f resourceField) get(c *corev1.Container) (resource.Quantity, bool) {
@@ -49,47 +55,83 @@ func (f resourceField) set(c *corev1.Container, q resource.Quantity) {
 	(*l)[f.name] = q
 }
 
-// applyResources checks the explicit requests and limits, then fills unset
-// fields from WORKSPACE_DEFAULT_RESOURCE_*: a default request above an
-// explicit limit is capped at it, a default limit below an explicit request
-// is raised to it, each with a warning (DESIGN section 3).
+// explicitSource reports whether a layer's values are explicit
+// configuration (policy rules, an enforced default config file, the
+// pre-start output, the user) rather than defaults (a default config file
+// that does not enforce, policy defaults, the cluster environment).
+func explicitSource(s Source) bool {
+	switch s {
+	case SourceRule, SourceDefaultsEnforced, SourcePreStart, SourceUser:
+		return true
+	}
+	return false
+}
+
+// resourceValue is one side of a request/limit pair as resolution sees it.
+type resourceValue struct {
+	field  resourceField
+	q      resource.Quantity
+	set    bool
+	source Source
+	rank   int // lower wins: layer order of DESIGN section 3
+}
+
+func sourceRank(s Source) int {
+	switch s {
+	case SourceRule:
+		return 1
+	case SourceDefaultsEnforced:
+		return 2
+	case SourcePreStart:
+		return 3
+	case SourceUser:
+		return 4
+	case SourceDefaults:
+		return 5
+	case SourcePolicyDefault, SourceImposed:
+		return 6
+	}
+	return 7 // cluster environment
+}
+
+// applyResources fills unset requests and limits from
+// WORKSPACE_DEFAULT_RESOURCE_*, then makes every request/limit pair valid:
+// two explicit values in conflict are an error; otherwise the value of the
+// higher layer stands and the defaulted one is capped (a request) or raised
+// (a limit) to it, with a warning naming both sources (DESIGN section 3).
 func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provenance, w *warnings, probs *problemList) {
-	explicit := [4]bool{}
+	var vals [4]resourceValue
 	for i, f := range resourceFields {
-		_, explicit[i] = f.get(c)
+		v := resourceValue{field: f}
+		v.q, v.set = f.get(c)
+		if v.set {
+			v.source = prov[f.path()].Source
+		} else if d := r.settings.resources[i]; d.set {
+			v.q, v.set, v.source = d.quantity.DeepCopy(), true, ClusterEnvSource(d.variable)
+			f.set(c, v.q)
+			prov[f.path()] = Origin{Source: v.source}
+		}
+		v.rank = sourceRank(v.source)
+		vals[i] = v
 	}
 	for _, pair := range [][2]int{{reqCPU, limCPU}, {reqMemory, limMemory}} {
-		req, lim := resourceFields[pair[0]], resourceFields[pair[1]]
-		rq, rok := req.get(c)
-		lq, lok := lim.get(c)
-		if rok && lok && rq.Cmp(lq) > 0 {
-			at := lookupTree(tree, "container_config", "resources", "requests", string(req.name)).at
-			probs.add(at, req.path(), "request %s is above the limit %s (%s, set by %s); a request must not exceed its limit",
-				rq.String(), lq.String(), lim.path(), prov[lim.path()].Source)
-		}
-	}
-	for i, f := range resourceFields {
-		d := r.settings.resources[i]
-		if explicit[i] || !d.set {
+		req, lim := vals[pair[0]], vals[pair[1]]
+		if !req.set || !lim.set || req.q.Cmp(lim.q) <= 0 {
 			continue
 		}
-		q := d.quantity.DeepCopy()
-		pair := (i + 2) % 4 // the limit of a request, the request of a limit
-		if explicit[pair] {
-			other, _ := resourceFields[pair].get(c)
-			isRequest := f.list == "requests"
-			if isRequest && q.Cmp(other) > 0 || !isRequest && q.Cmp(other) < 0 {
-				verb := "capped at"
-				if !isRequest {
-					verb = "raised to"
-				}
-				w.add(f.path(), fmt.Sprintf("default %s=%s %s %s, the explicit %s set by %s, so the pair stays valid",
-					d.variable, q.String(), verb, other.String(), resourceFields[pair].path(), prov[resourceFields[pair].path()].Source))
-				q = other.DeepCopy()
-			}
+		if explicitSource(req.source) && explicitSource(lim.source) || req.source == lim.source {
+			at := lookupTree(tree, "container_config", "resources", "requests", string(req.field.name)).at
+			probs.add(at, req.field.inputPath(), "request %s (set by %s) is above the limit %s (set by %s); a request must not exceed its limit",
+				req.q.String(), req.source, lim.q.String(), lim.source)
+			continue
 		}
-		f.set(c, q)
-		prov[f.path()] = Origin{Source: ClusterEnvSource(d.variable)}
+		keep, adjust, verb := req, lim, "raised to"
+		if lim.rank < req.rank {
+			keep, adjust, verb = lim, req, "capped at"
+		}
+		adjust.field.set(c, keep.q.DeepCopy())
+		w.add(adjust.field.path(), fmt.Sprintf("%s %s from %s %s %s, the %s set by %s, so the pair stays valid",
+			adjust.field.list[:len(adjust.field.list)-1], adjust.q.String(), adjust.source, verb, keep.q.String(), keep.field.list[:len(keep.field.list)-1], keep.source))
 	}
 }
 

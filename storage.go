@@ -23,15 +23,15 @@ const (
 func (r *Resolver) applyStorage(name string, pod *corev1.PodSpec, c *corev1.Container, meta metav1.ObjectMeta, prov Provenance) *corev1.PersistentVolumeClaim {
 	s := &r.settings
 	mount := corev1.VolumeMount{Name: codeVolumeName, MountPath: CodeMountPath}
-	claimName, source := name+"-data", ClusterEnvSource(varStorageClass)
-	if s.storageClassVar == "" {
-		source = SourceBuiltin
-	}
+	claimName, source := name+"-data", s.storageClassSource
 	var pvc *corev1.PersistentVolumeClaim
 	if s.pvcName != "" {
 		claimName, source = s.pvcName, ClusterEnvSource(varPVCName)
 		mount.SubPath = s.pvcPrefix + "/" + name
+		prov[containerPath+".volumeMounts["+CodeMountPath+"].subPath"] = Origin{Source: ClusterEnvSource(varPVCSubpathPrefix)}
 	} else {
+		prov["persistentVolumeClaim.spec.storageClassName"] = Origin{Source: s.storageClassSource}
+		prov["persistentVolumeClaim.spec.resources.requests.storage"] = Origin{Source: SourceBuiltin}
 		class := s.storageClass
 		pvc = &corev1.PersistentVolumeClaim{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeClaim"},
@@ -50,11 +50,11 @@ func (r *Resolver) applyStorage(name string, pod *corev1.PodSpec, c *corev1.Cont
 		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: codeVolumeName, VolumeSource: corev1.VolumeSource{
 			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claimName},
 		}})
-		prov["volumes["+codeVolumeName+"]"] = Origin{Source: source}
+		prov["volumes["+codeVolumeName+"].persistentVolumeClaim.claimName"] = Origin{Source: source}
 	}
 	if !hasMount(c.VolumeMounts, CodeMountPath) {
 		c.VolumeMounts = append(c.VolumeMounts, mount)
-		prov[containerPath+".volumeMounts["+CodeMountPath+"]"] = Origin{Source: source}
+		prov[containerPath+".volumeMounts["+CodeMountPath+"].name"] = Origin{Source: source}
 	}
 	return pvc
 }

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -120,6 +121,14 @@ func (v *value) goValue() any {
 	return nil
 }
 
+// srcOr is the value's source, or def when there is no value.
+func (v *value) srcOr(def Source) Source {
+	if v == nil {
+		return def
+	}
+	return v.src
+}
+
 // describe renders a value shortly for a message.
 func (v *value) describe() string {
 	if v == nil {
@@ -215,8 +224,20 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 			v.entries[i] = entry{k, &value{kind: kindScalar, text: t[k], src: src}}
 		}
 	default:
-		probs.add(pos{}, path, "unsupported value of Go type %T; use strings, numbers, booleans, lists and maps", x)
-		v.kind = kindNull
+		// Other Go data (typed slices and maps, structs with JSON tags) is
+		// read the way encoding/json would write it.
+		var generic any
+		data, err := json.Marshal(x)
+		if err == nil {
+			err = json.Unmarshal(data, &generic)
+		}
+		if err != nil {
+			probs.add(pos{}, path, "unsupported value of Go type %T (%v); use strings, numbers, booleans, lists and maps", x, err)
+			v.kind = kindNull
+			return v
+		}
+		*budget++
+		return fromGo(generic, src, path, depth, budget, probs)
 	}
 	return v
 }

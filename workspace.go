@@ -263,7 +263,11 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	}
 	if !hasPort(c.Ports, r.serverPort) {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: "http", ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
-		prov[fmt.Sprintf("%s.ports[%d]", containerPath, r.serverPort)] = Origin{Source: SourceBuiltin}
+		portSource := SourceBuiltin
+		if r.cluster.Server.Port != 0 {
+			portSource = SourceClusterTemplate
+		}
+		prov[fmt.Sprintf("%s.ports[%d].name", containerPath, r.serverPort)] = Origin{Source: portSource}
 	}
 	res.Env = r.inheritEnv(name, &c, prov)
 	r.applyResources(&c, merged, prov, w, probs)
@@ -291,6 +295,23 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		scope = "cluster"
 	}
 	annos[AnnotationSecretsScope] = scope
+	prov["metadata.name"] = Origin{Source: SourceUser}
+	prov["metadata.labels.app"] = Origin{Source: SourceBuiltin}
+	prov[joinPath("metadata.labels", LabelWorkspace)] = Origin{Source: SourceBuiltin}
+	prov[joinPath("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: r.settings.shareSecretsSource}
+	if _, ok := annos[AnnotationAutoTermination]; ok {
+		tp := lookupTree(merged, "lifecycle_config", "termination_policy")
+		prov[joinPath("metadata.annotations", AnnotationAutoTermination)] = Origin{Source: tp.get("enable_auto_termination").srcOr(tp.src)}
+		if _, ok := annos[AnnotationMaxIdleSeconds]; ok {
+			prov[joinPath("metadata.annotations", AnnotationMaxIdleSeconds)] = Origin{Source: tp.get("max_idle_seconds").srcOr(tp.src)}
+		}
+	}
+	portSource := SourceBuiltin
+	if r.cluster.Server.Port != 0 {
+		portSource = SourceClusterTemplate
+	}
+	prov["service.metadata.name"] = Origin{Source: SourceBuiltin}
+	prov["service.spec.ports[http].port"] = Origin{Source: portSource}
 	for k, v := range annos {
 		if podMeta.Annotations == nil {
 			podMeta.Annotations = map[string]string{}
@@ -355,7 +376,10 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 			"post-start steps need the server command to run after them, and none is known: set command in container_config, give the cluster pod template's first container a command, or set server.command in the cluster file")
 		return
 	}
-	wrapperSource := lookupTree(merged, "lifecycle_config", "post_start").src
+	wrapperSource := lookupTree(merged, "lifecycle_config", "post_start", "command").src
+	if wrapperSource == "" {
+		wrapperSource = lookupTree(merged, "lifecycle_config", "post_start", "hook_path").src
+	}
 	c.Command = []string{"/bin/sh", "-c"}
 	c.Args = append([]string{postStartWrapper(steps), wrapperName}, append(append([]string(nil), cmd...), args...)...)
 	prov[containerPath+".command"] = Origin{Source: wrapperSource}
