@@ -156,16 +156,25 @@ func resolveFiles(clusterPath, envPath, defaultsPath, requestPath string, stdin 
 		}
 		d, err := workspace.ParseDefaultConfig(defaultsPath, data)
 		errs = append(errs, err)
-		defaults = &d
+		if err == nil {
+			defaults = &d
+		}
 	}
 	data, err = read(requestPath)
 	if err != nil {
 		return nil, err
 	}
-	req, err := workspace.ParseRequest(requestPath, data)
-	errs = append(errs, err)
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	req, reqErr := workspace.ParseRequest(requestPath, data)
+	errs = append(errs, reqErr)
+	// Build the resolver even when the request or defaults file failed to
+	// parse, so the cluster's own problems are reported in the same run.
+	if errors.Join(errs[:1]...) == nil {
+		r, err := workspace.NewResolver(cluster, defaults)
+		errs = append(errs, err)
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		return r.Resolve(context.Background(), req)
 	}
-	return workspace.Resolve(context.Background(), cluster, defaults, req)
+	return nil, errors.Join(errs...)
 }
