@@ -38,7 +38,7 @@ type Cluster struct {
 	// Server is the workspace server: its port and its command.
 	Server Server
 
-	envAt map[string]pos // where each Env entry was read, for messages
+	at map[string]pos // where fields ("type", "server.port", "env.NAME") were read
 }
 
 // Server describes the process the workspace container runs.
@@ -76,6 +76,10 @@ func (e *envVars) decodeTree(v *value, path string, probs *problemList) {
 	e.vars = make(map[string]string, len(v.entries))
 	e.at = make(map[string]pos, len(v.entries))
 	for _, en := range v.entries {
+		if !validEnvName(en.key) {
+			probs.add(en.val.at, joinPath(path, en.key), "%q is not a variable name; use printable characters other than = and space", en.key)
+			continue
+		}
 		switch en.val.kind {
 		case kindScalar:
 			e.vars[en.key] = en.val.text
@@ -104,9 +108,19 @@ func ParseCluster(file string, data []byte) (Cluster, error) {
 	if !probs.empty() {
 		return Cluster{}, probs.err()
 	}
+	at := map[string]pos{}
+	for _, e := range root.entries {
+		at[e.key] = e.val.at
+		for _, f := range e.val.entries {
+			at[e.key+"."+f.key] = f.val.at
+		}
+	}
+	for k, p := range cf.Env.at {
+		at["env."+k] = p
+	}
 	return Cluster{
 		Type: cf.Type, Mode: cf.Mode, ProjectRoot: cf.ProjectRoot, Namespace: cf.Namespace,
-		Env: cf.Env.vars, PodTemplate: cf.PodTemplate, Server: cf.Server, envAt: cf.Env.at,
+		Env: cf.Env.vars, PodTemplate: cf.PodTemplate, Server: cf.Server, at: at,
 	}, nil
 }
 
@@ -127,12 +141,12 @@ func (c *Cluster) MergeDotenv(file string, data []byte) error {
 	if c.Env == nil {
 		c.Env = map[string]string{}
 	}
-	if c.envAt == nil {
-		c.envAt = map[string]pos{}
+	if c.at == nil {
+		c.at = map[string]pos{}
 	}
 	for k, v := range vars {
 		c.Env[k] = v
-		c.envAt[k] = at[k]
+		c.at["env."+k] = at[k]
 	}
 	return nil
 }
@@ -165,7 +179,7 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, e
 			continue
 		}
 		if !validEnvName(name) {
-			probs.add(here, name, "%q is not a variable name; use letters, digits and _, not starting with a digit", name)
+			probs.add(here, name, "%q is not a variable name; use printable characters other than = and space", name)
 			continue
 		}
 		v, err := dotenvValue(strings.TrimSpace(val))
@@ -198,14 +212,15 @@ func dotenvValue(v string) (string, error) {
 	return v, nil
 }
 
-// validEnvName reports whether s is a POSIX environment variable name.
+// validEnvName reports whether s is an environment variable name that
+// Kubernetes accepts: printable ASCII other than '=' and space. (The doc's
+// own USER_DEFINED_VARS__ENV__dev_my-workspace is not a POSIX name.)
 func validEnvName(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' && i > 0) {
+		if c := s[i]; c <= ' ' || c > '~' || c == '=' {
 			return false
 		}
 	}

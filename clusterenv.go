@@ -108,7 +108,10 @@ func (c *Cluster) sourceOf(name string) Source {
 }
 
 // envPos is where a cluster variable was read.
-func (c *Cluster) envPos(name string) pos { return c.envAt[name] }
+func (c *Cluster) envPos(name string) pos { return c.at["env."+name] }
+
+// pos is where a field of the cluster file was read ("type", "server.port").
+func (c *Cluster) pos(path string) pos { return c.at[path] }
 
 // boolVar reads a boolean cluster variable (1/true/yes/on, 0/false/no/off).
 func (c *Cluster) boolVar(name string, probs *problemList) bool {
@@ -154,9 +157,9 @@ func readSettings(c *Cluster, probs *problemList) settings {
 		if !ok {
 			continue
 		}
-		q, err := resource.ParseQuantity(strings.TrimSpace(v))
+		q, err := parseQuantity(v)
 		if err != nil {
-			probs.add(c.envPos(name), "env."+name, "%q is not a quantity; expected a number with an optional suffix such as 500m, 2 or 4Gi", v)
+			probs.add(c.envPos(name), "env."+name, "%v", err)
 			continue
 		}
 		s.resources[i] = resourceDefault{set: true, quantity: q, variable: name}

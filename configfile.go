@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"bytes"
+	"strings"
 	"encoding/json"
 	"reflect"
 )
@@ -54,9 +55,6 @@ func parseConfigFile(data []byte, file string, src Source, out any, decoded *con
 	}
 	root = expandContainerConfig(root, data, file, src, &probs)
 	decodeInto(root, reflect.ValueOf(out).Elem(), "", &probs)
-	if !probs.empty() {
-		return nil, nil, probs.err()
-	}
 	doc := &value{kind: kindMap, src: src, at: root.at}
 	for _, e := range root.entries {
 		if schemaOf(configDocType).fields[e.key] != nil {
@@ -77,7 +75,7 @@ func parseConfigFile(data []byte, file string, src Source, out any, decoded *con
 	}
 	cfg.ServiceAccountName = decoded.ServiceAccountName
 	cfg.parsed = &parsedConfig{root: root, doc: doc, cc: cfg.ContainerConfig, lc: cfg.LifecycleConfig, sa: cfg.ServiceAccountName}
-	return &cfg, root, nil
+	return &cfg, root, probs.err()
 }
 
 // originalString is the container_config text as the file wrote it.
@@ -100,11 +98,13 @@ func expandContainerConfig(root *value, data []byte, file string, src Source, pr
 	in := yamlSource{file: file, src: src, shift: embeddedShift(cc, data)}
 	tree, err := parseYAML([]byte(cc.text), in, "container_config")
 	if err != nil {
+		// Reported; a null stands in so no second problem follows.
 		probs.addAll(err)
-		return root
+		tree = &value{kind: kindNull}
 	}
 	if tree.kind == kindNull {
-		return root
+		// An empty string (or only comments) configures nothing.
+		tree = &value{kind: kindNull, src: src}
 	}
 	tree.text = cc.text
 	tree.at = cc.at
@@ -123,25 +123,45 @@ func expandContainerConfig(root *value, data []byte, file string, src Source, pr
 // For a literal block (|) it is exact; for a one-line string it is exact
 // when the string has no escapes; otherwise it points at the string.
 func embeddedShift(s *value, data []byte) func(int, int) (int, int) {
-	line, col := s.at.line, s.at.col
+	line, col := s.self.line, s.self.col
+	atString := func(int, int) (int, int) { return line, col }
 	switch s.style {
-	case styleLiteral, styleFolded:
+	case styleLiteral:
 		indent := blockIndent(data, line)
-		return func(l, c int) (int, int) { return line + l, c + indent }
-	case styleQuoted:
 		return func(l, c int) (int, int) {
-			if l == 1 {
-				return line, col + c
+			if c == 0 {
+				c = 1
 			}
-			return line + l - 1, c
+			return line + l, c + indent
+		}
+	case styleQuoted, stylePlain:
+		// Exact only when the string is on one line and written as is
+		// (no escapes), so its text stands in the file at its column.
+		open := 0
+		if s.style == styleQuoted {
+			open = 1
+		}
+		if strings.Contains(s.text, "\n") || !textAt(data, line, col+open, s.text) {
+			return atString
+		}
+		return func(l, c int) (int, int) {
+			if c == 0 {
+				return line, col
+			}
+			return line, col + open + c - 1
 		}
 	}
-	return func(l, c int) (int, int) {
-		if l == 1 {
-			return line, col + c - 1
-		}
-		return line + l - 1, c
+	return atString // folded: lines are joined, positions inside are lost
+}
+
+// textAt reports whether text stands in data at the 1-based line and column.
+func textAt(data []byte, line, col int, text string) bool {
+	lines := bytes.SplitN(data, []byte("\n"), line+1)
+	if line < 1 || line > len(lines) {
+		return false
 	}
+	l := lines[line-1]
+	return col >= 1 && col-1 <= len(l) && bytes.HasPrefix(l[col-1:], []byte(text))
 }
 
 // blockIndent is the indentation of a block scalar's first non-blank

@@ -42,9 +42,9 @@ func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
 			probs.add(v.at, path, "expected a quantity such as 500m, 2 or 4Gi, got %s", v.describe())
 			return
 		}
-		q, err := resource.ParseQuantity(v.text)
+		q, err := parseQuantity(v.text)
 		if err != nil {
-			probs.add(v.at, path, "%q is not a quantity; expected a number with an optional suffix such as 500m, 2 or 4Gi", v.text)
+			probs.add(v.at, path, "%v", err)
 			return
 		}
 		out.Set(reflect.ValueOf(q))

@@ -139,12 +139,18 @@ func (r *Resolver) resolveLifecycle(lc *LifecycleConfig, tree *value, probs *pro
 	return out, annos
 }
 
+// serverWordsPrefix opens the wrapper's second line, which records how many
+// of the server arguments are the command (the rest are its args), so that
+// unwrapping restores the split exactly.
+const serverWordsPrefix = "# server-command-words: "
+
 // postStartWrapper renders the steps as a /bin/sh script that runs each,
 // logs a warning when one fails and goes on, then execs the server command,
-// which it receives as its arguments.
-func postStartWrapper(steps []Step) string {
+// which it receives as its arguments; commandWords of them are the command.
+func postStartWrapper(steps []Step, commandWords int) string {
 	var b strings.Builder
 	b.WriteString(PostStartMarker + "\n")
+	b.WriteString(serverWordsPrefix + strconv.Itoa(commandWords) + "\n")
 	for i, s := range steps {
 		var run, what string
 		switch {
@@ -169,19 +175,65 @@ func postStartWrapper(steps []Step) string {
 // wrapperName is $0 of the wrapper script, shown by ps.
 const wrapperName = "workspacekit-post-start"
 
-// unwrapPostStart recognises a container command that is this library's own
-// post-start wrapper and returns the server command inside it, so that
-// resolving a rendered container again does not wrap it twice.
-func unwrapPostStart(command, args []string) ([]string, []string, bool) {
-	if len(command) != 2 || command[0] != "/bin/sh" || command[1] != "-c" ||
-		len(args) < 2 || !strings.HasPrefix(args[0], PostStartMarker+"\n") || args[1] != wrapperName {
-		return command, args, false
+// unwrapPostStart recognises, in one layer's tree, a container command that
+// is this library's own post-start wrapper, and returns the tree with the
+// server command inside it instead, so that resolving a rendered container
+// again does not wrap it twice. It runs on each layer before merging, so
+// that another layer's command or args cannot hide the wrapper.
+func unwrapPostStart(doc *value) *value {
+	cc := doc.get("container_config")
+	command, args := cc.get("command"), cc.get("args")
+	if !isWrapper(command, args) {
+		return doc
 	}
-	server := args[2:]
-	if len(server) == 0 {
-		return nil, nil, true
+	server := args.items[2:]
+	words := min(commandWords(args.items[0].text), len(server))
+	out := &value{kind: kindMap, src: cc.src, at: cc.at, text: cc.text}
+	for _, e := range cc.entries {
+		switch e.key {
+		case "command":
+			if words > 0 {
+				out.entries = append(out.entries, entry{"command", &value{kind: kindList, src: command.src, at: command.at, items: server[:words]}})
+			}
+		case "args":
+			if len(server) > words {
+				out.entries = append(out.entries, entry{"args", &value{kind: kindList, src: args.src, at: args.at, items: server[words:]}})
+			}
+		default:
+			out.entries = append(out.entries, e)
+		}
 	}
-	return server[:1], server[1:], true
+	d := *doc
+	d.entries = make([]entry, len(doc.entries))
+	for i, e := range doc.entries {
+		if e.key == "container_config" {
+			e.val = out
+		}
+		d.entries[i] = e
+	}
+	return &d
+}
+
+// commandWords reads the wrapper's record of how many server arguments are
+// the command; without one, the first is.
+func commandWords(script string) int {
+	_, rest, _ := strings.Cut(script, "\n")
+	line, _, _ := strings.Cut(rest, "\n")
+	if n, err := strconv.Atoi(strings.TrimPrefix(line, serverWordsPrefix)); err == nil && n >= 0 && strings.HasPrefix(line, serverWordsPrefix) {
+		return n
+	}
+	return 1
+}
+
+// isWrapper reports whether command and args are the post-start wrapper:
+// ["/bin/sh", "-c"] and [SCRIPT starting with PostStartMarker, wrapperName, SERVER...].
+func isWrapper(command, args *value) bool {
+	scalar := func(v *value, i int, ok func(string) bool) bool {
+		return v != nil && v.kind == kindList && i < len(v.items) && v.items[i].kind == kindScalar && ok(v.items[i].text)
+	}
+	is := func(s string) func(string) bool { return func(t string) bool { return t == s } }
+	return command != nil && len(command.items) == 2 && scalar(command, 0, is("/bin/sh")) && scalar(command, 1, is("-c")) &&
+		scalar(args, 0, func(t string) bool { return strings.HasPrefix(t, PostStartMarker+"\n") }) && scalar(args, 1, is(wrapperName))
 }
 
 // shellQuote quotes s for /bin/sh.

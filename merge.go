@@ -60,12 +60,13 @@ func merge(high, low *value, s shape) *value {
 	case low == nil:
 		return high
 	case high.kind == kindMap && low.kind == kindMap:
-		out := &value{kind: kindMap, src: high.src, at: high.at, entries: make([]entry, 0, len(high.entries)+len(low.entries))}
+		out := &value{kind: kindMap, src: high.src, at: high.at, self: high.self, entries: make([]entry, 0, len(high.entries)+len(low.entries))}
+		lowAt, highHas := index(low), index(high)
 		for _, e := range high.entries {
-			out.entries = append(out.entries, entry{e.key, merge(e.val, low.get(e.key), s.field(e.key))})
+			out.entries = append(out.entries, entry{e.key, merge(e.val, lowAt(e.key), s.field(e.key))})
 		}
 		for _, e := range low.entries {
-			if high.get(e.key) == nil {
+			if highHas(e.key) == nil {
 				out.entries = append(out.entries, e)
 			}
 		}
@@ -76,20 +77,39 @@ func merge(high, low *value, s shape) *value {
 	return beat(high, low)
 }
 
+// index returns a lookup of a map's entries: a linear scan for small maps,
+// a hash index for large ones, so merging stays linear.
+func index(v *value) func(string) *value {
+	if len(v.entries) <= 16 {
+		return v.get
+	}
+	m := make(map[string]*value, len(v.entries))
+	for _, e := range v.entries {
+		m[e.key] = e.val
+	}
+	return func(k string) *value { return m[k] }
+}
+
 // mergeList merges two lists element by element on s.mergeKey, as strategic
 // merge does: the higher layer's elements first, in its order, each merged
 // with the lower element of the same key; then the lower layer's others.
 func mergeList(high, low *value, s shape) *value {
-	out := &value{kind: kindList, src: high.src, at: high.at, items: make([]*value, 0, len(high.items)+len(low.items))}
+	out := &value{kind: kindList, src: high.src, at: high.at, self: high.self, items: make([]*value, 0, len(high.items)+len(low.items))}
 	used := make([]bool, len(low.items))
 	elem := s.item()
+	byKey := make(map[string][]int, len(low.items)) // key -> indexes in low, in order
+	for j, l := range low.items {
+		if lk := l.get(s.mergeKey); lk != nil && lk.kind == kindScalar {
+			byKey[lk.text] = append(byKey[lk.text], j)
+		}
+	}
 	for _, h := range high.items {
 		k := h.get(s.mergeKey)
 		merged := h
 		if k != nil && k.kind == kindScalar {
-			for j, l := range low.items {
-				if lk := l.get(s.mergeKey); !used[j] && lk != nil && lk.kind == kindScalar && lk.text == k.text {
-					merged, used[j] = merge(h, l, elem), true
+			for _, j := range byKey[k.text] {
+				if !used[j] {
+					merged, used[j] = merge(h, low.items[j], elem), true
 					break
 				}
 			}

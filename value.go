@@ -51,7 +51,8 @@ type value struct {
 	items   []*value
 	style   scalarStyle
 	src     Source
-	at      pos
+	at      pos // where to report the value: its key, for a map entry
+	self    pos // where the value itself starts
 	lost    []Offer // values of lower layers this one beat (Value holds a *value)
 }
 

@@ -67,16 +67,16 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 	switch cluster.Type {
 	case "", TypeKubernetes, TypeDocker:
 	default:
-		probs.add(pos{}, "type", "%s", unknownKeyMessage("cluster type", string(cluster.Type), []string{string(TypeKubernetes), string(TypeDocker)}))
+		probs.add(cluster.pos("type"), "type", "%s", unknownKeyMessage("cluster type", string(cluster.Type), []string{string(TypeKubernetes), string(TypeDocker)}))
 	}
 	switch cluster.Mode {
 	case "", ModeManaged, ModeSelfHosted:
 	default:
-		probs.add(pos{}, "mode", "%s", unknownKeyMessage("mode", string(cluster.Mode), []string{string(ModeManaged), string(ModeSelfHosted)}))
+		probs.add(cluster.pos("mode"), "mode", "%s", unknownKeyMessage("mode", string(cluster.Mode), []string{string(ModeManaged), string(ModeSelfHosted)}))
 	}
 	if cluster.ProjectRoot != "" {
 		if !strings.HasPrefix(cluster.ProjectRoot, "/") {
-			probs.add(pos{}, "projectRoot", "%q is not absolute; give the project root as an absolute path such as /home/src", cluster.ProjectRoot)
+			probs.add(cluster.pos("projectRoot"), "projectRoot", "%q is not absolute; give the project root as an absolute path such as /home/src", cluster.ProjectRoot)
 		}
 		r.projectRoot = strings.TrimSuffix(cluster.ProjectRoot, "/")
 		if r.projectRoot == "" {
@@ -85,17 +85,20 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 	}
 	if cluster.Server.Port != 0 {
 		if cluster.Server.Port < 1 || cluster.Server.Port > 65535 {
-			probs.add(pos{}, "server.port", "%d is not a port; give 1 to 65535", cluster.Server.Port)
+			probs.add(cluster.pos("server.port"), "server.port", "%d is not a port; give 1 to 65535", cluster.Server.Port)
 		}
 		r.serverPort = cluster.Server.Port
 	}
 	r.settings = readSettings(&r.cluster, &probs)
+	checkClusterNames(&r.cluster, &r.settings, &probs)
 	r.inherit = buildInheritance(&r.cluster, &r.settings, &probs)
 	if defaults.applies() {
 		r.defaults = defaults
 		tree, err := layerTree(&defaults.Config, defaults.source(), defaults.file)
 		probs.addAll(err)
-		r.defaultsTree = tree
+		if tree != nil {
+			r.defaultsTree = unwrapPostStart(tree)
+		}
 	}
 	if err := probs.err(); err != nil {
 		return nil, err
@@ -141,6 +144,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 		probs.addAll(err)
 		return nil, probs.err()
 	}
+	userTree = unwrapPostStart(userTree)
 	merged := r.fold(nil, userTree)
 	lc, ranPreStart := r.runPreStart(ctx, req.Name, &merged, userTree, &probs)
 	merged = dropNulls(merged)
@@ -148,8 +152,9 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 		merged = &value{kind: kindMap}
 	}
 	var doc configDoc
+	before := len(probs.list)
 	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", &probs)
-	if !probs.empty() {
+	if len(probs.list) > before {
 		return nil, probs.err()
 	}
 	prov := make(Provenance, 32+len(r.inherit.base))
@@ -207,6 +212,7 @@ func (r *Resolver) runPreStart(ctx context.Context, name string, merged **value,
 		probs.addAll(err)
 		return script, false
 	}
+	tree = unwrapPostStart(tree)
 	*merged = r.fold(tree, user)
 	return script, true
 }
@@ -246,9 +252,6 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		tmpl = &r.cluster.PodTemplate.Spec.Containers[0]
 	}
 
-	if cmd, args, ok := unwrapPostStart(c.Command, c.Args); ok {
-		c.Command, c.Args = cmd, args
-	}
 	if c.Name == "" {
 		c.Name = DefaultContainerName
 		prov[containerPath+".name"] = Origin{Source: SourceBuiltin}
@@ -262,12 +265,18 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		}
 	}
 	if !hasPort(c.Ports, r.serverPort) {
-		c.Ports = append(c.Ports, corev1.ContainerPort{Name: "http", ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
+		portName := "http"
+		for _, p := range c.Ports {
+			if p.Name == portName {
+				portName = "" // the user named another port http; the Service targets the number
+			}
+		}
+		c.Ports = append(c.Ports, corev1.ContainerPort{Name: portName, ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
 		portSource := SourceBuiltin
 		if r.cluster.Server.Port != 0 {
 			portSource = SourceClusterTemplate
 		}
-		prov[fmt.Sprintf("%s.ports[%d].name", containerPath, r.serverPort)] = Origin{Source: portSource}
+		prov[fmt.Sprintf("%s.ports[%d].protocol", containerPath, r.serverPort)] = Origin{Source: portSource}
 	}
 	res.Env = r.inheritEnv(name, &c, prov)
 	r.applyResources(&c, merged, prov, w, probs)
@@ -323,6 +332,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	}
 	pvc := r.applyStorage(name, &spec, &c, meta, prov)
 	spec.Containers = []corev1.Container{c}
+	checkPodNames(&spec, merged, probs)
 
 	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: podMeta, Spec: spec}
 	svc := &corev1.Service{
@@ -352,6 +362,9 @@ func hasPort(ports []corev1.ContainerPort, port int32) bool {
 // request's, the cluster pod template's first container's, then the
 // cluster's server.command), wrapped by the post-start steps when there are any.
 func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, probs *problemList) {
+	// Without a command of its own the container runs the cluster's server
+	// command; args of its own replace the cluster's, as they replace an
+	// image's CMD.
 	cmd, args := c.Command, c.Args
 	source := SourceUser
 	if len(cmd) > 0 {
@@ -361,11 +374,14 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 	} else if len(r.cluster.Server.Command) > 0 {
 		cmd, args, source = r.cluster.Server.Command, r.cluster.Server.Args, SourceClusterTemplate
 	}
+	if len(c.Command) == 0 && len(c.Args) > 0 {
+		args = c.Args
+	}
 	if len(steps) == 0 {
 		if len(c.Command) == 0 && len(cmd) > 0 {
 			c.Command, c.Args = cmd, args
 			prov[containerPath+".command"] = Origin{Source: source}
-			if len(args) > 0 {
+			if _, own := prov[containerPath+".args"]; len(args) > 0 && !own {
 				prov[containerPath+".args"] = Origin{Source: source}
 			}
 		}
@@ -381,7 +397,7 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 		wrapperSource = lookupTree(merged, "lifecycle_config", "post_start", "hook_path").src
 	}
 	c.Command = []string{"/bin/sh", "-c"}
-	c.Args = append([]string{postStartWrapper(steps), wrapperName}, append(append([]string(nil), cmd...), args...)...)
+	c.Args = append([]string{postStartWrapper(steps, len(cmd)), wrapperName}, append(append([]string(nil), cmd...), args...)...)
 	prov[containerPath+".command"] = Origin{Source: wrapperSource}
 	prov[containerPath+".args"] = Origin{Source: wrapperSource}
 }

@@ -36,6 +36,9 @@ func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
 			return &value{kind: kindNull, src: in.src}, nil
 		}
 		probs.add(in.position(yamlErrorLine(err)), path, "not valid YAML: %s", yamlErrorText(err))
+		if probs.list[len(probs.list)-1].File == "" {
+			probs.list[len(probs.list)-1].File = in.file
+		}
 		return nil, probs.err()
 	}
 	var extra yaml.Node
@@ -55,6 +58,8 @@ func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
 	return v, probs.err()
 }
 
+// position maps a line and column of the parsed text to the file; a column
+// of 0 means unknown, reported as 1 (or, inside a string, as the string).
 func (in yamlSource) position(line, col int) pos {
 	if line <= 0 {
 		return pos{file: in.file}
@@ -62,27 +67,35 @@ func (in yamlSource) position(line, col int) pos {
 	if in.shift != nil {
 		line, col = in.shift(line, col)
 	}
-	return pos{file: in.file, line: line, col: col}
+	return pos{file: in.file, line: line, col: max(col, 1)}
 }
 
-// yamlErrorLine pulls "line N" out of a yaml.v3 error message.
+// yamlErrorLine pulls the 1-based line out of a yaml.v3 error message; the
+// column is unknown (0). yaml.v3 writes scanner errors' lines 1-based, but
+// parser errors' 0-based, and none at all for a parser error on line 0.
 func yamlErrorLine(err error) (int, int) {
-	msg := err.Error()
-	i := strings.Index(msg, "line ")
-	if i < 0 {
-		return 0, 0
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	rest, ok := strings.CutPrefix(msg, "line ")
+	if !ok {
+		return 1, 0
 	}
 	n := 0
-	for _, r := range msg[i+5:] {
+	for _, r := range rest {
 		if r < '0' || r > '9' {
 			break
 		}
 		n = n*10 + int(r-'0')
 		if n > 1<<30 {
-			return 0, 0
+			return 1, 0
 		}
 	}
-	return n, 1
+	_, text, _ := strings.Cut(rest, ": ")
+	for _, parserError := range []string{"did not find expected", "expected <", "found undefined tag", "found duplicate", "found incompatible"} {
+		if strings.HasPrefix(text, parserError) {
+			return n + 1, 0
+		}
+	}
+	return n, 0
 }
 
 func yamlErrorText(err error) string {
@@ -112,7 +125,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 		c.probs.add(at, path, "nesting deeper than %d levels is not accepted", maxTreeDepth)
 		return &value{kind: kindNull, src: c.in.src, at: at}
 	}
-	v := &value{src: c.in.src, at: at}
+	v := &value{src: c.in.src, at: at, self: at}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
@@ -150,6 +163,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 	case yaml.MappingNode:
 		v.kind = kindMap
 		v.entries = make([]entry, 0, len(n.Content)/2)
+		seen := make(map[string]bool, len(n.Content)/2)
 		var merges []*yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
@@ -162,16 +176,17 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 				continue
 			}
 			kp := joinPath(path, k.Value)
-			if v.get(k.Value) != nil {
+			if seen[k.Value] {
 				c.probs.add(c.in.position(k.Line, k.Column), kp, "duplicate key %q; each key may appear once", k.Value)
 				continue
 			}
+			seen[k.Value] = true
 			child := c.convert(val, kp, depth+1)
 			child.at = c.in.position(k.Line, k.Column) // report fields at their key
 			v.entries = append(v.entries, entry{k.Value, child})
 		}
 		for _, m := range merges {
-			c.mergeInto(v, m, path, depth)
+			c.mergeInto(v, m, path, depth, seen)
 		}
 	default:
 		v.kind = kindNull
@@ -180,7 +195,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 }
 
 // mergeInto applies a YAML merge key ("<<: *base"): entries not already set.
-func (c *converter) mergeInto(v *value, m *yaml.Node, path string, depth int) {
+func (c *converter) mergeInto(v *value, m *yaml.Node, path string, depth int, seen map[string]bool) {
 	src := c.convert(m, path, depth+1)
 	maps := []*value{src}
 	if src.kind == kindList {
@@ -192,7 +207,8 @@ func (c *converter) mergeInto(v *value, m *yaml.Node, path string, depth int) {
 			continue
 		}
 		for _, e := range mv.entries {
-			if v.get(e.key) == nil {
+			if !seen[e.key] {
+				seen[e.key] = true
 				v.entries = append(v.entries, e)
 			}
 		}

@@ -1,0 +1,339 @@
+package apivalidation_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/validate"
+	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	serializerjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	genericfeatures "k8s.io/apiserver/pkg/features"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	podutil "k8s.io/kubernetes/pkg/api/pod"
+	"k8s.io/kubernetes/pkg/apis/core"
+	k8scorev1 "k8s.io/kubernetes/pkg/apis/core/v1"
+	corevalidation "k8s.io/kubernetes/pkg/apis/core/validation"
+	"k8s.io/kubernetes/pkg/apis/networking"
+	k8snetworkingv1 "k8s.io/kubernetes/pkg/apis/networking/v1"
+	networkingvalidation "k8s.io/kubernetes/pkg/apis/networking/validation"
+
+	"github.com/workspacekit/workspace"
+)
+
+// scheme holds what the API server's legacy scheme holds for the kinds
+// workspacekit renders: the internal core and networking types, and their
+// v1 versions with k8s.io/kubernetes's conversions, defaulting functions and
+// declarative validations (registered by the v1 packages' AddToScheme).
+var scheme = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	utilruntime.Must(core.AddToScheme(s))
+	utilruntime.Must(k8scorev1.AddToScheme(s))
+	utilruntime.Must(networking.AddToScheme(s))
+	utilruntime.Must(k8snetworkingv1.AddToScheme(s))
+	return s
+}()
+
+// decoder decodes a request body as the API server does with
+// fieldValidation=Strict: unknown and duplicate fields are errors.
+var decoder = serializerjson.NewSerializerWithOptions(serializerjson.DefaultMetaFactory, scheme, scheme,
+	serializerjson.SerializerOptions{Strict: true})
+
+var (
+	podGVK     = corev1.SchemeGroupVersion.WithKind("Pod")
+	pvcGVK     = corev1.SchemeGroupVersion.WithKind("PersistentVolumeClaim")
+	serviceGVK = corev1.SchemeGroupVersion.WithKind("Service")
+	ingressGVK = networkingv1.SchemeGroupVersion.WithKind("Ingress")
+)
+
+// verdict is what the API server would say to a create request.
+type verdict struct {
+	what     string // e.g. Pod my-workspace
+	errs     field.ErrorList
+	warnings []string
+}
+
+// admitJSON decodes one rendered object from its JSON, checks that it is of
+// the kind wanted, and validates it as the API server validates a create.
+func admitJSON(ctx context.Context, raw []byte, want schema.GroupVersionKind) (verdict, error) {
+	var into runtime.Object
+	switch want {
+	case podGVK:
+		into = &corev1.Pod{}
+	case pvcGVK:
+		into = &corev1.PersistentVolumeClaim{}
+	case serviceGVK:
+		into = &corev1.Service{}
+	case ingressGVK:
+		into = &networkingv1.Ingress{}
+	default:
+		return verdict{}, fmt.Errorf("no validation for %s", want)
+	}
+	obj, gvk, err := decoder.Decode(raw, nil, into)
+	if err != nil {
+		return verdict{}, fmt.Errorf("decoding as %s: %w", want.Kind, err)
+	}
+	if *gvk != want {
+		return verdict{}, fmt.Errorf("apiVersion/kind is %s, want %s", gvk, want)
+	}
+	switch o := obj.(type) {
+	case *corev1.Pod:
+		return admitPod(ctx, o)
+	case *corev1.PersistentVolumeClaim:
+		return admitPVC(ctx, o)
+	case *corev1.Service:
+		return admitService(ctx, o)
+	case *networkingv1.Ingress:
+		return admitIngress(ctx, o)
+	}
+	return verdict{}, fmt.Errorf("decoded %T, want %s", obj, want)
+}
+
+// requestNamespace fills what the API server takes from the request rather
+// than the body: a namespaced object without a namespace is created in the
+// namespace of the request (kubectl's default: "default").
+func requestNamespace(m *metav1.ObjectMeta) {
+	if m.Namespace == "" {
+		m.Namespace = metav1.NamespaceDefault
+	}
+}
+
+// toInternal applies the v1 defaults to v1obj (callers pass a copy) and converts it to the
+// internal type, as the API server's decoder does.
+func toInternal(v1obj, internal runtime.Object) error {
+	scheme.Default(v1obj)
+	return scheme.Convert(v1obj, internal, nil)
+}
+
+// declarative adds the declarative validation (+k8s: tags on the v1 types)
+// to the handwritten errors, as k8s.io/apiserver's
+// rest.ValidateDeclarativelyWithMigrationChecks does on create: the
+// internal object is converted back to v1 and validated through the scheme;
+// the errors enforced in the current feature-gate mode are added, and the
+// handwritten errors they supersede removed.
+func declarative(ctx context.Context, internal runtime.Object, gv schema.GroupVersion, errs field.ErrorList) field.ErrorList {
+	errs = errs.MarkFromImperative()
+	versioned, err := scheme.ConvertToVersion(internal, gv)
+	if err != nil {
+		return append(errs, field.InternalError(nil, fmt.Errorf("converting to %s for declarative validation: %w", gv, err)))
+	}
+	beta := utilfeature.DefaultFeatureGate.Enabled(genericfeatures.DeclarativeValidationBeta)
+	enforced := validate.FilterEnforcedDeclarativeErrors(ctx, scheme.Validate(ctx, nil, versioned), beta)
+	errs = validate.FilterCoveredHandwrittenErrors(ctx, errs, enforced, beta)
+	return append(errs, enforced...)
+}
+
+// admitPod is pkg/registry/core/pod's podStrategy.Validate.
+func admitPod(ctx context.Context, in *corev1.Pod) (verdict, error) {
+	pod := in.DeepCopy()
+	requestNamespace(&pod.ObjectMeta)
+	var internal core.Pod
+	if err := toInternal(pod, &internal); err != nil {
+		return verdict{}, err
+	}
+	opts := podutil.GetValidationOptionsFromPodSpecAndMeta(&internal.Spec, nil, &internal.ObjectMeta, nil)
+	opts.ResourceIsPod = true
+	errs := corevalidation.ValidatePodCreate(&internal, opts)
+	errs = declarative(ctx, &internal, corev1.SchemeGroupVersion, errs)
+	return verdict{what: "Pod " + internal.Name, errs: errs, warnings: podutil.GetWarningsForPod(ctx, &internal, nil)}, nil
+}
+
+// admitPVC is pkg/registry/core/persistentvolumeclaim's strategy Validate.
+func admitPVC(ctx context.Context, in *corev1.PersistentVolumeClaim) (verdict, error) {
+	pvc := in.DeepCopy()
+	requestNamespace(&pvc.ObjectMeta)
+	var internal core.PersistentVolumeClaim
+	if err := toInternal(pvc, &internal); err != nil {
+		return verdict{}, err
+	}
+	opts := corevalidation.ValidationOptionsForPersistentVolumeClaim(&internal, nil)
+	errs := corevalidation.ValidatePersistentVolumeClaim(&internal, opts)
+	errs = declarative(ctx, &internal, corev1.SchemeGroupVersion, errs)
+	return verdict{what: "PersistentVolumeClaim " + internal.Name, errs: errs}, nil
+}
+
+// admitService is pkg/registry/core/service's strategy Validate. The
+// registry allocates a ClusterIP service's cluster IP and IP families
+// before it validates; a rendered service leaves them unset, and
+// validation accepts that.
+func admitService(ctx context.Context, in *corev1.Service) (verdict, error) {
+	svc := in.DeepCopy()
+	requestNamespace(&svc.ObjectMeta)
+	var internal core.Service
+	if err := toInternal(svc, &internal); err != nil {
+		return verdict{}, err
+	}
+	errs := corevalidation.ValidateServiceCreate(&internal)
+	errs = declarative(ctx, &internal, corev1.SchemeGroupVersion, errs)
+	return verdict{what: "Service " + internal.Name, errs: errs}, nil
+}
+
+// admitIngress is pkg/registry/networking/ingress's strategy Validate.
+func admitIngress(ctx context.Context, in *networkingv1.Ingress) (verdict, error) {
+	ing := in.DeepCopy()
+	requestNamespace(&ing.ObjectMeta)
+	var internal networking.Ingress
+	if err := toInternal(ing, &internal); err != nil {
+		return verdict{}, err
+	}
+	errs := networkingvalidation.ValidateIngressCreate(&internal)
+	errs = declarative(ctx, &internal, networkingv1.SchemeGroupVersion, errs)
+	return verdict{what: "Ingress " + internal.Name, errs: errs}, nil
+}
+
+// renderedKinds maps the keys of the output's kubernetes section to the
+// kind each holds.
+var renderedKinds = map[string]schema.GroupVersionKind{
+	"pod":                   podGVK,
+	"persistentVolumeClaim": pvcGVK,
+	"service":               serviceGVK,
+	"ingress":               ingressGVK,
+}
+
+// findings is what validating one case's objects found: problems are what
+// the API server would reject (each naming the case, the object and every
+// field error), notes its warnings and what could not be validated.
+type findings struct {
+	problems []string
+	notes    []string
+}
+
+func (f *findings) problem(format string, args ...any) {
+	f.problems = append(f.problems, fmt.Sprintf(format, args...))
+}
+
+func (f *findings) note(format string, args ...any) {
+	f.notes = append(f.notes, fmt.Sprintf(format, args...))
+}
+
+// report fails t with every problem and logs every note.
+func (f findings) report(t *testing.T) {
+	t.Helper()
+	for _, n := range f.notes {
+		t.Log(n)
+	}
+	for _, p := range f.problems {
+		t.Error(p)
+	}
+}
+
+// checkObjects validates every object of a kubernetes section, given as the
+// JSON of each key. The pod is required.
+func checkObjects(name string, objects map[string]json.RawMessage) findings {
+	var f findings
+	ctx := context.Background()
+	if raw, ok := objects["pod"]; !ok || string(raw) == "null" {
+		f.problem("case %s: the output has no kubernetes.pod", name)
+	}
+	keys := make([]string, 0, len(objects))
+	for k := range objects {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		raw := objects[key]
+		if string(raw) == "null" {
+			continue
+		}
+		gvk, ok := renderedKinds[key]
+		if !ok {
+			f.problem("case %s: kubernetes.%s is not validated by this test; teach admitJSON its kind", name, key)
+			continue
+		}
+		if key == "ingress" {
+			var tm metav1.TypeMeta
+			if err := json.Unmarshal(raw, &tm); err != nil {
+				f.problem("case %s: kubernetes.ingress: %v", name, err)
+				continue
+			}
+			if got := tm.GroupVersionKind(); got != ingressGVK {
+				checkCustomResource(&f, name, "kubernetes."+key, raw)
+				continue
+			}
+		}
+		v, err := admitJSON(ctx, raw, gvk)
+		if err != nil {
+			f.problem("case %s: kubernetes.%s: %v", name, key, err)
+			continue
+		}
+		v.addTo(&f, name, "kubernetes."+key)
+	}
+	return f
+}
+
+// checkCustomResource validates what the API server validates of any
+// custom resource whose CRD does not say more: its metadata, with a
+// DNS-1123 subdomain name (the apiextensions-apiserver's default). The
+// spec (istio's VirtualService) is the CRD's schema's business, which is
+// not here.
+func checkCustomResource(f *findings, name, key string, raw []byte) {
+	var u unstructured.Unstructured
+	if err := u.UnmarshalJSON(raw); err != nil {
+		f.problem("case %s: %s: %v", name, key, err)
+		return
+	}
+	if u.GetNamespace() == "" {
+		u.SetNamespace(metav1.NamespaceDefault)
+	}
+	v := verdict{
+		what: fmt.Sprintf("%s %s", u.GetKind(), u.GetName()),
+		errs: apimachineryvalidation.ValidateObjectMetaAccessor(&u, true, apimachineryvalidation.NameIsDNSSubdomain, field.NewPath("metadata")),
+	}
+	v.addTo(f, name, key)
+	f.note("case %s: %s is a %s, a custom resource: only its metadata is validated", name, key, u.GroupVersionKind())
+}
+
+// addTo records v: one problem listing every field error, a note for each
+// warning.
+func (v verdict) addTo(f *findings, name, key string) {
+	if len(v.errs) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "case %s: %s (%s) is rejected by the Kubernetes API server's validation, %d field error(s):", name, key, v.what, len(v.errs))
+		for _, e := range v.errs {
+			fmt.Fprintf(&b, "\n\t%s", e.Error())
+		}
+		f.problems = append(f.problems, b.String())
+	}
+	for _, w := range v.warnings {
+		f.note("case %s: %s: API server warning: %s", name, key, w)
+	}
+}
+
+// resultObjects encodes a result's objects as they would be sent, keyed as
+// in the output's kubernetes section.
+func resultObjects(k *workspace.Kubernetes) (map[string]json.RawMessage, error) {
+	if k == nil {
+		return nil, fmt.Errorf("the result has no Kubernetes objects")
+	}
+	data, err := json.Marshal(k)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the rendered objects: %w", err)
+	}
+	var objects map[string]json.RawMessage
+	if err := json.Unmarshal(data, &objects); err != nil {
+		return nil, err
+	}
+	return objects, nil
+}
+
+// requireAdmitted fails t unless the API server would accept every object
+// of a result.
+func requireAdmitted(t *testing.T, name string, k *workspace.Kubernetes) {
+	t.Helper()
+	objects, err := resultObjects(k)
+	if err != nil {
+		t.Fatalf("case %s: %v", name, err)
+	}
+	checkObjects(name, objects).report(t)
+}

@@ -1,0 +1,151 @@
+package apivalidation_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/workspacekit/workspace"
+)
+
+// The root module's folders, from this one.
+const (
+	goldenDir     = "../../testdata/golden"
+	quickstartDir = "../../examples/quickstart"
+)
+
+// goldenCases lists every folder under testdata/golden that holds an
+// expected.yaml, as paths relative to goldenDir. Folders with
+// expected-error.txt instead are error cases: they render nothing.
+func goldenCases(t *testing.T) []string {
+	t.Helper()
+	var cases []string
+	err := filepath.WalkDir(goldenDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && d.Name() == "expected.yaml" {
+			rel, err := filepath.Rel(goldenDir, filepath.Dir(path))
+			if err != nil {
+				return err
+			}
+			cases = append(cases, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("listing golden cases: %v", err)
+	}
+	slices.Sort(cases)
+	return cases
+}
+
+// TestGoldenExpected validates the objects every golden case's expected.yaml
+// records, as decoded from the file.
+func TestGoldenExpected(t *testing.T) {
+	cases := goldenCases(t)
+	if len(cases) == 0 {
+		t.Skipf("no golden cases under %s yet", goldenDir)
+	}
+	for _, c := range cases {
+		t.Run(c, func(t *testing.T) {
+			file := filepath.Join(goldenDir, c, "expected.yaml")
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Kubernetes map[string]json.RawMessage `json:"kubernetes"`
+			}
+			if err := yaml.Unmarshal(data, &doc); err != nil {
+				t.Fatalf("case %s: %s: %v", c, file, err)
+			}
+			checkObjects(c+" (expected.yaml)", doc.Kubernetes).report(t)
+		})
+	}
+}
+
+// TestGoldenResolved resolves every golden case's inputs through the library
+// and validates what it renders.
+func TestGoldenResolved(t *testing.T) {
+	cases := goldenCases(t)
+	if len(cases) == 0 {
+		t.Skipf("no golden cases under %s yet", goldenDir)
+	}
+	for _, c := range cases {
+		t.Run(c, func(t *testing.T) {
+			res, err := resolveDir(filepath.Join(goldenDir, c))
+			if err != nil {
+				t.Fatalf("case %s: resolving its inputs: %v", c, err)
+			}
+			requireAdmitted(t, c+" (resolved)", res.Kubernetes)
+		})
+	}
+}
+
+// TestQuickstart resolves examples/quickstart, the README's example.
+func TestQuickstart(t *testing.T) {
+	res, err := resolveDir(quickstartDir)
+	if err != nil {
+		t.Fatalf("examples/quickstart: %v", err)
+	}
+	requireAdmitted(t, "examples/quickstart", res.Kubernetes)
+}
+
+// resolveDir resolves a folder's inputs as `wsk render` does:
+// cluster.yaml, then cluster.env merged over its env when present,
+// defaults.yaml when present, and request.yaml.
+func resolveDir(dir string) (*workspace.Result, error) {
+	read := func(name string, optional bool) ([]byte, string, error) {
+		path := filepath.Join(dir, name)
+		data, err := os.ReadFile(path)
+		if optional && errors.Is(err, fs.ErrNotExist) {
+			return nil, "", nil
+		}
+		return data, path, err
+	}
+	data, path, err := read("cluster.yaml", false)
+	if err != nil {
+		return nil, err
+	}
+	cluster, err := workspace.ParseCluster(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if data, path, err := read("cluster.env", true); err != nil {
+		return nil, err
+	} else if path != "" {
+		if err := cluster.MergeDotenv(path, data); err != nil {
+			return nil, err
+		}
+	}
+	var defaults *workspace.DefaultConfig
+	if data, path, err := read("defaults.yaml", true); err != nil {
+		return nil, err
+	} else if path != "" {
+		d, err := workspace.ParseDefaultConfig(path, data)
+		if err != nil {
+			return nil, err
+		}
+		defaults = &d
+	}
+	data, path, err = read("request.yaml", false)
+	if err != nil {
+		return nil, err
+	}
+	req, err := workspace.ParseRequest(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return workspace.Resolve(context.Background(), cluster, defaults, req)
+}
