@@ -2,9 +2,9 @@ package workspace
 
 import (
 	"bytes"
-	"strings"
 	"encoding/json"
 	"reflect"
+	"strings"
 )
 
 // parsedConfig is the tree a Parse function built for a Config, kept so that

@@ -51,8 +51,8 @@ type value struct {
 	items   []*value
 	style   scalarStyle
 	src     Source
-	at      pos // where to report the value: its key, for a map entry
-	self    pos // where the value itself starts
+	at      pos     // where to report the value: its key, for a map entry
+	self    pos     // where the value itself starts
 	lost    []Offer // values of lower layers this one beat (Value holds a *value)
 }
 
