@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -35,7 +36,11 @@ func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
 		if errors.Is(err, io.EOF) {
 			return &value{kind: kindNull, src: in.src}, nil
 		}
-		probs.add(in.position(yamlErrorLine(err)), path, "not valid YAML: %s", yamlErrorText(err))
+		line, col := yamlErrorLine(err)
+		if line == 0 {
+			line, col = locateYAMLError(err, data)
+		}
+		probs.add(in.position(line, col), path, "not valid YAML: %s", yamlErrorText(err))
 		if probs.list[len(probs.list)-1].File == "" {
 			probs.list[len(probs.list)-1].File = in.file
 		}
@@ -77,7 +82,7 @@ func yamlErrorLine(err error) (int, int) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	rest, ok := strings.CutPrefix(msg, "line ")
 	if !ok {
-		return 1, 0
+		return 0, 0
 	}
 	n := 0
 	for _, r := range rest {
@@ -96,6 +101,72 @@ func yamlErrorLine(err error) (int, int) {
 		}
 	}
 	return n, 0
+}
+
+// locateYAMLError finds what a yaml.v3 error without a line is about: the
+// alias of an unknown anchor, or the first byte the YAML reader refuses (a
+// control character, invalid UTF-8); other errors without a line are on the
+// first. It returns 0, 0 when it cannot tell.
+func locateYAMLError(err error, data []byte) (int, int) {
+	msg := err.Error()
+	offset := -1
+	if i := strings.Index(msg, "unknown anchor '"); i >= 0 {
+		name, _, _ := strings.Cut(msg[i+len("unknown anchor '"):], "'")
+		offset = aliasOffset(data, name)
+	} else if strings.Contains(msg, "control characters") || strings.Contains(msg, "UTF-8") {
+		offset = firstUnreadable(data)
+	} else {
+		// A scanner or parser error on the first line: yaml.v3 omits line 0.
+		return 1, 0
+	}
+	if offset < 0 {
+		return 0, 0
+	}
+	line := 1 + bytes.Count(data[:offset], []byte("\n"))
+	return line, offset - bytes.LastIndexByte(data[:offset], '\n')
+}
+
+// aliasOffset is the offset of the alias *name, not followed by more of a name.
+func aliasOffset(data []byte, name string) int {
+	needle := []byte("*" + name)
+	for from := 0; ; {
+		i := bytes.Index(data[from:], needle)
+		if i < 0 {
+			return -1
+		}
+		end := from + i + len(needle)
+		if end == len(data) || strings.IndexByte(" \t\r\n,]}", data[end]) >= 0 {
+			return from + i
+		}
+		from = end
+	}
+}
+
+// firstUnreadable is the offset of the first byte YAML may not hold: a
+// control character other than tab and line breaks, DEL, C1 controls other
+// than NEL, or invalid UTF-8.
+func firstUnreadable(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if !yamlPrintable(r, size) {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// yamlPrintable reports whether YAML 1.2 allows the rune in a stream.
+func yamlPrintable(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return false
+	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		return true
+	case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0xfffe || r == 0xffff:
+		return false
+	}
+	return true
 }
 
 func yamlErrorText(err error) string {
@@ -117,7 +188,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 	c.budget--
 	if c.budget < 0 {
 		if c.budget == -1 {
-			c.probs.add(at, path, "document expands to more than %d values (an alias bomb?); it is too large", maxTreeNodes)
+			c.probs.add(at, path, "document holds more than %d values (an alias counts each time it is used); it is too large", maxTreeNodes)
 		}
 		return &value{kind: kindNull, src: c.in.src, at: at}
 	}

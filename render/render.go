@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -107,6 +108,7 @@ func tree(res *workspace.Result, opts Options) (*yaml.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
+	data = escapeForYAML(data)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
@@ -114,6 +116,29 @@ func tree(res *workspace.Result, opts Options) (*yaml.Node, error) {
 	n := doc.Content[0]
 	prune(n)
 	return n, nil
+}
+
+// escapeForYAML escapes, inside the JSON strings, the characters that
+// encoding/json writes as they are but a YAML stream may not hold (DEL, C1
+// controls, U+FFFE, U+FFFF): outside strings JSON has none of them.
+func escapeForYAML(data []byte) []byte {
+	var out []byte
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0xfffe || r == 0xffff {
+			if out == nil {
+				out = append(make([]byte, 0, len(data)+16), data[:i]...)
+			}
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else if out != nil {
+			out = append(out, data[i:i+size]...)
+		}
+		i += size
+	}
+	if out == nil {
+		return data
+	}
+	return out
 }
 
 func prune(n *yaml.Node) {
