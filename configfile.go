@@ -63,10 +63,10 @@ func parseConfigFile(data []byte, file string, src Source, out any, decoded *con
 	}
 	var cfg Config
 	if cc := root.get("container_config"); cc != nil {
-		if cc.kind == kindMap {
+		if cc.kind == kindMap && cc.text == "" {
 			cfg.ContainerConfig = cc.goValue()
-		} else if orig := originalString(root); orig != "" {
-			cfg.ContainerConfig = orig
+		} else if cc.text != "" {
+			cfg.ContainerConfig = cc.text // the YAML string as the file wrote it
 		}
 	}
 	if root.get("lifecycle_config") != nil {
@@ -78,16 +78,6 @@ func parseConfigFile(data []byte, file string, src Source, out any, decoded *con
 	return &cfg, root, probs.err()
 }
 
-// originalString is the container_config text as the file wrote it.
-func originalString(root *value) string {
-	for _, e := range root.entries {
-		if e.key == "container_config" && e.val.text != "" {
-			return e.val.text
-		}
-	}
-	return ""
-}
-
 // expandContainerConfig parses a container_config given as a YAML string,
 // keeping the string as the node's text so the original can be returned.
 func expandContainerConfig(root *value, data []byte, file string, src Source, probs *problemList) *value {
@@ -97,24 +87,21 @@ func expandContainerConfig(root *value, data []byte, file string, src Source, pr
 	}
 	in := yamlSource{file: file, src: src, shift: embeddedShift(cc, data)}
 	tree, err := parseYAML([]byte(cc.text), in, "container_config")
-	if err != nil {
-		// Reported; a null stands in so no second problem follows.
-		probs.addAll(err)
-		tree = &value{kind: kindNull}
-	}
-	if tree.kind == kindNull {
-		// An empty string (or only comments) configures nothing.
-		tree = &value{kind: kindNull, src: src}
-	}
-	tree.text = cc.text
-	tree.at = cc.at
+	probs.addAll(err)
 	out := *root
-	out.entries = make([]entry, len(root.entries))
-	for i, e := range root.entries {
+	out.entries = make([]entry, 0, len(root.entries))
+	for _, e := range root.entries {
 		if e.key == "container_config" {
+			if err != nil || tree.kind == kindNull {
+				// An empty string (or only comments) configures nothing; a
+				// string that does not parse is reported and left out, so no
+				// second problem follows. Neither deletes a lower layer's keys.
+				continue
+			}
+			tree.text, tree.at = cc.text, cc.at
 			e.val = tree
 		}
-		out.entries[i] = e
+		out.entries = append(out.entries, e)
 	}
 	return &out
 }

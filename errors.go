@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -93,16 +94,22 @@ func (l *problemList) addAll(err error) {
 
 func (l *problemList) empty() bool { return len(l.list) == 0 }
 
-// err returns the problems sorted by file, line and column (problems without
-// a position keep their order after those with one), or nil when there are none.
+// err returns the problems sorted by file, line and column (within a file,
+// problems without a line come first, in the order they were found), or nil
+// when there are none.
 func (l *problemList) err() error {
 	if len(l.list) == 0 {
 		return nil
 	}
 	out := make(Problems, len(l.list))
 	copy(out, l.list)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	sortProblems(out)
+	return out
+}
+
+func sortProblems(ps Problems) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -111,7 +118,42 @@ func (l *problemList) err() error {
 		}
 		return a.Column < b.Column
 	})
-	return out
+}
+
+// JoinProblems joins the problems of several calls (parsing each input,
+// then resolving) into one Problems, each problem once, sorted by file and
+// position. Errors that hold no Problem are joined after it. It returns nil
+// when every error is nil.
+func JoinProblems(errs ...error) error {
+	var all Problems
+	var other []error
+	seen := map[string]bool{}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var ps Problems
+		var p *Problem
+		switch {
+		case errors.As(err, &ps):
+		case errors.As(err, &p):
+			ps = Problems{p}
+		default:
+			other = append(other, err)
+			continue
+		}
+		for _, p := range ps {
+			if key := p.Error(); !seen[key] {
+				seen[key] = true
+				all = append(all, p)
+			}
+		}
+	}
+	sortProblems(all)
+	if len(all) == 0 {
+		return errors.Join(other...)
+	}
+	return errors.Join(append([]error{all}, other...)...)
 }
 
 // errorf is fmt.Errorf for messages that carry no position of their own.

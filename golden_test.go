@@ -92,12 +92,14 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 	in, parseErr := readGoldenInputs(t, dir)
 	// The cluster settings are checked even when a file failed to parse, so
 	// that an error case shows every problem of every file at once.
+	// A request that parsed with problems is resolved too, as wsk does, so
+	// that the problems only resolution finds are shown with them.
 	r, err := workspace.NewResolver(in.cluster, in.defaults)
-	if err := errors.Join(parseErr, err); err != nil {
-		return nil, problemText(t, err)
+	if err != nil {
+		return nil, problemText(t, workspace.JoinProblems(parseErr, err))
 	}
 	res, err := r.Resolve(context.Background(), in.request)
-	if err != nil {
+	if err := workspace.JoinProblems(parseErr, err); err != nil {
 		return nil, problemText(t, err)
 	}
 	out, err = render.YAML(res, render.Options{Explain: true})

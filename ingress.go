@@ -57,19 +57,31 @@ func (r *Resolver) ingressRule(name string, port int32, labels map[string]string
 	}
 	pathType := s.pathType
 	class := s.ingressType
+	paths := []string{path}
+	if s.ingressType == "alb" && pathType == networkingv1.PathTypeImplementationSpecific {
+		// The AWS Load Balancer Controller reads an ImplementationSpecific
+		// path as an ALB path pattern, which matches exactly unless it has a
+		// wildcard: route the workspace's root and everything below it (a
+		// pattern /<name>* would also catch the workspace <name>2).
+		paths = []string{path, path + "/*"}
+	}
+	httpPaths := make([]networkingv1.HTTPIngressPath, len(paths))
+	for i, p := range paths {
+		httpPaths[i] = networkingv1.HTTPIngressPath{
+			Path:     p,
+			PathType: &pathType,
+			Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
+				Name: service, Port: networkingv1.ServiceBackendPort{Number: port},
+			}},
+		}
+	}
 	ing := &networkingv1.Ingress{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
 		ObjectMeta: metav1.ObjectMeta{Name: s.ingressName, Namespace: r.cluster.Namespace, Labels: labels},
 		Spec: networkingv1.IngressSpec{
 			IngressClassName: &class,
 			Rules: []networkingv1.IngressRule{{IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
-				Paths: []networkingv1.HTTPIngressPath{{
-					Path:     path,
-					PathType: &pathType,
-					Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
-						Name: service, Port: networkingv1.ServiceBackendPort{Number: port},
-					}},
-				}},
+				Paths: httpPaths,
 			}}}},
 		},
 	}

@@ -161,12 +161,11 @@ func postStartWrapper(steps []Step, commandWords int) string {
 			}
 			run, what = strings.Join(quoted, " "), "command"
 		case s.Hook != "":
-			run, what = shellQuote(s.Hook), "hook "+s.Hook
+			run, what = shellQuote(s.Hook), "hook" // no path: it would be expanded by the shell
 		default:
 			run, what = "/bin/sh -c "+shellQuote(s.Shell), "command"
 		}
-		fmt.Fprintf(&b, "%s || echo \"workspacekit: post-start step %d (%s) failed with status $?; continuing\" >&2\n",
-			run, i+1, strings.ReplaceAll(what, `"`, `'`))
+		fmt.Fprintf(&b, "%s || echo \"workspacekit: post-start step %d (%s) failed with status $?; continuing\" >&2\n", run, i+1, what)
 	}
 	b.WriteString("exec \"$@\"\n")
 	return b.String()

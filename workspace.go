@@ -11,7 +11,9 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -151,12 +153,10 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	if merged == nil {
 		merged = &value{kind: kindMap}
 	}
+	// Fields that do not decode are reported and left out; resolution goes
+	// on with the rest, so that every problem is reported in one call.
 	var doc configDoc
-	before := len(probs.list)
 	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", &probs)
-	if len(probs.list) > before {
-		return nil, probs.err()
-	}
 	prov := make(Provenance, 32+len(r.inherit.base))
 	collectProvenance(merged, shape{t: configDocType}, "", prov)
 	res := &Result{Name: req.Name, Type: typ, Provenance: prov}
@@ -256,12 +256,12 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		c.Name = DefaultContainerName
 		prov[containerPath+".name"] = Origin{Source: SourceBuiltin}
 	}
-	if c.Image == "" {
+	if c.Image == "" && lookupTree(merged, "container_config", "image").kind == kindNull {
 		if tmpl != nil && tmpl.Image != "" {
 			c.Image = tmpl.Image
 			prov[containerPath+".image"] = Origin{Source: SourceClusterTemplate}
 		} else {
-			probs.add(pos{}, "container_config.image", "no image: set container_config.image, or give the cluster pod template's first container an image")
+			probs.add(req.at("container_config"), "container_config.image", "no image: set container_config.image, or give the cluster pod template's first container an image")
 		}
 	}
 	if !hasPort(c.Ports, r.serverPort) {
@@ -286,7 +286,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	r.applyServerCommand(&c, tmpl, lifecycle.PostStart, merged, prov, probs)
 
 	labels := map[string]string{"app": name, LabelWorkspace: name}
-	meta := metav1.ObjectMeta{Namespace: r.cluster.Namespace, Labels: labels}
+	meta := metav1.ObjectMeta{Namespace: r.cluster.Namespace, Labels: maps.Clone(labels)}
 	podMeta := meta
 	podMeta.Name = name
 	podMeta.Labels = map[string]string{"app": name, LabelWorkspace: name}
@@ -335,9 +335,11 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	checkPodNames(&spec, merged, probs)
 
 	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: podMeta, Spec: spec}
+	svcMeta := meta
+	svcMeta.Labels = maps.Clone(labels)
 	svc := &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta,
+		ObjectMeta: svcMeta,
 		Spec: corev1.ServiceSpec{
 			Selector: map[string]string{"app": name},
 			Ports: []corev1.ServicePort{{
@@ -346,7 +348,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		},
 	}
 	svc.Name = name + "-service"
-	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: r.ingressRule(name, r.serverPort, labels, prov)}
+	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: r.ingressRule(name, r.serverPort, maps.Clone(labels), prov)}
 }
 
 func hasPort(ports []corev1.ContainerPort, port int32) bool {
@@ -370,9 +372,9 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 	if len(cmd) > 0 {
 		source = prov[containerPath+".command"].Source
 	} else if tmpl != nil && len(tmpl.Command) > 0 {
-		cmd, args, source = tmpl.Command, tmpl.Args, SourceClusterTemplate
+		cmd, args, source = slices.Clone(tmpl.Command), slices.Clone(tmpl.Args), SourceClusterTemplate
 	} else if len(r.cluster.Server.Command) > 0 {
-		cmd, args, source = r.cluster.Server.Command, r.cluster.Server.Args, SourceClusterTemplate
+		cmd, args, source = slices.Clone(r.cluster.Server.Command), slices.Clone(r.cluster.Server.Args), SourceClusterTemplate
 	}
 	if len(c.Command) == 0 && len(c.Args) > 0 {
 		args = c.Args

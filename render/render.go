@@ -144,6 +144,10 @@ func escapeForYAML(data []byte) []byte {
 func prune(n *yaml.Node) {
 	switch n.Kind {
 	case yaml.MappingNode:
+		// apiVersion first, as kubectl writes objects (TypeMeta writes kind first).
+		if len(n.Content) >= 4 && n.Content[0].Value == "kind" && n.Content[2].Value == "apiVersion" {
+			n.Content[0], n.Content[1], n.Content[2], n.Content[3] = n.Content[2], n.Content[3], n.Content[0], n.Content[1]
+		}
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
@@ -174,19 +178,48 @@ func empty(n *yaml.Node) bool {
 	return true
 }
 
-// styleForYAML lets the encoder choose quoting, and writes multi-line
-// strings (the post-start wrapper) as literal blocks.
+// styleForYAML lets the encoder choose quoting, except that strings a YAML
+// 1.1 reader (sigs.k8s.io/yaml, kubectl) would take for a boolean, a null or
+// a merge key are double-quoted, and writes multi-line strings (the
+// post-start wrapper) as literal blocks when a literal block keeps them exact.
 func styleForYAML(n *yaml.Node) {
 	n.Style = 0
-	if n.Kind == yaml.ScalarNode {
-		if n.Tag == "!!str" && strings.Contains(n.Value, "\n") && !strings.ContainsAny(n.Value, "\t\r") &&
-			!slices.ContainsFunc(strings.Split(n.Value, "\n"), func(l string) bool { return strings.HasSuffix(l, " ") }) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		switch {
+		case yaml11Special[n.Value]:
+			n.Style = yaml.DoubleQuotedStyle
+		case literalSafe(n.Value):
 			n.Style = yaml.LiteralStyle
+		case strings.Contains(n.Value, "\n"):
+			n.Style = yaml.DoubleQuotedStyle // the encoder's own block choice can drop leading blank lines
 		}
 	}
 	for _, c := range n.Content {
 		styleForYAML(c)
 	}
+}
+
+// yaml11Special are the plain scalars YAML 1.1 does not read as strings.
+var yaml11Special = map[string]bool{}
+
+func init() {
+	for _, w := range []string{"y", "yes", "n", "no", "true", "false", "on", "off", "null"} {
+		for _, v := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:]} {
+			yaml11Special[v] = true
+		}
+	}
+	yaml11Special["~"] = true
+	yaml11Special["<<"] = true
+}
+
+// literalSafe reports whether a literal block reproduces s exactly: it has
+// several lines, starts with no blank or indented line, and holds no tabs,
+// carriage returns or trailing spaces.
+func literalSafe(s string) bool {
+	if !strings.Contains(s, "\n") || strings.ContainsAny(s, "\t\r") || s[0] == '\n' || s[0] == ' ' {
+		return false
+	}
+	return !slices.ContainsFunc(strings.Split(s, "\n"), func(l string) bool { return strings.HasSuffix(l, " ") })
 }
 
 func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string) {

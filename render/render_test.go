@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -106,4 +107,53 @@ func normalize(x any) any {
 		return float64(v)
 	}
 	return x
+}
+
+// Strings a YAML 1.1 reader would misread, and strings a literal block
+// would change, survive a round trip through sigs.k8s.io/yaml-style readers.
+func TestYAMLKeepsTrickyStrings(t *testing.T) {
+	tricky := []string{"no", "on", "Yes", "OFF", "~", "null", "<<", "\n\nx", " lead\nx", "a\nb \nc", "a\x7fb"}
+	env := make([]any, len(tricky))
+	for i, s := range tricky {
+		env[i] = map[string]any{"name": fmt.Sprintf("V%d", i), "value": s}
+	}
+	req := workspace.Request{Name: "ws", Config: workspace.Config{ContainerConfig: map[string]any{
+		"image": "x", "env": env, "nodeSelector": map[string]any{"<<": "yes"},
+	}}}
+	res, err := workspace.Resolve(context.Background(), workspace.Cluster{}, nil, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := render.YAML(res, render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Kubernetes struct {
+			Pod struct {
+				Spec struct {
+					NodeSelector map[string]string `yaml:"nodeSelector"`
+					Containers   []struct {
+						Env []struct{ Name, Value string } `yaml:"env"`
+					} `yaml:"containers"`
+				} `yaml:"spec"`
+			} `yaml:"pod"`
+		} `yaml:"kubernetes"`
+	}
+	if err := yaml.Unmarshal(y, &doc); err != nil {
+		t.Fatalf("%v\n%s", err, y)
+	}
+	for i, e := range doc.Kubernetes.Pod.Spec.Containers[0].Env {
+		if e.Value != tricky[i] {
+			t.Errorf("env %s: read back %q, want %q", e.Name, e.Value, tricky[i])
+		}
+	}
+	for i, s := range tricky[:7] {
+		if !bytes.Contains(y, []byte(fmt.Sprintf("value: %q", s))) {
+			t.Errorf("tricky string %d %q is not double-quoted:\n%s", i, s, y)
+		}
+	}
+	if doc.Kubernetes.Pod.Spec.NodeSelector["<<"] != "yes" {
+		t.Errorf("nodeSelector %v", doc.Kubernetes.Pod.Spec.NodeSelector)
+	}
 }

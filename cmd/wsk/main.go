@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/workspacekit/workspace"
@@ -171,7 +170,7 @@ func resolveFiles(clusterPath, envPath, defaultsPath, requestPath string, stdin 
 	// the cluster's problems and those only resolution finds are reported
 	// in the same run.
 	if errs[0] != nil {
-		return nil, problems(errs...)
+		return nil, workspace.JoinProblems(errs...)
 	}
 	r, err := workspace.NewResolver(cluster, defaults)
 	errs = append(errs, err)
@@ -182,43 +181,5 @@ func resolveFiles(clusterPath, envPath, defaultsPath, requestPath string, stdin 
 		}
 		errs = append(errs, err)
 	}
-	return nil, problems(errs...)
-}
-
-// problems joins every problem of errs, once each, sorted by file and
-// position; errors that are not problems keep their place at the end.
-func problems(errs ...error) error {
-	var all workspace.Problems
-	var other []error
-	seen := map[string]bool{}
-	for _, err := range errs {
-		if err == nil {
-			continue
-		}
-		var ps workspace.Problems
-		if !errors.As(err, &ps) {
-			other = append(other, err)
-			continue
-		}
-		for _, p := range ps {
-			if key := p.Error(); !seen[key] {
-				seen[key] = true
-				all = append(all, p)
-			}
-		}
-	}
-	sort.SliceStable(all, func(i, j int) bool {
-		a, b := all[i], all[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
-	if len(all) == 0 {
-		return errors.Join(other...)
-	}
-	return errors.Join(append([]error{all}, other...)...)
+	return nil, workspace.JoinProblems(errs...)
 }
