@@ -2,22 +2,26 @@ package workspace
 
 import (
 	"reflect"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 // shape is where a tree node sits in the Go types it will decode into; it
 // tells the merge which lists Kubernetes merges by key.
 type shape struct {
-	t        reflect.Type
-	union    *typeSchema // container_config: Container and PodSpec fields together
-	mergeKey string      // set on a list field merged element by element
-	owner    reflect.Type
+	t          reflect.Type
+	union      *typeSchema // container_config: Container and PodSpec fields together
+	mergeKey   string      // set on a list field merged element by element
+	retainKeys bool        // its merged elements keep only the higher layer's keys
+	owner      reflect.Type
 }
 
 // field is the shape of a map entry below s.
 func (s shape) field(key string) shape {
 	if s.union != nil {
 		if f := s.union.fields[key]; f != nil {
-			return shape{t: f.typ, mergeKey: f.mergeKey, owner: f.owner}
+			return shape{t: f.typ, mergeKey: f.mergeKey, retainKeys: f.retainKeys, owner: f.owner}
 		}
 		return shape{}
 	}
@@ -31,7 +35,7 @@ func (s shape) field(key string) shape {
 			return shape{union: containerConfigSchema}
 		}
 		if f := schemaOf(t).fields[key]; f != nil {
-			return shape{t: f.typ, mergeKey: f.mergeKey, owner: f.owner}
+			return shape{t: f.typ, mergeKey: f.mergeKey, retainKeys: f.retainKeys, owner: f.owner}
 		}
 	case reflect.Map:
 		return shape{t: t.Elem()}
@@ -65,8 +69,9 @@ func merge(high, low *value, s shape) *value {
 		for _, e := range high.entries {
 			out.entries = append(out.entries, entry{e.key, merge(e.val, lowAt(e.key), s.field(e.key))})
 		}
+		groups := oneOfGroups[deref(s.t)]
 		for _, e := range low.entries {
-			if highHas(e.key) == nil {
+			if highHas(e.key) == nil && !replacedMember(groups, e.key, highHas) {
 				out.entries = append(out.entries, e)
 			}
 		}
@@ -109,7 +114,11 @@ func mergeList(high, low *value, s shape) *value {
 		if k != nil && k.kind == kindScalar {
 			for _, j := range byKey[k.text] {
 				if !used[j] {
-					merged, used[j] = merge(h, low.items[j], elem), true
+					l := low.items[j]
+					if s.retainKeys {
+						l = retain(l, h)
+					}
+					merged, used[j] = merge(h, l, elem), true
 					break
 				}
 			}
@@ -122,6 +131,51 @@ func mergeList(high, low *value, s shape) *value {
 		}
 	}
 	return out
+}
+
+// retain keeps of low only the keys high sets: the retainKeys strategy,
+// under which a higher layer's element replaces the lower one's shape (a
+// volume that becomes an emptyDir stops being a claim).
+func retain(low, high *value) *value {
+	if low.kind != kindMap || high.kind != kindMap {
+		return low
+	}
+	out := *low
+	out.entries = make([]entry, 0, len(low.entries))
+	has := index(high)
+	for _, e := range low.entries {
+		if has(e.key) != nil {
+			out.entries = append(out.entries, e)
+		}
+	}
+	return &out
+}
+
+// oneOfGroups are the Kubernetes unions that are declared in comments, not
+// in strategic-merge tags: a higher layer that sets one member replaces the
+// lower layer's other members instead of rendering both, which the API
+// server rejects. (Volumes are a union too; their retainKeys tag covers them.)
+var oneOfGroups = map[reflect.Type][][]string{
+	reflect.TypeFor[corev1.EnvVar]():           {{"value", "valueFrom"}},
+	reflect.TypeFor[corev1.Probe]():            {{"exec", "httpGet", "tcpSocket", "grpc"}},
+	reflect.TypeFor[corev1.LifecycleHandler](): {{"exec", "httpGet", "tcpSocket", "sleep"}},
+	reflect.TypeFor[corev1.EnvFromSource]():    {{"configMapRef", "secretRef"}},
+}
+
+// replacedMember reports whether key belongs to a one-of group of which the
+// higher layer sets another member.
+func replacedMember(groups [][]string, key string, highHas func(string) *value) bool {
+	for _, g := range groups {
+		if !slices.Contains(g, key) {
+			continue
+		}
+		for _, m := range g {
+			if m != key && highHas(m) != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // beat returns high, recording that it beat low.

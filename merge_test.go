@@ -90,3 +90,29 @@ func TestMergeRecordsLosers(t *testing.T) {
 		t.Errorf("origin %+v", o)
 	}
 }
+
+// A higher layer's member of a one-of replaces the lower layer's member, so
+// the rendered object never holds two (the API server rejects that).
+func TestMergeOneOfMembers(t *testing.T) {
+	high := tree(t, SourceUser, `
+container_config:
+  env: [{name: DB, value: plain}]
+  volumes: [{name: data, emptyDir: {}}]
+  livenessProbe: {exec: {command: [true]}}
+`)
+	low := tree(t, SourceDefaults, `
+container_config:
+  env: [{name: DB, valueFrom: {secretKeyRef: {name: s, key: k}}}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: c}}]
+  livenessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}
+`)
+	got := dropNulls(merge(high, low, shape{t: configDocType})).goValue()
+	want := map[string]any{"container_config": map[string]any{
+		"env":           []any{map[string]any{"name": "DB", "value": "plain"}},
+		"volumes":       []any{map[string]any{"name": "data", "emptyDir": map[string]any{}}},
+		"livenessProbe": map[string]any{"exec": map[string]any{"command": []any{true}}, "periodSeconds": int64(5)},
+	}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("merged:\n%#v\nwant:\n%#v", got, want)
+	}
+}

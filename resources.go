@@ -2,6 +2,9 @@ package workspace
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -27,12 +30,12 @@ var resourceFields = [4]resourceField{
 
 // path is the rendered path of the field.
 func (f resourceField) path() string {
-	return containerPath + ".resources." + f.list + "." + string(f.name)
+	return joinPath(containerPath+".resources."+f.list, string(f.name))
 }
 
 // inputPath is the field's path in container_config.
 func (f resourceField) inputPath() string {
-	return "container_config.resources." + f.list + "." + string(f.name)
+	return joinPath("container_config.resources."+f.list, string(f.name))
 }
 
 func (f resourceField) get(c *corev1.Container) (resource.Quantity, bool) {
@@ -73,7 +76,6 @@ type resourceValue struct {
 	q      resource.Quantity
 	set    bool
 	source Source
-	rank   int // lower wins: layer order of DESIGN section 3
 }
 
 func sourceRank(s Source) int {
@@ -94,45 +96,92 @@ func sourceRank(s Source) int {
 	return 7 // cluster environment
 }
 
-// applyResources fills unset requests and limits from
-// WORKSPACE_DEFAULT_RESOURCE_*, then makes every request/limit pair valid:
-// two explicit values in conflict are an error; otherwise the value of the
-// higher layer stands and the defaulted one is capped (a request) or raised
-// (a limit) to it, with a warning naming both sources (DESIGN section 3).
-func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provenance, w *warnings, probs *problemList) {
-	var vals [4]resourceValue
-	for i, f := range resourceFields {
-		v := resourceValue{field: f}
-		v.q, v.set = f.get(c)
-		if v.set {
-			v.source = prov[f.path()].Source
-		} else if d := r.settings.resources[i]; d.set {
-			v.q, v.set, v.source = d.quantity.DeepCopy(), true, ClusterEnvSource(d.variable)
-			f.set(c, v.q)
-			prov[f.path()] = Origin{Source: v.source}
-		}
-		v.rank = sourceRank(v.source)
-		vals[i] = v
+// overcommittable reports whether a resource's request may be below its
+// limit: cpu, memory and ephemeral storage. Extended resources (a domain
+// name, such as nvidia.com/gpu) and hugepages need request equal to limit.
+func overcommittable(name corev1.ResourceName) bool {
+	switch name {
+	case corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage:
+		return true
 	}
-	for _, pair := range [][2]int{{reqCPU, limCPU}, {reqMemory, limMemory}} {
-		req, lim := vals[pair[0]], vals[pair[1]]
-		if !req.set || !lim.set || req.q.Cmp(lim.q) <= 0 {
+	return false
+}
+
+// applyResources fills unset cpu and memory requests and limits from
+// WORKSPACE_DEFAULT_RESOURCE_*, then makes every request/limit pair valid
+// (DESIGN section 3): two explicit values in conflict, or two from one
+// layer, are an error; otherwise the value of the higher layer stands and
+// the other is capped (a request) or raised (a limit) to it, with a warning
+// naming both sources. A resource that cannot be overcommitted gets its
+// limit from its request when only the request is set.
+func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provenance, w *warnings, probs *problemList) {
+	for i, f := range resourceFields {
+		if _, set := f.get(c); !set {
+			if d := r.settings.resources[i]; d.set {
+				f.set(c, d.quantity.DeepCopy())
+				prov[f.path()] = Origin{Source: ClusterEnvSource(d.variable)}
+			}
+		}
+	}
+	names := map[corev1.ResourceName]bool{}
+	for n := range c.Resources.Requests {
+		names[n] = true
+	}
+	for n := range c.Resources.Limits {
+		names[n] = true
+	}
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		req := r.resourceValue(c, resourceField{"requests", name}, prov)
+		lim := r.resourceValue(c, resourceField{"limits", name}, prov)
+		exact := !overcommittable(name)
+		switch {
+		case !req.set:
+			continue
+		case !lim.set:
+			if exact {
+				lim.field.set(c, req.q.DeepCopy())
+				prov[lim.field.path()] = Origin{Source: req.source}
+				w.add(lim.field.path(), fmt.Sprintf("%s cannot be overcommitted: its limit is set to the request %s", name, req.q.String()))
+			}
+			continue
+		}
+		cmp := req.q.Cmp(lim.q)
+		if cmp == 0 || cmp < 0 && !exact {
 			continue
 		}
 		if explicitSource(req.source) && explicitSource(lim.source) || req.source == lim.source {
-			at := lookupTree(tree, "container_config", "resources", "requests", string(req.field.name)).at
-			probs.add(at, req.field.inputPath(), "request %s (set by %s) is above the limit %s (set by %s); a request must not exceed its limit",
-				req.q.String(), req.source, lim.q.String(), lim.source)
+			at := lookupTree(tree, "container_config", "resources", "requests", string(name)).at
+			relation, rule := "is above", "a request must not exceed its limit"
+			if exact {
+				relation, rule = "differs from", string(name)+" cannot be overcommitted: its request must equal its limit"
+			}
+			probs.add(at, req.field.inputPath(), "request %s (set by %s) %s the limit %s (set by %s); %s",
+				req.q.String(), req.source, relation, lim.q.String(), lim.source, rule)
 			continue
 		}
-		keep, adjust, verb := req, lim, "raised to"
-		if lim.rank < req.rank {
-			keep, adjust, verb = lim, req, "capped at"
+		keep, adjust := req, lim
+		if sourceRank(lim.source) < sourceRank(req.source) {
+			keep, adjust = lim, req
+		}
+		verb := "set to"
+		if !exact && adjust.field.list == "requests" {
+			verb = "capped at"
+		} else if !exact {
+			verb = "raised to"
 		}
 		adjust.field.set(c, keep.q.DeepCopy())
 		w.add(adjust.field.path(), fmt.Sprintf("%s %s from %s %s %s, the %s set by %s, so the pair stays valid",
-			adjust.field.list[:len(adjust.field.list)-1], adjust.q.String(), adjust.source, verb, keep.q.String(), keep.field.list[:len(keep.field.list)-1], keep.source))
+			strings.TrimSuffix(adjust.field.list, "s"), adjust.q.String(), adjust.source, verb, keep.q.String(),
+			strings.TrimSuffix(keep.field.list, "s"), keep.source))
 	}
+}
+
+// resourceValue reads one side of a pair with the layer that set it.
+func (r *Resolver) resourceValue(c *corev1.Container, f resourceField, prov Provenance) resourceValue {
+	v := resourceValue{field: f}
+	v.q, v.set = f.get(c)
+	v.source = prov[f.path()].Source
+	return v
 }
 
 // lookupTree follows map keys down a tree; it returns an empty value (with

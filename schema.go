@@ -21,8 +21,9 @@ type fieldSchema struct {
 	name     string
 	index    []int
 	typ      reflect.Type
-	mergeKey string // list fields merged element by element on this key
-	owner    reflect.Type
+	mergeKey   string // list fields merged element by element on this key
+	retainKeys bool   // merged elements keep only the keys the higher layer sets
+	owner      reflect.Type
 }
 
 var schemas sync.Map // reflect.Type -> *typeSchema
@@ -56,6 +57,7 @@ func schemaOf(t reflect.Type) *typeSchema {
 				if _, pm, err := meta.LookupPatchMetadataForSlice(name); err == nil &&
 					slices.Contains(pm.GetPatchStrategies(), "merge") {
 					fs.mergeKey = pm.GetPatchMergeKey()
+					fs.retainKeys = slices.Contains(pm.GetPatchStrategies(), "retainKeys")
 				}
 			}
 			s.fields[name] = fs
