@@ -18,9 +18,9 @@ type typeSchema struct {
 }
 
 type fieldSchema struct {
-	name     string
-	index    []int
-	typ      reflect.Type
+	name       string
+	index      []int
+	typ        reflect.Type
 	mergeKey   string // list fields merged element by element on this key
 	retainKeys bool   // merged elements keep only the keys the higher layer sets
 	owner      reflect.Type
