@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"reflect"
-	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -125,8 +124,9 @@ func ParseCluster(file string, data []byte) (Cluster, error) {
 }
 
 // ParseDotenv parses KEY=VALUE lines: blank lines and # comments are
-// skipped, "export " may lead, and a value may be quoted ('...' as is,
-// "..." with \n, \t, \" and \\ escapes). Every bad line is reported.
+// skipped, "export" and a blank may lead, and a value may be quoted ('...'
+// as is, "..." with the escapes \n, \t, \r, \", \\ and \$); a # after a
+// blank starts a comment outside quotes. Every bad line is reported.
 func ParseDotenv(file string, data []byte) (map[string]string, error) {
 	vars, _, err := parseDotenv(file, data)
 	return vars, err
@@ -158,6 +158,7 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, e
 		return nil, nil, probs.err()
 	}
 	vars, at := map[string]string{}, map[string]pos{}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), maxInputBytes)
 	for n := 1; sc.Scan(); n++ {
@@ -167,9 +168,10 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, e
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		if rest, ok := strings.CutPrefix(line, "export "); ok {
+		if rest, ok := strings.CutPrefix(line, "export"); ok && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
+			rest = strings.TrimLeft(rest, " \t")
 			col += len(line) - len(rest)
-			line = strings.TrimLeft(rest, " \t")
+			line = rest
 		}
 		name, val, ok := strings.Cut(line, "=")
 		name = strings.TrimSpace(name)
@@ -179,12 +181,12 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, e
 			continue
 		}
 		if !validEnvName(name) {
-			probs.add(here, name, "%q is not a variable name; use printable characters other than = and space", name)
+			probs.add(here, "env."+name, "%q is not a variable name; use printable characters other than = and space", name)
 			continue
 		}
 		v, err := dotenvValue(strings.TrimSpace(val))
 		if err != nil {
-			probs.add(pos{file: file, line: n, col: col + len(name) + 1}, name, "%v", err)
+			probs.add(pos{file: file, line: n, col: col + len(name) + 1}, "env."+name, "%v", err)
 			continue
 		}
 		vars[name], at[name] = v, here
@@ -196,20 +198,62 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, e
 }
 
 func dotenvValue(v string) (string, error) {
-	if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
-		return v[1 : len(v)-1], nil
+	if v == "" {
+		return "", nil
 	}
-	if len(v) >= 1 && v[0] == '"' {
-		s, err := strconv.Unquote(v)
-		if err != nil {
-			return "", errorf("unterminated or malformed double-quoted value %s", v)
+	switch v[0] {
+	case '\'':
+		end := strings.IndexByte(v[1:], '\'')
+		if end < 0 {
+			return "", errorf("the single-quoted value %s is not closed; end it with '", v)
 		}
-		return s, nil
+		return v[1 : end+1], trailingComment(v[end+2:])
+	case '"':
+		var b strings.Builder
+		for i := 1; i < len(v); i++ {
+			switch c := v[i]; c {
+			case '"':
+				return b.String(), trailingComment(v[i+1:])
+			case '\\':
+				i++
+				if i == len(v) {
+					break
+				}
+				switch v[i] {
+				case 'n':
+					b.WriteByte('\n')
+				case 't':
+					b.WriteByte('\t')
+				case 'r':
+					b.WriteByte('\r')
+				case '"', '\\', '$':
+					b.WriteByte(v[i])
+				default:
+					return "", errorf("unknown escape \\%c in %s; use \\n, \\t, \\r, \\\", \\\\ or \\$", v[i], v)
+				}
+			default:
+				b.WriteByte(c)
+			}
+		}
+		return "", errorf("the double-quoted value %s is not closed; end it with \"", v)
 	}
 	if i := strings.Index(v, " #"); i >= 0 {
 		v = strings.TrimSpace(v[:i])
 	}
+	if i := strings.Index(v, "\t#"); i >= 0 {
+		v = strings.TrimSpace(v[:i])
+	}
 	return v, nil
+}
+
+// trailingComment accepts what may follow a closing quote: blanks, then
+// optionally a # comment.
+func trailingComment(rest string) error {
+	rest = strings.TrimLeft(rest, " \t")
+	if rest == "" || rest[0] == '#' {
+		return nil
+	}
+	return errorf("unexpected %q after the closing quote; put a # before a comment", rest)
 }
 
 // validEnvName reports whether s is an environment variable name that

@@ -90,6 +90,16 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "wsk render: --cluster and --request are required")
 		return exitUsage
 	}
+	stdinUsers := 0
+	for _, f := range []string{*clusterFile, *clusterEnv, *defaultsFile, *requestFile} {
+		if f == "-" {
+			stdinUsers++
+		}
+	}
+	if stdinUsers > 1 {
+		fmt.Fprintln(stderr, "wsk render: standard input (-) can feed only one of --cluster, --cluster-env, --defaults and --request")
+		return exitUsage
+	}
 	if *format != "yaml" && *format != "json" {
 		fmt.Fprintf(stderr, "wsk render: -o %q: use yaml or json\n", *format)
 		return exitUsage

@@ -1,0 +1,66 @@
+package workspace_test
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/render"
+)
+
+// One Resolver serves concurrent requests; a caller may change its result
+// freely without touching the resolver or other results (run with -race).
+func TestResolveConcurrently(t *testing.T) {
+	cluster, defaults, req := quickstart(t)
+	r, err := workspace.NewResolver(cluster, &defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := r.Resolve(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := render.YAML(first, render.Options{Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				res, err := r.Resolve(context.Background(), req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				got, err := render.YAML(res, render.Options{Explain: true})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("a concurrent resolve rendered different bytes")
+					return
+				}
+				// Mutate everything a caller might: nothing is shared.
+				c := &res.Kubernetes.Pod.Spec.Containers[0]
+				c.Command[0], c.Args[len(c.Args)-1] = "changed", "changed"
+				c.Env[0].Value = "changed"
+				res.Kubernetes.Pod.Labels["app"] = "changed"
+				res.Kubernetes.Service.Labels["app"] = "changed"
+				res.Kubernetes.Pod.Annotations["prometheus.io/scrape"] = "changed"
+				res.Provenance["containers[0].image"] = workspace.Origin{Source: "changed"}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,48 @@
+package workspace_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/workspacekit/workspace"
+)
+
+func TestParseDotenv(t *testing.T) {
+	got, err := workspace.ParseDotenv("cluster.env", []byte("\xef\xbb\xbf# the cluster\n"+
+		"A=plain value # a comment\n"+
+		"export\tB=\"quoted \\\"x\\\" \\$HOME\\n\" # a comment\n"+
+		"  export C='single # not a comment'\n"+
+		"USER_DEFINED_VARS__ENV__dev_my-workspace=DEV_ENV_*\n"+
+		"EMPTY=\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"A": "plain value", "B": "quoted \"x\" $HOME\n", "C": "single # not a comment",
+		"USER_DEFINED_VARS__ENV__dev_my-workspace": "DEV_ENV_*", "EMPTY": "",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestParseDotenvProblems(t *testing.T) {
+	_, err := workspace.ParseDotenv("cluster.env", []byte("OK=1\nno equals sign\nA='open\nB=\"x\\q\"\nC=\"x\" y\n=v\n"))
+	var ps workspace.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("got %v", err)
+	}
+	want := []struct {
+		line int
+		path string
+	}{{2, ""}, {3, "env.A"}, {4, "env.B"}, {5, "env.C"}, {6, "env."}}
+	if len(ps) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(want), err)
+	}
+	for i, w := range want {
+		if ps[i].File != "cluster.env" || ps[i].Line != w.line || ps[i].Path != w.path || ps[i].Message == "" {
+			t.Errorf("problem %d: %+v, want line %d path %q", i, ps[i], w.line, w.path)
+		}
+	}
+}
