@@ -28,28 +28,40 @@ type Config struct {
 
 // LifecycleConfig is the workspace doc's lifecycle_config.
 type LifecycleConfig struct {
-	TerminationPolicy  *TerminationPolicy `json:"termination_policy,omitempty"`
-	PreStartScriptPath string             `json:"pre_start_script_path,omitempty"`
-	PostStart          *PostStart         `json:"post_start,omitempty"`
+	// TerminationPolicy stops an idle workspace.
+	TerminationPolicy *TerminationPolicy `json:"termination_policy,omitempty"`
+	// PreStartScriptPath is the script whose get_custom_configs output is
+	// layer 3; relative paths resolve under the project root.
+	PreStartScriptPath string `json:"pre_start_script_path,omitempty"`
+	// PostStart runs before the server starts.
+	PostStart *PostStart `json:"post_start,omitempty"`
 }
 
 // TerminationPolicy controls automatic termination of an idle workspace.
 type TerminationPolicy struct {
-	EnableAutoTermination *bool  `json:"enable_auto_termination,omitempty"`
-	MaxIdleSeconds        *int64 `json:"max_idle_seconds,omitempty"`
+	// EnableAutoTermination turns automatic termination on; nil is off.
+	EnableAutoTermination *bool `json:"enable_auto_termination,omitempty"`
+	// MaxIdleSeconds is the idle time before termination; it must be
+	// positive when auto-termination is on.
+	MaxIdleSeconds *int64 `json:"max_idle_seconds,omitempty"`
 }
 
 // PostStart is run after requirements are installed and before the server
 // starts: the command first, then the hook script.
 type PostStart struct {
-	Command  *Command `json:"command,omitempty"`
-	HookPath string   `json:"hook_path,omitempty"`
+	// Command runs first: a list runs directly, a string by /bin/sh -c.
+	Command *Command `json:"command,omitempty"`
+	// HookPath is a script run after the command; relative paths resolve
+	// under the project root.
+	HookPath string `json:"hook_path,omitempty"`
 }
 
 // Command is a post-start command: either an argument list, run directly,
 // or a shell string, run by /bin/sh -c. In YAML it is a list or a string.
 type Command struct {
-	Exec  []string
+	// Exec is the argument list of a command run directly.
+	Exec []string
+	// Shell is a command line run by /bin/sh -c.
 	Shell string
 }
 

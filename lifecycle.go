@@ -41,17 +41,24 @@ type PreStartRunner func(ctx context.Context, in PreStartInput) (Config, error)
 
 // Lifecycle is the resolved lifecycle of a workspace.
 type Lifecycle struct {
-	AutoTermination bool      `json:"autoTermination"`
-	MaxIdleSeconds  int64     `json:"maxIdleSeconds,omitempty"`
-	PreStart        *PreStart `json:"preStart,omitempty"`
-	PostStart       []Step    `json:"postStart,omitempty"`
+	// AutoTermination is whether an idle workspace is stopped.
+	AutoTermination bool `json:"autoTermination"`
+	// MaxIdleSeconds is the idle time before it is, when AutoTermination.
+	MaxIdleSeconds int64 `json:"maxIdleSeconds,omitempty"`
+	// PreStart is the pre-start script, when one is configured.
+	PreStart *PreStart `json:"preStart,omitempty"`
+	// PostStart is the post-start steps, in the order the wrapper runs them.
+	PostStart []Step `json:"postStart,omitempty"`
 }
 
 // PreStart reports the pre-start script: where it is and whether it ran.
 type PreStart struct {
+	// ScriptPath is the script, resolved under the project root.
 	ScriptPath string `json:"scriptPath"`
-	Ran        bool   `json:"ran"`
-	Note       string `json:"note,omitempty"`
+	// Ran is whether a PreStartRunner ran it.
+	Ran bool `json:"ran"`
+	// Note says why it did not run.
+	Note string `json:"note,omitempty"`
 }
 
 // Step is one post-start step, in the order the wrapper runs them.

@@ -22,15 +22,19 @@ func ClusterEnvSource(variable string) Source { return Source("cluster-env:" + v
 
 // Offer is a value a lower layer offered for a field and lost.
 type Offer struct {
+	// Source is the layer that offered the value.
 	Source Source `json:"source"`
-	Value  any    `json:"value"`
+	// Value is what it offered, as plain Go data.
+	Value any `json:"value"`
 }
 
 // Origin says which layer set a rendered field and what the layers it beat
 // offered, highest first.
 type Origin struct {
-	Source Source  `json:"source"`
-	Lost   []Offer `json:"lost,omitempty"`
+	// Source is the layer that set the field.
+	Source Source `json:"source"`
+	// Lost is what the layers below offered, highest first.
+	Lost []Offer `json:"lost,omitempty"`
 }
 
 // Provenance maps every rendered field path (relative to the pod spec, e.g.

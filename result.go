@@ -25,11 +25,13 @@ type Result struct {
 
 // Kubernetes is the rendered objects of a Kubernetes workspace.
 type Kubernetes struct {
+	// Pod is the workspace pod; its first container is the workspace's.
 	Pod *corev1.Pod `json:"pod"`
 	// PersistentVolumeClaim is the workspace's own claim; nil when the
 	// cluster shares one claim (WORKSPACE_PVC_NAME).
 	PersistentVolumeClaim *corev1.PersistentVolumeClaim `json:"persistentVolumeClaim,omitempty"`
-	Service               *corev1.Service               `json:"service"`
+	// Service is <name>-service, selecting the pod on the server port.
+	Service *corev1.Service `json:"service"`
 	// Ingress is the workspace's rule on the shared ingress: a
 	// *networkingv1.Ingress (nginx, alb) or an *unstructured.Unstructured
 	// VirtualService (istio); nil when no ingress is configured.
@@ -38,7 +40,9 @@ type Kubernetes struct {
 
 // Warning is something a person should know that did not stop resolution.
 type Warning struct {
-	Path    string `json:"path"`
+	// Path is the field the warning is about.
+	Path string `json:"path"`
+	// Message says what happened and why.
 	Message string `json:"message"`
 }
 

@@ -30,21 +30,32 @@ type Options struct {
 
 // Document is the output shape; its JSON form is a contract.
 type Document struct {
-	APIVersion    string                      `json:"apiVersion"`
-	Kind          string                      `json:"kind"`
-	Workspace     Workspace                   `json:"workspace"`
-	Kubernetes    *workspace.Kubernetes       `json:"kubernetes,omitempty"`
-	Lifecycle     workspace.Lifecycle         `json:"lifecycle"`
-	SecurityLevel string                      `json:"securityLevel,omitempty"`
-	Warnings      []workspace.Warning         `json:"warnings"`
-	Provenance    map[string]workspace.Source `json:"provenance,omitempty"`
+	// APIVersion and Kind identify the document: APIVersion and Kind.
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	// Workspace names the workspace.
+	Workspace Workspace `json:"workspace"`
+	// Kubernetes is the rendered objects, for a Kubernetes workspace.
+	Kubernetes *workspace.Kubernetes `json:"kubernetes,omitempty"`
+	// Lifecycle is the resolved lifecycle.
+	Lifecycle workspace.Lifecycle `json:"lifecycle"`
+	// SecurityLevel is the Pod Security Standards level the pod meets
+	// (filled by the policy engine).
+	SecurityLevel string `json:"securityLevel,omitempty"`
+	// Warnings is every warning; empty, not absent, when there are none.
+	Warnings []workspace.Warning `json:"warnings"`
+	// Provenance maps every rendered field to its layer (Options.Explain).
+	Provenance map[string]workspace.Source `json:"provenance,omitempty"`
 }
 
 // Workspace names the workspace and its resolved ENV.
 type Workspace struct {
+	// Name is the workspace name.
 	Name string `json:"name"`
+	// Type is kubernetes or docker.
 	Type string `json:"type"`
-	Env  string `json:"env,omitempty"`
+	// Env is the resolved ENV, when there is one.
+	Env string `json:"env,omitempty"`
 }
 
 // NewDocument builds the output document of a result.
