@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -127,7 +128,7 @@ func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
 			probs.add(v.at, path, "expected true or false, got %s", v.describe())
 			return
 		}
-		out.SetBool(v.text == "true")
+		out.SetBool(strings.EqualFold(v.text, "true"))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if v.kind != kindScalar || v.tag != tagInt {
 			probs.add(v.at, path, "expected an integer, got %s", v.describe())

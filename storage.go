@@ -1,6 +1,8 @@
 package workspace
 
 import (
+	"path"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -46,7 +48,10 @@ func (r *Resolver) applyStorage(name string, pod *corev1.PodSpec, c *corev1.Cont
 		}
 		pvc.Name = claimName
 	}
-	if !hasVolume(pod.Volumes, codeVolumeName) {
+	if hasVolume(pod.Volumes, codeVolumeName) {
+		// The upper layers defined the code volume themselves: no claim of ours.
+		pvc = nil
+	} else {
 		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: codeVolumeName, VolumeSource: corev1.VolumeSource{
 			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claimName},
 		}})
@@ -68,9 +73,9 @@ func hasVolume(vs []corev1.Volume, name string) bool {
 	return false
 }
 
-func hasMount(ms []corev1.VolumeMount, path string) bool {
+func hasMount(ms []corev1.VolumeMount, p string) bool {
 	for _, m := range ms {
-		if m.MountPath == path {
+		if path.Clean(m.MountPath) == p {
 			return true
 		}
 	}

@@ -8,6 +8,9 @@ import (
 // suggest returns the valid name nearest to got, or "" when none is near.
 func suggest(got string, valid []string) string {
 	best, bestDist := "", len(got)/3+2
+	if len(got) <= 3 {
+		bestDist = 2 // one edit at most: foo is not near os
+	}
 	lower := strings.ToLower(got)
 	for _, name := range valid {
 		if strings.ToLower(name) == lower {

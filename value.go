@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // kind is the shape of a value in a configuration tree.
@@ -103,7 +104,7 @@ func (v *value) goValue() any {
 				return f
 			}
 		case tagBool:
-			return v.text == "true"
+			return strings.EqualFold(v.text, "true")
 		}
 		return v.text
 	case kindMap:

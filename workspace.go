@@ -353,7 +353,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 
 func hasPort(ports []corev1.ContainerPort, port int32) bool {
 	for _, p := range ports {
-		if p.ContainerPort == port {
+		if p.ContainerPort == port && (p.Protocol == "" || p.Protocol == corev1.ProtocolTCP) {
 			return true
 		}
 	}

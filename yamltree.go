@@ -222,8 +222,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 		case "!!float":
 			v.tag = tagFloat
 		case "!!bool":
-			v.tag = tagBool
-			v.text = strings.ToLower(n.Value)
+			v.tag = tagBool // text kept as written: True is a string "True" where a string is wanted
 		}
 	case yaml.SequenceNode:
 		v.kind = kindList
