@@ -125,7 +125,7 @@ func ParseCluster(file string, data []byte) (Cluster, error) {
 
 // ParseDotenv parses KEY=VALUE lines: blank lines and # comments are
 // skipped, "export" and a blank may lead, and a value may be quoted ('...'
-// as is, "..." with the escapes \n, \t, \r, \", \\ and \$); a # after a
+// as is but for '' standing for ', "..." with the escapes \n, \t, \r, \", \\ and \$); a # after a
 // blank starts a comment outside quotes. Every bad line is reported.
 func ParseDotenv(file string, data []byte) (map[string]string, error) {
 	vars, _, err := parseDotenv(file, data)
@@ -203,11 +203,21 @@ func dotenvValue(v string) (string, error) {
 	}
 	switch v[0] {
 	case '\'':
-		end := strings.IndexByte(v[1:], '\'')
-		if end < 0 {
-			return "", errorf("the single-quoted value %s is not closed; end it with '", v)
+		// Taken as is, but for '' standing for one ', as in YAML.
+		var b strings.Builder
+		for i := 1; i < len(v); i++ {
+			if v[i] != '\'' {
+				b.WriteByte(v[i])
+				continue
+			}
+			if i+1 < len(v) && v[i+1] == '\'' {
+				b.WriteByte('\'')
+				i++
+				continue
+			}
+			return b.String(), trailingComment(v[i+1:])
 		}
-		return v[1 : end+1], trailingComment(v[end+2:])
+		return "", errorf("the single-quoted value %s is not closed; end it with '", v)
 	case '"':
 		var b strings.Builder
 		for i := 1; i < len(v); i++ {

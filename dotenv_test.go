@@ -12,14 +12,14 @@ func TestParseDotenv(t *testing.T) {
 	got, err := workspace.ParseDotenv("cluster.env", []byte("\xef\xbb\xbf# the cluster\n"+
 		"A=plain value # a comment\n"+
 		"export\tB=\"quoted \\\"x\\\" \\$HOME\\n\" # a comment\n"+
-		"  export C='single # not a comment'\n"+
+		"  export C='single # not a comment, it''s'\n"+
 		"USER_DEFINED_VARS__ENV__dev_my-workspace=DEV_ENV_*\n"+
 		"EMPTY=\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"A": "plain value", "B": "quoted \"x\" $HOME\n", "C": "single # not a comment",
+		"A": "plain value", "B": "quoted \"x\" $HOME\n", "C": "single # not a comment, it's",
 		"USER_DEFINED_VARS__ENV__dev_my-workspace": "DEV_ENV_*", "EMPTY": "",
 	}
 	if !reflect.DeepEqual(got, want) {
