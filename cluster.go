@@ -125,7 +125,7 @@ func ParseCluster(file string, data []byte) (Cluster, error) {
 
 // ParseDotenv parses KEY=VALUE lines: blank lines and # comments are
 // skipped, "export" and a blank may lead, and a value may be quoted ('...'
-// as is but for '' standing for ', "..." with the escapes \n, \t, \r, \", \\ and \$); a # after a
+// as is but for ” standing for ', "..." with the escapes \n, \t, \r, \", \\ and \$); a # after a
 // blank starts a comment outside quotes. Every bad line is reported.
 func ParseDotenv(file string, data []byte) (map[string]string, error) {
 	vars, _, err := parseDotenv(file, data)
