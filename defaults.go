@@ -25,9 +25,6 @@ func ParseDefaultConfig(file string, data []byte) (DefaultConfig, error) {
 	if err != nil {
 		return DefaultConfig{}, err
 	}
-	if df.Enforce {
-		cfg.parsed.doc = restamp(cfg.parsed.doc, SourceDefaultsEnforced)
-	}
 	return DefaultConfig{Enabled: df.Enabled, Enforce: df.Enforce, Config: *cfg, file: file}, nil
 }
 

@@ -181,9 +181,9 @@ func replacedMember(groups [][]string, key string, highHas func(string) *value) 
 // beat returns high, recording that it beat low.
 func beat(high, low *value) *value {
 	out := *high
-	out.lost = make([]Offer, 0, len(high.lost)+1+len(low.lost))
+	out.lost = make([]*value, 0, len(high.lost)+1+len(low.lost))
 	out.lost = append(out.lost, high.lost...)
-	out.lost = append(out.lost, Offer{Source: low.src, Value: low})
+	out.lost = append(out.lost, low)
 	out.lost = append(out.lost, low.lost...)
 	return &out
 }

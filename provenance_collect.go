@@ -59,11 +59,7 @@ func origin(v *value) Origin {
 	if len(v.lost) > 0 {
 		o.Lost = make([]Offer, len(v.lost))
 		for i, l := range v.lost {
-			val := l.Value
-			if lv, ok := val.(*value); ok {
-				val = lv.goValue()
-			}
-			o.Lost[i] = Offer{Source: l.Source, Value: val}
+			o.Lost[i] = Offer{Source: l.src, Value: l.goValue()}
 		}
 	}
 	return o

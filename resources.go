@@ -62,13 +62,7 @@ func (f resourceField) set(c *corev1.Container, q resource.Quantity) {
 // configuration (policy rules, an enforced default config file, the
 // pre-start output, the user) rather than defaults (a default config file
 // that does not enforce, policy defaults, the cluster environment).
-func explicitSource(s Source) bool {
-	switch s {
-	case SourceRule, SourceDefaultsEnforced, SourcePreStart, SourceUser:
-		return true
-	}
-	return false
-}
+func explicitSource(s Source) bool { return sourceRank(s) <= sourceRank(SourceUser) }
 
 // resourceValue is one side of a request/limit pair as resolution sees it.
 type resourceValue struct {

@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -52,9 +51,9 @@ type value struct {
 	items   []*value
 	style   scalarStyle
 	src     Source
-	at      pos     // where to report the value: its key, for a map entry
-	self    pos     // where the value itself starts
-	lost    []Offer // values of lower layers this one beat (Value holds a *value)
+	at      pos      // where to report the value: its key, for a map entry
+	self    pos      // where the value itself starts
+	lost    []*value // values of lower layers this one beat, highest first
 }
 
 // scalarStyle is how a string scalar was written, to map positions inside
@@ -208,23 +207,6 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 		for i, it := range t {
 			v.items[i] = fromGo(it, src, indexPath(path, i), depth+1, budget, probs)
 		}
-	case []string:
-		v.kind = kindList
-		v.items = make([]*value, len(t))
-		for i, it := range t {
-			v.items[i] = &value{kind: kindScalar, text: it, src: src}
-		}
-	case map[string]string:
-		v.kind = kindMap
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		v.entries = make([]entry, len(keys))
-		for i, k := range keys {
-			v.entries[i] = entry{k, &value{kind: kindScalar, text: t[k], src: src}}
-		}
 	default:
 		// Other Go data (typed slices and maps, structs with JSON tags) is
 		// read the way encoding/json would write it.
@@ -278,8 +260,6 @@ func plainKey(k string) bool {
 	}
 	return true
 }
-
-func (v *value) String() string { return fmt.Sprintf("%s(%s)", v.src, v.describe()) }
 
 // restamp copies a tree with every node attributed to src.
 func restamp(v *value, src Source) *value {

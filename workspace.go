@@ -45,6 +45,7 @@ type Resolver struct {
 	inherit      inheritance
 	projectRoot  string
 	serverPort   int32
+	portSource   Source // builtin, or cluster-template when the cluster sets server.port
 	preStart     PreStartRunner
 }
 
@@ -62,7 +63,7 @@ func WithPreStartRunner(run PreStartRunner) Option {
 // none) once. It returns every problem in them at once.
 func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Resolver, error) {
 	var probs problemList
-	r := &Resolver{cluster: cluster, projectRoot: DefaultProjectRoot, serverPort: DefaultServerPort}
+	r := &Resolver{cluster: cluster, projectRoot: DefaultProjectRoot, serverPort: DefaultServerPort, portSource: SourceBuiltin}
 	for _, o := range opts {
 		o(r)
 	}
@@ -89,7 +90,7 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 		if cluster.Server.Port < 1 || cluster.Server.Port > 65535 {
 			probs.add(cluster.pos("server.port"), "server.port", "%d is not a port; give 1 to 65535", cluster.Server.Port)
 		}
-		r.serverPort = cluster.Server.Port
+		r.serverPort, r.portSource = cluster.Server.Port, SourceClusterTemplate
 	}
 	r.settings = readSettings(&r.cluster, &probs)
 	checkClusterNames(&r.cluster, &r.settings, &probs)
@@ -148,7 +149,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	}
 	userTree = unwrapPostStart(userTree)
 	merged := r.fold(nil, userTree)
-	lc, ranPreStart := r.runPreStart(ctx, req.Name, &merged, userTree, &probs)
+	merged, ranPreStart := r.runPreStart(ctx, req.Name, merged, userTree, &probs)
 	merged = dropNulls(merged)
 	if merged == nil {
 		merged = &value{kind: kindMap}
@@ -161,7 +162,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	collectProvenance(merged, shape{t: configDocType}, "", prov)
 	res := &Result{Name: req.Name, Type: typ, Provenance: prov}
 	res.Kubernetes = r.render(&req, &doc, merged, res, &w, &probs)
-	if lc != nil && res.Lifecycle.PreStart != nil {
+	if ranPreStart && res.Lifecycle.PreStart != nil {
 		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""
 	}
 	if err := probs.err(); err != nil {
@@ -193,28 +194,26 @@ func (r *Resolver) fold(preStart, user *value) *value {
 // runPreStart runs the pre-start script through the caller's runner, when
 // there is one and the merged configuration names a script, and folds its
 // output in as layer 3.
-func (r *Resolver) runPreStart(ctx context.Context, name string, merged **value, user *value, probs *problemList) (*value, bool) {
-	script := lookupTree(*merged, "lifecycle_config", "pre_start_script_path")
+func (r *Resolver) runPreStart(ctx context.Context, name string, merged, user *value, probs *problemList) (*value, bool) {
+	script := lookupTree(merged, "lifecycle_config", "pre_start_script_path")
 	if r.preStart == nil || script.kind != kindScalar || script.text == "" {
-		return nil, false
+		return merged, false
 	}
 	resolved, err := resolvePath(r.projectRoot, script.text)
 	if err != nil {
-		return script, false // reported by resolveLifecycle
+		return merged, false // reported by resolveLifecycle
 	}
-	cfg, err := r.preStart(ctx, PreStartInput{ScriptPath: resolved, Workspace: name, Config: asMap(dropNulls(*merged).goValue())})
+	cfg, err := r.preStart(ctx, PreStartInput{ScriptPath: resolved, Workspace: name, Config: asMap(dropNulls(merged).goValue())})
 	if err != nil {
 		probs.add(script.at, "lifecycle_config.pre_start_script_path", "the pre-start script %s failed: %v", resolved, err)
-		return script, false
+		return merged, false
 	}
 	tree, err := layerTree(&cfg, SourcePreStart, "pre-start output")
 	if err != nil {
 		probs.addAll(err)
-		return script, false
+		return merged, false
 	}
-	tree = unwrapPostStart(tree)
-	*merged = r.fold(tree, user)
-	return script, true
+	return r.fold(unwrapPostStart(tree), user), true
 }
 
 func asMap(x any) map[string]any {
@@ -272,11 +271,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 			}
 		}
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: portName, ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
-		portSource := SourceBuiltin
-		if r.cluster.Server.Port != 0 {
-			portSource = SourceClusterTemplate
-		}
-		prov[fmt.Sprintf("%s.ports[%d].protocol", containerPath, r.serverPort)] = Origin{Source: portSource}
+		prov[fmt.Sprintf("%s.ports[%d].protocol", containerPath, r.serverPort)] = Origin{Source: r.portSource}
 	}
 	res.Env = r.inheritEnv(name, &c, prov)
 	r.applyResources(&c, merged, prov, w, probs)
@@ -289,7 +284,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	meta := metav1.ObjectMeta{Namespace: r.cluster.Namespace, Labels: maps.Clone(labels)}
 	podMeta := meta
 	podMeta.Name = name
-	podMeta.Labels = map[string]string{"app": name, LabelWorkspace: name}
+	podMeta.Labels = maps.Clone(labels)
 	if r.settings.inheritPodAnnos {
 		for k, v := range r.cluster.PodTemplate.Annotations {
 			if podMeta.Annotations == nil {
@@ -315,12 +310,8 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 			prov[joinPath("metadata.annotations", AnnotationMaxIdleSeconds)] = Origin{Source: tp.get("max_idle_seconds").srcOr(tp.src)}
 		}
 	}
-	portSource := SourceBuiltin
-	if r.cluster.Server.Port != 0 {
-		portSource = SourceClusterTemplate
-	}
 	prov["service.metadata.name"] = Origin{Source: SourceBuiltin}
-	prov["service.spec.ports[http].port"] = Origin{Source: portSource}
+	prov["service.spec.ports[http].port"] = Origin{Source: r.portSource}
 	for k, v := range annos {
 		if podMeta.Annotations == nil {
 			podMeta.Annotations = map[string]string{}

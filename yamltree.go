@@ -41,9 +41,6 @@ func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
 			line, col = locateYAMLError(err, data)
 		}
 		probs.add(in.position(line, col), path, "not valid YAML: %s", yamlErrorText(err))
-		if probs.list[len(probs.list)-1].File == "" {
-			probs.list[len(probs.list)-1].File = in.file
-		}
 		return nil, probs.err()
 	}
 	var extra yaml.Node
