@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/limits"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -153,14 +154,14 @@ func (c *Cluster) MergeDotenv(file string, data []byte) error {
 
 func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, error) {
 	var probs problemList
-	if len(data) > maxInputBytes {
-		probs.add(pos{file: file}, "", "input is %d bytes; at most %d are accepted", len(data), maxInputBytes)
+	if len(data) > limits.MaxInputBytes {
+		probs.add(pos{file: file}, "", "input is %d bytes; at most %d are accepted", len(data), limits.MaxInputBytes)
 		return nil, nil, probs.err()
 	}
 	vars, at := map[string]string{}, map[string]pos{}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), maxInputBytes)
+	sc.Buffer(make([]byte, 0, 64<<10), limits.MaxInputBytes)
 	for n := 1; sc.Scan(); n++ {
 		raw := sc.Text()
 		line := strings.TrimLeft(raw, " \t")

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/limits"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
@@ -139,7 +141,7 @@ func (c *Cluster) enumVar(name, def string, valid []string, probs *problemList) 
 		return v
 	}
 	msg := fmt.Sprintf("unknown value %q; valid: %s", v, strings.Join(valid, ", "))
-	if s := suggest(v, valid); s != "" {
+	if s := diag.Suggest(v, valid); s != "" {
 		msg = fmt.Sprintf("unknown value %q; did you mean %q? valid: %s", v, s, strings.Join(valid, ", "))
 	}
 	probs.add(c.envPos(name), "env."+name, "%s", msg)
@@ -157,7 +159,7 @@ func readSettings(c *Cluster, probs *problemList) settings {
 		if !ok {
 			continue
 		}
-		q, err := parseQuantity(v)
+		q, err := limits.ParseQuantity(v)
 		if err != nil {
 			probs.add(c.envPos(name), "env."+name, "%v", err)
 			continue

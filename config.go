@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/diag"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -130,7 +131,7 @@ func (c *containerConfig) decodeTree(v *value, path string, probs *problemList) 
 		case e.key == "containers":
 			probs.add(e.val.at, fp, "container_config configures the workspace container itself; put its fields at the top level, and sidecars under initContainers (with restartPolicy: Always)")
 		case f == nil:
-			probs.add(e.val.at, fp, "%s", unknownKeyMessage("field", e.key, containerConfigSchema.names))
+			probs.add(e.val.at, fp, "%s", diag.UnknownKey("field", e.key, containerConfigSchema.names))
 		case f.owner == containerType:
 			decodeInto(e.val, container.FieldByIndex(f.index), fp, probs)
 		default:

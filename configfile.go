@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/limits"
 )
 
 // parsedConfig is the tree a Parse function built for a Config, kept so that
@@ -176,7 +178,7 @@ func layerTree(c *Config, src Source, file string) (*value, error) {
 		return c.parsed.doc, nil
 	}
 	var probs problemList
-	budget := maxTreeNodes
+	budget := limits.MaxNodes
 	doc := &value{kind: kindMap, src: src}
 	switch cc := c.ContainerConfig.(type) {
 	case nil:

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/limits"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -43,7 +45,7 @@ func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
 			probs.add(v.at, path, "expected a quantity such as 500m, 2 or 4Gi, got %s", v.describe())
 			return
 		}
-		q, err := parseQuantity(v.text)
+		q, err := limits.ParseQuantity(v.text)
 		if err != nil {
 			probs.add(v.at, path, "%v", err)
 			return
@@ -86,7 +88,7 @@ func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
 			f := s.fields[e.key]
 			fp := joinPath(path, e.key)
 			if f == nil {
-				probs.add(e.val.at, fp, "%s", unknownKeyMessage("field", e.key, s.names))
+				probs.add(e.val.at, fp, "%s", diag.UnknownKey("field", e.key, s.names))
 				continue
 			}
 			decodeInto(e.val, out.FieldByIndex(f.index), fp, probs)

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/limits"
 )
 
 // kind is the shape of a value in a configuration tree.
@@ -149,23 +151,17 @@ func (v *value) describe() string {
 	return "a list"
 }
 
-// maxTreeDepth and maxTreeNodes bound every configuration tree.
-const (
-	maxTreeDepth = 100
-	maxTreeNodes = 200_000
-)
-
 // fromGo converts plain Go data (as decoded from YAML or JSON) into a tree.
 func fromGo(x any, src Source, path string, depth int, budget *int, probs *problemList) *value {
 	*budget--
 	if *budget < 0 {
 		if *budget == -1 {
-			probs.add(pos{}, path, "configuration has more than %d values; it is too large", maxTreeNodes)
+			probs.add(pos{}, path, "configuration has more than %d values; it is too large", limits.MaxNodes)
 		}
 		return &value{kind: kindNull, src: src}
 	}
-	if depth > maxTreeDepth {
-		probs.add(pos{}, path, "configuration nests deeper than %d levels", maxTreeDepth)
+	if depth > limits.MaxDepth {
+		probs.add(pos{}, path, "configuration nests deeper than %d levels", limits.MaxDepth)
 		return &value{kind: kindNull, src: src}
 	}
 	v := &value{kind: kindScalar, src: src}

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/diag"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -70,12 +71,12 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 	switch cluster.Type {
 	case "", TypeKubernetes, TypeDocker:
 	default:
-		probs.add(cluster.pos("type"), "type", "%s", unknownKeyMessage("cluster type", string(cluster.Type), []string{string(TypeKubernetes), string(TypeDocker)}))
+		probs.add(cluster.pos("type"), "type", "%s", diag.UnknownKey("cluster type", string(cluster.Type), []string{string(TypeKubernetes), string(TypeDocker)}))
 	}
 	switch cluster.Mode {
 	case "", ModeManaged, ModeSelfHosted:
 	default:
-		probs.add(cluster.pos("mode"), "mode", "%s", unknownKeyMessage("mode", string(cluster.Mode), []string{string(ModeManaged), string(ModeSelfHosted)}))
+		probs.add(cluster.pos("mode"), "mode", "%s", diag.UnknownKey("mode", string(cluster.Mode), []string{string(ModeManaged), string(ModeSelfHosted)}))
 	}
 	if cluster.ProjectRoot != "" {
 		if !strings.HasPrefix(cluster.ProjectRoot, "/") {
@@ -140,7 +141,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	case TypeDocker:
 		probs.add(req.at("type"), "type", "docker workspaces are not supported yet; use kubernetes")
 	default:
-		probs.add(req.at("type"), "type", "%s", unknownKeyMessage("workspace type", string(typ), []string{string(TypeKubernetes), string(TypeDocker)}))
+		probs.add(req.at("type"), "type", "%s", diag.UnknownKey("workspace type", string(typ), []string{string(TypeKubernetes), string(TypeDocker)}))
 	}
 	userTree, err := layerTree(&req.Config, SourceUser, file)
 	if err != nil {

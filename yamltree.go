@@ -7,11 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/workspacekit/workspace/internal/limits"
 	"gopkg.in/yaml.v3"
 )
-
-// maxInputBytes bounds every YAML input.
-const maxInputBytes = 4 << 20
 
 // yamlSource is one YAML input: its name for messages and the layer it feeds.
 type yamlSource struct {
@@ -26,8 +24,8 @@ type yamlSource struct {
 // node count and alias expansion. An empty document gives a null tree.
 func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
 	var probs problemList
-	if len(data) > maxInputBytes {
-		probs.add(pos{file: in.file}, path, "input is %d bytes; at most %d are accepted", len(data), maxInputBytes)
+	if len(data) > limits.MaxInputBytes {
+		probs.add(pos{file: in.file}, path, "input is %d bytes; at most %d are accepted", len(data), limits.MaxInputBytes)
 		return nil, probs.err()
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -48,7 +46,7 @@ func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
 		probs.add(in.position(extra.Line, extra.Column), path, "a second YAML document starts here; exactly one is expected")
 		return nil, probs.err()
 	}
-	c := converter{in: in, budget: maxTreeNodes, probs: &probs}
+	c := converter{in: in, budget: limits.MaxNodes, probs: &probs}
 	root := &doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
@@ -185,12 +183,12 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 	c.budget--
 	if c.budget < 0 {
 		if c.budget == -1 {
-			c.probs.add(at, path, "document holds more than %d values (an alias counts each time it is used); it is too large", maxTreeNodes)
+			c.probs.add(at, path, "document holds more than %d values (an alias counts each time it is used); it is too large", limits.MaxNodes)
 		}
 		return &value{kind: kindNull, src: c.in.src, at: at}
 	}
-	if depth > maxTreeDepth {
-		c.probs.add(at, path, "nesting deeper than %d levels is not accepted", maxTreeDepth)
+	if depth > limits.MaxDepth {
+		c.probs.add(at, path, "nesting deeper than %d levels is not accepted", limits.MaxDepth)
 		return &value{kind: kindNull, src: c.in.src, at: at}
 	}
 	v := &value{src: c.in.src, at: at, self: at}

@@ -1,12 +1,12 @@
-package workspace
+package diag
 
 import (
 	"fmt"
 	"strings"
 )
 
-// suggest returns the valid name nearest to got, or "" when none is near.
-func suggest(got string, valid []string) string {
+// Suggest returns the valid name nearest to got, or "" when none is near.
+func Suggest(got string, valid []string) string {
 	best, bestDist := "", len(got)/3+2
 	if len(got) <= 3 {
 		bestDist = 2 // one edit at most: foo is not near os
@@ -23,9 +23,9 @@ func suggest(got string, valid []string) string {
 	return best
 }
 
-// unknownKeyMessage says a key is not valid and what would be.
-func unknownKeyMessage(what, got string, valid []string) string {
-	if s := suggest(got, valid); s != "" {
+// UnknownKey says a key is not valid and what would be.
+func UnknownKey(what, got string, valid []string) string {
+	if s := Suggest(got, valid); s != "" {
 		return fmt.Sprintf("unknown %s %q; did you mean %q?", what, got, s)
 	}
 	if len(valid) <= 16 {
