@@ -1,13 +1,8 @@
 package workspace
 
 import (
-	"bytes"
-	"errors"
-	"io"
-	"strings"
-	"unicode/utf8"
-
 	"github.com/workspacekit/workspace/internal/limits"
+	"github.com/workspacekit/workspace/internal/yamldoc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -24,36 +19,15 @@ type yamlSource struct {
 // node count and alias expansion. An empty document gives a null tree.
 func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
 	var probs problemList
-	if len(data) > limits.MaxInputBytes {
-		probs.add(pos{file: in.file}, path, "input is %d bytes; at most %d are accepted", len(data), limits.MaxInputBytes)
+	root, serr := yamldoc.Decode(data)
+	if serr != nil {
+		probs.add(in.position(serr.Line, serr.Column), path, "%s", serr.Message)
 		return nil, probs.err()
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return &value{kind: kindNull, src: in.src}, nil
-		}
-		line, col := yamlErrorLine(err)
-		if line == 0 {
-			line, col = locateYAMLError(err, data)
-		}
-		probs.add(in.position(line, col), path, "not valid YAML: %s", yamlErrorText(err))
-		return nil, probs.err()
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		probs.add(in.position(extra.Line, extra.Column), path, "a second YAML document starts here; exactly one is expected")
-		return nil, probs.err()
+	if root == nil {
+		return &value{kind: kindNull, src: in.src}, nil
 	}
 	c := converter{in: in, budget: limits.MaxNodes, probs: &probs}
-	root := &doc
-	if root.Kind == yaml.DocumentNode {
-		if len(root.Content) == 0 {
-			return &value{kind: kindNull, src: in.src}, nil
-		}
-		root = root.Content[0]
-	}
 	v := c.convert(root, path, 0)
 	return v, probs.err()
 }
@@ -68,108 +42,6 @@ func (in yamlSource) position(line, col int) pos {
 		line, col = in.shift(line, col)
 	}
 	return pos{file: in.file, line: line, col: max(col, 1)}
-}
-
-// yamlErrorLine pulls the 1-based line out of a yaml.v3 error message; the
-// column is unknown (0). yaml.v3 writes scanner errors' lines 1-based, but
-// parser errors' 0-based, and none at all for a parser error on line 0.
-func yamlErrorLine(err error) (int, int) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	rest, ok := strings.CutPrefix(msg, "line ")
-	if !ok {
-		return 0, 0
-	}
-	n := 0
-	for _, r := range rest {
-		if r < '0' || r > '9' {
-			break
-		}
-		n = n*10 + int(r-'0')
-		if n > 1<<30 {
-			return 1, 0
-		}
-	}
-	_, text, _ := strings.Cut(rest, ": ")
-	for _, parserError := range []string{"did not find expected", "expected <", "found undefined tag", "found duplicate", "found incompatible"} {
-		if strings.HasPrefix(text, parserError) {
-			return n + 1, 0
-		}
-	}
-	return n, 0
-}
-
-// locateYAMLError finds what a yaml.v3 error without a line is about: the
-// alias of an unknown anchor, or the first byte the YAML reader refuses (a
-// control character, invalid UTF-8); other errors without a line are on the
-// first. It returns 0, 0 when it cannot tell.
-func locateYAMLError(err error, data []byte) (int, int) {
-	msg := err.Error()
-	offset := -1
-	if i := strings.Index(msg, "unknown anchor '"); i >= 0 {
-		name, _, _ := strings.Cut(msg[i+len("unknown anchor '"):], "'")
-		offset = aliasOffset(data, name)
-	} else if strings.Contains(msg, "control characters") || strings.Contains(msg, "UTF-8") {
-		offset = firstUnreadable(data)
-	} else {
-		// A scanner or parser error on the first line: yaml.v3 omits line 0.
-		return 1, 0
-	}
-	if offset < 0 {
-		return 0, 0
-	}
-	line := 1 + bytes.Count(data[:offset], []byte("\n"))
-	return line, offset - bytes.LastIndexByte(data[:offset], '\n')
-}
-
-// aliasOffset is the offset of the alias *name, not followed by more of a name.
-func aliasOffset(data []byte, name string) int {
-	needle := []byte("*" + name)
-	for from := 0; ; {
-		i := bytes.Index(data[from:], needle)
-		if i < 0 {
-			return -1
-		}
-		end := from + i + len(needle)
-		if end == len(data) || strings.IndexByte(" \t\r\n,]}", data[end]) >= 0 {
-			return from + i
-		}
-		from = end
-	}
-}
-
-// firstUnreadable is the offset of the first byte YAML may not hold: a
-// control character other than tab and line breaks, DEL, C1 controls other
-// than NEL, or invalid UTF-8.
-func firstUnreadable(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if !yamlPrintable(r, size) {
-			return i
-		}
-		i += size
-	}
-	return -1
-}
-
-// yamlPrintable reports whether YAML 1.2 allows the rune in a stream.
-func yamlPrintable(r rune, size int) bool {
-	switch {
-	case r == utf8.RuneError && size <= 1:
-		return false
-	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
-		return true
-	case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0xfffe || r == 0xffff:
-		return false
-	}
-	return true
-}
-
-func yamlErrorText(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
-		msg = msg[i+2:]
-	}
-	return msg
 }
 
 type converter struct {

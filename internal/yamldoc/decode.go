@@ -1,0 +1,160 @@
+// Package yamldoc reads one YAML document into yaml.v3 nodes, bounded in
+// size, and turns yaml.v3's syntax errors into a line, a column and a
+// message without its "yaml: line N:" prefix.
+package yamldoc
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/workspacekit/workspace/internal/limits"
+)
+
+// SyntaxError is input that is not one YAML document. Line 0 means the
+// position is unknown; Column 0 means only the line is known.
+type SyntaxError struct {
+	Line, Column int
+	Message      string
+}
+
+// Decode parses data as exactly one YAML document of at most
+// limits.MaxInputBytes. It returns the document's root node, or nil for an
+// empty document. Nodes are not bounded here: a reader of the tree counts
+// them (aliases each time they are used) and their depth.
+func Decode(data []byte) (*yaml.Node, *SyntaxError) {
+	if len(data) > limits.MaxInputBytes {
+		return nil, &SyntaxError{Message: fmt.Sprintf("input is %d bytes; at most %d are accepted", len(data), limits.MaxInputBytes)}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		line, col := errorLine(err)
+		if line == 0 {
+			line, col = locateError(err, data)
+		}
+		return nil, &SyntaxError{Line: line, Column: col, Message: "not valid YAML: " + errorText(err)}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &SyntaxError{Line: extra.Line, Column: extra.Column, Message: "a second YAML document starts here; exactly one is expected"}
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil, nil
+		}
+		root = root.Content[0]
+	}
+	return root, nil
+}
+
+// errorLine pulls the 1-based line out of a yaml.v3 error message; the
+// column is unknown (0). yaml.v3 writes scanner errors' lines 1-based, but
+// parser errors' 0-based, and none at all for a parser error on line 0.
+func errorLine(err error) (int, int) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	rest, ok := strings.CutPrefix(msg, "line ")
+	if !ok {
+		return 0, 0
+	}
+	n := 0
+	for _, r := range rest {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+		if n > 1<<30 {
+			return 1, 0
+		}
+	}
+	_, text, _ := strings.Cut(rest, ": ")
+	for _, parserError := range []string{"did not find expected", "expected <", "found undefined tag", "found duplicate", "found incompatible"} {
+		if strings.HasPrefix(text, parserError) {
+			return n + 1, 0
+		}
+	}
+	return n, 0
+}
+
+// locateError finds what a yaml.v3 error without a line is about: the
+// alias of an unknown anchor, or the first byte the YAML reader refuses (a
+// control character, invalid UTF-8); other errors without a line are on the
+// first. It returns 0, 0 when it cannot tell.
+func locateError(err error, data []byte) (int, int) {
+	msg := err.Error()
+	offset := -1
+	if i := strings.Index(msg, "unknown anchor '"); i >= 0 {
+		name, _, _ := strings.Cut(msg[i+len("unknown anchor '"):], "'")
+		offset = aliasOffset(data, name)
+	} else if strings.Contains(msg, "control characters") || strings.Contains(msg, "UTF-8") {
+		offset = firstUnreadable(data)
+	} else {
+		// A scanner or parser error on the first line: yaml.v3 omits line 0.
+		return 1, 0
+	}
+	if offset < 0 {
+		return 0, 0
+	}
+	line := 1 + bytes.Count(data[:offset], []byte("\n"))
+	return line, offset - bytes.LastIndexByte(data[:offset], '\n')
+}
+
+// aliasOffset is the offset of the alias *name, not followed by more of a name.
+func aliasOffset(data []byte, name string) int {
+	needle := []byte("*" + name)
+	for from := 0; ; {
+		i := bytes.Index(data[from:], needle)
+		if i < 0 {
+			return -1
+		}
+		end := from + i + len(needle)
+		if end == len(data) || strings.IndexByte(" \t\r\n,]}", data[end]) >= 0 {
+			return from + i
+		}
+		from = end
+	}
+}
+
+// firstUnreadable is the offset of the first byte YAML may not hold: a
+// control character other than tab and line breaks, DEL, C1 controls other
+// than NEL, or invalid UTF-8.
+func firstUnreadable(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if !printable(r, size) {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// printable reports whether YAML 1.2 allows the rune in a stream.
+func printable(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return false
+	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		return true
+	case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0xfffe || r == 0xffff:
+		return false
+	}
+	return true
+}
+
+func errorText(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
+		msg = msg[i+2:]
+	}
+	return msg
+}
