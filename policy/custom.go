@@ -1,0 +1,204 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/workspacekit/workspace/internal/diag"
+)
+
+// CustomPackage is the package custom modules live in, or below.
+const CustomPackage = "workspacekit.custom"
+
+// Module is a caller's own Rego module (DESIGN section 6.3): in package
+// workspacekit.custom or below, its "deny contains msg" rules are
+// violations and its "warn contains msg" rules warnings; msg is a string or
+// {msg, path}. Input is {cluster, request, policy, rendered}.
+type Module struct {
+	// Name names the module in errors, usually its file name.
+	Name string
+	// Source is the Rego text (v1 syntax).
+	Source string
+}
+
+// WithModules adds custom Rego modules to an engine.
+func WithModules(modules ...Module) EngineOption {
+	return func(c *engineConfig) { c.modules = append(c.modules, modules...) }
+}
+
+// customModules is the prepared query over every custom package's deny
+// and warn sets.
+type customModules struct {
+	query rego.PreparedEvalQuery
+}
+
+// Finding is what a custom module reports: a message and, when the module
+// gave one, the path it is about.
+type Finding struct {
+	Module  string `json:"module,omitempty"`
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message"`
+}
+
+// compileCustom parses and compiles the modules and prepares one query of
+// every deny and warn set they define.
+func compileCustom(ctx context.Context, modules []Module) (*customModules, error) {
+	var probs diag.Problems
+	parsed := map[string]*ast.Module{}
+	var pkgs []string
+	for _, m := range modules {
+		mod, err := ast.ParseModuleWithOpts(m.Name, m.Source, ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			probs = append(probs, regoProblems(m.Name, err)...)
+			continue
+		}
+		pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
+		if pkg != CustomPackage && !strings.HasPrefix(pkg, CustomPackage+".") {
+			probs = append(probs, &diag.Problem{File: m.Name, Line: mod.Package.Location.Row, Column: mod.Package.Location.Col,
+				Message: fmt.Sprintf("package %s is outside %s; custom modules live in package %s or below it", pkg, CustomPackage, CustomPackage)})
+			continue
+		}
+		parsed[m.Name] = mod
+		pkgs = append(pkgs, pkg)
+	}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	compiler := ast.NewCompiler()
+	if compiler.Compile(parsed); compiler.Failed() {
+		var out diag.Problems
+		for _, e := range compiler.Errors {
+			out = append(out, regoError(e))
+		}
+		return nil, out
+	}
+	sort.Strings(pkgs)
+	query := []string{}
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		if !seen[p] {
+			seen[p] = true
+			query = append(query, fmt.Sprintf("{%q: object.get(data.%s, \"deny\", set()), %q: object.get(data.%s, \"warn\", set())}", p+".deny", p, p+".warn", p))
+		}
+	}
+	pq, err := rego.New(rego.Query("["+strings.Join(query, ", ")+"]"), rego.Compiler(compiler)).PrepareForEval(ctx)
+	if err != nil {
+		return nil, diag.Problems{{Message: fmt.Sprintf("custom Rego: %v", err)}}
+	}
+	return &customModules{query: pq}, nil
+}
+
+func regoProblems(name string, err error) diag.Problems {
+	var errs ast.Errors
+	if errors.As(err, &errs) {
+		out := make(diag.Problems, 0, len(errs))
+		for _, e := range errs {
+			p := regoError(e)
+			if p.File == "" {
+				p.File = name
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	return diag.Problems{{File: name, Message: "custom Rego module does not parse: " + err.Error()}}
+}
+
+func regoError(e *ast.Error) *diag.Problem {
+	p := &diag.Problem{Message: "custom Rego module does not compile: " + e.Message}
+	if e.Location != nil {
+		p.File, p.Line, p.Column = e.Location.File, e.Location.Row, e.Location.Col
+	}
+	return p
+}
+
+// Check evaluates the custom modules over input {cluster, request, policy,
+// rendered}. Denials and warnings come back sorted. A module that yields
+// something other than a string or {msg, path} is an error naming it; a
+// context deadline stops a module that runs away, and says so.
+func (e *Engine) Check(ctx context.Context, input map[string]any) (deny, warn []Finding, err error) {
+	if e.custom == nil {
+		return nil, nil, nil
+	}
+	rs, err := e.custom.query.Eval(ctx, rego.EvalInput(input))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, fmt.Errorf("custom Rego stopped: %w (a module runs too long; the caller's deadline ended it)", ctx.Err())
+		}
+		return nil, nil, fmt.Errorf("custom Rego failed: %w", err)
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, nil, nil
+	}
+	var bad []string
+	for _, pkg := range rs[0].Expressions[0].Value.([]any) {
+		sets, _ := pkg.(map[string]any)
+		for _, name := range sortedKeys(sets) {
+			list, _ := sets[name].([]any)
+			for _, x := range list {
+				f, ok := finding(x)
+				if !ok {
+					bad = append(bad, fmt.Sprintf("data.%s holds %v; give a string or {\"msg\": ..., \"path\": ...}", name, x))
+					continue
+				}
+				f.Module = strings.TrimSuffix(strings.TrimSuffix(name, ".deny"), ".warn")
+				if strings.HasSuffix(name, ".deny") {
+					deny = append(deny, f)
+				} else {
+					warn = append(warn, f)
+				}
+			}
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return nil, nil, fmt.Errorf("custom Rego: %s", strings.Join(bad, "; "))
+	}
+	sortFindings(deny)
+	sortFindings(warn)
+	return deny, warn, nil
+}
+
+func finding(x any) (Finding, bool) {
+	switch v := x.(type) {
+	case string:
+		return Finding{Message: v}, true
+	case map[string]any:
+		msg, ok := v["msg"].(string)
+		if !ok {
+			return Finding{}, false
+		}
+		path, ok := v["path"].(string)
+		if v["path"] != nil && !ok {
+			return Finding{}, false
+		}
+		for k := range v {
+			if k != "msg" && k != "path" {
+				return Finding{}, false
+			}
+		}
+		return Finding{Message: msg, Path: path}, true
+	}
+	return Finding{}, false
+}
+
+func sortFindings(fs []Finding) {
+	sort.Slice(fs, func(i, j int) bool {
+		if fs[i].Module != fs[j].Module {
+			return fs[i].Module < fs[j].Module
+		}
+		if fs[i].Path != fs[j].Path {
+			return fs[i].Path < fs[j].Path
+		}
+		return fs[i].Message < fs[j].Message
+	})
+}
+
+// HasCustom reports whether the engine has custom modules.
+func (e *Engine) HasCustom() bool { return e.custom != nil }

@@ -1,0 +1,277 @@
+package policy
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/workspacekit/workspace/internal/diag"
+)
+
+//go:embed rego/*.rego
+var builtinRego embed.FS
+
+// Engine checks workspaces against an effective policy. NewEngine checks
+// the policies, combines them and prepares every Rego query once; an
+// Engine is then safe for concurrent use.
+type Engine struct {
+	eff    *Effective
+	data   map[string]any // data.workspacekit.policy
+	rules  rego.PreparedEvalQuery
+	custom *customModules
+}
+
+// EngineOption configures an Engine.
+type EngineOption func(*engineConfig)
+
+type engineConfig struct {
+	modules []Module
+}
+
+// NewEngine checks every policy (the Rego document checks), combines them
+// highest first into the effective policy, checks that, and prepares the
+// rule queries and any custom modules. It returns every problem at once.
+func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*Engine, error) {
+	var cfg engineConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	modules, err := builtinModules()
+	if err != nil {
+		return nil, err
+	}
+	var probs diag.Problems
+	doc, err := prepare(ctx, "data.workspacekit.document.deny", modules, map[string]any{"schema": schemaData()})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range policies {
+		found, err := documentProblems(ctx, doc, p)
+		if err != nil {
+			return nil, err
+		}
+		probs = append(probs, found...)
+	}
+	eff, err := Combine(policies...)
+	if err != nil {
+		probs = append(probs, err.(diag.Problems)...)
+	}
+	e := &Engine{eff: eff, data: policyData(eff)}
+	store := map[string]any{"policy": e.data}
+	if e.rules, err = prepare(ctx, "data.workspacekit.rules.deny", modules, store); err != nil {
+		return nil, err
+	}
+	effq, err := prepare(ctx, "data.workspacekit.effective.deny", modules, store)
+	if err != nil {
+		return nil, err
+	}
+	found, err := e.effectiveProblems(ctx, effq)
+	if err != nil {
+		return nil, err
+	}
+	probs = append(probs, found...)
+	if len(cfg.modules) > 0 {
+		e.custom, err = compileCustom(ctx, cfg.modules)
+		if err != nil {
+			probs = append(probs, asProblems(err)...)
+		}
+	}
+	if len(probs) > 0 {
+		diag.Sort(probs)
+		return nil, dedupe(probs)
+	}
+	return e, nil
+}
+
+// Effective is the combined policy the engine checks against.
+func (e *Engine) Effective() *Effective { return e.eff }
+
+type module struct {
+	name, src string
+}
+
+func builtinModules() ([]module, error) {
+	var out []module
+	err := fs.WalkDir(builtinRego, "rego", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.rego") {
+			return err
+		}
+		src, err := builtinRego.ReadFile(path)
+		out = append(out, module{path, string(src)})
+		return err
+	})
+	return out, err
+}
+
+// prepare compiles the modules with data under data.workspacekit and
+// prepares one query.
+func prepare(ctx context.Context, query string, modules []module, data map[string]any) (rego.PreparedEvalQuery, error) {
+	opts := []func(*rego.Rego){
+		rego.Query(query),
+		rego.Store(inmem.NewFromObject(map[string]any{"workspacekit": data})),
+	}
+	for _, m := range modules {
+		opts = append(opts, rego.Module(m.name, m.src))
+	}
+	pq, err := rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return pq, fmt.Errorf("policy: preparing %s: %w", query, err)
+	}
+	return pq, nil
+}
+
+// set evaluates a prepared query whose result is a set of objects.
+func set(ctx context.Context, pq rego.PreparedEvalQuery, input any) ([]map[string]any, error) {
+	rs, err := pq.Eval(ctx, rego.EvalInput(input))
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, nil
+	}
+	items, _ := rs[0].Expressions[0].Value.([]any)
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// documentProblems runs the Rego document checks on one policy.
+func documentProblems(ctx context.Context, pq rego.PreparedEvalQuery, p *Policy) (diag.Problems, error) {
+	found, err := set(ctx, pq, p.raw)
+	if err != nil {
+		return nil, fmt.Errorf("policy: checking %s: %w", p.file, err)
+	}
+	var out diag.Problems
+	for _, d := range found {
+		path := pathString(d["path"])
+		out = append(out, p.problem(path, fmt.Sprint(d["msg"])))
+	}
+	return out, nil
+}
+
+func (p *Policy) problem(path, msg string) *diag.Problem {
+	at := p.position(path)
+	return &diag.Problem{Path: path, File: at.File, Line: at.Line, Column: at.Column, Message: msg}
+}
+
+// pathString formats a Rego path (a list of keys and indexes).
+func pathString(x any) string {
+	parts, _ := x.([]any)
+	var b strings.Builder
+	for _, p := range parts {
+		switch v := p.(type) {
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(v)
+		default:
+			fmt.Fprintf(&b, "[%v]", v)
+		}
+	}
+	return b.String()
+}
+
+// effectiveProblems checks the effective policy: bounds that contradict
+// each other, and defaults that break a rule.
+func (e *Engine) effectiveProblems(ctx context.Context, pq rego.PreparedEvalQuery) (diag.Problems, error) {
+	var out diag.Problems
+	found, err := set(ctx, pq, map[string]any{})
+	if err != nil {
+		return nil, fmt.Errorf("policy: checking the effective policy: %w", err)
+	}
+	for _, d := range found {
+		field, key, msg := fmt.Sprint(d["field"]), fmt.Sprint(d["key"]), fmt.Sprint(d["msg"])
+		if key == "default" {
+			if p := e.eff.defaultOrigin(field); p != nil {
+				out = append(out, p.problem("defaults."+field, msg))
+			}
+			continue
+		}
+		if p := e.eff.ruleOwner(field); p != nil {
+			out = append(out, p.problem("rules."+field+"."+key, msg))
+		}
+	}
+	values := map[string]any{}
+	for field := range e.eff.Rules {
+		if v, ok := e.defaultAsValue(field); ok {
+			values[field] = v.data()
+		}
+	}
+	for _, field := range []string{"compute.gpuRequestType", "compute.gpuPortionRequest", "compute.gpuPortionLimit", "compute.gpuMemoryRequest",
+		"compute.gpuMemoryLimit", "compute.migProfile", "compute.gpuDevicesRequest", "compute.cpuCoreRequest", "compute.cpuCoreLimit",
+		"compute.cpuMemoryRequest", "compute.cpuMemoryLimit"} {
+		if v, ok := e.defaultAsValue(field); ok {
+			values[field] = v.data()
+		}
+	}
+	found, err = set(ctx, e.rules, map[string]any{"values": values, "defaults": true})
+	if err != nil {
+		return nil, fmt.Errorf("policy: checking the defaults against the rules: %w", err)
+	}
+	for _, d := range found {
+		field, msg := fmt.Sprint(d["field"]), fmt.Sprint(d["msg"])
+		p := e.eff.defaultOrigin(field)
+		if p == nil {
+			p = e.eff.ruleOwner(field)
+		}
+		if p != nil {
+			out = append(out, p.problem("defaults."+field, "the default breaks a rule: "+msg))
+		}
+	}
+	return out, nil
+}
+
+// defaultAsValue is a field's effective default as a Value.
+func (e *Engine) defaultAsValue(field string) (Value, bool) {
+	s := fieldShape(field)
+	x := e.eff.defaultValue(field)
+	if s == nil || x == nil || s.rule == "" || s.rule == RuleItems {
+		return Value{}, false
+	}
+	v, ok := normalize(s.rule, x)
+	v.Path = s.to
+	return v, ok
+}
+
+func dedupe(ps diag.Problems) diag.Problems {
+	seen := map[string]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		if k := p.Error(); !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func asProblems(err error) diag.Problems {
+	if ps, ok := err.(diag.Problems); ok {
+		return ps
+	}
+	if p, ok := err.(*diag.Problem); ok {
+		return diag.Problems{p}
+	}
+	return diag.Problems{{Message: err.Error()}}
+}
+
+// sortedKeys lists a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

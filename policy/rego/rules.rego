@@ -1,0 +1,173 @@
+# The rules of an effective policy (DESIGN section 6.2) against the values
+# of one workspace. data.workspacekit.policy holds the rules, indexed by
+# rule kind and normalised by the engine (numbers for quantities, "t" the
+# text as written); input holds the values:
+#
+#   values:      field -> {v, t, path}  the rendered value, in policy terms
+#   user:        field -> {v, t, path}  what the request itself set
+#   items:       field -> {user: {key: value}, final: {key: value}}
+#   datasources: kind -> [volume names the request added itself]
+#   defaults:    true when the values are a policy's own defaults
+#
+# Each violation is {field, path, msg}.
+package workspacekit.rules
+
+import rego.v1
+
+policy := data.workspacekit.policy
+
+violation(field, path, what) := {
+	"field": field,
+	"path": path,
+	"msg": sprintf("%s (%s) %s (%s)", [field, path, what, policy.origin[field]]),
+}
+
+deny contains violation(field, val.path, sprintf("is %s; at most %s is allowed", [val.t, bound.t])) if {
+	some field, bound in policy.max
+	val := input.values[field]
+	val.v > bound.v
+}
+
+deny contains violation(field, val.path, sprintf("is %s; at least %s is allowed", [val.t, bound.t])) if {
+	some field, bound in policy.min
+	val := input.values[field]
+	val.v < bound.v
+}
+
+deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
+	some field, step in policy.step
+	val := input.values[field]
+	k := (val.v - step.from) / step.v
+	abs(k - round(k)) > 1e-9
+}
+
+deny contains violation(field, val.path, sprintf("is %s; allowed: %s", [val.t, opts.t])) if {
+	some field, opts in policy.options
+	val := input.values[field]
+	not val.v in opts.values
+}
+
+deny contains violation(field, policy.paths[field], "is required and has no value; set it in the request") if {
+	not input.defaults
+	some field, _ in policy.required
+	not input.values[field]
+}
+
+# canEdit false: the request may not change the policy's value.
+deny contains violation(field, val.path, sprintf("is locked to %s; the request asked for %s", [lock.t, val.t])) if {
+	some field, lock in policy.locked
+	lock.set
+	val := input.user[field]
+	val.v != lock.v
+}
+
+deny contains violation(field, val.path, sprintf("is locked and has no policy value; the request may not set it (it asked for %s)", [val.t])) if {
+	some field, lock in policy.locked
+	not lock.set
+	val := input.user[field]
+}
+
+# itemRules.canAdd false: no items beyond the policy's own.
+deny contains violation(field, sprintf("%s[%s]", [policy.paths[field], key]), sprintf("may not gain item %q; the policy allows only %s", [key, rule.t])) if {
+	some field, rule in policy.items_fixed
+	some key, _ in object.get(input.items, [field, "user"], {})
+	not rule.keys[key]
+}
+
+# itemRules.locked: the request may not change or remove a locked item.
+deny contains violation(field, sprintf("%s[%s]", [policy.paths[field], key]), sprintf("item %q is locked to %q; the request set %q", [key, want, got])) if {
+	some field, locked in policy.items_locked
+	some key, want in locked
+	got := input.items[field].user[key]
+	got != want
+}
+
+deny contains violation(field, sprintf("%s[%s]", [policy.paths[field], key]), sprintf("item %q is locked and may not be removed", [key])) if {
+	not input.defaults
+	some field, locked in policy.items_locked
+	some key, _ in locked
+	not input.items[field].final[key]
+}
+
+# Imposed assets: canAdd false forbids the request's own data sources.
+deny contains {"field": field, "path": "volumes", "msg": msg} if {
+	some kind, _ in policy.no_add
+	names := object.get(input.datasources, kind, [])
+	count(names) > 0
+	field := sprintf("imposedAssets.datasources.%s", [kind])
+	msg := sprintf("%s (volumes) forbids the request's own %s data sources; remove %s (%s)", [field, kind, concat(", ", names), policy.origin[field]])
+}
+
+# uid and gid: only when the uid/gid source is not the image and workspaces
+# may override them.
+deny contains violation(field, val.path, sprintf("is %s, but the request may not set it: %s", [val.t, reason])) if {
+	some field in ["environment.runAsUid", "environment.runAsGid", "environment.supplementalGroups"]
+	val := input.user[field]
+	reason := uid_gid_refused
+}
+
+uid_gid_refused := "uidGidSource is fromTheImage" if {
+	object.get(policy.defaults, "environment.uidGidSource", "fromTheImage") == "fromTheImage"
+} else := "overrideUidGidInWorkspace is off" if {
+	not policy.defaults["environment.overrideUidGidInWorkspace"]
+}
+
+# GPU requests: each kind of request goes with its request type.
+gpu_type := input.values["compute.gpuRequestType"].v
+
+gpu_needs := {"portion": "compute.gpuPortionRequest", "memory": "compute.gpuMemoryRequest", "migProfile": "compute.migProfile"}
+
+deny contains {"field": need, "path": "", "msg": sprintf("%s is required when gpuRequestType is %s", [need, gpu_type])} if {
+	need := gpu_needs[gpu_type]
+	not input.values[need]
+}
+
+deny contains {"field": field, "path": input.values[field].path, "msg": msg} if {
+	some t, field in gpu_needs
+	input.values[field]
+	gpu_type != t
+	msg := sprintf("%s is set, so gpuRequestType must be %s (it is %s)", [field, t, gpu_type])
+}
+
+deny contains {"field": field, "path": input.values[field].path, "msg": sprintf("%s is set, so gpuRequestType must be %s (it is not set)", [field, t])} if {
+	some t, field in gpu_needs
+	input.values[field]
+	not input.values["compute.gpuRequestType"]
+}
+
+limit_pairs := [
+	["compute.gpuPortionRequest", "compute.gpuPortionLimit"],
+	["compute.gpuMemoryRequest", "compute.gpuMemoryLimit"],
+	["compute.cpuCoreRequest", "compute.cpuCoreLimit"],
+	["compute.cpuMemoryRequest", "compute.cpuMemoryLimit"],
+]
+
+deny contains {"field": pair[1], "path": lim.path, "msg": sprintf("%s is %s, below %s %s; a limit must be at least its request", [pair[1], lim.t, pair[0], req.t])} if {
+	some pair in limit_pairs
+	req := input.values[pair[0]]
+	lim := input.values[pair[1]]
+	lim.v < req.v
+}
+
+deny contains {"field": field, "path": val.path, "msg": sprintf("%s is %s; a GPU portion lies within 0 and 1", [field, val.t])} if {
+	some field in ["compute.gpuPortionRequest", "compute.gpuPortionLimit"]
+	val := input.values[field]
+	not portion(val.v)
+}
+
+portion(v) if {
+	v >= 0
+	v <= 1
+}
+
+deny contains {"field": "compute.gpuDevicesRequest", "path": val.path, "msg": msg} if {
+	val := input.values["compute.gpuDevicesRequest"]
+	val.v > 1
+	not whole_portions
+	msg := sprintf("compute.gpuDevicesRequest is %s; more than one GPU device needs gpuRequestType portion with gpuPortionRequest 1", [val.t])
+}
+
+whole_portions if {
+	gpu_type == "portion"
+	input.values["compute.gpuPortionRequest"].v == 1
+}

@@ -1,0 +1,341 @@
+package policy
+
+// kind is the type of a value in a policy document.
+type kind uint8
+
+const (
+	kindBool     kind = iota // true or false
+	kindString               // a string
+	kindInt                  // an integer
+	kindNumber               // an integer or a decimal
+	kindQuantity             // a Kubernetes quantity: "4Gi", "500m", or a number
+	kindStrings              // a list of strings
+	kindObject               // a map with known keys
+	kindList                 // a list of objects
+	kindScalar               // any string, number or boolean (an option's value, a rule bound)
+)
+
+func (k kind) String() string {
+	return [...]string{"a boolean", "a string", "an integer", "a number", "a quantity such as 4Gi", "a list of strings", "a map", "a list", "a string, number or boolean"}[k]
+}
+
+// RuleType is the type of a field's rule object (DESIGN section 6.2); it
+// decides which rule keys the field takes.
+type RuleType string
+
+// The rule types.
+const (
+	RuleBoolean         RuleType = "boolean"          // required, canEdit
+	RuleBooleanOptional RuleType = "boolean-optional" // canEdit
+	RuleString          RuleType = "string"           // required, canEdit, options
+	RuleStringOptional  RuleType = "string-optional"  // canEdit, options
+	RuleEnum            RuleType = "enum"             // required, canEdit, options within the enum
+	RuleInteger         RuleType = "integer"          // required, canEdit, min, max, step
+	RuleIntegerOptional RuleType = "integer-optional" // canEdit, min, max, step
+	RuleNumber          RuleType = "number"           // required, canEdit, min, max, step
+	RuleQuantity        RuleType = "quantity"         // required, canEdit, min, max
+	RuleArray           RuleType = "array"            // required, canEdit
+	RuleItems           RuleType = "items"            // itemRules: {canAdd, locked}
+)
+
+// shape describes one value of a policy document.
+type shape struct {
+	kind   kind
+	fields []field  // kindObject, in document order
+	item   *shape   // kindList
+	rule   RuleType // the rule type of a field that takes rules; "" when it takes none
+	key    string   // RuleItems: the key that names an item
+	enum   []string // the valid values of an enum field
+	doc    string   // one line for docs/policy.md and error messages
+	to     string   // where the field is rendered (DESIGN section 6.1)
+}
+
+type field struct {
+	name  string
+	shape *shape
+}
+
+func (s *shape) field(name string) *shape {
+	for _, f := range s.fields {
+		if f.name == name {
+			return f.shape
+		}
+	}
+	return nil
+}
+
+func (s *shape) names() []string {
+	out := make([]string, len(s.fields))
+	for i, f := range s.fields {
+		out[i] = f.name
+	}
+	return out
+}
+
+func leaf(k kind, rule RuleType, to, doc string) *shape {
+	return &shape{kind: k, rule: rule, to: to, doc: doc}
+}
+
+func enumLeaf(rule RuleType, values []string, to, doc string) *shape {
+	return &shape{kind: kindString, rule: rule, enum: values, to: to, doc: doc}
+}
+
+func object(fields ...field) *shape { return &shape{kind: kindObject, fields: fields} }
+
+func listOf(item *shape) *shape { return &shape{kind: kindList, item: item} }
+
+func items(key string, item *shape, to, doc string) *shape {
+	return &shape{kind: kindList, item: item, rule: RuleItems, key: key, to: to, doc: doc}
+}
+
+func f(name string, s *shape) field { return field{name, s} }
+
+// Enumerations of the policy doc.
+var (
+	imagePullPolicies   = []string{"Always", "Never", "IfNotPresent"}
+	uidGidSources       = []string{"fromTheImage", "custom", "idpToken"}
+	seccompProfileTypes = []string{"Runtime", "Unconfined", "Localhost"}
+	internalToolTypes   = []string{"jupyter-notebook", "pycharm", "visual-studio-code", "tensorboard", "rstudio", "mlflow", "custom", "matlab"}
+	externalToolTypes   = []string{"wandb", "comet"}
+	connectionTypes     = []string{"LoadBalancer", "NodePort", "ExternalUrl"}
+	gpuRequestTypes     = []string{"portion", "memory", "migProfile"}
+	mountPropagations   = []string{"None", "HostToContainer", "Bidirectional"}
+	podSecurityLevels   = []string{"privileged", "baseline", "restricted"}
+	levels              = []string{string(LevelCluster), string(LevelDepartment), string(LevelProject)}
+	// capabilityNames are the policy doc's capabilities, as Kubernetes
+	// spells them (the doc's "AUDIT CONTROL" is accepted as AUDIT_CONTROL).
+	capabilityNames = []string{"AUDIT_CONTROL", "AUDIT_READ", "AUDIT_WRITE", "BLOCK_SUSPEND", "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH",
+		"FOWNER", "FSETID", "IPC_LOCK", "IPC_OWNER", "KILL", "LEASE", "LINUX_IMMUTABLE", "MAC_ADMIN", "MAC_OVERRIDE", "MKNOD",
+		"NET_ADMIN", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_RAW", "SETGID", "SETFCAP", "SETPCAP", "SETUID", "SYS_ADMIN",
+		"SYS_BOOT", "SYS_CHROOT", "SYS_MODULE", "SYS_NICE", "SYS_PACCT", "SYS_PTRACE", "SYS_RAWIO", "SYS_RESOURCE", "SYS_TIME",
+		"SYS_TTY_CONFIG", "SYSLOG", "WAKE_ALARM"}
+)
+
+// The storage data sources: each section of defaults and rules, and each
+// kind of imposed asset.
+func hostPathShape() *shape {
+	return object(
+		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default hostpath)")),
+		f("path", leaf(kindString, RuleString, "volumes[NAME].hostPath.path", "the path on the node")),
+		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees it")),
+		f("readOnly", leaf(kindBool, RuleBoolean, "containers[0].volumeMounts[NAME].readOnly", "mount read-only")),
+		f("mountPropagation", enumLeaf(RuleEnum, mountPropagations, "containers[0].volumeMounts[NAME].mountPropagation", "None, HostToContainer or Bidirectional")),
+	)
+}
+
+func nfsShape() *shape {
+	return object(
+		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default nfs)")),
+		f("server", leaf(kindString, RuleString, "volumes[NAME].nfs.server", "the NFS server's host name or address")),
+		f("path", leaf(kindString, RuleString, "volumes[NAME].nfs.path", "the exported path")),
+		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees it")),
+		f("readOnly", leaf(kindBool, RuleBoolean, "volumes[NAME].nfs.readOnly", "mount read-only")),
+	)
+}
+
+func pvcShape() *shape {
+	return object(
+		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default pvc)")),
+		f("claimName", leaf(kindString, RuleString, "volumes[NAME].persistentVolumeClaim.claimName", "an existing PersistentVolumeClaim")),
+		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees it")),
+		f("readOnly", leaf(kindBool, RuleBoolean, "volumes[NAME].persistentVolumeClaim.readOnly", "mount read-only")),
+	)
+}
+
+func gitShape() *shape {
+	return object(
+		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default git)")),
+		f("repository", leaf(kindString, RuleString, "initContainers[git-NAME].args --repo", "the repository URL")),
+		f("branch", leaf(kindString, RuleString, "initContainers[git-NAME].args --ref", "the branch, tag or commit to check out (default HEAD)")),
+		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees the checkout")),
+		f("secretName", leaf(kindString, RuleString, "initContainers[git-NAME].env", "a Secret with username and password keys, for private repositories")),
+		f("image", leaf(kindString, RuleString, "initContainers[git-NAME].image", "the git-sync image that clones (default "+DefaultGitSyncImage+")")),
+	)
+}
+
+func s3Shape() *shape {
+	return object(
+		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default s3)")),
+		f("bucket", leaf(kindString, RuleString, "volumes[NAME].csi.volumeAttributes.bucketName", "the bucket")),
+		f("url", leaf(kindString, RuleString, "volumes[NAME].csi.volumeAttributes.endpointUrl", "the S3 endpoint, for S3-compatible stores")),
+		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees the bucket")),
+		f("readOnly", leaf(kindBool, RuleBoolean, "volumes[NAME].csi.readOnly", "mount read-only")),
+		f("secretName", leaf(kindString, RuleString, "volumes[NAME].csi.nodePublishSecretRef.name", "a Secret with the access keys")),
+		f("driver", leaf(kindString, RuleString, "volumes[NAME].csi.driver", "the CSI driver (default "+DefaultS3Driver+")")),
+	)
+}
+
+// storageKinds are the data source sections, in document order.
+var storageKinds = []string{"hostPath", "nfs", "pvc", "git", "s3"}
+
+func storageShape(kind string) *shape {
+	switch kind {
+	case "hostPath":
+		return hostPathShape()
+	case "nfs":
+		return nfsShape()
+	case "pvc":
+		return pvcShape()
+	case "git":
+		return gitShape()
+	default:
+		return s3Shape()
+	}
+}
+
+// defaultsShape is the policy's defaults section: every field of the
+// policy doc, and the tables it leaves empty.
+var defaultsShape = func() *shape {
+	env := object(
+		f("command", leaf(kindString, RuleStringOptional, "containers[0].command", "the entry point, split into words as a POSIX shell does")),
+		f("args", leaf(kindString, RuleStringOptional, "containers[0].args", "the arguments, split into words as a POSIX shell does")),
+		f("environmentVariables", items("name", object(
+			f("name", leaf(kindString, "", "", "the variable name")),
+			f("value", leaf(kindString, "", "", "its value")),
+			f("deleted", leaf(kindBool, "", "", "remove the variable, whatever layer set it")),
+		), "containers[0].env", "variables of the container")),
+		f("runAsUid", leaf(kindInt, RuleIntegerOptional, "securityContext.runAsUser", "the user id")),
+		f("runAsGid", leaf(kindInt, RuleIntegerOptional, "securityContext.runAsGroup", "the group id")),
+		f("supplementalGroups", leaf(kindString, RuleStringOptional, "securityContext.supplementalGroups", "comma-separated group ids")),
+		f("image", leaf(kindString, RuleString, "containers[0].image", "the image")),
+		f("imagePullPolicy", enumLeaf(RuleEnum, imagePullPolicies, "containers[0].imagePullPolicy", "Always, Never or IfNotPresent")),
+		f("workingDir", leaf(kindString, RuleString, "containers[0].workingDir", "the working directory")),
+		f("hostIpc", leaf(kindBool, RuleBoolean, "hostIPC", "use the host's IPC namespace")),
+		f("hostNetwork", leaf(kindBool, RuleBoolean, "hostNetwork", "use the host's network")),
+		f("connections", listOf(object(
+			f("name", leaf(kindString, "", "", "a unique name")),
+			f("isExternal", leaf(kindBool, "", "", "an external tool (true) or a tool in the container (false)")),
+			f("internalToolInfo", object(
+				f("toolType", enumLeaf("", internalToolTypes, "", "the tool")),
+				f("connectionType", enumLeaf("", connectionTypes, "", "how the port is exposed")),
+				f("containerPort", leaf(kindInt, "", "", "the port in the container, 1 to 65535")),
+				f("nodePortInfo", object(f("isCustomPort", leaf(kindBool, "", "", "the workspace gives the node port")))),
+				f("externalUrlInfo", object(
+					f("isCustomUrl", leaf(kindBool, "", "", "the workspace gives the URL")),
+					f("externalUrl", leaf(kindString, "", "", "the default URL")),
+				)),
+			)),
+			f("externalToolInfo", object(
+				f("toolType", enumLeaf("", externalToolTypes, "", "the tool")),
+				f("externalUrl", leaf(kindString, "", "", "the URL of the tool")),
+			)),
+		))),
+		f("createHomeDir", leaf(kindBool, RuleBoolean, "metadata.annotations[workspacekit.dev/create-home-dir]", "create a home directory")),
+		f("allowPrivilegeEscalation", leaf(kindBool, RuleBoolean, "containers[0].securityContext.allowPrivilegeEscalation", "allow privilege escalation")),
+		f("uidGidSource", enumLeaf(RuleString, uidGidSources, "", "fromTheImage, custom or idpToken")),
+		f("overrideUidGidInWorkspace", leaf(kindBool, RuleBooleanOptional, "", "let a workspace give its uid and gid")),
+		f("capabilities", &shape{kind: kindStrings, rule: RuleArray, enum: capabilityNames, to: "containers[0].securityContext.capabilities.add", doc: "POSIX capabilities to add"}),
+		f("seccompProfileType", enumLeaf(RuleString, seccompProfileTypes, "containers[0].securityContext.seccompProfile.type", "Runtime (RuntimeDefault) or Unconfined")),
+		f("runAsNonRoot", leaf(kindBool, RuleBoolean, "containers[0].securityContext.runAsNonRoot", "refuse to run as root")),
+	)
+	compute := object(
+		f("cpuCoreRequest", leaf(kindNumber, RuleNumber, "containers[0].resources.requests.cpu", "CPU cores requested")),
+		f("cpuCoreLimit", leaf(kindNumber, RuleNumber, "containers[0].resources.limits.cpu", "CPU core limit")),
+		f("cpuMemoryRequest", leaf(kindQuantity, RuleQuantity, "containers[0].resources.requests.memory", "memory requested")),
+		f("cpuMemoryLimit", leaf(kindQuantity, RuleQuantity, "containers[0].resources.limits.memory", "memory limit")),
+		f("largeShmRequest", leaf(kindBool, RuleBoolean, "volumes[dshm]", "a memory-backed /dev/shm")),
+		f("gpuRequestType", enumLeaf(RuleEnum, gpuRequestTypes, "metadata.annotations[workspacekit.dev/gpu-request-type]", "portion, memory or migProfile")),
+		f("gpuDevicesRequest", leaf(kindInt, RuleInteger, "containers[0].resources.limits.nvidia.com/gpu", "whole GPU devices")),
+		f("gpuPortionRequest", leaf(kindNumber, RuleNumber, "metadata.annotations[workspacekit.dev/gpu-fraction]", "a portion of a GPU, 0 to 1")),
+		f("gpuPortionLimit", leaf(kindNumber, RuleNumber, "metadata.annotations[workspacekit.dev/gpu-fraction-limit]", "the portion limit, 0 to 1")),
+		f("gpuMemoryRequest", leaf(kindQuantity, RuleQuantity, "metadata.annotations[workspacekit.dev/gpu-memory]", "GPU memory requested")),
+		f("gpuMemoryLimit", leaf(kindQuantity, RuleQuantity, "metadata.annotations[workspacekit.dev/gpu-memory-limit]", "GPU memory limit")),
+		f("migProfile", leaf(kindString, RuleString, "containers[0].resources.limits.nvidia.com/mig-PROFILE", "a MIG profile such as 1g.5gb")),
+		f("extendedResources", items("resource", object(
+			f("resource", leaf(kindString, "", "", "the resource name, e.g. hugepages-2Mi")),
+			f("quantity", leaf(kindQuantity, "", "", "how much")),
+			f("deleted", leaf(kindBool, "", "", "remove the resource, whatever level set it")),
+		), "containers[0].resources.limits", "extended resources, requested and limited alike")),
+	)
+	ws := object(
+		f("annotations", items("name", object(
+			f("name", leaf(kindString, "", "", "the annotation key")),
+			f("value", leaf(kindString, "", "", "its value")),
+			f("deleted", leaf(kindBool, "", "", "remove the annotation")),
+		), "metadata.annotations", "pod annotations")),
+		f("labels", items("name", object(
+			f("name", leaf(kindString, "", "", "the label key")),
+			f("value", leaf(kindString, "", "", "its value")),
+			f("deleted", leaf(kindBool, "", "", "remove the label")),
+		), "metadata.labels", "pod labels")),
+		f("nodeType", leaf(kindString, RuleString, "nodeSelector[workspacekit.dev/node-type]", "the node type the pod runs on")),
+		f("nodePools", &shape{kind: kindStrings, rule: RuleArray, to: "affinity (workspacekit.dev/node-pool In ...)", doc: "node pools the pod may run on"}),
+	)
+	imposed := object(f("datasources", object(
+		f("hostPath", listOf(hostPathShape())),
+		f("nfs", listOf(nfsShape())),
+		f("pvc", listOf(pvcShape())),
+		f("git", listOf(gitShape())),
+		f("s3", listOf(s3Shape())),
+	)))
+	return object(
+		f("environment", env),
+		f("compute", compute),
+		f("hostPath", hostPathShape()),
+		f("nfs", nfsShape()),
+		f("pvc", pvcShape()),
+		f("git", gitShape()),
+		f("s3", s3Shape()),
+		f("workspace", ws),
+		f("imposedAssets", imposed),
+	)
+}()
+
+// ruleShape is the rule object every field may carry; which keys a field
+// may use depends on its RuleType, checked by the Rego document checks.
+var ruleShape = object(
+	f("required", leaf(kindBool, "", "", "the field must end up with a value")),
+	f("canEdit", leaf(kindBool, "", "", "false: the request may not change the policy's default")),
+	f("options", listOf(object(
+		f("value", leaf(kindScalar, "", "", "an allowed value")),
+		f("displayed", leaf(kindString, "", "", "its label")),
+	))),
+	f("min", leaf(kindScalar, "", "", "the least value, inclusive")),
+	f("max", leaf(kindScalar, "", "", "the greatest value, inclusive")),
+	f("step", leaf(kindScalar, "", "", "values are min + k*step")),
+	f("itemRules", object(
+		f("canAdd", leaf(kindBool, "", "", "false: no items beyond the policy's")),
+		f("locked", &shape{kind: kindStrings, doc: "item keys the request may not change or remove"}),
+	)),
+)
+
+// rulesShape mirrors defaults: every field that takes rules gets a rule
+// object, and imposedAssets takes canAdd per data source kind.
+var rulesShape = func() *shape {
+	out := object()
+	for _, sec := range defaultsShape.fields {
+		if sec.name == "imposedAssets" {
+			kinds := object()
+			for _, k := range storageKinds {
+				kinds.fields = append(kinds.fields, f(k, object(f("canAdd", leaf(kindBool, "", "", "false: the request may not add its own data sources of this kind")))))
+			}
+			out.fields = append(out.fields, f("imposedAssets", object(f("datasources", kinds))))
+			continue
+		}
+		rs := object()
+		for _, fl := range sec.shape.fields {
+			if fl.shape.rule != "" {
+				rs.fields = append(rs.fields, f(fl.name, ruleShape))
+			}
+		}
+		out.fields = append(out.fields, f(sec.name, rs))
+	}
+	return out
+}()
+
+// documentShape is a whole policy document.
+var documentShape = object(
+	f("name", leaf(kindString, "", "", "the policy's name, used in messages")),
+	f("level", enumLeaf("", levels, "", "cluster, department or project")),
+	f("podSecurity", object(f("level", enumLeaf("", podSecurityLevels, "", "the least Pod Security Standards level every pod must meet")))),
+	f("defaults", defaultsShape),
+	f("rules", rulesShape),
+)
+
+// Images and drivers the storage mapping uses unless a policy names others.
+const (
+	// DefaultGitSyncImage clones git data sources (Kubernetes' git-sync).
+	DefaultGitSyncImage = "registry.k8s.io/git-sync/git-sync:v4.4.2"
+	// DefaultS3Driver is the CSI driver of s3 data sources.
+	DefaultS3Driver = "s3.csi.aws.com"
+)

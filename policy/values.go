@@ -1,0 +1,101 @@
+package policy
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/workspacekit/workspace/internal/limits"
+)
+
+// Value is one field's value in policy terms, as the rules see it.
+type Value struct {
+	// V is the value to compare: a string, a bool, a float64 (numbers and
+	// quantities, in cores or bytes) or a sorted []string.
+	V any
+	// Text is the value as a person writes it ("4Gi", "8").
+	Text string
+	// Path is where the value is rendered ("containers[0].resources.limits.cpu").
+	Path string
+}
+
+// Items are the items of a list field, by key: what the request set
+// itself, and what was rendered.
+type Items struct {
+	User  map[string]string
+	Final map[string]string
+}
+
+// normalize turns a policy value of a field of the given rule type into a
+// Value; ok is false when the value does not fit the type.
+func normalize(rt RuleType, x any) (Value, bool) {
+	switch rt {
+	case RuleBoolean, RuleBooleanOptional:
+		b, ok := x.(bool)
+		return Value{V: b, Text: strconv.FormatBool(b)}, ok
+	case RuleString, RuleStringOptional, RuleEnum:
+		s, ok := x.(string)
+		return Value{V: s, Text: strconv.Quote(s)}, ok
+	case RuleInteger, RuleIntegerOptional, RuleNumber:
+		switch n := x.(type) {
+		case int64:
+			return Value{V: float64(n), Text: strconv.FormatInt(n, 10)}, true
+		case int:
+			return Value{V: float64(n), Text: strconv.Itoa(n)}, true
+		case float64:
+			return Value{V: n, Text: strconv.FormatFloat(n, 'g', -1, 64)}, true
+		}
+	case RuleQuantity:
+		var text string
+		switch n := x.(type) {
+		case string:
+			text = n
+		case int64:
+			text = strconv.FormatInt(n, 10)
+		case float64:
+			text = strconv.FormatFloat(n, 'g', -1, 64)
+		default:
+			return Value{}, false
+		}
+		q, err := limits.ParseQuantity(text)
+		if err != nil {
+			return Value{}, false
+		}
+		return Value{V: q.AsApproximateFloat64(), Text: text}, true
+	case RuleArray:
+		list, ok := x.([]any)
+		if !ok {
+			return Value{}, false
+		}
+		ss := make([]string, 0, len(list))
+		for _, it := range list {
+			s, ok := it.(string)
+			if !ok {
+				return Value{}, false
+			}
+			ss = append(ss, capabilityName(s))
+		}
+		sort.Strings(ss)
+		return Value{V: ss, Text: "[" + strings.Join(ss, ", ") + "]"}, true
+	}
+	return Value{}, false
+}
+
+// capabilityName is a capability as Kubernetes spells it: the policy doc's
+// "AUDIT CONTROL " is AUDIT_CONTROL.
+func capabilityName(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), " ", "_")
+}
+
+// data is the value as the Rego input holds it.
+func (v Value) data() map[string]any {
+	x := v.V
+	if ss, ok := x.([]string); ok {
+		x = toAny(ss)
+	}
+	return map[string]any{"v": x, "t": v.Text, "path": v.Path}
+}
+
+// String prints the value as its text.
+func (v Value) String() string { return fmt.Sprint(v.Text) }
