@@ -1,0 +1,365 @@
+package policy
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kballard/go-shellquote"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// Annotation and label keys the mapping writes (DESIGN section 6.1).
+const (
+	AnnotationCreateHomeDir    = "workspacekit.dev/create-home-dir"
+	AnnotationGPURequestType   = "workspacekit.dev/gpu-request-type"
+	AnnotationGPUFraction      = "workspacekit.dev/gpu-fraction"
+	AnnotationGPUFractionLimit = "workspacekit.dev/gpu-fraction-limit"
+	AnnotationGPUMemory        = "workspacekit.dev/gpu-memory"
+	AnnotationGPUMemoryLimit   = "workspacekit.dev/gpu-memory-limit"
+	// AnnotationConnectionPrefix + connection name holds an external URL.
+	AnnotationConnectionPrefix = "connection.workspacekit.dev/"
+	LabelNodeType              = "workspacekit.dev/node-type"
+	LabelNodePool              = "workspacekit.dev/node-pool"
+	ResourceGPU                = "nvidia.com/gpu"
+	// ResourceMIGPrefix + profile is the resource of a MIG profile.
+	ResourceMIGPrefix = "nvidia.com/mig-"
+)
+
+// Layer is what an effective policy contributes to a workspace: its
+// defaults as a container_config (layer 6), the values of locked fields
+// (layer 1), and what a container_config cannot say.
+type Layer struct {
+	// Defaults is container_config as plain data: container keys and pod
+	// keys, the policy defaults that the request may override.
+	Defaults map[string]any
+	// Locked is container_config as plain data holding the locked fields'
+	// values (canEdit: false), which override every other layer.
+	Locked map[string]any
+	// SecurityContext is the pod's (runAsUid, runAsGid, supplementalGroups).
+	SecurityContext *corev1.PodSecurityContext
+	// Annotations and Labels are added to the pod.
+	Annotations, Labels map[string]string
+	// DeletedEnv, DeletedResources, DeletedAnnotations and DeletedLabels
+	// are removed whatever layer set them (deleted: true).
+	DeletedEnv, DeletedResources, DeletedAnnotations, DeletedLabels []string
+	// ServiceType is NodePort or LoadBalancer when a connection asks for
+	// it; ServicePorts are the connections' ports.
+	ServiceType  corev1.ServiceType
+	ServicePorts []corev1.ServicePort
+	// Imposed are the imposed assets: volumes, their mounts and the init
+	// containers that fill them, added to every workspace.
+	Imposed Storage
+}
+
+// Storage is a set of data sources rendered as pod parts.
+type Storage struct {
+	Volumes        []corev1.Volume
+	Mounts         []corev1.VolumeMount
+	InitContainers []corev1.Container
+}
+
+// Layer maps the effective policy onto the pod (DESIGN section 6.1).
+func (e *Effective) Layer() (*Layer, error) {
+	l := &Layer{Defaults: map[string]any{}, Locked: map[string]any{}}
+	var errs []string
+	locked := func(field string) bool {
+		r, ok := e.Rules[field]
+		return ok && r.CanEdit != nil && !*r.CanEdit
+	}
+	for _, sec := range defaultsShape.fields {
+		fields, _ := e.Defaults[sec.name].(map[string]any)
+		for _, f := range sec.shape.fields {
+			x, ok := fields[f.name]
+			if !ok || x == nil {
+				continue
+			}
+			field := sec.name + "." + f.name
+			if err := l.apply(field, x, l.Defaults); err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			if locked(field) {
+				_ = l.apply(field, x, l.Locked)
+			}
+		}
+	}
+	// Locked items: the policy's items of the locked keys, forced.
+	for field, r := range e.Rules {
+		if r.ItemRules == nil || len(r.ItemRules.Locked) == 0 || field != "environment.environmentVariables" {
+			continue
+		}
+		items := defaultItems(e, field)
+		for _, k := range r.ItemRules.Locked {
+			if v, ok := items[k]; ok {
+				appendList(l.Locked, "env", map[string]any{"name": k, "value": v})
+			}
+		}
+	}
+	for _, kind := range storageKinds {
+		fields, _ := e.Defaults[kind].(map[string]any)
+		if len(fields) == 0 {
+			continue
+		}
+		if err := addStorage(kind, fields, l.Defaults); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	for i, a := range e.ImposedAssets {
+		st, err := storage(a.Kind, a.Spec, fmt.Sprintf("imposed-%s-%d", strings.ToLower(a.Kind), i))
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("imposed %s asset of %s: %v", a.Kind, a.Source, err))
+			continue
+		}
+		l.Imposed.Volumes = append(l.Imposed.Volumes, st.Volumes...)
+		l.Imposed.Mounts = append(l.Imposed.Mounts, st.Mounts...)
+		l.Imposed.InitContainers = append(l.Imposed.InitContainers, st.InitContainers...)
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return nil, fmt.Errorf("policy: %s", strings.Join(errs, "; "))
+	}
+	return l, nil
+}
+
+// apply renders one default field into cfg (container_config keys) or
+// into the layer's pod-level parts.
+func (l *Layer) apply(field string, x any, cfg map[string]any) error {
+	switch field {
+	case "environment.command", "environment.args":
+		words, err := shellquote.Split(x.(string))
+		if err != nil {
+			return fmt.Errorf("defaults.%s %q does not split into words: %v", field, x, err)
+		}
+		list := make([]any, len(words))
+		for i, w := range words {
+			list[i] = w
+		}
+		cfg[strings.TrimPrefix(field, "environment.")] = list
+	case "environment.environmentVariables":
+		for _, it := range x.([]any) {
+			m, _ := it.(map[string]any)
+			name, _ := m["name"].(string)
+			if d, _ := m["deleted"].(bool); d {
+				l.DeletedEnv = append(l.DeletedEnv, name)
+				continue
+			}
+			appendList(cfg, "env", map[string]any{"name": name, "value": scalarText(m["value"])})
+		}
+	case "environment.runAsUid", "environment.runAsGid":
+		sc := l.podSecurity()
+		n := x.(int64)
+		if field == "environment.runAsUid" {
+			sc.RunAsUser = &n
+		} else {
+			sc.RunAsGroup = &n
+		}
+	case "environment.supplementalGroups":
+		groups, err := parseGroups(x.(string))
+		if err != nil {
+			return err
+		}
+		if len(groups) > 0 {
+			l.podSecurity().SupplementalGroups = groups
+		}
+	case "environment.image", "environment.imagePullPolicy", "environment.workingDir":
+		cfg[strings.TrimPrefix(field, "environment.")] = x
+	case "environment.hostIpc":
+		cfg["hostIPC"] = x
+	case "environment.hostNetwork":
+		cfg["hostNetwork"] = x
+	case "environment.connections":
+		l.connections(x.([]any), cfg)
+	case "environment.createHomeDir":
+		l.annotate(AnnotationCreateHomeDir, strconv.FormatBool(x.(bool)))
+	case "environment.allowPrivilegeEscalation", "environment.runAsNonRoot":
+		sub(cfg, "securityContext")[strings.TrimPrefix(field, "environment.")] = x
+	case "environment.capabilities":
+		list := x.([]any)
+		add := make([]any, len(list))
+		for i, c := range list {
+			add[i] = capabilityName(c.(string))
+		}
+		sub(sub(cfg, "securityContext"), "capabilities")["add"] = add
+	case "environment.seccompProfileType":
+		t := "RuntimeDefault"
+		if x == "Unconfined" {
+			t = "Unconfined"
+		}
+		sub(sub(cfg, "securityContext"), "seccompProfile")["type"] = t
+	case "compute.cpuCoreRequest", "compute.cpuMemoryRequest":
+		sub(sub(cfg, "resources"), "requests")[resourceOf(field)] = scalarText(x)
+	case "compute.cpuCoreLimit", "compute.cpuMemoryLimit":
+		sub(sub(cfg, "resources"), "limits")[resourceOf(field)] = scalarText(x)
+	case "compute.largeShmRequest":
+		if x == true {
+			appendList(cfg, "volumes", map[string]any{"name": "dshm", "emptyDir": map[string]any{"medium": "Memory"}})
+			appendList(cfg, "volumeMounts", map[string]any{"name": "dshm", "mountPath": "/dev/shm"})
+		}
+	case "compute.gpuDevicesRequest":
+		sub(sub(cfg, "resources"), "limits")[ResourceGPU] = scalarText(x)
+	case "compute.migProfile":
+		sub(sub(cfg, "resources"), "limits")[ResourceMIGPrefix+x.(string)] = "1"
+	case "compute.gpuRequestType":
+		l.annotate(AnnotationGPURequestType, x.(string))
+	case "compute.gpuPortionRequest":
+		l.annotate(AnnotationGPUFraction, scalarText(x))
+	case "compute.gpuPortionLimit":
+		l.annotate(AnnotationGPUFractionLimit, scalarText(x))
+	case "compute.gpuMemoryRequest":
+		l.annotate(AnnotationGPUMemory, scalarText(x))
+	case "compute.gpuMemoryLimit":
+		l.annotate(AnnotationGPUMemoryLimit, scalarText(x))
+	case "compute.extendedResources":
+		for _, it := range x.([]any) {
+			m, _ := it.(map[string]any)
+			name, _ := m["resource"].(string)
+			if d, _ := m["deleted"].(bool); d {
+				l.DeletedResources = append(l.DeletedResources, name)
+				continue
+			}
+			q := scalarText(m["quantity"])
+			sub(sub(cfg, "resources"), "requests")[name] = q
+			sub(sub(cfg, "resources"), "limits")[name] = q
+		}
+	case "workspace.annotations", "workspace.labels":
+		for _, it := range x.([]any) {
+			m, _ := it.(map[string]any)
+			name, _ := m["name"].(string)
+			deleted, _ := m["deleted"].(bool)
+			switch {
+			case field == "workspace.annotations" && deleted:
+				l.DeletedAnnotations = append(l.DeletedAnnotations, name)
+			case field == "workspace.annotations":
+				l.annotate(name, scalarText(m["value"]))
+			case deleted:
+				l.DeletedLabels = append(l.DeletedLabels, name)
+			default:
+				if l.Labels == nil {
+					l.Labels = map[string]string{}
+				}
+				l.Labels[name] = scalarText(m["value"])
+			}
+		}
+	case "workspace.nodeType":
+		sub(cfg, "nodeSelector")[LabelNodeType] = x
+	case "workspace.nodePools":
+		cfg["affinity"] = map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
+			"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{map[string]any{"key": LabelNodePool, "operator": "In", "values": x}}}},
+		}}}
+	}
+	return nil
+}
+
+func resourceOf(field string) string {
+	if strings.Contains(field, "Memory") {
+		return "memory"
+	}
+	return "cpu"
+}
+
+func (l *Layer) podSecurity() *corev1.PodSecurityContext {
+	if l.SecurityContext == nil {
+		l.SecurityContext = &corev1.PodSecurityContext{}
+	}
+	return l.SecurityContext
+}
+
+func (l *Layer) annotate(k, v string) {
+	if l.Annotations == nil {
+		l.Annotations = map[string]string{}
+	}
+	l.Annotations[k] = v
+}
+
+// connections renders the policy's connections: internal tools as
+// container ports and Service ports (NodePort or LoadBalancer when asked),
+// external URLs as annotations.
+func (l *Layer) connections(list []any, cfg map[string]any) {
+	for _, it := range list {
+		c, _ := it.(map[string]any)
+		name, _ := c["name"].(string)
+		if ext, _ := c["isExternal"].(bool); ext {
+			info, _ := c["externalToolInfo"].(map[string]any)
+			if url, _ := info["externalUrl"].(string); url != "" {
+				l.annotate(AnnotationConnectionPrefix+name, url)
+			}
+			continue
+		}
+		info, _ := c["internalToolInfo"].(map[string]any)
+		port, _ := info["containerPort"].(int64)
+		if port < 1 || port > 65535 {
+			continue
+		}
+		portName := portName(name)
+		appendList(cfg, "ports", map[string]any{"name": portName, "containerPort": port, "protocol": "TCP"})
+		switch ct, _ := info["connectionType"].(string); ct {
+		case "NodePort", "LoadBalancer":
+			if l.ServiceType != corev1.ServiceTypeLoadBalancer {
+				l.ServiceType = corev1.ServiceType(ct)
+			}
+			l.ServicePorts = append(l.ServicePorts, corev1.ServicePort{Name: portName, Port: int32(port), Protocol: corev1.ProtocolTCP})
+		case "ExternalUrl":
+			if u, _ := info["externalUrlInfo"].(map[string]any); u != nil {
+				if url, _ := u["externalUrl"].(string); url != "" {
+					l.annotate(AnnotationConnectionPrefix+name, url)
+				}
+			}
+		}
+	}
+}
+
+// portName makes a valid port name (IANA service name: at most 15
+// lowercase letters, digits and dashes, a letter among them) of a
+// connection name.
+func portName(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if len(s) > 15 {
+		s = strings.TrimRight(s[:15], "-")
+	}
+	if len(validation.IsValidPortName(s)) > 0 {
+		return ""
+	}
+	return s
+}
+
+func parseGroups(s string) ([]int64, error) {
+	var out []int64
+	for _, g := range strings.Split(s, ",") {
+		g = strings.TrimSpace(g)
+		if g == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(g, 10, 64)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("supplementalGroups %q: %q is not a group id; give comma-separated numbers such as 100,200", s, g)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func sub(m map[string]any, key string) map[string]any {
+	s, ok := m[key].(map[string]any)
+	if !ok {
+		s = map[string]any{}
+		m[key] = s
+	}
+	return s
+}
+
+func appendList(m map[string]any, key string, item any) {
+	list, _ := m[key].([]any)
+	m[key] = append(list, item)
+}
