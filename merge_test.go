@@ -86,7 +86,7 @@ func TestMergeRecordsLosers(t *testing.T) {
 	collectProvenance(got, s, "", prov)
 	o := prov["containers[0].image"]
 	if o.Source != SourceDefaultsEnforced || len(o.Lost) != 2 ||
-		o.Lost[0] != (Offer{SourceUser, "user"}) || o.Lost[1] != (Offer{SourceDefaults, "defaults"}) {
+		o.Lost[0].Source != SourceUser || o.Lost[0].Value != "user" || o.Lost[1].Source != SourceDefaults || o.Lost[1].Value != "defaults" {
 		t.Errorf("origin %+v", o)
 	}
 }

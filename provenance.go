@@ -26,6 +26,8 @@ type Offer struct {
 	Source Source `json:"source"`
 	// Value is what it offered, as plain Go data.
 	Value any `json:"value"`
+
+	at pos
 }
 
 // Origin says which layer set a rendered field and what the layers it beat
@@ -35,6 +37,24 @@ type Origin struct {
 	Source Source `json:"source"`
 	// Lost is what the layers below offered, highest first.
 	Lost []Offer `json:"lost,omitempty"`
+
+	val *value // the value that won, for the policy's view of the request
+}
+
+// offeredBy is what a layer offered for the field, whether it won or
+// lost, with its position.
+func (o Origin) offeredBy(sources ...Source) (any, pos, bool) {
+	for _, src := range sources {
+		if o.Source == src && o.val != nil {
+			return o.val.goValue(), o.val.at, true
+		}
+		for _, l := range o.Lost {
+			if l.Source == src {
+				return l.Value, l.at, true
+			}
+		}
+	}
+	return nil, pos{}, false
 }
 
 // Provenance maps every rendered field path (relative to the pod spec, e.g.

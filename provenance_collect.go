@@ -55,11 +55,11 @@ func collectProvenance(v *value, s shape, path string, prov Provenance) {
 }
 
 func origin(v *value) Origin {
-	o := Origin{Source: v.src}
+	o := Origin{Source: v.src, val: v}
 	if len(v.lost) > 0 {
 		o.Lost = make([]Offer, len(v.lost))
 		for i, l := range v.lost {
-			o.Lost[i] = Offer{Source: l.src, Value: l.goValue()}
+			o.Lost[i] = Offer{Source: l.src, Value: l.goValue(), at: l.at}
 		}
 	}
 	return o

@@ -17,6 +17,9 @@ type Result struct {
 	Kubernetes *Kubernetes
 	// Lifecycle is the resolved lifecycle.
 	Lifecycle Lifecycle
+	// SecurityLevel is the highest Pod Security Standards level the pod
+	// meets (restricted, baseline or privileged), by the upstream checks.
+	SecurityLevel string
 	// Warnings are every warning, in a stable order.
 	Warnings []Warning
 	// Provenance gives the origin of every rendered field.

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/policy"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -48,6 +49,8 @@ type Resolver struct {
 	serverPort   int32
 	portSource   Source // builtin, or cluster-template when the cluster sets server.port
 	preStart     PreStartRunner
+	policy       policyStep
+	security     *policy.SecurityEvaluator
 }
 
 // Option configures a Resolver.
@@ -93,6 +96,12 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 		}
 		r.serverPort, r.portSource = cluster.Server.Port, SourceClusterTemplate
 	}
+	r.policy.prepare(&probs)
+	sec, err := policy.NewSecurityEvaluator()
+	if err != nil {
+		probs.addAll(err)
+	}
+	r.security = sec
 	r.settings = readSettings(&r.cluster, &probs)
 	checkClusterNames(&r.cluster, &r.settings, &probs)
 	r.inherit = buildInheritance(&r.cluster, &r.settings, &probs)
@@ -162,7 +171,13 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	prov := make(Provenance, 32+len(r.inherit.base))
 	collectProvenance(merged, shape{t: configDocType}, "", prov)
 	res := &Result{Name: req.Name, Type: typ, Provenance: prov}
-	res.Kubernetes = r.render(&req, &doc, merged, res, &w, &probs)
+	var server [2][]string
+	res.Kubernetes, server = r.render(&req, &doc, merged, res, &w, &probs)
+	if res.Kubernetes != nil {
+		rep := r.security.Evaluate(res.Kubernetes.Pod)
+		res.SecurityLevel = rep.Level
+		r.policy.check(ctx, r, &req, userTree, res, server, rep, &w, &probs)
+	}
 	if ranPreStart && res.Lifecycle.PreStart != nil {
 		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""
 	}
@@ -174,16 +189,23 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 }
 
 // fold merges the layers of DESIGN section 3 that come from configuration,
-// highest first: an enforced default config file, the pre-start output, the
-// user, a default config file that does not enforce.
+// highest first: the policy's locked fields, an enforced default config
+// file, the pre-start output, the user, a default config file that does not
+// enforce, the policy's defaults.
 func (r *Resolver) fold(preStart, user *value) *value {
 	var layers []*value
+	if r.policy.locked != nil {
+		layers = append(layers, r.policy.locked)
+	}
 	if r.defaultsTree != nil && r.defaults.Enforce {
 		layers = append(layers, r.defaultsTree)
 	}
 	layers = append(layers, preStart, user)
 	if r.defaultsTree != nil && !r.defaults.Enforce {
 		layers = append(layers, r.defaultsTree)
+	}
+	if r.policy.defaults != nil {
+		layers = append(layers, r.policy.defaults)
 	}
 	var acc *value
 	for _, l := range layers {
@@ -242,7 +264,9 @@ func (r *Resolver) checkName(req *Request, probs *problemList) {
 
 // render applies layers 7 to 9 (cluster environment, cluster template,
 // built-ins) to the merged configuration and renders the Kubernetes objects.
-func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Result, w *warnings, probs *problemList) *Kubernetes {
+// It also returns the server command the container runs, before any
+// post-start wrapper, for the policy's command and args rules.
+func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Result, w *warnings, probs *problemList) (*Kubernetes, [2][]string) {
 	name := req.Name
 	c := doc.ContainerConfig.Container
 	spec := doc.ContainerConfig.Pod
@@ -279,7 +303,8 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 
 	lifecycle, annos := r.resolveLifecycle(&doc.LifecycleConfig, merged, probs)
 	res.Lifecycle = lifecycle
-	r.applyServerCommand(&c, tmpl, lifecycle.PostStart, merged, prov, probs)
+	var server [2][]string
+	server[0], server[1] = r.applyServerCommand(&c, tmpl, lifecycle.PostStart, merged, prov, probs)
 
 	labels := map[string]string{"app": name, LabelWorkspace: name}
 	meta := metav1.ObjectMeta{Namespace: r.cluster.Namespace, Labels: maps.Clone(labels)}
@@ -324,8 +349,6 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	}
 	pvc := r.applyStorage(name, &spec, &c, meta, prov)
 	spec.Containers = []corev1.Container{c}
-	checkPodNames(&spec, merged, probs)
-
 	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: podMeta, Spec: spec}
 	svcMeta := meta
 	svcMeta.Labels = maps.Clone(labels)
@@ -340,7 +363,9 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		},
 	}
 	svc.Name = name + "-service"
-	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: r.ingressRule(name, r.serverPort, maps.Clone(labels), prov)}
+	r.policy.applyToPod(pod, svc, merged, prov, probs)
+	checkPodNames(&pod.Spec, merged, probs)
+	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: r.ingressRule(name, r.serverPort, maps.Clone(labels), prov)}, server
 }
 
 func hasPort(ports []corev1.ContainerPort, port int32) bool {
@@ -355,7 +380,7 @@ func hasPort(ports []corev1.ContainerPort, port int32) bool {
 // applyServerCommand sets the container's command: the server command (the
 // request's, the cluster pod template's first container's, then the
 // cluster's server.command), wrapped by the post-start steps when there are any.
-func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, probs *problemList) {
+func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, probs *problemList) (command, args []string) {
 	// Without a command of its own the container runs the cluster's server
 	// command; args of its own replace the cluster's, as they replace an
 	// image's CMD.
@@ -379,12 +404,12 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 				prov[containerPath+".args"] = Origin{Source: source}
 			}
 		}
-		return
+		return c.Command, c.Args
 	}
 	if len(cmd) == 0 {
 		probs.add(lookupTree(merged, "lifecycle_config", "post_start").at, "server.command",
 			"post-start steps need the server command to run after them, and none is known: set command in container_config, give the cluster pod template's first container a command, or set server.command in the cluster file")
-		return
+		return nil, nil
 	}
 	wrapperSource := lookupTree(merged, "lifecycle_config", "post_start", "command").src
 	if wrapperSource == "" {
@@ -394,4 +419,5 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 	c.Args = append([]string{postStartWrapper(steps, len(cmd)), wrapperName}, append(append([]string(nil), cmd...), args...)...)
 	prov[containerPath+".command"] = Origin{Source: wrapperSource}
 	prov[containerPath+".args"] = Origin{Source: wrapperSource}
+	return cmd, args
 }

@@ -18,8 +18,8 @@ import (
 
 // APIVersion and Kind identify the output document.
 const (
-	APIVersion = "workspacekit.dev/v1alpha1"
-	Kind       = "RenderedWorkspace"
+	APIVersion = workspace.DocumentAPIVersion
+	Kind       = workspace.DocumentKind
 )
 
 // Options select what a rendering includes.
@@ -29,55 +29,11 @@ type Options struct {
 }
 
 // Document is the output shape; its JSON form is a contract.
-type Document struct {
-	// APIVersion and Kind identify the document: APIVersion and Kind.
-	APIVersion string `json:"apiVersion"`
-	Kind       string `json:"kind"`
-	// Workspace names the workspace.
-	Workspace Workspace `json:"workspace"`
-	// Kubernetes is the rendered objects, for a Kubernetes workspace.
-	Kubernetes *workspace.Kubernetes `json:"kubernetes,omitempty"`
-	// Lifecycle is the resolved lifecycle.
-	Lifecycle workspace.Lifecycle `json:"lifecycle"`
-	// SecurityLevel is the Pod Security Standards level the pod meets
-	// (filled by the policy engine).
-	SecurityLevel string `json:"securityLevel,omitempty"`
-	// Warnings is every warning; empty, not absent, when there are none.
-	Warnings []workspace.Warning `json:"warnings"`
-	// Provenance maps every rendered field to its layer (Options.Explain).
-	Provenance map[string]workspace.Source `json:"provenance,omitempty"`
-}
-
-// Workspace names the workspace and its resolved ENV.
-type Workspace struct {
-	// Name is the workspace name.
-	Name string `json:"name"`
-	// Type is kubernetes or docker.
-	Type string `json:"type"`
-	// Env is the resolved ENV, when there is one.
-	Env string `json:"env,omitempty"`
-}
+type Document = workspace.Document
 
 // NewDocument builds the output document of a result.
 func NewDocument(res *workspace.Result, opts Options) Document {
-	d := Document{
-		APIVersion: APIVersion,
-		Kind:       Kind,
-		Workspace:  Workspace{Name: res.Name, Type: string(res.Type), Env: res.Env},
-		Kubernetes: res.Kubernetes,
-		Lifecycle:  res.Lifecycle,
-		Warnings:   res.Warnings,
-	}
-	if d.Warnings == nil {
-		d.Warnings = []workspace.Warning{}
-	}
-	if opts.Explain {
-		d.Provenance = make(map[string]workspace.Source, len(res.Provenance))
-		for path, o := range res.Provenance {
-			d.Provenance[path] = o.Source
-		}
-	}
-	return d
+	return res.Document(opts.Explain)
 }
 
 // YAML renders a result as YAML.

@@ -64,7 +64,7 @@ func TestYAMLAndJSONAgree(t *testing.T) {
 	for i := 0; i < len(top.Content[0].Content); i += 2 {
 		keys = append(keys, top.Content[0].Content[i].Value)
 	}
-	if got := strings.Join(keys, " "); got != "apiVersion kind workspace kubernetes lifecycle warnings provenance" {
+	if got := strings.Join(keys, " "); got != "apiVersion kind workspace kubernetes lifecycle securityLevel warnings provenance" {
 		t.Errorf("top-level keys %q, want the DESIGN section 7 order", got)
 	}
 	for _, absent := range []string{"creationTimestamp", "status:", "null"} {

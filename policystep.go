@@ -1,0 +1,261 @@
+package workspace
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/workspacekit/workspace/policy"
+)
+
+// WithPolicy checks every workspace against a policy engine: its defaults
+// and imposed assets are layer 6, its locked fields layer 1, and its rules,
+// required Pod Security level and custom Rego modules judge the result
+// (DESIGN sections 3 and 6).
+func WithPolicy(e *policy.Engine) Option {
+	return func(r *Resolver) { r.policy.engine = e }
+}
+
+// policyStep is what the resolver keeps of a policy engine.
+type policyStep struct {
+	engine *policy.Engine
+	layer  *policy.Layer
+	// defaults and locked are layers 6 and 1, as configuration trees.
+	defaults, locked *value
+}
+
+// prepare builds the policy's layers once, in NewResolver.
+func (s *policyStep) prepare(probs *problemList) {
+	if s.engine == nil {
+		return
+	}
+	layer, err := s.engine.Effective().Layer()
+	if err != nil {
+		probs.add(pos{}, "policy", "%v", err)
+		return
+	}
+	s.layer = layer
+	s.defaults = s.tree(layer.Defaults, SourcePolicyDefault, probs)
+	s.locked = s.tree(layer.Locked, SourceRule, probs)
+}
+
+func (s *policyStep) tree(cfg map[string]any, src Source, probs *problemList) *value {
+	if len(cfg) == 0 {
+		return nil
+	}
+	t, err := layerTree(&Config{ContainerConfig: cfg}, src, "policy")
+	probs.addAll(err)
+	return t
+}
+
+// applyToPod adds what a container_config cannot say: the pod's security
+// context, annotations and labels, deleted items, the connections'
+// Service ports, and the imposed assets.
+func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, merged *value, prov Provenance, probs *problemList) {
+	l := s.layer
+	if l == nil {
+		return
+	}
+	c := &pod.Spec.Containers[0]
+	userSet := func(path string) bool {
+		_, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
+		return ok
+	}
+	c.Env = slices.DeleteFunc(c.Env, func(e corev1.EnvVar) bool {
+		drop := slices.Contains(l.DeletedEnv, e.Name) && !userSet(keyPath(containerPath+".env", e.Name)+".value")
+		if drop {
+			delete(prov, keyPath(containerPath+".env", e.Name)+".value")
+		}
+		return drop
+	})
+	for _, name := range l.DeletedResources {
+		rn := corev1.ResourceName(name)
+		if !userSet(containerPath + ".resources.limits." + name) {
+			delete(c.Resources.Limits, rn)
+			delete(c.Resources.Requests, rn)
+		}
+	}
+	if sc := l.SecurityContext; sc != nil {
+		if pod.Spec.SecurityContext == nil {
+			pod.Spec.SecurityContext = &corev1.PodSecurityContext{}
+		}
+		psc := pod.Spec.SecurityContext
+		if sc.RunAsUser != nil {
+			psc.RunAsUser = sc.RunAsUser
+			prov["securityContext.runAsUser"] = Origin{Source: SourcePolicyDefault}
+		}
+		if sc.RunAsGroup != nil {
+			psc.RunAsGroup = sc.RunAsGroup
+			prov["securityContext.runAsGroup"] = Origin{Source: SourcePolicyDefault}
+		}
+		if len(sc.SupplementalGroups) > 0 {
+			psc.SupplementalGroups = sc.SupplementalGroups
+			prov["securityContext.supplementalGroups"] = Origin{Source: SourcePolicyDefault}
+		}
+	}
+	for k, v := range l.Annotations {
+		if pod.Annotations == nil {
+			pod.Annotations = map[string]string{}
+		}
+		pod.Annotations[k] = v
+		prov[joinPath("metadata.annotations", k)] = Origin{Source: SourcePolicyDefault}
+	}
+	for k, v := range l.Labels {
+		if _, builtin := pod.Labels[k]; builtin {
+			probs.add(pos{}, joinPath("metadata.labels", k), "the policy sets label %q, which workspacekit sets itself; choose another key", k)
+			continue
+		}
+		pod.Labels[k] = v
+		prov[joinPath("metadata.labels", k)] = Origin{Source: SourcePolicyDefault}
+	}
+	for _, k := range l.DeletedAnnotations {
+		delete(pod.Annotations, k)
+	}
+	for _, k := range l.DeletedLabels {
+		if k != "app" && k != LabelWorkspace {
+			delete(pod.Labels, k)
+		}
+	}
+	if l.ServiceType != "" {
+		svc.Spec.Type = l.ServiceType
+		prov["service.spec.type"] = Origin{Source: SourcePolicyDefault}
+	}
+	for _, p := range l.ServicePorts {
+		if hasServicePort(svc.Spec.Ports, p.Port) {
+			continue
+		}
+		p.TargetPort.IntVal, p.TargetPort.Type = p.Port, 0
+		svc.Spec.Ports = append(svc.Spec.Ports, p)
+		prov[fmt.Sprintf("service.spec.ports[%d].port", p.Port)] = Origin{Source: SourcePolicyDefault}
+	}
+	s.impose(pod, prov, probs)
+}
+
+func hasServicePort(ports []corev1.ServicePort, port int32) bool {
+	for _, p := range ports {
+		if p.Port == port {
+			return true
+		}
+	}
+	return false
+}
+
+// impose adds the imposed assets; the request cannot remove them, and a
+// volume name or mount path of its own that collides with one is an error.
+func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, probs *problemList) {
+	im := s.layer.Imposed
+	c := &pod.Spec.Containers[0]
+	for _, v := range im.Volumes {
+		if slices.ContainsFunc(pod.Spec.Volumes, func(o corev1.Volume) bool { return o.Name == v.Name }) {
+			probs.add(pos{}, keyPath("volumes", v.Name), "volume %q is an imposed asset of the policy; give the request's volume another name", v.Name)
+			continue
+		}
+		pod.Spec.Volumes = append(pod.Spec.Volumes, v)
+		prov[keyPath("volumes", v.Name)] = Origin{Source: SourceImposed}
+	}
+	for _, m := range im.Mounts {
+		if slices.ContainsFunc(c.VolumeMounts, func(o corev1.VolumeMount) bool { return o.MountPath == m.MountPath }) {
+			probs.add(pos{}, keyPath(containerPath+".volumeMounts", m.MountPath), "mount path %s is taken by an imposed asset of the policy (volume %q); mount the request's volume elsewhere", m.MountPath, m.Name)
+			continue
+		}
+		c.VolumeMounts = append(c.VolumeMounts, m)
+		prov[keyPath(containerPath+".volumeMounts", m.MountPath)] = Origin{Source: SourceImposed}
+	}
+	for _, ic := range im.InitContainers {
+		pod.Spec.InitContainers = append(pod.Spec.InitContainers, ic)
+		prov[keyPath("initContainers", ic.Name)] = Origin{Source: SourceImposed}
+	}
+}
+
+// check judges a rendered workspace: the policy's rules, the Pod Security
+// level it requires, and the custom modules.
+func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, server [2][]string, rep policy.SecurityReport, w *warnings, probs *problemList) {
+	if s.engine == nil || res.Kubernetes == nil {
+		return
+	}
+	prov := res.Provenance
+	pod := res.Kubernetes.Pod
+	var userVolumes []string
+	for _, v := range lookupTree(user, "container_config", "volumes").items {
+		if n := v.get("name"); n != nil && n.kind == kindScalar {
+			userVolumes = append(userVolumes, n.text)
+		}
+	}
+	cmd, args := server[0], server[1]
+	in := s.engine.Extract(policy.Workspace{
+		Pod: pod, Command: cmd, Args: args, UserVolumes: userVolumes,
+		Offered: func(path string) (any, bool) {
+			v, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
+			return v, ok
+		},
+	})
+	violations, err := s.engine.Validate(ctx, in)
+	if err != nil {
+		probs.add(pos{}, "policy", "%v", err)
+		return
+	}
+	for _, v := range violations {
+		probs.add(violationPos(prov, v.Path, req), v.Path, "%s", v.Message)
+	}
+	if msg := s.engine.SecurityViolation(rep); msg != "" {
+		probs.add(pos{}, "securityLevel", "%s", msg)
+	}
+	if !s.engine.HasCustom() {
+		return
+	}
+	input, err := customInput(r, req, user, res, s.engine)
+	if err != nil {
+		probs.add(pos{}, "policy", "custom Rego input: %v", err)
+		return
+	}
+	deny, warn, err := s.engine.Check(ctx, input)
+	if err != nil {
+		probs.add(pos{}, "policy", "%v", err)
+		return
+	}
+	for _, f := range deny {
+		probs.add(violationPos(prov, f.Path, req), f.Path, "%s (custom Rego %s)", f.Message, f.Module)
+	}
+	for _, f := range warn {
+		w.add(f.Path, fmt.Sprintf("%s (custom Rego %s)", f.Message, f.Module))
+	}
+}
+
+// violationPos is where a violation points: the request's own value when
+// it offered one, else the winning value's place, else the request.
+func violationPos(prov Provenance, path string, req *Request) pos {
+	o, ok := prov[path]
+	if ok {
+		if _, at, ok := o.offeredBy(SourceUser, SourcePreStart); ok && at.line > 0 {
+			return at
+		}
+		if o.val != nil && o.val.at.line > 0 {
+			return o.val.at
+		}
+	}
+	return req.at("container_config")
+}
+
+// customInput is {cluster, request, policy, rendered} as plain data.
+func customInput(r *Resolver, req *Request, user *value, res *Result, e *policy.Engine) (map[string]any, error) {
+	request, _ := user.goValue().(map[string]any)
+	if request == nil {
+		request = map[string]any{}
+	}
+	request["name"], request["type"] = req.Name, string(req.Type)
+	cluster := map[string]any{
+		"type": string(r.cluster.Type), "mode": string(r.cluster.Mode), "projectRoot": r.cluster.ProjectRoot,
+		"namespace": r.cluster.Namespace, "env": r.cluster.Env, "podTemplate": r.cluster.PodTemplate, "server": r.cluster.Server,
+	}
+	out := map[string]any{"cluster": cluster, "request": request, "policy": e.Effective(), "rendered": res.Document(false)}
+	data, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	var generic map[string]any
+	err = json.Unmarshal(data, &generic)
+	return generic, err
+}
