@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,7 +36,9 @@ func WithModules(modules ...Module) EngineOption {
 // customModules is the prepared query over every custom package's deny
 // and warn sets.
 type customModules struct {
-	query rego.PreparedEvalQuery
+	query    rego.PreparedEvalQuery
+	packages []string          // sorted, without "data."
+	files    map[string]string // package -> module names
 }
 
 // Finding is what a custom module reports: a message and, when the module
@@ -78,20 +81,23 @@ func compileCustom(ctx context.Context, modules []Module) (*customModules, error
 		}
 		return nil, out
 	}
-	sort.Strings(pkgs)
-	query := []string{}
-	seen := map[string]bool{}
-	for _, p := range pkgs {
-		if !seen[p] {
-			seen[p] = true
-			query = append(query, fmt.Sprintf("{%q: object.get(data.%s, \"deny\", set()), %q: object.get(data.%s, \"warn\", set())}", p+".deny", p, p+".warn", p))
+	files := map[string]string{}
+	for _, m := range modules {
+		if mod, ok := parsed[m.Name]; ok {
+			pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
+			if files[pkg] != "" {
+				files[pkg] += ", "
+			}
+			files[pkg] += m.Name
 		}
 	}
-	pq, err := rego.New(rego.Query("["+strings.Join(query, ", ")+"]"), rego.Compiler(compiler)).PrepareForEval(ctx)
+	sort.Strings(pkgs)
+	pkgs = slices.Compact(pkgs)
+	pq, err := rego.New(rego.Query("data."+CustomPackage), rego.Compiler(compiler)).PrepareForEval(ctx)
 	if err != nil {
 		return nil, diag.Problems{{Message: fmt.Sprintf("custom Rego: %v", err)}}
 	}
-	return &customModules{query: pq}, nil
+	return &customModules{query: pq, packages: pkgs, files: files}, nil
 }
 
 func regoProblems(name string, err error) diag.Problems {
@@ -137,18 +143,32 @@ func (e *Engine) Check(ctx context.Context, input map[string]any) (deny, warn []
 		return nil, nil, nil
 	}
 	var bad []string
-	for _, pkg := range rs[0].Expressions[0].Value.([]any) {
-		sets, _ := pkg.(map[string]any)
-		for _, name := range sortedKeys(sets) {
-			list, _ := sets[name].([]any)
-			for _, x := range list {
-				f, ok := finding(x)
+	tree := rs[0].Expressions[0].Value
+	for _, pkg := range e.custom.packages {
+		doc := tree
+		for _, part := range strings.Split(strings.TrimPrefix(pkg, CustomPackage), ".")[1:] {
+			m, _ := doc.(map[string]any)
+			doc = m[part]
+		}
+		rules, _ := doc.(map[string]any)
+		for _, kind := range []string{"deny", "warn"} {
+			x, ok := rules[kind]
+			if !ok {
+				continue
+			}
+			list, ok := x.([]any)
+			if !ok {
+				bad = append(bad, fmt.Sprintf("%s (%s): %s is %v, not a set; write \"%s contains msg if ...\"", e.custom.files[pkg], pkg, kind, x, kind))
+				continue
+			}
+			for _, item := range list {
+				f, ok := finding(item)
 				if !ok {
-					bad = append(bad, fmt.Sprintf("data.%s holds %v; give a string or {\"msg\": ..., \"path\": ...}", name, x))
+					bad = append(bad, fmt.Sprintf("%s (%s): %s holds %v; give a string or {\"msg\": ..., \"path\": ...}", e.custom.files[pkg], pkg, kind, item))
 					continue
 				}
-				f.Module = strings.TrimSuffix(strings.TrimSuffix(name, ".deny"), ".warn")
-				if strings.HasSuffix(name, ".deny") {
+				f.Module = e.custom.files[pkg]
+				if kind == "deny" {
 					deny = append(deny, f)
 				} else {
 					warn = append(warn, f)

@@ -1,11 +1,13 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"sort"
 
 	"github.com/workspacekit/workspace/internal/diag"
+	"sigs.k8s.io/yaml"
 )
 
 // Effective is the policy that applies to a workspace: several policies
@@ -222,4 +224,15 @@ func securityRank(level string) int {
 		}
 	}
 	return -1
+}
+
+// YAML prints the effective policy with stable key order: the combined
+// defaults, each rule with its sourceOfRule, the imposed assets and the
+// required Pod Security level.
+func (e *Effective) YAML() ([]byte, error) {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.JSONToYAML(data)
 }

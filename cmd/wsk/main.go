@@ -1,6 +1,7 @@
 // Command wsk renders workspace requests with workspacekit.
 //
-//	wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] --request FILE [-o yaml|json] [--explain]
+//	wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE [-o yaml|json] [--explain]
+//	wsk policy --policy FILE...
 //
 // Exit status: 0 rendered, 1 problems found in the inputs, 2 bad usage or
 // an input that cannot be read.
@@ -16,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/policy"
 	"github.com/workspacekit/workspace/render"
 )
 
@@ -26,7 +28,8 @@ func main() {
 const usage = `wsk renders workspace requests into Kubernetes objects.
 
 Usage:
-  wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] --request FILE [-o yaml|json] [--explain]
+  wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE [-o yaml|json] [--explain]
+  wsk policy --policy FILE...     print the effective policy, each rule with its sourceOfRule
 
 Example:
   wsk render --cluster examples/quickstart/cluster.yaml \
@@ -52,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "render":
 		return runRender(args[1:], stdin, stdout, stderr)
+	case "policy":
+		return runPolicy(args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "wsk: unknown command %q; try wsk --help\n", args[0])
 	return exitUsage
@@ -69,10 +74,13 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	clusterEnv := fs.String("cluster-env", "", "dotenv `FILE` of KEY=VALUE lines merged over the cluster env")
 	defaultsFile := fs.String("defaults", "", "default config `FILE` (enabled, enforce, container_config, ...)")
 	requestFile := fs.String("request", "", "workspace request `FILE`")
+	var policies, modules fileList
+	fs.Var(&policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
+	fs.Var(&modules, "rego", "custom Rego module `FILE` (package workspacekit.custom...); repeatable")
 	format := fs.String("o", "yaml", "output `FORMAT`: yaml or json")
 	explain := fs.Bool("explain", false, "add the provenance of every field")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] --request FILE [-o yaml|json] [--explain]\n\n")
+		fmt.Fprint(stderr, "Usage: wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE [-o yaml|json] [--explain]\n\n")
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, "\nExample:\n  wsk render --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --request examples/quickstart/request.yaml --explain\n")
 	}
@@ -91,20 +99,21 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	stdinUsers := 0
-	for _, f := range []string{*clusterFile, *clusterEnv, *defaultsFile, *requestFile} {
+	for _, f := range append([]string{*clusterFile, *clusterEnv, *defaultsFile, *requestFile}, append(policies, modules...)...) {
 		if f == "-" {
 			stdinUsers++
 		}
 	}
 	if stdinUsers > 1 {
-		fmt.Fprintln(stderr, "wsk render: standard input (-) can feed only one of --cluster, --cluster-env, --defaults and --request")
+		fmt.Fprintln(stderr, "wsk render: standard input (-) can feed only one input")
 		return exitUsage
 	}
 	if *format != "yaml" && *format != "json" {
 		fmt.Fprintf(stderr, "wsk render: -o %q: use yaml or json\n", *format)
 		return exitUsage
 	}
-	res, err := resolveFiles(*clusterFile, *clusterEnv, *defaultsFile, *requestFile, stdin)
+	in := inputs{cluster: *clusterFile, clusterEnv: *clusterEnv, defaults: *defaultsFile, request: *requestFile, policies: policies, modules: modules, stdin: stdin}
+	res, err := in.resolve()
 	if err != nil {
 		fmt.Fprintln(stderr, strings.TrimRight(err.Error(), "\n"))
 		var ue usageError
@@ -131,19 +140,63 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// resolveFiles reads the inputs and resolves the request, collecting the
-// problems of every file before giving up.
-func resolveFiles(clusterPath, envPath, defaultsPath, requestPath string, stdin io.Reader) (*workspace.Result, error) {
-	read := func(path string) ([]byte, error) {
-		if path == "-" {
-			return io.ReadAll(io.LimitReader(stdin, 16<<20))
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, usageError{fmt.Sprintf("%s: cannot read: %v", path, errors.Unwrap(err))}
-		}
-		return data, nil
+// inputs are the files of one render.
+type inputs struct {
+	cluster, clusterEnv, defaults, request string
+	policies, modules                      []string
+	stdin                                  io.Reader
+}
+
+func (in *inputs) read(path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(io.LimitReader(in.stdin, 16<<20))
 	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if u := errors.Unwrap(err); u != nil {
+			err = u
+		}
+		return nil, usageError{fmt.Sprintf("%s: cannot read: %v", path, err)}
+	}
+	return data, nil
+}
+
+// engine parses the policies and custom modules and builds the policy
+// engine; nil when no policy or module is given.
+func (in *inputs) engine() (*policy.Engine, error) {
+	if len(in.policies) == 0 && len(in.modules) == 0 {
+		return nil, nil
+	}
+	var errs []error
+	var ps []*policy.Policy
+	for _, f := range in.policies {
+		data, err := in.read(f)
+		if err != nil {
+			return nil, err
+		}
+		p, err := policy.Parse(f, data)
+		errs = append(errs, err)
+		ps = append(ps, p)
+	}
+	var mods []policy.Module
+	for _, f := range in.modules {
+		data, err := in.read(f)
+		if err != nil {
+			return nil, err
+		}
+		mods = append(mods, policy.Module{Name: f, Source: string(data)})
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, workspace.JoinProblems(errs...)
+	}
+	return policy.NewEngine(context.Background(), ps, policy.WithModules(mods...))
+}
+
+// resolve reads the inputs and resolves the request, collecting the
+// problems of every file before giving up.
+func (in *inputs) resolve() (*workspace.Result, error) {
+	read := in.read
+	clusterPath, envPath, defaultsPath, requestPath := in.cluster, in.clusterEnv, in.defaults, in.request
 	var errs []error
 	data, err := read(clusterPath)
 	if err != nil {
@@ -182,7 +235,20 @@ func resolveFiles(clusterPath, envPath, defaultsPath, requestPath string, stdin 
 	if errs[0] != nil {
 		return nil, workspace.JoinProblems(errs...)
 	}
-	r, err := workspace.NewResolver(cluster, defaults)
+	engine, err := in.engine()
+	var ue usageError
+	if errors.As(err, &ue) {
+		return nil, err
+	}
+	errs = append(errs, err)
+	if err != nil {
+		return nil, workspace.JoinProblems(errs...)
+	}
+	var opts []workspace.Option
+	if engine != nil {
+		opts = append(opts, workspace.WithPolicy(engine))
+	}
+	r, err := workspace.NewResolver(cluster, defaults, opts...)
 	errs = append(errs, err)
 	if err == nil && (reqErr == nil || req.Name != "" || req.ContainerConfig != nil) {
 		res, err := r.Resolve(context.Background(), req)
@@ -192,4 +258,53 @@ func resolveFiles(clusterPath, envPath, defaultsPath, requestPath string, stdin 
 		errs = append(errs, err)
 	}
 	return nil, workspace.JoinProblems(errs...)
+}
+
+// fileList is a repeatable file flag.
+type fileList []string
+
+func (l *fileList) String() string { return strings.Join(*l, ",") }
+
+func (l *fileList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+func runPolicy(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("wsk policy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var policies fileList
+	fs.Var(&policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: wsk policy --policy FILE...\n\nPrints the effective policy: the combined defaults, and each rule with its sourceOfRule.\n\n")
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, "\nExample:\n  wsk policy --policy examples/policy/cluster.yaml --policy examples/policy/project.yaml\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if len(policies) == 0 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "wsk policy: give one or more --policy files and nothing else")
+		return exitUsage
+	}
+	in := inputs{policies: policies, stdin: stdin}
+	e, err := in.engine()
+	if err != nil {
+		fmt.Fprintln(stderr, strings.TrimRight(err.Error(), "\n"))
+		var ue usageError
+		if errors.As(err, &ue) {
+			return exitUsage
+		}
+		return exitProblems
+	}
+	out, err := e.Effective().YAML()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitProblems
+	}
+	stdout.Write(out)
+	return exitOK
 }
