@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/policy"
 	"github.com/workspacekit/workspace/render"
 )
 
@@ -35,7 +36,39 @@ const (
 	requestFile       = "request.yaml"  // required: ParseRequest
 	expectedFile      = "expected.yaml"
 	expectedErrorFile = "expected-error.txt"
+	// expectedEffectiveFile is the effective policy a policy case prints
+	// (wsk policy), when its policies combine without error.
+	expectedEffectiveFile = "expected-effective.yaml"
 )
+
+// defaultPolicyCluster is the cluster of a policy case without cluster.yaml.
+const defaultPolicyCluster = `type: kubernetes
+podTemplate:
+  spec:
+    containers:
+      - name: server
+        image: python:3.12
+        command: [python, -m, http.server, "6789"]
+`
+
+// checkGoldenFile compares (or with -update writes) one expected file.
+func checkGoldenFile(t *testing.T, dir, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestPolicyGolden -update to write it)", err)
+	}
+	if diff := lineDiff(want, got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", name, diff)
+	}
+}
 
 // knownBugs are golden cases whose expected file was written by hand to
 // the behaviour the workspace doc and DESIGN.md ask for, because the library
@@ -49,6 +82,8 @@ type goldenInputs struct {
 	cluster  workspace.Cluster
 	defaults *workspace.DefaultConfig
 	request  workspace.Request
+	policies []*policy.Policy // policy-*.yaml, in name order (hierarchy order)
+	modules  []policy.Module  // custom-*.rego
 }
 
 // readGoldenInputs parses a case's input files as wsk render does, joining
@@ -67,7 +102,25 @@ func readGoldenInputs(t *testing.T, dir string) (goldenInputs, error) {
 		}
 		return data, true
 	}
-	data, _ := read(clusterFile, true)
+	policyFiles, _ := filepath.Glob(filepath.Join(dir, "policy-*.yaml"))
+	regoFiles, _ := filepath.Glob(filepath.Join(dir, "custom-*.rego"))
+	policyCase := len(policyFiles) > 0 || len(regoFiles) > 0
+	for _, f := range policyFiles {
+		data, _ := read(filepath.Base(f), true)
+		p, err := policy.Parse(filepath.Base(f), data)
+		errs = append(errs, err)
+		in.policies = append(in.policies, p)
+	}
+	for _, f := range regoFiles {
+		data, _ := read(filepath.Base(f), true)
+		in.modules = append(in.modules, policy.Module{Name: filepath.Base(f), Source: string(data)})
+	}
+	// A policy case may leave out the cluster and the request: a cluster
+	// whose template gives the image, and a request named ws.
+	data, ok := read(clusterFile, !policyCase)
+	if !ok {
+		data = []byte(defaultPolicyCluster)
+	}
 	cluster, err := workspace.ParseCluster(clusterFile, data)
 	errs = append(errs, err)
 	if data, ok := read(clusterEnvFile, false); ok {
@@ -79,7 +132,10 @@ func readGoldenInputs(t *testing.T, dir string) (goldenInputs, error) {
 		errs = append(errs, err)
 		in.defaults = &d
 	}
-	data, _ = read(requestFile, true)
+	data, ok = read(requestFile, !policyCase)
+	if !ok {
+		data = []byte("name: ws\n")
+	}
 	in.request, err = workspace.ParseRequest(requestFile, data)
 	errs = append(errs, err)
 	return in, errors.Join(errs...)
@@ -94,7 +150,23 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 	// that an error case shows every problem of every file at once.
 	// A request that parsed with problems is resolved too, as wsk does, so
 	// that the problems only resolution finds are shown with them.
-	r, err := workspace.NewResolver(in.cluster, in.defaults)
+	var opts []workspace.Option
+	if len(in.policies) > 0 || len(in.modules) > 0 {
+		if parseErr != nil {
+			return nil, problemText(t, parseErr)
+		}
+		engine, err := policy.NewEngine(context.Background(), in.policies, policy.WithModules(in.modules...))
+		if err != nil {
+			return nil, problemText(t, err)
+		}
+		eff, err := engine.Effective().YAML()
+		if err != nil {
+			t.Fatalf("printing the effective policy: %v", err)
+		}
+		checkGoldenFile(t, dir, expectedEffectiveFile, eff)
+		opts = append(opts, workspace.WithPolicy(engine))
+	}
+	r, err := workspace.NewResolver(in.cluster, in.defaults, opts...)
 	if err != nil {
 		return nil, problemText(t, workspace.JoinProblems(parseErr, err))
 	}
@@ -129,8 +201,15 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 	return out, ""
 }
 
-func TestGolden(t *testing.T) {
-	dirs, err := os.ReadDir(goldenDir)
+func TestGolden(t *testing.T) { testGoldenDir(t, goldenDir) }
+
+// TestPolicyGolden runs the policy cases: policy-*.yaml files (combined in
+// name order), custom-*.rego modules, and optionally cluster.yaml and
+// request.yaml; expected-effective.yaml is the combined policy.
+func TestPolicyGolden(t *testing.T) { testGoldenDir(t, "testdata/policy") }
+
+func testGoldenDir(t *testing.T, root string) {
+	dirs, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,11 +222,11 @@ func TestGolden(t *testing.T) {
 		name := d.Name()
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			testGoldenCase(t, filepath.Join(goldenDir, name), knownBugs[name])
+			testGoldenCase(t, filepath.Join(root, name), knownBugs[name])
 		})
 	}
 	if n == 0 {
-		t.Fatalf("no golden cases under %s", goldenDir)
+		t.Fatalf("no golden cases under %s", root)
 	}
 }
 
