@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
@@ -114,7 +115,7 @@ func builtinModules() ([]module, error) {
 func prepare(ctx context.Context, query string, modules []module, data map[string]any) (rego.PreparedEvalQuery, error) {
 	opts := []func(*rego.Rego){
 		rego.Query(query),
-		rego.Store(inmem.NewFromObject(map[string]any{"workspacekit": data})),
+		rego.Store(inmem.NewFromObjectWithOpts(map[string]any{"workspacekit": data}, inmem.OptReturnASTValuesOnRead(true))),
 	}
 	for _, m := range modules {
 		opts = append(opts, rego.Module(m.name, m.src))
@@ -132,8 +133,21 @@ func set(ctx context.Context, pq rego.PreparedEvalQuery, input any) ([]map[strin
 	if err != nil {
 		return nil, err
 	}
+	return resultSet(rs), nil
+}
+
+// setParsed is set with an input already in Rego's terms.
+func setParsed(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value) ([]map[string]any, error) {
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return resultSet(rs), nil
+}
+
+func resultSet(rs rego.ResultSet) []map[string]any {
 	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
-		return nil, nil
+		return nil
 	}
 	items, _ := rs[0].Expressions[0].Value.([]any)
 	out := make([]map[string]any, 0, len(items))
@@ -142,7 +156,7 @@ func set(ctx context.Context, pq rego.PreparedEvalQuery, input any) ([]map[strin
 			out = append(out, m)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // documentProblems runs the Rego document checks on one policy.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // Input is what the rules check of one workspace: its rendered values in
@@ -36,23 +38,36 @@ type Violation struct {
 // Validate checks one workspace's values against the effective policy's
 // rules. Violations come sorted by field, then message.
 func (e *Engine) Validate(ctx context.Context, in *Input) ([]Violation, error) {
-	values := make(map[string]any, len(in.Values))
+	values := ast.NewObject()
 	for k, v := range in.Values {
-		values[k] = v.data()
+		values.Insert(ast.StringTerm(k), v.term())
 	}
-	user := make(map[string]any, len(in.User))
+	user := ast.NewObject()
 	for k, v := range in.User {
-		user[k] = v.data()
+		user.Insert(ast.StringTerm(k), v.term())
 	}
-	items := make(map[string]any, len(in.Items))
+	items := ast.NewObject()
 	for k, it := range in.Items {
-		items[k] = map[string]any{"user": stringMap(it.User), "final": stringMap(it.Final)}
+		items.Insert(ast.StringTerm(k), ast.ObjectTerm(
+			ast.Item(ast.StringTerm("user"), stringsTerm(it.User)),
+			ast.Item(ast.StringTerm("final"), stringsTerm(it.Final)),
+		))
 	}
-	sources := make(map[string]any, len(in.DataSources))
+	sources := ast.NewObject()
 	for k, names := range in.DataSources {
-		sources[k] = toAny(names)
+		terms := make([]*ast.Term, len(names))
+		for i, n := range names {
+			terms[i] = ast.StringTerm(n)
+		}
+		sources.Insert(ast.StringTerm(k), ast.ArrayTerm(terms...))
 	}
-	found, err := set(ctx, e.rules, map[string]any{"values": values, "user": user, "items": items, "datasources": sources})
+	input := ast.NewObject(
+		ast.Item(ast.StringTerm("values"), ast.NewTerm(values)),
+		ast.Item(ast.StringTerm("user"), ast.NewTerm(user)),
+		ast.Item(ast.StringTerm("items"), ast.NewTerm(items)),
+		ast.Item(ast.StringTerm("datasources"), ast.NewTerm(sources)),
+	)
+	found, err := setParsed(ctx, e.rules, input)
 	if err != nil {
 		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)
 	}
@@ -69,10 +84,36 @@ func (e *Engine) Validate(ctx context.Context, in *Input) ([]Violation, error) {
 	return out, nil
 }
 
-func stringMap(m map[string]string) map[string]any {
-	out := make(map[string]any, len(m))
+func stringsTerm(m map[string]string) *ast.Term {
+	obj := ast.NewObject()
 	for k, v := range m {
-		out[k] = v
+		obj.Insert(ast.StringTerm(k), ast.StringTerm(v))
 	}
-	return out
+	return ast.NewTerm(obj)
+}
+
+// term is the value as the Rego input holds it: {v, t, path}.
+func (v Value) term() *ast.Term {
+	var x *ast.Term
+	switch t := v.V.(type) {
+	case string:
+		x = ast.StringTerm(t)
+	case bool:
+		x = ast.BooleanTerm(t)
+	case float64:
+		x = ast.FloatNumberTerm(t)
+	case []string:
+		terms := make([]*ast.Term, len(t))
+		for i, s := range t {
+			terms[i] = ast.StringTerm(s)
+		}
+		x = ast.ArrayTerm(terms...)
+	default:
+		x = ast.NullTerm()
+	}
+	return ast.ObjectTerm(
+		ast.Item(ast.StringTerm("v"), x),
+		ast.Item(ast.StringTerm("t"), ast.StringTerm(v.Text)),
+		ast.Item(ast.StringTerm("path"), ast.StringTerm(v.Path)),
+	)
 }

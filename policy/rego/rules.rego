@@ -53,18 +53,19 @@ deny contains violation(field, policy.paths[field], "is required and has no valu
 	not input.values[field]
 }
 
-# canEdit false: the request may not change the policy's value.
+# canEdit false: the request may not change the policy's value. (The
+# request sets few fields, so the loop runs over what it set.)
 deny contains violation(field, val.path, sprintf("is locked to %s; the request asked for %s", [lock.t, val.t])) if {
-	some field, lock in policy.locked
+	some field, val in input.user
+	lock := policy.locked[field]
 	lock.set
-	val := input.user[field]
 	val.v != lock.v
 }
 
 deny contains violation(field, val.path, sprintf("is locked and has no policy value; the request may not set it (it asked for %s)", [val.t])) if {
-	some field, lock in policy.locked
+	some field, val in input.user
+	lock := policy.locked[field]
 	not lock.set
-	val := input.user[field]
 }
 
 # itemRules.canAdd false: no items beyond the policy's own.
@@ -100,11 +101,13 @@ deny contains {"field": field, "path": "volumes", "msg": msg} if {
 
 # uid and gid: only when the uid/gid source is not the image and workspaces
 # may override them.
-deny contains violation(field, val.path, sprintf("is %s, but the request may not set it: %s", [val.t, reason])) if {
-	some field in ["environment.runAsUid", "environment.runAsGid", "environment.supplementalGroups"]
-	val := input.user[field]
-	reason := uid_gid_refused
+deny contains violation(field, val.path, sprintf("is %s, but the request may not set it: %s", [val.t, uid_gid_refused])) if {
+	some field, val in input.user
+	uid_gid_fields[field]
+	uid_gid_refused
 }
+
+uid_gid_fields := {"environment.runAsUid", "environment.runAsGid", "environment.supplementalGroups"}
 
 uid_gid_refused := "uidGidSource is fromTheImage" if {
 	object.get(policy.defaults, "environment.uidGidSource", "fromTheImage") == "fromTheImage"
@@ -112,7 +115,9 @@ uid_gid_refused := "uidGidSource is fromTheImage" if {
 	not policy.defaults["environment.overrideUidGidInWorkspace"]
 }
 
-# GPU requests: each kind of request goes with its request type.
+# GPU requests: each kind of request goes with its request type. Each rule
+# starts from a value that is usually absent, so that a workspace without
+# GPUs costs one lookup per rule.
 gpu_type := input.values["compute.gpuRequestType"].v
 
 gpu_needs := {"portion": "compute.gpuPortionRequest", "memory": "compute.gpuMemoryRequest", "migProfile": "compute.migProfile"}
@@ -122,35 +127,46 @@ deny contains {"field": need, "path": "", "msg": sprintf("%s is required when gp
 	not input.values[need]
 }
 
-deny contains {"field": field, "path": input.values[field].path, "msg": msg} if {
-	some t, field in gpu_needs
-	input.values[field]
+# A GPU request of one kind needs its request type. One rule per field, so
+# that a workspace without GPUs costs one lookup each.
+deny contains x if x := gpu_mismatch("compute.gpuPortionRequest", "portion")
+
+deny contains x if x := gpu_mismatch("compute.gpuMemoryRequest", "memory")
+
+deny contains x if x := gpu_mismatch("compute.migProfile", "migProfile")
+
+gpu_mismatch(field, t) := {"field": field, "path": val.path, "msg": msg} if {
+	val := input.values[field]
 	gpu_type != t
 	msg := sprintf("%s is set, so gpuRequestType must be %s (it is %s)", [field, t, gpu_type])
-}
-
-deny contains {"field": field, "path": input.values[field].path, "msg": sprintf("%s is set, so gpuRequestType must be %s (it is not set)", [field, t])} if {
-	some t, field in gpu_needs
-	input.values[field]
+} else := {"field": field, "path": val.path, "msg": msg} if {
+	val := input.values[field]
 	not input.values["compute.gpuRequestType"]
+	msg := sprintf("%s is set, so gpuRequestType must be %s (it is not set)", [field, t])
 }
 
-limit_pairs := [
-	["compute.gpuPortionRequest", "compute.gpuPortionLimit"],
-	["compute.gpuMemoryRequest", "compute.gpuMemoryLimit"],
-	["compute.cpuCoreRequest", "compute.cpuCoreLimit"],
-	["compute.cpuMemoryRequest", "compute.cpuMemoryLimit"],
-]
+# Each limit is at least its request.
+deny contains x if x := limit_below("compute.cpuCoreRequest", "compute.cpuCoreLimit")
 
-deny contains {"field": pair[1], "path": lim.path, "msg": sprintf("%s is %s, below %s %s; a limit must be at least its request", [pair[1], lim.t, pair[0], req.t])} if {
-	some pair in limit_pairs
-	req := input.values[pair[0]]
-	lim := input.values[pair[1]]
+deny contains x if x := limit_below("compute.cpuMemoryRequest", "compute.cpuMemoryLimit")
+
+deny contains x if x := limit_below("compute.gpuPortionRequest", "compute.gpuPortionLimit")
+
+deny contains x if x := limit_below("compute.gpuMemoryRequest", "compute.gpuMemoryLimit")
+
+limit_below(req_field, lim_field) := {"field": lim_field, "path": lim.path, "msg": msg} if {
+	req := input.values[req_field]
+	lim := input.values[lim_field]
 	lim.v < req.v
+	msg := sprintf("%s is %s, below %s %s; a limit must be at least its request", [lim_field, lim.t, req_field, req.t])
 }
 
-deny contains {"field": field, "path": val.path, "msg": sprintf("%s is %s; a GPU portion lies within 0 and 1", [field, val.t])} if {
-	some field in ["compute.gpuPortionRequest", "compute.gpuPortionLimit"]
+# GPU portions lie within 0 and 1.
+deny contains x if x := outside_portion("compute.gpuPortionRequest")
+
+deny contains x if x := outside_portion("compute.gpuPortionLimit")
+
+outside_portion(field) := {"field": field, "path": val.path, "msg": sprintf("%s is %s; a GPU portion lies within 0 and 1", [field, val.t])} if {
 	val := input.values[field]
 	not portion(val.v)
 }
