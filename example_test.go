@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/policy"
 )
 
 // A control plane builds one Resolver for its cluster and resolves every
@@ -94,4 +95,58 @@ container_config: |
 	// Output:
 	// request.yaml:4:3: container_config.nodeSelecter: unknown field "nodeSelecter"; did you mean "nodeSelector"?
 	// request.yaml:5:24: container_config.resources.limits.cpu: "lots" is not a quantity; expected a number with an optional suffix such as 500m, 2 or 4Gi
+}
+
+// A policy engine joins the resolver as layers 1 and 6: its defaults fill
+// what the request leaves unset, its locked fields cannot be changed, and
+// its rules judge the result.
+func ExampleWithPolicy() {
+	cluster, err := workspace.ParseCluster("cluster.yaml", []byte(`
+podTemplate:
+  spec:
+    containers:
+      - {name: server, image: "python:3.12", command: [python, -m, http.server, "6789"]}
+`))
+	if err != nil {
+		panic(err)
+	}
+	p, err := policy.Parse("policy.yaml", []byte(`
+name: ml-team
+level: project
+defaults:
+  environment:
+    imagePullPolicy: IfNotPresent
+  compute:
+    cpuCoreLimit: 2
+rules:
+  environment:
+    imagePullPolicy: {canEdit: false}
+  compute:
+    cpuCoreLimit: {max: 4}
+`))
+	if err != nil {
+		panic(err)
+	}
+	engine, err := policy.NewEngine(context.Background(), []*policy.Policy{p})
+	if err != nil {
+		panic(err)
+	}
+	r, err := workspace.NewResolver(cluster, nil, workspace.WithPolicy(engine))
+	if err != nil {
+		panic(err)
+	}
+	ok, _ := workspace.ParseRequest("ok.yaml", []byte("name: ok\n"))
+	res, err := r.Resolve(context.Background(), ok)
+	if err != nil {
+		panic(err)
+	}
+	c := res.Kubernetes.Pod.Spec.Containers[0]
+	fmt.Println(c.ImagePullPolicy, c.Resources.Limits.Cpu(), res.Provenance["containers[0].imagePullPolicy"].Source, res.SecurityLevel)
+
+	big, _ := workspace.ParseRequest("big.yaml", []byte("name: big\ncontainer_config: |\n  resources: {limits: {cpu: 8}}\n"))
+	_, err = r.Resolve(context.Background(), big)
+	fmt.Println(err)
+	// Output:
+	// IfNotPresent 2 rule baseline
+	// big.yaml:3:24: containers[0].resources.limits.cpu: compute.cpuCoreLimit (containers[0].resources.limits.cpu) is 8; at most 4 is allowed (project policy "ml-team")
 }

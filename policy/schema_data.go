@@ -95,6 +95,8 @@ func schemaData() map[string]any {
 		}
 	}
 	walk(defaultsShape, "defaults", "")
+	fields["level"] = fieldInfo{Enum: levels}.data()
+	fields["podSecurity.level"] = fieldInfo{Enum: podSecurityLevels}.data()
 	ruleTypes := map[string]any{}
 	for _, sec := range defaultsShape.fields {
 		for _, f := range sec.shape.fields {
