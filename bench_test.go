@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/policy"
 )
 
 // quickstart parses the bundled example once.
@@ -123,5 +124,44 @@ func BenchmarkNewResolverLargeEnv(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkResolveWithPolicy resolves the quickstart request under the
+// three example policies (cluster, department, project) end to end: the
+// policy layers, the rules, and the Pod Security evaluation.
+func BenchmarkResolveWithPolicy(b *testing.B) {
+	cluster, defaults, req := quickstart(b)
+	var ps []*policy.Policy
+	for _, name := range []string{"cluster.yaml", "department.yaml", "project.yaml"} {
+		path := "examples/policy/" + name
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := policy.Parse(path, data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	engine, err := policy.NewEngine(context.Background(), ps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := workspace.NewResolver(cluster, &defaults, workspace.WithPolicy(engine))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := r.Resolve(ctx, req); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := r.Resolve(ctx, req); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
