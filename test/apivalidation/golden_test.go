@@ -17,14 +17,18 @@ import (
 
 // The root module's folders, from this one.
 const (
-	goldenDir     = "../../testdata/golden"
+	goldenDir = "../../testdata/golden"
+	policyDir = "../../testdata/policy" // policy cases: expected.yaml only
+
 	quickstartDir = "../../examples/quickstart"
 )
 
 // goldenCases lists every folder under testdata/golden that holds an
 // expected.yaml, as paths relative to goldenDir. Folders with
 // expected-error.txt instead are error cases: they render nothing.
-func goldenCases(t *testing.T) []string {
+func goldenCases(t *testing.T) []string { return casesUnder(t, goldenDir) }
+
+func casesUnder(t *testing.T, goldenDir string) []string {
 	t.Helper()
 	var cases []string
 	err := filepath.WalkDir(goldenDir, func(path string, d fs.DirEntry, err error) error {
@@ -52,8 +56,14 @@ func goldenCases(t *testing.T) []string {
 
 // TestGoldenExpected validates the objects every golden case's expected.yaml
 // records, as decoded from the file.
-func TestGoldenExpected(t *testing.T) {
-	cases := goldenCases(t)
+func TestGoldenExpected(t *testing.T) { testExpected(t, goldenDir) }
+
+// TestPolicyGoldenExpected validates the objects of the policy cases: the
+// pods the policy mapping renders (security contexts, storage, connections).
+func TestPolicyGoldenExpected(t *testing.T) { testExpected(t, policyDir) }
+
+func testExpected(t *testing.T, goldenDir string) {
+	cases := casesUnder(t, goldenDir)
 	if len(cases) == 0 {
 		t.Skipf("no golden cases under %s yet", goldenDir)
 	}
