@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -34,7 +35,7 @@ func (s *policyStep) prepare(probs *problemList) {
 	}
 	layer, err := s.engine.Effective().Layer()
 	if err != nil {
-		probs.add(pos{}, "policy", "%v", err)
+		probs.addAll(err)
 		return
 	}
 	s.layer = layer
@@ -54,7 +55,7 @@ func (s *policyStep) tree(cfg map[string]any, src Source, probs *problemList) *v
 // applyToPod adds what a container_config cannot say: the pod's security
 // context, annotations and labels, deleted items, the connections'
 // Service ports, and the imposed assets.
-func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, merged *value, prov Provenance, probs *problemList) {
+func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Request, prov Provenance, probs *problemList) {
 	l := s.layer
 	if l == nil {
 		return
@@ -73,7 +74,7 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, merged *va
 	})
 	for _, name := range l.DeletedResources {
 		rn := corev1.ResourceName(name)
-		if !userSet(containerPath + ".resources.limits." + name) {
+		if !userSet(joinPath(containerPath+".resources.limits", name)) {
 			delete(c.Resources.Limits, rn)
 			delete(c.Resources.Requests, rn)
 		}
@@ -105,8 +106,7 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, merged *va
 	}
 	for k, v := range l.Labels {
 		if _, builtin := pod.Labels[k]; builtin {
-			probs.add(pos{}, joinPath("metadata.labels", k), "the policy sets label %q, which workspacekit sets itself; choose another key", k)
-			continue
+			continue // refused when the engine was built (policy.ReservedLabels)
 		}
 		pod.Labels[k] = v
 		prov[joinPath("metadata.labels", k)] = Origin{Source: SourcePolicyDefault}
@@ -131,7 +131,7 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, merged *va
 		svc.Spec.Ports = append(svc.Spec.Ports, p)
 		prov[fmt.Sprintf("service.spec.ports[%d].port", p.Port)] = Origin{Source: SourcePolicyDefault}
 	}
-	s.impose(pod, prov, probs)
+	s.impose(pod, prov, req, probs)
 }
 
 func hasServicePort(ports []corev1.ServicePort, port int32) bool {
@@ -145,12 +145,13 @@ func hasServicePort(ports []corev1.ServicePort, port int32) bool {
 
 // impose adds the imposed assets; the request cannot remove them, and a
 // volume name or mount path of its own that collides with one is an error.
-func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, probs *problemList) {
+func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, req *Request, probs *problemList) {
 	im := s.layer.Imposed
 	c := &pod.Spec.Containers[0]
 	for _, v := range im.Volumes {
 		if slices.ContainsFunc(pod.Spec.Volumes, func(o corev1.Volume) bool { return o.Name == v.Name }) {
-			probs.add(pos{}, keyPath("volumes", v.Name), "volume %q is an imposed asset of the policy; give the request's volume another name", v.Name)
+			path := keyPath("volumes", v.Name)
+			probs.add(violationPos(prov, path, req), path, "volume %q is an imposed asset of the policy; give the request's volume another name", v.Name)
 			continue
 		}
 		pod.Spec.Volumes = append(pod.Spec.Volumes, v)
@@ -158,7 +159,8 @@ func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, probs *problemList
 	}
 	for _, m := range im.Mounts {
 		if slices.ContainsFunc(c.VolumeMounts, func(o corev1.VolumeMount) bool { return o.MountPath == m.MountPath }) {
-			probs.add(pos{}, keyPath(containerPath+".volumeMounts", m.MountPath), "mount path %s is taken by an imposed asset of the policy (volume %q); mount the request's volume elsewhere", m.MountPath, m.Name)
+			path := keyPath(containerPath+".volumeMounts", m.MountPath)
+			probs.add(violationPos(prov, path, req), path, "mount path %s is taken by an imposed asset of the policy (volume %q); mount the request's volume elsewhere", m.MountPath, m.Name)
 			continue
 		}
 		c.VolumeMounts = append(c.VolumeMounts, m)
@@ -225,15 +227,40 @@ func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user 
 }
 
 // violationPos is where a violation points: the request's own value when
-// it offered one, else the winning value's place, else the request.
+// it offered one, else the winning value's place; for a path that names a
+// list item or a volume (env[DEBUG], volumes[data]), the first of its
+// fields that has a place; else the request's container_config.
 func violationPos(prov Provenance, path string, req *Request) pos {
-	o, ok := prov[path]
-	if ok {
+	at := func(o Origin) (pos, bool) {
 		if _, at, ok := o.offeredBy(SourceUser, SourcePreStart); ok && at.line > 0 {
-			return at
+			return at, true
 		}
 		if o.val != nil && o.val.at.line > 0 {
-			return o.val.at
+			return o.val.at, true
+		}
+		return pos{}, false
+	}
+	if o, ok := prov[path]; ok {
+		if p, ok := at(o); ok {
+			return p
+		}
+	}
+	// A list item's key field (a mount's mountPath) has no entry of its
+	// own: look at the item's other fields, then the enclosing item's.
+	for p := path; p != ""; p = parentPath(p) {
+		var best pos
+		for k, o := range prov {
+			if strings.HasPrefix(k, p+".") || strings.HasPrefix(k, p+"[") {
+				if q, ok := at(o); ok && (best.line == 0 || q.line < best.line || q.line == best.line && q.col < best.col) {
+					best = q
+				}
+			}
+		}
+		if best.line > 0 {
+			return best
+		}
+		if strings.HasSuffix(p, "]") {
+			break // the item itself had nothing; its list says too little
 		}
 	}
 	return req.at("container_config")
@@ -258,4 +285,21 @@ func customInput(r *Resolver, req *Request, user *value, res *Result, e *policy.
 	var generic map[string]any
 	err = json.Unmarshal(data, &generic)
 	return generic, err
+}
+
+// parentPath drops a path's last element: a.b[c].d -> a.b[c] -> a.b.
+func parentPath(p string) string {
+	if strings.HasSuffix(p, "]") {
+		if i := strings.LastIndexByte(p, '['); i > 0 {
+			return p[:i]
+		}
+		return ""
+	}
+	if i := strings.LastIndexAny(p, ".]"); i > 0 {
+		if p[i] == ']' {
+			return p[:i+1]
+		}
+		return p[:i]
+	}
+	return ""
 }

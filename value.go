@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/limits"
 )
 
@@ -222,40 +223,11 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 	return v
 }
 
-// joinPath appends a map key to a field path, bracketing keys that are not
-// plain identifiers: a.b, a["node.kubernetes.io/instance-type"].
-func joinPath(path, key string) string {
-	if !plainKey(key) {
-		return path + "[" + strconv.Quote(key) + "]"
-	}
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
+func joinPath(path, key string) string { return fieldpath.Join(path, key) }
 
-// indexPath appends a list index to a field path.
-func indexPath(path string, i int) string {
-	return path + "[" + strconv.Itoa(i) + "]"
-}
+func indexPath(path string, i int) string { return fieldpath.Index(path, i) }
 
-// keyPath appends a list element addressed by its merge key: env[ENV].
-func keyPath(path, key string) string {
-	return path + "[" + key + "]"
-}
-
-func plainKey(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && i > 0) {
-			return false
-		}
-	}
-	return true
-}
+func keyPath(path, key string) string { return fieldpath.Key(path, key) }
 
 // restamp copies a tree with every node attributed to src.
 func restamp(v *value, src Source) *value {

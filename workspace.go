@@ -363,7 +363,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		},
 	}
 	svc.Name = name + "-service"
-	r.policy.applyToPod(pod, svc, merged, prov, probs)
+	r.policy.applyToPod(pod, svc, req, prov, probs)
 	checkPodNames(&pod.Spec, merged, probs)
 	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: r.ingressRule(name, r.serverPort, maps.Clone(labels), prov)}, server
 }

@@ -58,7 +58,10 @@ func compileCustom(ctx context.Context, modules []Module) (*customModules, error
 	for _, m := range modules {
 		mod, err := ast.ParseModuleWithOpts(m.Name, m.Source, ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
-			probs = append(probs, regoProblems(m.Name, err)...)
+			for _, p := range regoProblems(m.Name, err) {
+				p.Message = strings.Replace(p.Message, "does not compile", "does not parse", 1)
+				probs = append(probs, p)
+			}
 			continue
 		}
 		pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
@@ -119,7 +122,7 @@ func regoProblems(name string, err error) diag.Problems {
 func regoError(e *ast.Error) *diag.Problem {
 	p := &diag.Problem{Message: "custom Rego module does not compile: " + e.Message}
 	if e.Location != nil {
-		p.File, p.Line, p.Column = e.Location.File, e.Location.Row, e.Location.Col
+		p.File, p.Line, p.Column = e.Location.File, e.Location.Row, max(e.Location.Col, 1)
 	}
 	return p
 }

@@ -42,7 +42,7 @@ func TestCustomModuleErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, want string
 	}{
-		{"does not parse", "package workspacekit.custom.x\nimport rego.v1\ndeny contains x if {\n  x := 1 +\n}\n", "m.rego:5:1: custom Rego module does not compile"},
+		{"does not parse", "package workspacekit.custom.x\nimport rego.v1\ndeny contains x if {\n  x := 1 +\n}\n", "m.rego:5:1: custom Rego module does not parse"},
 		{"does not compile", "package workspacekit.custom.x\nimport rego.v1\ndeny contains x if x := undefined_function(1)\n", "m.rego:3:25: custom Rego module does not compile"},
 		{"wrong package", "package mine\nimport rego.v1\ndeny contains 1 if true\n", "m.rego:1:1: package mine is outside workspacekit.custom"},
 	} {

@@ -36,6 +36,9 @@ type ImposedAsset struct {
 	Spec map[string]any `json:"spec"`
 	// Source is the policy that imposes it.
 	Source Source `json:"source"`
+
+	policy *Policy
+	path   string // in the policy: defaults.imposedAssets.datasources.nfs[0]
 }
 
 // PodSecurityRequirement is the least Pod Security level pods must meet.
@@ -101,9 +104,10 @@ func (e *Effective) mergeDefaults(i int, p *Policy) {
 			kinds, _ := fields["datasources"].(map[string]any)
 			for _, kind := range storageKinds {
 				list, _ := kinds[kind].([]any)
-				for _, it := range list {
+				for j, it := range list {
 					if m, ok := it.(map[string]any); ok {
-						e.ImposedAssets = append(e.ImposedAssets, ImposedAsset{Kind: kind, Spec: m, Source: p.Source()})
+						e.ImposedAssets = append(e.ImposedAssets, ImposedAsset{Kind: kind, Spec: m, Source: p.Source(),
+							policy: p, path: fmt.Sprintf("defaults.imposedAssets.datasources.%s[%d]", kind, j)})
 					}
 				}
 			}
@@ -171,6 +175,21 @@ func (e *Effective) Policies() []*Policy { return e.policies }
 func (e *Effective) defaultOrigin(field string) *Policy {
 	if i, ok := e.defaultSource[field]; ok {
 		return e.policies[i]
+	}
+	return nil
+}
+
+// sectionOrigin is the lowest policy that sets any default of the field's
+// section, or the lowest policy; for problems about a field nobody set.
+func (e *Effective) sectionOrigin(field string) *Policy {
+	sec, _ := splitField(field)
+	for i := len(e.policies) - 1; i >= 0; i-- {
+		if _, ok := e.policies[i].Defaults[sec]; ok {
+			return e.policies[i]
+		}
+	}
+	if len(e.policies) > 0 {
+		return e.policies[len(e.policies)-1]
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -43,7 +44,7 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 	for _, o := range opts {
 		o(&cfg)
 	}
-	modules, err := builtinModules()
+	modules, err := builtinCompiler()
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +78,9 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 		return nil, err
 	}
 	probs = append(probs, found...)
+	if _, err := eff.Layer(); err != nil {
+		probs = append(probs, asProblems(err)...)
+	}
 	if len(cfg.modules) > 0 {
 		e.custom, err = compileCustom(ctx, cfg.modules)
 		if err != nil {
@@ -93,32 +97,41 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 // Effective is the combined policy the engine checks against.
 func (e *Engine) Effective() *Effective { return e.eff }
 
-type module struct {
-	name, src string
-}
-
-func builtinModules() ([]module, error) {
-	var out []module
+// builtinCompiler compiles the embedded Rego once per process; every
+// engine prepares its queries from it, with its own data.
+var builtinCompiler = sync.OnceValues(func() (*ast.Compiler, error) {
+	modules := map[string]*ast.Module{}
 	err := fs.WalkDir(builtinRego, "rego", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.rego") {
 			return err
 		}
 		src, err := builtinRego.ReadFile(path)
-		out = append(out, module{path, string(src)})
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(path, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		modules[path] = m
 		return err
 	})
-	return out, err
-}
+	if err != nil {
+		return nil, fmt.Errorf("policy: the embedded Rego: %w", err)
+	}
+	c := ast.NewCompiler()
+	if c.Compile(modules); c.Failed() {
+		return nil, fmt.Errorf("policy: the embedded Rego: %w", c.Errors)
+	}
+	return c, nil
+})
 
-// prepare compiles the modules with data under data.workspacekit and
-// prepares one query.
-func prepare(ctx context.Context, query string, modules []module, data map[string]any) (rego.PreparedEvalQuery, error) {
+// prepare prepares one query of the compiled modules over data under
+// data.workspacekit.
+func prepare(ctx context.Context, query string, compiler *ast.Compiler, data map[string]any) (rego.PreparedEvalQuery, error) {
 	opts := []func(*rego.Rego){
 		rego.Query(query),
 		rego.Store(inmem.NewFromObjectWithOpts(map[string]any{"workspacekit": data}, inmem.OptReturnASTValuesOnRead(true))),
 	}
-	for _, m := range modules {
-		opts = append(opts, rego.Module(m.name, m.src))
+	if compiler != nil {
+		opts = append(opts, rego.Compiler(compiler))
 	}
 	pq, err := rego.New(opts...).PrepareForEval(ctx)
 	if err != nil {
@@ -239,8 +252,13 @@ func (e *Engine) effectiveProblems(ctx context.Context, pq rego.PreparedEvalQuer
 		if p == nil {
 			p = e.eff.ruleOwner(field)
 		}
+		if p == nil {
+			p = e.eff.sectionOrigin(field)
+		}
 		if p != nil {
 			out = append(out, p.problem("defaults."+field, "the default breaks a rule: "+msg))
+		} else {
+			out = append(out, &diag.Problem{Path: "defaults." + field, Message: "the default breaks a rule: " + msg})
 		}
 	}
 	return out, nil

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/kballard/go-shellquote"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
@@ -107,7 +109,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 	user("environment.hostNetwork", "hostNetwork", RuleBoolean, nil)
 	if v, ok := pod.Annotations[AnnotationCreateHomeDir]; ok {
 		b, err := strconv.ParseBool(v)
-		set("environment.createHomeDir", "metadata.annotations["+AnnotationCreateHomeDir+"]", boolean(b), err == nil)
+		set("environment.createHomeDir", fieldpath.Join("metadata.annotations", AnnotationCreateHomeDir), boolean(b), err == nil)
 	}
 	if sc != nil {
 		if sc.AllowPrivilegeEscalation != nil {
@@ -157,7 +159,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 		if r.list == "requests" {
 			list = c.Resources.Requests
 		}
-		path := cp + "resources." + r.list + "." + r.name
+		path := fieldpath.Join(cp+"resources."+r.list, r.name)
 		if q, ok := list[corev1.ResourceName(r.name)]; ok {
 			set(r.field, path, quantity(q), true)
 		}
@@ -165,7 +167,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 	}
 	for name := range c.Resources.Limits {
 		if p, ok := strings.CutPrefix(string(name), ResourceMIGPrefix); ok {
-			set("compute.migProfile", cp+"resources.limits."+string(name), str(p), true)
+			set("compute.migProfile", fieldpath.Join(cp+"resources.limits", string(name)), str(p), true)
 		}
 	}
 	shm := false
@@ -203,27 +205,28 @@ func (e *Engine) Extract(w Workspace) *Input {
 		if a.rt == RuleNumber {
 			v.Text = text
 		}
-		set(a.field, "metadata.annotations["+a.key+"]", v, ok)
+		set(a.field, fieldpath.Join("metadata.annotations", a.key), v, ok)
 	}
 	// storage: the policy's own data source of each kind, by its volume name
 	for _, kind := range storageKinds {
-		e.extractStorage(kind, pod, set)
+		e.extractStorage(kind, pod, set, user)
 	}
 	// workspace
 	if t, ok := spec.NodeSelector[LabelNodeType]; ok {
-		set("workspace.nodeType", "nodeSelector["+LabelNodeType+"]", str(t), true)
+		set("workspace.nodeType", fieldpath.Join("nodeSelector", LabelNodeType), str(t), true)
 	}
 	if pools := nodePools(spec); pools != nil {
 		v, ok := normalize(RuleArray, pools)
-		set("workspace.nodePools", "affinity", v, ok)
+		set("workspace.nodePools", "affinity.nodeAffinity", v, ok)
 	}
 	// items
 	env := Items{User: map[string]string{}, Final: map[string]string{}}
 	for _, ev := range c.Env {
 		env.Final[ev.Name] = ev.Value
-		if x, ok := offered(cp + "env[" + ev.Name + "].value"); ok {
+		item := fieldpath.Key(cp+"env", ev.Name)
+		if x, ok := offered(item + ".value"); ok {
 			env.User[ev.Name] = scalarText(x)
-		} else if _, ok := offered(cp + "env[" + ev.Name + "].valueFrom"); ok {
+		} else if _, ok := offered(item + ".valueFrom"); ok {
 			env.User[ev.Name] = ""
 		}
 	}
@@ -235,7 +238,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 			continue
 		}
 		ext.Final[n] = q.String()
-		if x, ok := offered(cp + "resources.limits." + n); ok {
+		if x, ok := offered(fieldpath.Join(cp+"resources.limits", n)); ok {
 			ext.User[n] = scalarText(x)
 		}
 	}
@@ -259,7 +262,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 	return in
 }
 
-func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, string, Value, bool)) {
+func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, string, Value, bool), user func(string, string, RuleType, func(any) (any, bool))) {
 	spec, _ := e.eff.Defaults[kind].(map[string]any)
 	name, _ := spec["name"].(string)
 	if name == "" {
@@ -274,14 +277,29 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, s
 	if vol == nil || volumeKind(vol) != kind {
 		return
 	}
-	vp := "volumes[" + name + "]"
+	vp := fieldpath.Key("volumes", name)
 	field := func(f string) string { return kind + "." + f }
-	set(field("name"), vp, str(name), true)
-	for _, m := range pod.Spec.Containers[0].VolumeMounts {
-		if m.Name != name {
-			continue
+	// What the request set on the policy's volume, through container_config.
+	for _, f := range storageShape(kind).fields {
+		if rest, ok := strings.CutPrefix(f.shape.to, "volumes[NAME]."); ok {
+			user(field(f.name), vp+"."+rest, f.shape.rule, nil)
 		}
-		mp := "containers[0].volumeMounts[" + m.MountPath + "]"
+	}
+	set(field("name"), vp, str(name), true)
+	// The volume's mount: one the request moved it to, when there is one,
+	// else the policy's own.
+	policyMount, _ := spec["mountPath"].(string)
+	if policyMount == "" {
+		policyMount = defaultMountPaths[kind]
+	}
+	var mount *corev1.VolumeMount
+	for i, m := range pod.Spec.Containers[0].VolumeMounts {
+		if m.Name == name && (mount == nil || mount.MountPath == policyMount) {
+			mount = &pod.Spec.Containers[0].VolumeMounts[i]
+		}
+	}
+	if m := mount; m != nil {
+		mp := fieldpath.Key("containers[0].volumeMounts", m.MountPath)
 		set(field("mountPath"), mp+".mountPath", str(m.MountPath), true)
 		if kind == "hostPath" {
 			set(field("readOnly"), mp+".readOnly", boolean(m.ReadOnly), true)

@@ -2,13 +2,15 @@ package policy
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/kballard/go-shellquote"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/workspacekit/workspace/internal/diag"
 )
 
 // Annotation and label keys the mapping writes (DESIGN section 6.1).
@@ -27,6 +29,10 @@ const (
 	// ResourceMIGPrefix + profile is the resource of a MIG profile.
 	ResourceMIGPrefix = "nvidia.com/mig-"
 )
+
+// ReservedLabels are the labels the resolver puts on every pod (app and
+// workspace.LabelWorkspace); a policy may not set them.
+var ReservedLabels = []string{"app", "workspacekit.dev/workspace"}
 
 // Layer is what an effective policy contributes to a workspace: its
 // defaults as a container_config (layer 6), the values of locked fields
@@ -61,13 +67,24 @@ type Storage struct {
 	InitContainers []corev1.Container
 }
 
-// Layer maps the effective policy onto the pod (DESIGN section 6.1).
+// Layer maps the effective policy onto the pod (DESIGN section 6.1). A
+// default that cannot be rendered (a command that does not split into
+// words, a relative mount path) is a problem at its place in its policy.
 func (e *Effective) Layer() (*Layer, error) {
 	l := &Layer{Defaults: map[string]any{}, Locked: map[string]any{}}
-	var errs []string
+	var probs diag.Problems
+	fail := func(field string, err error) {
+		p := e.defaultOrigin(field)
+		if p == nil {
+			probs = append(probs, &diag.Problem{Path: "defaults." + field, Message: err.Error()})
+			return
+		}
+		probs = append(probs, p.problem("defaults."+field, err.Error()))
+	}
 	locked := func(field string) bool {
 		r, ok := e.Rules[field]
-		return ok && r.CanEdit != nil && !*r.CanEdit
+		s := fieldShape(field)
+		return ok && s != nil && r.locks(s.rule)
 	}
 	for _, sec := range defaultsShape.fields {
 		fields, _ := e.Defaults[sec.name].(map[string]any)
@@ -78,7 +95,7 @@ func (e *Effective) Layer() (*Layer, error) {
 			}
 			field := sec.name + "." + f.name
 			if err := l.apply(field, x, l.Defaults); err != nil {
-				errs = append(errs, err.Error())
+				fail(field, err)
 				continue
 			}
 			if locked(field) {
@@ -103,23 +120,37 @@ func (e *Effective) Layer() (*Layer, error) {
 		if len(fields) == 0 {
 			continue
 		}
-		if err := addStorage(kind, fields, l.Defaults); err != nil {
-			errs = append(errs, err.Error())
+		vol, err := addStorage(kind, fields, l.Defaults)
+		if err != nil {
+			fail(kind+"."+sourceField[kind], err)
+			continue
+		}
+		if vol != nil {
+			lockStorage(kind, vol, locked, l.Locked)
 		}
 	}
 	for i, a := range e.ImposedAssets {
 		st, err := storage(a.Kind, a.Spec, fmt.Sprintf("imposed-%s-%d", strings.ToLower(a.Kind), i))
 		if err != nil {
-			errs = append(errs, fmt.Sprintf("imposed %s asset of %s: %v", a.Kind, a.Source, err))
+			if a.policy != nil {
+				probs = append(probs, a.policy.problem(a.path, fmt.Sprintf("imposed %s asset: %v", a.Kind, err)))
+			} else {
+				probs = append(probs, &diag.Problem{Path: a.path, Message: fmt.Sprintf("imposed %s asset of %s: %v", a.Kind, a.Source, err)})
+			}
 			continue
 		}
 		l.Imposed.Volumes = append(l.Imposed.Volumes, st.Volumes...)
 		l.Imposed.Mounts = append(l.Imposed.Mounts, st.Mounts...)
 		l.Imposed.InitContainers = append(l.Imposed.InitContainers, st.InitContainers...)
 	}
-	if len(errs) > 0 {
-		sort.Strings(errs)
-		return nil, fmt.Errorf("policy: %s", strings.Join(errs, "; "))
+	for k := range l.Labels {
+		if slices.Contains(ReservedLabels, k) {
+			fail("workspace.labels", fmt.Errorf("label %q is set by workspacekit on every pod; choose another key", k))
+		}
+	}
+	if len(probs) > 0 {
+		diag.Sort(probs)
+		return nil, probs
 	}
 	return l, nil
 }
@@ -131,7 +162,7 @@ func (l *Layer) apply(field string, x any, cfg map[string]any) error {
 	case "environment.command", "environment.args":
 		words, err := shellquote.Split(x.(string))
 		if err != nil {
-			return fmt.Errorf("defaults.%s %q does not split into words: %v", field, x, err)
+			return fmt.Errorf("%q does not split into words as a shell would: %v", x, err)
 		}
 		list := make([]any, len(words))
 		for i, w := range words {
@@ -343,7 +374,7 @@ func parseGroups(s string) ([]int64, error) {
 		}
 		n, err := strconv.ParseInt(g, 10, 64)
 		if err != nil || n < 0 {
-			return nil, fmt.Errorf("supplementalGroups %q: %q is not a group id; give comma-separated numbers such as 100,200", s, g)
+			return nil, fmt.Errorf("%q is not a group id; give comma-separated numbers such as 100,200", g)
 		}
 		out = append(out, n)
 	}

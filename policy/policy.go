@@ -159,3 +159,12 @@ func (p *Policy) ruleFields() []string {
 	sort.Strings(out)
 	return out
 }
+
+// locks reports whether a rule locks its field: canEdit false, which an
+// array field's rule implies unless it says canEdit: true (DESIGN 6.2).
+func (r Rule) locks(rt RuleType) bool {
+	if r.CanEdit != nil {
+		return !*r.CanEdit
+	}
+	return rt == RuleArray
+}

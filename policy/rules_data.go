@@ -69,7 +69,7 @@ func policyData(e *Effective) map[string]any {
 		if r.Required != nil && *r.Required {
 			put("required", field, true)
 		}
-		if r.CanEdit != nil && !*r.CanEdit {
+		if r.locks(rt) {
 			lock := map[string]any{"set": false}
 			if x := e.defaultValue(field); x != nil {
 				if v, ok := normalize(rt, x); ok {
@@ -104,12 +104,22 @@ func policyData(e *Effective) map[string]any {
 		}
 	}
 	defaults := map[string]any{}
+	defaultOrigin := map[string]any{}
 	for _, field := range []string{"environment.uidGidSource", "environment.overrideUidGidInWorkspace", "environment.runAsUid", "environment.runAsGid", "environment.supplementalGroups"} {
 		if x := e.defaultValue(field); x != nil {
 			defaults[field] = x
+			if p := e.defaultOrigin(field); p != nil {
+				defaultOrigin[field] = p.Source().String()
+			}
 		}
 	}
-	out := map[string]any{"defaults": defaults}
+	// Where every field renders, for messages about fields without rules.
+	for _, field := range ruledFields() {
+		if _, ok := idx["paths"][field]; !ok {
+			put("paths", field, fieldShape(field).to)
+		}
+	}
+	out := map[string]any{"defaults": defaults, "default_origin": defaultOrigin}
 	for _, kind := range []string{"origin", "no_add", "paths", "max", "min", "step", "options", "required", "locked", "items_fixed", "items_locked"} {
 		if idx[kind] == nil {
 			out[kind] = map[string]any{}

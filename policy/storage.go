@@ -18,17 +18,20 @@ var sourceField = map[string]string{"hostPath": "path", "nfs": "server", "pvc": 
 var defaultMountPaths = map[string]string{"hostPath": "/mnt/hostpath", "nfs": "/mnt/nfs", "pvc": "/mnt/pvc", "git": "/mnt/git", "s3": "/mnt/s3"}
 
 // addStorage renders a defaults storage section into container_config's
-// volumes, volumeMounts and initContainers.
-func addStorage(kind string, spec map[string]any, cfg map[string]any) error {
+// volumes, volumeMounts and initContainers, and returns its volume as plain
+// data (nil when the section only holds attribute defaults).
+func addStorage(kind string, spec map[string]any, cfg map[string]any) (map[string]any, error) {
 	if _, ok := spec[sourceField[kind]]; !ok {
-		return nil
+		return nil, nil
 	}
 	st, err := storage(kind, spec, strings.ToLower(kind))
 	if err != nil {
-		return fmt.Errorf("defaults.%s: %v", kind, err)
+		return nil, err
 	}
+	var vol map[string]any
 	for _, v := range st.Volumes {
-		appendList(cfg, "volumes", unstructured(&v))
+		vol = unstructured(&v)
+		appendList(cfg, "volumes", vol)
 	}
 	for _, m := range st.Mounts {
 		appendList(cfg, "volumeMounts", unstructured(&m))
@@ -36,7 +39,34 @@ func addStorage(kind string, spec map[string]any, cfg map[string]any) error {
 	for _, c := range st.InitContainers {
 		appendList(cfg, "initContainers", unstructured(&c))
 	}
-	return nil
+	return vol, nil
+}
+
+// lockStorage puts the locked attributes of the policy's own volume of a
+// kind into the locked layer (attributes of the volume itself; its mount
+// is keyed by its path, which the request may move).
+func lockStorage(kind string, vol map[string]any, locked func(string) bool, cfg map[string]any) {
+	entry := map[string]any{"name": vol["name"]}
+	n := 0
+	for _, f := range storageShape(kind).fields {
+		rest, ok := strings.CutPrefix(f.shape.to, "volumes[NAME].")
+		if !ok || !locked(kind+"."+f.name) {
+			continue
+		}
+		keys := strings.Split(rest, ".")
+		src, dst := vol, entry
+		for _, k := range keys[:len(keys)-1] {
+			src, _ = src[k].(map[string]any)
+			dst = sub(dst, k)
+		}
+		if x, ok := src[keys[len(keys)-1]]; ok {
+			dst[keys[len(keys)-1]] = x
+			n++
+		}
+	}
+	if n > 0 {
+		appendList(cfg, "volumes", entry)
+	}
 }
 
 func unstructured(obj any) map[string]any {
@@ -60,7 +90,7 @@ func storage(kind string, spec map[string]any, defaultName string) (Storage, err
 		return Storage{}, fmt.Errorf("name %q is not a valid volume name: %s", name, strings.Join(errs, "; "))
 	}
 	if src := sourceField[kind]; str(src) == "" {
-		return Storage{}, fmt.Errorf("%s %s needs %s", kind, name, src)
+		return Storage{}, fmt.Errorf("the %s data source %q needs a non-empty %s", kind, name, src)
 	}
 	mountPath := str("mountPath")
 	if mountPath == "" {

@@ -33,7 +33,8 @@ deny contains {"field": field, "key": "options", "msg": msg} if {
 # uid/gid source that workspaces may override.
 deny contains {"field": field, "key": "default", "msg": msg} if {
 	some field in ["environment.runAsUid", "environment.runAsGid", "environment.supplementalGroups"]
-	_ := policy.defaults[field]
+	value := policy.defaults[field]
+	value != "" # an empty supplementalGroups reverts to the image's groups
 	not uid_gid_custom
 	msg := sprintf("%s is set, but it applies only when uidGidSource is custom and overrideUidGidInWorkspace is true", [field])
 }

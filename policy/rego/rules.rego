@@ -19,8 +19,17 @@ policy := data.workspacekit.policy
 violation(field, path, what) := {
 	"field": field,
 	"path": path,
-	"msg": sprintf("%s (%s) %s (%s)", [field, path, what, policy.origin[field]]),
+	"msg": sprintf("%s (%s) %s (%s)", [field, path, what, origin(field)]),
 }
+
+# origin names the policy that owns a field's rule; the cross-field rules
+# are the policy model's own.
+origin(field) := policy.origin[field]
+
+origin(field) := "a cross-field rule of the policy model" if not policy.origin[field]
+
+# path_of is where a field renders.
+path_of(field) := object.get(input.values, [field, "path"], object.get(policy.paths, field, ""))
 
 deny contains violation(field, val.path, sprintf("is %s; at most %s is allowed", [val.t, bound.t])) if {
 	some field, bound in policy.max
@@ -47,7 +56,7 @@ deny contains violation(field, val.path, sprintf("is %s; allowed: %s", [val.t, o
 	not val.v in opts.values
 }
 
-deny contains violation(field, policy.paths[field], "is required and has no value; set it in the request") if {
+deny contains violation(field, path_of(field), "is required and has no value; set it in the request") if {
 	not input.defaults
 	some field, _ in policy.required
 	not input.values[field]
@@ -109,11 +118,15 @@ deny contains violation(field, val.path, sprintf("is %s, but the request may not
 
 uid_gid_fields := {"environment.runAsUid", "environment.runAsGid", "environment.supplementalGroups"}
 
-uid_gid_refused := "uidGidSource is fromTheImage" if {
+uid_gid_refused := sprintf("uidGidSource is fromTheImage%s", [set_by("environment.uidGidSource")]) if {
 	object.get(policy.defaults, "environment.uidGidSource", "fromTheImage") == "fromTheImage"
-} else := "overrideUidGidInWorkspace is off" if {
+} else := sprintf("overrideUidGidInWorkspace is off%s", [set_by("environment.overrideUidGidInWorkspace")]) if {
 	not policy.defaults["environment.overrideUidGidInWorkspace"]
 }
+
+set_by(field) := sprintf(" in %s", [policy.default_origin[field]])
+
+set_by(field) := " (the default)" if not policy.default_origin[field]
 
 # GPU requests: each kind of request goes with its request type. Each rule
 # starts from a value that is usually absent, so that a workspace without
@@ -122,7 +135,7 @@ gpu_type := input.values["compute.gpuRequestType"].v
 
 gpu_needs := {"portion": "compute.gpuPortionRequest", "memory": "compute.gpuMemoryRequest", "migProfile": "compute.migProfile"}
 
-deny contains {"field": need, "path": "", "msg": sprintf("%s is required when gpuRequestType is %s", [need, gpu_type])} if {
+deny contains violation(need, path_of(need), sprintf("is required when gpuRequestType is %s", [gpu_type])) if {
 	need := gpu_needs[gpu_type]
 	not input.values[need]
 }
@@ -135,14 +148,12 @@ deny contains x if x := gpu_mismatch("compute.gpuMemoryRequest", "memory")
 
 deny contains x if x := gpu_mismatch("compute.migProfile", "migProfile")
 
-gpu_mismatch(field, t) := {"field": field, "path": val.path, "msg": msg} if {
+gpu_mismatch(field, t) := violation(field, val.path, sprintf("is %s, so gpuRequestType must be %s (it is %s)", [val.t, t, gpu_type])) if {
 	val := input.values[field]
 	gpu_type != t
-	msg := sprintf("%s is set, so gpuRequestType must be %s (it is %s)", [field, t, gpu_type])
-} else := {"field": field, "path": val.path, "msg": msg} if {
+} else := violation(field, val.path, sprintf("is %s, so gpuRequestType must be %s (it is not set)", [val.t, t])) if {
 	val := input.values[field]
 	not input.values["compute.gpuRequestType"]
-	msg := sprintf("%s is set, so gpuRequestType must be %s (it is not set)", [field, t])
 }
 
 # Each limit is at least its request.
@@ -154,11 +165,10 @@ deny contains x if x := limit_below("compute.gpuPortionRequest", "compute.gpuPor
 
 deny contains x if x := limit_below("compute.gpuMemoryRequest", "compute.gpuMemoryLimit")
 
-limit_below(req_field, lim_field) := {"field": lim_field, "path": lim.path, "msg": msg} if {
+limit_below(req_field, lim_field) := violation(lim_field, lim.path, sprintf("is %s, below %s %s; a limit must be at least its request", [lim.t, req_field, req.t])) if {
 	req := input.values[req_field]
 	lim := input.values[lim_field]
 	lim.v < req.v
-	msg := sprintf("%s is %s, below %s %s; a limit must be at least its request", [lim_field, lim.t, req_field, req.t])
 }
 
 # GPU portions lie within 0 and 1.
@@ -166,7 +176,7 @@ deny contains x if x := outside_portion("compute.gpuPortionRequest")
 
 deny contains x if x := outside_portion("compute.gpuPortionLimit")
 
-outside_portion(field) := {"field": field, "path": val.path, "msg": sprintf("%s is %s; a GPU portion lies within 0 and 1", [field, val.t])} if {
+outside_portion(field) := violation(field, val.path, sprintf("is %s; a GPU portion lies within 0 and 1", [val.t])) if {
 	val := input.values[field]
 	not portion(val.v)
 }
@@ -176,11 +186,10 @@ portion(v) if {
 	v <= 1
 }
 
-deny contains {"field": "compute.gpuDevicesRequest", "path": val.path, "msg": msg} if {
+deny contains violation("compute.gpuDevicesRequest", val.path, sprintf("is %s; more than one GPU device needs gpuRequestType portion with gpuPortionRequest 1", [val.t])) if {
 	val := input.values["compute.gpuDevicesRequest"]
 	val.v > 1
 	not whole_portions
-	msg := sprintf("compute.gpuDevicesRequest is %s; more than one GPU device needs gpuRequestType portion with gpuPortionRequest 1", [val.t])
 }
 
 whole_portions if {
