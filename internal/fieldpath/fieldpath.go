@@ -39,4 +39,3 @@ func plain(k string) bool {
 	}
 	return true
 }
-
