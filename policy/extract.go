@@ -383,7 +383,7 @@ func boolean(b bool) Value { return Value{V: b, Text: strconv.FormatBool(b)} }
 
 func num(f float64) Value { return Value{V: f, Text: strconv.FormatFloat(f, 'g', -1, 64)} }
 
-func quantity(q resource.Quantity) Value { return Value{V: q.AsApproximateFloat64(), Text: q.String()} }
+func quantity(q resource.Quantity) Value { return Value{V: quantityFloat(q), Text: q.String()} }
 
 // joinWords turns an offered command or args list into the one string the
 // policy field holds.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/resource"
+
 	"github.com/workspacekit/workspace/internal/limits"
 )
 
@@ -62,7 +64,7 @@ func normalize(rt RuleType, x any) (Value, bool) {
 		if err != nil {
 			return Value{}, false
 		}
-		return Value{V: q.AsApproximateFloat64(), Text: text}, true
+		return Value{V: quantityFloat(q), Text: text}, true
 	case RuleArray:
 		list, ok := x.([]any)
 		if !ok {
@@ -99,3 +101,13 @@ func (v Value) data() map[string]any {
 
 // String prints the value as its text.
 func (v Value) String() string { return fmt.Sprint(v.Text) }
+
+// quantityFloat is a quantity as the nearest float64 of its exact decimal
+// value, so that 700m equals a policy's 0.7 (AsApproximateFloat64 gives
+// 0.7000000000000001).
+func quantityFloat(q resource.Quantity) float64 {
+	if f, err := strconv.ParseFloat(q.AsDec().String(), 64); err == nil {
+		return f
+	}
+	return q.AsApproximateFloat64()
+}
