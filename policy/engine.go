@@ -150,8 +150,8 @@ func set(ctx context.Context, pq rego.PreparedEvalQuery, input any) ([]map[strin
 }
 
 // setParsed is set with an input already in Rego's terms.
-func setParsed(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value) ([]map[string]any, error) {
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+func setParsed(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, opts ...rego.EvalOption) ([]map[string]any, error) {
+	rs, err := pq.Eval(ctx, append(opts, rego.EvalParsedInput(input))...)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,13 @@ func policyData(e *Effective) map[string]any {
 			}
 			d := v.data()
 			d["from"], d["from_t"] = from.V, from.Text
-			put("step", field, d)
+			delete(d, "n")
+			if allowed := stepSet(from.V.(float64), v.V.(float64), r.Max, rt); allowed != nil {
+				d["allowed"] = allowed
+				put("step_sets", field, d)
+			} else {
+				put("step", field, d)
+			}
 		}
 		if len(r.Options) > 0 {
 			values := make([]any, 0, len(r.Options))
@@ -120,7 +126,7 @@ func policyData(e *Effective) map[string]any {
 		}
 	}
 	out := map[string]any{"defaults": defaults, "default_origin": defaultOrigin}
-	for _, kind := range []string{"origin", "no_add", "paths", "max", "min", "step", "options", "required", "locked", "items_fixed", "items_locked"} {
+	for _, kind := range []string{"origin", "no_add", "paths", "max", "min", "step", "step_sets", "options", "required", "locked", "items_fixed", "items_locked"} {
 		if idx[kind] == nil {
 			out[kind] = map[string]any{}
 			continue
@@ -171,6 +177,33 @@ func quoteAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = strconv.Quote(s)
+	}
+	return out
+}
+
+// maxStepSet bounds the allowed values a step rule lists.
+const maxStepSet = 100_000
+
+// stepSet lists the values min + k*step up to max, in millionths, for the
+// step rule's one-lookup check; nil when there is no max, the step is finer
+// than a millionth, or there are too many.
+func stepSet(from, step float64, maxBound any, rt RuleType) map[string]any {
+	if maxBound == nil || step <= 0 {
+		return nil
+	}
+	hi, ok := normalize(RuleNumber, maxBound)
+	if !ok {
+		return nil
+	}
+	fromN, ok1 := micros(from)
+	stepN, ok2 := micros(step)
+	hiN, ok3 := micros(hi.V.(float64))
+	if !ok1 || !ok2 || !ok3 || stepN <= 0 || hiN < fromN || (hiN-fromN)/stepN >= maxStepSet {
+		return nil
+	}
+	out := make(map[string]any, (hiN-fromN)/stepN+1)
+	for n := fromN; n <= hiN; n += stepN {
+		out[strconv.FormatInt(n, 10)] = true
 	}
 	return out
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 )
 
 // Input is what the rules check of one workspace: its rendered values in
@@ -38,6 +40,11 @@ type Violation struct {
 // Validate checks one workspace's values against the effective policy's
 // rules. Violations come sorted by field, then message.
 func (e *Engine) Validate(ctx context.Context, in *Input) ([]Violation, error) {
+	return e.validateWith(ctx, in)
+}
+
+// validateWith is Validate with evaluation options (a tracer, in tests).
+func (e *Engine) validateWith(ctx context.Context, in *Input, opts ...rego.EvalOption) ([]Violation, error) {
 	values := ast.NewObject()
 	for k, v := range in.Values {
 		values.Insert(ast.StringTerm(k), v.term())
@@ -67,7 +74,7 @@ func (e *Engine) Validate(ctx context.Context, in *Input) ([]Violation, error) {
 		ast.Item(ast.StringTerm("items"), ast.NewTerm(items)),
 		ast.Item(ast.StringTerm("datasources"), ast.NewTerm(sources)),
 	)
-	found, err := setParsed(ctx, e.rules, input)
+	found, err := setParsed(ctx, e.rules, input, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)
 	}
@@ -92,9 +99,19 @@ func stringsTerm(m map[string]string) *ast.Term {
 	return ast.NewTerm(obj)
 }
 
-// term is the value as the Rego input holds it: {v, t, path}.
+// The keys of a value's term, made once.
+var (
+	termV    = ast.StringTerm("v")
+	termT    = ast.StringTerm("t")
+	termPath = ast.StringTerm("path")
+	termK    = ast.StringTerm("k")
+)
+
+// term is the value as the Rego input holds it: {v, t, path}, and k (the
+// millionths, as text) for numbers that millionths represent exactly.
 func (v Value) term() *ast.Term {
 	var x *ast.Term
+	var k string
 	switch t := v.V.(type) {
 	case string:
 		x = ast.StringTerm(t)
@@ -102,6 +119,9 @@ func (v Value) term() *ast.Term {
 		x = ast.BooleanTerm(t)
 	case float64:
 		x = ast.FloatNumberTerm(t)
+		if n, ok := micros(t); ok {
+			k = strconv.FormatInt(n, 10)
+		}
 	case []string:
 		terms := make([]*ast.Term, len(t))
 		for i, s := range t {
@@ -111,9 +131,8 @@ func (v Value) term() *ast.Term {
 	default:
 		x = ast.NullTerm()
 	}
-	return ast.ObjectTerm(
-		ast.Item(ast.StringTerm("v"), x),
-		ast.Item(ast.StringTerm("t"), ast.StringTerm(v.Text)),
-		ast.Item(ast.StringTerm("path"), ast.StringTerm(v.Path)),
-	)
+	if k == "" {
+		return ast.ObjectTerm([2]*ast.Term{termV, x}, [2]*ast.Term{termT, ast.StringTerm(v.Text)}, [2]*ast.Term{termPath, ast.StringTerm(v.Path)})
+	}
+	return ast.ObjectTerm([2]*ast.Term{termV, x}, [2]*ast.Term{termT, ast.StringTerm(v.Text)}, [2]*ast.Term{termPath, ast.StringTerm(v.Path)}, [2]*ast.Term{termK, ast.StringTerm(k)})
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,13 +91,34 @@ func capabilityName(s string) string {
 	return strings.ReplaceAll(strings.TrimSpace(s), " ", "_")
 }
 
-// data is the value as the Rego input holds it.
+// data is the value as the Rego input holds it: {v, t, path}, and k (the
+// millionths, as text) for numbers that millionths represent exactly.
 func (v Value) data() map[string]any {
 	x := v.V
 	if ss, ok := x.([]string); ok {
 		x = toAny(ss)
 	}
-	return map[string]any{"v": x, "t": v.Text, "path": v.Path}
+	m := map[string]any{"v": x, "t": v.Text, "path": v.Path}
+	if f, ok := x.(float64); ok {
+		if n, ok := micros(f); ok {
+			m["k"] = strconv.FormatInt(n, 10)
+		}
+	}
+	return m
+}
+
+// micros is f in millionths, when that is an integer that int64 holds
+// (within rounding error).
+func micros(f float64) (int64, bool) {
+	scaled := f * 1e6
+	if math.IsNaN(scaled) || math.Abs(scaled) > 1<<62 {
+		return 0, false
+	}
+	r := math.Round(scaled)
+	if math.Abs(scaled-r) > 1e-6*math.Max(1, math.Abs(scaled)) {
+		return 0, false
+	}
+	return int64(r), true
 }
 
 // String prints the value as its text.

@@ -97,6 +97,7 @@ deny contains {"path": ["defaults", "environment", "connections", i], "msg": "an
 
 deny contains {"path": ["defaults", "environment", "connections", i, "internalToolInfo", key], "msg": sprintf("internalToolInfo needs %s", [key])} if {
 	some i, c in connections
+	not object.get(c, "isExternal", false)
 	info := c.internalToolInfo
 	some key in ["toolType", "connectionType", "containerPort"]
 	not info[key]
@@ -187,6 +188,24 @@ numeric_for(t, v) if {
 article("number") := "a number"
 
 article(t) := "an integer" if t != "number"
+
+# Bounds of a quantity field are quantities.
+deny contains {"path": ["rules", section, name, key], "msg": msg} if {
+	some section, fields in object.get(input, "rules", {})
+	some name, rule in fields
+	schema.ruleTypes[sprintf("%s.%s", [section, name])] == "quantity"
+	some key in ["min", "max"]
+	v := rule[key]
+	not quantity(v)
+	msg := sprintf("%s %v is not a quantity such as 4Gi or 500m", [key, v])
+}
+
+quantity(v) if is_number(v)
+
+quantity(v) if {
+	is_string(v)
+	regex.match(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$`, v)
+}
 
 # A step must be positive.
 deny contains {"path": ["rules", section, name, "step"], "msg": sprintf("step %v must be greater than 0", [rule.step])} if {

@@ -29,7 +29,7 @@ origin(field) := policy.origin[field]
 origin(field) := "a cross-field rule of the policy model" if not policy.origin[field]
 
 # path_of is where a field renders.
-path_of(field) := object.get(input.values, [field, "path"], object.get(policy.paths, field, ""))
+path_of(field) := object.get(input, ["values", field, "path"], object.get(policy.paths, field, ""))
 
 deny contains violation(field, val.path, sprintf("is %s; at most %s is allowed", [val.t, bound.t])) if {
 	some field, bound in policy.max
@@ -43,9 +43,32 @@ deny contains violation(field, val.path, sprintf("is %s; at least %s is allowed"
 	val.v < bound.v
 }
 
+# step counts from min. A value that millionths represent exactly (every
+# value a pod or a request holds) comes with "k", its millionths as text;
+# the engine lists the allowed ones of each bounded step (step_sets, at most
+# 100,000 values), so the check is one lookup. Other steps compute with
+# floats.
+deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
+	some field, step in policy.step_sets
+	val := input.values[field]
+	not step.allowed[val.k]
+	val.k # a value without k is judged by floats below
+}
+
+deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
+	some field, step in policy.step_sets
+	val := input.values[field]
+	not val.k
+	off_step(val, step)
+}
+
 deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
 	some field, step in policy.step
 	val := input.values[field]
+	off_step(val, step)
+}
+
+off_step(val, step) if {
 	k := (val.v - step.from) / step.v
 	abs(k - round(k)) > 1e-9
 }
@@ -59,8 +82,11 @@ deny contains violation(field, val.path, sprintf("is %s; allowed: %s", [val.t, o
 deny contains violation(field, path_of(field), "is required and has no value; set it in the request") if {
 	not input.defaults
 	some field, _ in policy.required
-	not input.values[field]
+	not has_value(field)
 }
+
+# has_value: a field has a value; a list needs at least one item.
+has_value(field) if input.values[field].v != []
 
 # canEdit false: the request may not change the policy's value. (The
 # request sets few fields, so the loop runs over what it set.)
@@ -140,13 +166,23 @@ deny contains violation(need, path_of(need), sprintf("is required when gpuReques
 	not input.values[need]
 }
 
-# A GPU request of one kind needs its request type. One rule per field, so
-# that a workspace without GPUs costs one lookup each.
-deny contains x if x := gpu_mismatch("compute.gpuPortionRequest", "portion")
+# A GPU request of one kind needs its request type. One rule per field,
+# each starting with a lookup, so that a workspace without GPUs costs one
+# lookup per rule and no function call.
+deny contains x if {
+	input.values["compute.gpuPortionRequest"]
+	x := gpu_mismatch("compute.gpuPortionRequest", "portion")
+}
 
-deny contains x if x := gpu_mismatch("compute.gpuMemoryRequest", "memory")
+deny contains x if {
+	input.values["compute.gpuMemoryRequest"]
+	x := gpu_mismatch("compute.gpuMemoryRequest", "memory")
+}
 
-deny contains x if x := gpu_mismatch("compute.migProfile", "migProfile")
+deny contains x if {
+	input.values["compute.migProfile"]
+	x := gpu_mismatch("compute.migProfile", "migProfile")
+}
 
 gpu_mismatch(field, t) := violation(field, val.path, sprintf("is %s, so gpuRequestType must be %s (it is %s)", [val.t, t, gpu_type])) if {
 	val := input.values[field]
@@ -157,13 +193,25 @@ gpu_mismatch(field, t) := violation(field, val.path, sprintf("is %s, so gpuReque
 }
 
 # Each limit is at least its request.
-deny contains x if x := limit_below("compute.cpuCoreRequest", "compute.cpuCoreLimit")
+deny contains x if {
+	input.values["compute.cpuCoreRequest"]
+	x := limit_below("compute.cpuCoreRequest", "compute.cpuCoreLimit")
+}
 
-deny contains x if x := limit_below("compute.cpuMemoryRequest", "compute.cpuMemoryLimit")
+deny contains x if {
+	input.values["compute.cpuMemoryRequest"]
+	x := limit_below("compute.cpuMemoryRequest", "compute.cpuMemoryLimit")
+}
 
-deny contains x if x := limit_below("compute.gpuPortionRequest", "compute.gpuPortionLimit")
+deny contains x if {
+	input.values["compute.gpuPortionRequest"]
+	x := limit_below("compute.gpuPortionRequest", "compute.gpuPortionLimit")
+}
 
-deny contains x if x := limit_below("compute.gpuMemoryRequest", "compute.gpuMemoryLimit")
+deny contains x if {
+	input.values["compute.gpuMemoryRequest"]
+	x := limit_below("compute.gpuMemoryRequest", "compute.gpuMemoryLimit")
+}
 
 limit_below(req_field, lim_field) := violation(lim_field, lim.path, sprintf("is %s, below %s %s; a limit must be at least its request", [lim.t, req_field, req.t])) if {
 	req := input.values[req_field]
@@ -172,9 +220,15 @@ limit_below(req_field, lim_field) := violation(lim_field, lim.path, sprintf("is 
 }
 
 # GPU portions lie within 0 and 1.
-deny contains x if x := outside_portion("compute.gpuPortionRequest")
+deny contains x if {
+	input.values["compute.gpuPortionRequest"]
+	x := outside_portion("compute.gpuPortionRequest")
+}
 
-deny contains x if x := outside_portion("compute.gpuPortionLimit")
+deny contains x if {
+	input.values["compute.gpuPortionLimit"]
+	x := outside_portion("compute.gpuPortionLimit")
+}
 
 outside_portion(field) := violation(field, val.path, sprintf("is %s; a GPU portion lies within 0 and 1", [val.t])) if {
 	val := input.values[field]
