@@ -56,6 +56,8 @@ func policyData(e *Effective) map[string]any {
 			delete(d, "n")
 			if allowed := stepSet(from.V.(float64), v.V.(float64), r.Max, rt); allowed != nil {
 				d["allowed"] = allowed
+				hi, _ := bound(r.Max)
+				d["hi"] = hi.V
 				put("step_sets", field, d)
 			} else {
 				put("step", field, d)

@@ -51,15 +51,22 @@ deny contains violation(field, val.path, sprintf("is %s; at least %s is allowed"
 deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
 	some field, step in policy.step_sets
 	val := input.values[field]
+	in_set_range(val, step)
 	not step.allowed[val.k]
-	val.k # a value without k is judged by floats below
 }
 
 deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
 	some field, step in policy.step_sets
 	val := input.values[field]
-	not val.k
+	not in_set_range(val, step)
 	off_step(val, step)
+}
+
+# in_set_range: the value is one the step's list can judge.
+in_set_range(val, step) if {
+	val.k
+	val.v >= step.from
+	val.v <= step.hi
 }
 
 deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {

@@ -768,3 +768,36 @@ test_gpu_rules_need_no_policy if {
 	denied_field(empty, gpu({gpu_type: "portion"}), portion)
 	denied_field(stepped, gpu({gpu_type: "portion"}), portion)
 }
+
+# The same step as a list of allowed millionths (step_sets), as the engine
+# builds it for a bounded step: values with k are looked up; values outside
+# the list's range, or without k, are computed with floats.
+stepped_set := pol({
+	"origin": {cpu_limit: prod},
+	"paths": {cpu_limit: cpu_limit_path},
+	"step_sets": {cpu_limit: {
+		"v": 2, "t": "2", "from": 2, "from_t": "2", "hi": 10,
+		"allowed": {"2000000": true, "4000000": true, "6000000": true, "8000000": true, "10000000": true},
+	}},
+})
+
+cpu_k(v, k) := {"values": {cpu_limit: object.union(num(v, cpu_limit_path), {"k": k})}}
+
+test_step_set_allows_listed if {
+	clean(stepped_set, cpu_k(4, "4000000"))
+	clean(stepped_set, cpu_k(10, "10000000"))
+}
+
+test_step_set_denies_unlisted if {
+	denied(
+		stepped_set, cpu_k(5, "5000000"), cpu_limit, cpu_limit_path,
+		`compute.cpuCoreLimit (containers[0].resources.limits.cpu) is 5; allowed are 2 plus multiples of 2 (cluster policy "prod")`,
+	)
+}
+
+test_step_set_outside_range_uses_floats if {
+	clean(stepped_set, cpu_k(12, "12000000")) # on the grid, above the list
+	denied_field(stepped_set, cpu_k(13, "13000000"), cpu_limit)
+	clean(stepped_set, cpu(6)) # no k: floats
+	denied_field(stepped_set, cpu(7), cpu_limit)
+}
