@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,6 +51,14 @@ podTemplate:
         image: python:3.12
         command: [python, -m, http.server, "6789"]
 `
+
+var goldenSecurity = sync.OnceValue(func() *policy.SecurityEvaluator {
+	s, err := policy.NewSecurityEvaluator()
+	if err != nil {
+		panic(err)
+	}
+	return s
+})
 
 // checkGoldenFile compares (or with -update writes) one expected file.
 func checkGoldenFile(t *testing.T, dir, name string, got []byte) {
@@ -177,6 +186,13 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 	out, err = render.YAML(res, render.Options{Explain: true})
 	if err != nil {
 		t.Fatalf("render.YAML: %v", err)
+	}
+	// securityLevel (one pass over the upstream checks) is what the upstream
+	// evaluator finds.
+	if res.Kubernetes != nil {
+		if up := goldenSecurity().Evaluate(res.Kubernetes.Pod).Level; up != res.SecurityLevel {
+			t.Errorf("securityLevel %s, but the upstream evaluator finds %s", res.SecurityLevel, up)
+		}
 	}
 	// The same result rendered again, and the same request resolved again
 	// by the same resolver, give the same bytes.

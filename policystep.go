@@ -174,7 +174,7 @@ func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, req *Request, prob
 
 // check judges a rendered workspace: the policy's rules, the Pod Security
 // level it requires, and the custom modules.
-func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, server [2][]string, rep policy.SecurityReport, w *warnings, probs *problemList) {
+func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, server [2][]string, w *warnings, probs *problemList) {
 	if s.engine == nil || res.Kubernetes == nil {
 		return
 	}
@@ -202,7 +202,7 @@ func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user 
 	for _, v := range violations {
 		probs.add(violationPos(prov, v.Path, req), v.Path, "%s", v.Message)
 	}
-	if msg := s.engine.SecurityViolation(rep); msg != "" {
+	if msg := s.engine.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
 		probs.add(pos{}, "securityLevel", "%s", msg)
 	}
 	if !s.engine.HasCustom() {

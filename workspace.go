@@ -174,9 +174,8 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	var server [2][]string
 	res.Kubernetes, server = r.render(&req, &doc, merged, res, &w, &probs)
 	if res.Kubernetes != nil {
-		rep := r.security.Evaluate(res.Kubernetes.Pod)
-		res.SecurityLevel = rep.Level
-		r.policy.check(ctx, r, &req, userTree, res, server, rep, &w, &probs)
+		res.SecurityLevel = r.security.Level(res.Kubernetes.Pod)
+		r.policy.check(ctx, r, &req, userTree, res, server, &w, &probs)
 	}
 	if ranPreStart && res.Lifecycle.PreStart != nil {
 		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""

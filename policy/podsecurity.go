@@ -23,6 +23,14 @@ type SecurityReport struct {
 // version. Build it once; it is safe for concurrent use.
 type SecurityEvaluator struct {
 	eval psa.Evaluator
+	// checks are the latest version of every upstream check, with its
+	// level, run once each to find the level a pod meets.
+	checks []levelCheck
+}
+
+type levelCheck struct {
+	level psaapi.Level
+	check psa.CheckPodFn
 }
 
 // NewSecurityEvaluator prepares the upstream Pod Security checks.
@@ -31,10 +39,36 @@ func NewSecurityEvaluator() (*SecurityEvaluator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy: preparing the Pod Security checks: %w", err)
 	}
-	return &SecurityEvaluator{eval: ev}, nil
+	s := &SecurityEvaluator{eval: ev}
+	for _, c := range psa.DefaultChecks() {
+		if n := len(c.Versions); n > 0 && c.Versions[n-1].MinimumVersion != (psaapi.Version{}) {
+			s.checks = append(s.checks, levelCheck{c.Level, c.Versions[n-1].CheckPod})
+		}
+	}
+	return s, nil
 }
 
-// Evaluate reports the highest level the pod meets.
+// Level is the highest level the pod meets: each upstream check runs once;
+// a failing baseline check makes the pod privileged, a failing restricted
+// check baseline. (Restricted checks are stricter than the baseline checks
+// they override, so one pass decides as the two-level evaluation does; a
+// test holds the two to agreement.)
+func (s *SecurityEvaluator) Level(pod *corev1.Pod) string {
+	level := psaapi.LevelRestricted
+	for _, c := range s.checks {
+		if c.check(&pod.ObjectMeta, &pod.Spec).Allowed {
+			continue
+		}
+		if c.level == psaapi.LevelBaseline {
+			return string(psaapi.LevelPrivileged)
+		}
+		level = psaapi.LevelBaseline
+	}
+	return string(level)
+}
+
+// Evaluate reports the highest level the pod meets and why it misses the
+// levels above, with the upstream evaluator's own messages.
 func (s *SecurityEvaluator) Evaluate(pod *corev1.Pod) SecurityReport {
 	var rep SecurityReport
 	for _, level := range []psaapi.Level{psaapi.LevelRestricted, psaapi.LevelBaseline} {
@@ -64,13 +98,15 @@ func forbidden(res psa.AggregateCheckResult) []string {
 	return out
 }
 
-// SecurityViolation checks a report against the effective policy's
-// required level; it returns "" when the pod meets it.
-func (e *Engine) SecurityViolation(rep SecurityReport) string {
+// SecurityViolation checks a pod's level against the effective policy's
+// required level; it returns "" when the pod meets it, else what fails,
+// from the evaluator's full report.
+func (e *Engine) SecurityViolation(s *SecurityEvaluator, pod *corev1.Pod, level string) string {
 	req := e.eff.PodSecurity
-	if req == nil || securityRank(rep.Level) >= securityRank(req.Level) {
+	if req == nil || securityRank(level) >= securityRank(req.Level) {
 		return ""
 	}
+	rep := s.Evaluate(pod)
 	return fmt.Sprintf("the pod meets Pod Security level %s, below the %s that %s requires: %s",
 		rep.Level, req.Level, req.Source, strings.Join(rep.missing(req.Level), "; "))
 }
