@@ -118,7 +118,9 @@ func readGoldenInputs(t *testing.T, dir string) (goldenInputs, error) {
 		data, _ := read(filepath.Base(f), true)
 		p, err := policy.Parse(filepath.Base(f), data)
 		errs = append(errs, err)
-		in.policies = append(in.policies, p)
+		if p != nil {
+			in.policies = append(in.policies, p)
+		}
 	}
 	for _, f := range regoFiles {
 		data, _ := read(filepath.Base(f), true)
@@ -161,12 +163,11 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 	// that the problems only resolution finds are shown with them.
 	var opts []workspace.Option
 	if len(in.policies) > 0 || len(in.modules) > 0 {
-		if parseErr != nil {
-			return nil, problemText(t, parseErr)
-		}
+		// Policies that parsed with problems are checked too, as wsk does,
+		// so that every problem of every file is reported at once.
 		engine, err := policy.NewEngine(context.Background(), in.policies, policy.WithModules(in.modules...))
-		if err != nil {
-			return nil, problemText(t, err)
+		if err != nil || parseErr != nil {
+			return nil, problemText(t, workspace.JoinProblems(parseErr, err))
 		}
 		eff, err := engine.Effective().YAML()
 		if err != nil {

@@ -96,7 +96,7 @@ func (r *reader) read(n *yaml.Node, s *shape, path string, depth int) any {
 	switch s.kind {
 	case kindObject:
 		if n.Kind != yaml.MappingNode {
-			r.add(r.pos(n), path, "expected %s, got %s", s.kind, describe(n))
+			r.add(r.pos(n), path, "expected %s, got %s", s.kind, got(n))
 			return nil
 		}
 		out := make(map[string]any, len(n.Content)/2)
@@ -126,7 +126,7 @@ func (r *reader) read(n *yaml.Node, s *shape, path string, depth int) any {
 		return out
 	case kindList, kindStrings:
 		if n.Kind != yaml.SequenceNode {
-			r.add(r.pos(n), path, "expected %s, got %s", s.kind, describe(n))
+			r.add(r.pos(n), path, "expected %s, got %s", s.kind, got(n))
 			return nil
 		}
 		item := s.item
@@ -142,7 +142,7 @@ func (r *reader) read(n *yaml.Node, s *shape, path string, depth int) any {
 		return out
 	default:
 		if n.Kind != yaml.ScalarNode {
-			r.add(r.pos(n), path, "expected %s, got %s", s.kind, describe(n))
+			r.add(r.pos(n), path, "expected %s, got %s", s.kind, got(n))
 			return nil
 		}
 		v, err := scalar(n, s.kind)
@@ -167,7 +167,7 @@ func scalar(n *yaml.Node, k kind) (any, error) {
 		if tag == "!!str" {
 			return n.Value, nil
 		}
-		return nil, fmt.Errorf("expected a string, got %s %s; quote it to make it a string", describe(n), n.Value)
+		return nil, fmt.Errorf("expected a string, got %s; quote it to make it a string", got(n))
 	case kindInt:
 		if tag == "!!int" {
 			i, err := strconv.ParseInt(n.Value, 0, 64)
@@ -197,7 +197,19 @@ func scalar(n *yaml.Node, k kind) (any, error) {
 			return number(n.Value)
 		}
 	}
-	return nil, fmt.Errorf("expected %s, got %s %s", k, describe(n), n.Value)
+	return nil, fmt.Errorf("expected %s, got %s", k, got(n))
+}
+
+// got names a node and, for a scalar, its value: the string "2", the
+// number 3.12, a map.
+func got(n *yaml.Node) string {
+	if n.Kind != yaml.ScalarNode {
+		return describe(n)
+	}
+	if n.ShortTag() == "!!str" {
+		return fmt.Sprintf("%s %q", describe(n), n.Value)
+	}
+	return describe(n) + " " + n.Value
 }
 
 // number parses a YAML number; integers stay int64 so they print as written.

@@ -44,7 +44,7 @@ func TestParseBadInput(t *testing.T) {
 		{"not a map", "- a\n- b\n", []string{"p.yaml:1:1: expected a map, got a list"}},
 		{"unknown top-level key with suggestion", "defualts: {}\n", []string{`p.yaml:1:1: defualts: unknown top-level key "defualts"; did you mean "defaults"?`}},
 		{"unknown field", "defaults:\n  environment:\n    imagee: x\n", []string{`p.yaml:3:5: defaults.environment.imagee: unknown key "imagee"; did you mean "image"?`}},
-		{"wrong type", "defaults:\n  compute:\n    cpuCoreLimit: four\n", []string{"p.yaml:3:19: defaults.compute.cpuCoreLimit: expected a number, got the string four"}},
+		{"wrong type", "defaults:\n  compute:\n    cpuCoreLimit: four\n", []string{"p.yaml:3:19: defaults.compute.cpuCoreLimit: expected a number, got the string \"four\""}},
 		{"bad quantity", "defaults:\n  compute:\n    cpuMemoryLimit: 4Gigs\n", []string{`p.yaml:3:21: defaults.compute.cpuMemoryLimit: "4Gigs" is not a quantity`}},
 		{"rule on a field that does not exist", "rules:\n  compute:\n    cpuCores: {max: 4}\n", []string{`p.yaml:3:5: rules.compute.cpuCores: unknown field "cpuCores"`}},
 		{"rule on a field that takes none", "rules:\n  environment:\n    connections: {canEdit: false}\n", []string{`rules.environment.connections: field "environment.connections" takes no rules`}},

@@ -176,7 +176,9 @@ func (in *inputs) engine() (*policy.Engine, error) {
 		}
 		p, err := policy.Parse(f, data)
 		errs = append(errs, err)
-		ps = append(ps, p)
+		if p != nil {
+			ps = append(ps, p)
+		}
 	}
 	var mods []policy.Module
 	for _, f := range in.modules {
@@ -186,10 +188,13 @@ func (in *inputs) engine() (*policy.Engine, error) {
 		}
 		mods = append(mods, policy.Module{Name: f, Source: string(data)})
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, workspace.JoinProblems(errs...)
+	// Policies that parsed with problems are checked too, so that every
+	// problem of every file is reported in one run.
+	e, err := policy.NewEngine(context.Background(), ps, policy.WithModules(mods...))
+	if err := workspace.JoinProblems(append(errs, err)...); err != nil {
+		return nil, err
 	}
-	return policy.NewEngine(context.Background(), ps, policy.WithModules(mods...))
+	return e, nil
 }
 
 // resolve reads the inputs and resolves the request, collecting the
