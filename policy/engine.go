@@ -16,6 +16,14 @@ import (
 	"github.com/workspacekit/workspace/internal/diag"
 )
 
+// crossFieldReads are the fields the cross-field rules of rules.rego read
+// (GPU request types, limits at least their requests), whatever the policy.
+var crossFieldReads = []string{
+	"compute.gpuRequestType", "compute.gpuDevicesRequest", "compute.gpuPortionRequest", "compute.gpuPortionLimit",
+	"compute.gpuMemoryRequest", "compute.gpuMemoryLimit", "compute.migProfile",
+	"compute.cpuCoreRequest", "compute.cpuCoreLimit", "compute.cpuMemoryRequest", "compute.cpuMemoryLimit",
+}
+
 //go:embed rego/*.rego
 var builtinRego embed.FS
 
@@ -24,7 +32,8 @@ var builtinRego embed.FS
 // Engine is then safe for concurrent use.
 type Engine struct {
 	eff    *Effective
-	data   map[string]any // data.workspacekit.policy
+	data   map[string]any  // data.workspacekit.policy
+	reads  map[string]bool // the fields whose values or items the rules read
 	rules  rego.PreparedEvalQuery
 	custom *customModules
 }
@@ -64,7 +73,16 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 	if err != nil {
 		probs = append(probs, err.(diag.Problems)...)
 	}
-	e := &Engine{eff: eff, data: policyData(eff)}
+	e := &Engine{eff: eff, data: policyData(eff), reads: map[string]bool{}}
+	for _, kind := range []string{"max", "min", "step", "step_sets", "options", "required", "items_fixed", "items_locked"} {
+		entries, _ := e.data[kind].(map[string]any)
+		for field := range entries {
+			e.reads[field] = true
+		}
+	}
+	for _, field := range crossFieldReads {
+		e.reads[field] = true
+	}
 	store := map[string]any{"policy": e.data}
 	if e.rules, err = prepare(ctx, "data.workspacekit.rules.deny", modules, store); err != nil {
 		return nil, err

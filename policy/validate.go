@@ -45,9 +45,12 @@ func (e *Engine) Validate(ctx context.Context, in *Input) ([]Violation, error) {
 
 // validateWith is Validate with evaluation options (a tracer, in tests).
 func (e *Engine) validateWith(ctx context.Context, in *Input, opts ...rego.EvalOption) ([]Violation, error) {
+	// Only the values and items some rule reads go to the evaluator.
 	values := ast.NewObject()
 	for k, v := range in.Values {
-		values.Insert(ast.StringTerm(k), v.term())
+		if e.reads[k] {
+			values.Insert(ast.StringTerm(k), v.term())
+		}
 	}
 	user := ast.NewObject()
 	for k, v := range in.User {
@@ -55,6 +58,9 @@ func (e *Engine) validateWith(ctx context.Context, in *Input, opts ...rego.EvalO
 	}
 	items := ast.NewObject()
 	for k, it := range in.Items {
+		if !e.reads[k] {
+			continue
+		}
 		items.Insert(ast.StringTerm(k), ast.ObjectTerm(
 			ast.Item(ast.StringTerm("user"), stringsTerm(it.User)),
 			ast.Item(ast.StringTerm("final"), stringsTerm(it.Final)),
