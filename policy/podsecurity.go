@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -45,16 +47,20 @@ func NewSecurityEvaluator() (*SecurityEvaluator, error) {
 			s.checks = append(s.checks, levelCheck{c.Level, c.Versions[n-1].CheckPod})
 		}
 	}
+	// Baseline checks first: the first failure of a baseline check means
+	// privileged, then the first failure of a restricted one baseline.
+	slices.SortStableFunc(s.checks, func(a, b levelCheck) int {
+		return cmp.Compare(levelOrder(a.level), levelOrder(b.level))
+	})
 	return s, nil
 }
 
-// Level is the highest level the pod meets: each upstream check runs once;
-// a failing baseline check makes the pod privileged, a failing restricted
-// check baseline. (Restricted checks are stricter than the baseline checks
+// Level is the highest level the pod meets: the upstream checks run once
+// each, baseline ones first, until one fails: a failing baseline check
+// makes the pod privileged, a failing restricted check baseline. (Restricted checks are stricter than the baseline checks
 // they override, so one pass decides as the two-level evaluation does; a
 // test holds the two to agreement.)
 func (s *SecurityEvaluator) Level(pod *corev1.Pod) string {
-	level := psaapi.LevelRestricted
 	for _, c := range s.checks {
 		if c.check(&pod.ObjectMeta, &pod.Spec).Allowed {
 			continue
@@ -62,9 +68,16 @@ func (s *SecurityEvaluator) Level(pod *corev1.Pod) string {
 		if c.level == psaapi.LevelBaseline {
 			return string(psaapi.LevelPrivileged)
 		}
-		level = psaapi.LevelBaseline
+		return string(psaapi.LevelBaseline)
 	}
-	return string(level)
+	return string(psaapi.LevelRestricted)
+}
+
+func levelOrder(l psaapi.Level) int {
+	if l == psaapi.LevelBaseline {
+		return 0
+	}
+	return 1
 }
 
 // Evaluate reports the highest level the pod meets and why it misses the
