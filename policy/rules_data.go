@@ -54,7 +54,7 @@ func policyData(e *Effective) map[string]any {
 			d := v.data()
 			d["from"], d["from_t"] = from.V, from.Text
 			delete(d, "n")
-			if allowed := stepSet(from.V.(float64), v.V.(float64), r.Max, rt); allowed != nil {
+			if allowed := stepSet(from.V.(float64), v.V.(float64), r.Max, rt); allowed != nil && r.Min != nil {
 				d["allowed"] = allowed
 				hi, _ := bound(r.Max)
 				d["hi"] = hi.V
@@ -188,7 +188,8 @@ const maxStepSet = 100_000
 
 // stepSet lists the values min + k*step up to max, in millionths, for the
 // step rule's one-lookup check; nil when there is no max, the step is finer
-// than a millionth, or there are too many.
+// than a millionth, or there are too many. (Used only with a min: values
+// outside min..max are the min and max rules' to refuse.)
 func stepSet(from, step float64, maxBound any, rt RuleType) map[string]any {
 	if maxBound == nil || step <= 0 {
 		return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -113,8 +112,8 @@ var (
 	termK    = ast.StringTerm("k")
 )
 
-// term is the value as the Rego input holds it: {v, t, path}, and k (the
-// millionths, as text) for numbers that millionths represent exactly.
+// term is the value as the Rego input holds it: {v, t, path}, and for
+// numbers k, the key of a step's list of allowed values (gridKey).
 func (v Value) term() *ast.Term {
 	var x *ast.Term
 	var k string
@@ -125,9 +124,7 @@ func (v Value) term() *ast.Term {
 		x = ast.BooleanTerm(t)
 	case float64:
 		x = ast.FloatNumberTerm(t)
-		if n, ok := micros(t); ok {
-			k = strconv.FormatInt(n, 10)
-		}
+		k = gridKey(t)
 	case []string:
 		terms := make([]*ast.Term, len(t))
 		for i, s := range t {

@@ -91,8 +91,8 @@ func capabilityName(s string) string {
 	return strings.ReplaceAll(strings.TrimSpace(s), " ", "_")
 }
 
-// data is the value as the Rego input holds it: {v, t, path}, and k (the
-// millionths, as text) for numbers that millionths represent exactly.
+// data is the value as the Rego input holds it: {v, t, path}, and for
+// numbers k, the key of a step's list of allowed values (gridKey).
 func (v Value) data() map[string]any {
 	x := v.V
 	if ss, ok := x.([]string); ok {
@@ -100,11 +100,19 @@ func (v Value) data() map[string]any {
 	}
 	m := map[string]any{"v": x, "t": v.Text, "path": v.Path}
 	if f, ok := x.(float64); ok {
-		if n, ok := micros(f); ok {
-			m["k"] = strconv.FormatInt(n, 10)
-		}
+		m["k"] = gridKey(f)
 	}
 	return m
+}
+
+// gridKey is a number's key in a step's list of allowed values: its
+// millionths as text, or "off-grid" when millionths do not represent it
+// (then no list holds it).
+func gridKey(f float64) string {
+	if n, ok := micros(f); ok {
+		return strconv.FormatInt(n, 10)
+	}
+	return "off-grid"
 }
 
 // micros is f in millionths, when that is an integer that int64 holds

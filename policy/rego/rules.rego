@@ -31,42 +31,30 @@ origin(field) := "a cross-field rule of the policy model" if not policy.origin[f
 # path_of is where a field renders.
 path_of(field) := object.get(input, ["values", field, "path"], object.get(policy.paths, field, ""))
 
-deny contains violation(field, val.path, sprintf("is %s; at most %s is allowed", [val.t, bound.t])) if {
+# The value rules. Each body is the loop over the policy's entries and one
+# comparison; the value's text and path are read in the head, which is
+# evaluated only for a violation.
+deny contains violation(field, input.values[field].path, sprintf("is %s; at most %s is allowed", [input.values[field].t, bound.t])) if {
 	some field, bound in policy.max
-	val := input.values[field]
-	val.v > bound.v
+	input.values[field].v > bound.v
 }
 
-deny contains violation(field, val.path, sprintf("is %s; at least %s is allowed", [val.t, bound.t])) if {
+deny contains violation(field, input.values[field].path, sprintf("is %s; at least %s is allowed", [input.values[field].t, bound.t])) if {
 	some field, bound in policy.min
-	val := input.values[field]
-	val.v < bound.v
+	input.values[field].v < bound.v
 }
 
-# step counts from min. A value that millionths represent exactly (every
-# value a pod or a request holds) comes with "k", its millionths as text;
-# the engine lists the allowed ones of each bounded step (step_sets, at most
-# 100,000 values), so the check is one lookup. Other steps compute with
-# floats.
+# step counts from min. A bounded step with a min (step_sets) lists its
+# allowed values in millionths; every number comes with "k", its millionths
+# as text ("off-grid" when millionths do not represent it), so the check is
+# one lookup. A value outside min..max breaks min or max already. Other
+# steps compute with floats.
 deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
 	some field, step in policy.step_sets
 	val := input.values[field]
-	in_set_range(val, step)
-	not step.allowed[val.k]
-}
-
-deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
-	some field, step in policy.step_sets
-	val := input.values[field]
-	not in_set_range(val, step)
-	off_step(val, step)
-}
-
-# in_set_range: the value is one the step's list can judge.
-in_set_range(val, step) if {
-	val.k
 	val.v >= step.from
 	val.v <= step.hi
+	not step.allowed[val.k]
 }
 
 deny contains violation(field, val.path, sprintf("is %s; allowed are %s plus multiples of %s", [val.t, step.from_t, step.t])) if {
@@ -80,10 +68,10 @@ off_step(val, step) if {
 	abs(k - round(k)) > 1e-9
 }
 
-deny contains violation(field, val.path, sprintf("is %s; allowed: %s", [val.t, opts.t])) if {
+deny contains violation(field, input.values[field].path, sprintf("is %s; allowed: %s", [input.values[field].t, opts.t])) if {
 	some field, opts in policy.options
-	val := input.values[field]
-	not val.v in opts.values
+	not input.values[field].v in opts.values
+	input.values[field]
 }
 
 deny contains violation(field, path_of(field), "is required and has no value; set it in the request") if {

@@ -770,8 +770,9 @@ test_gpu_rules_need_no_policy if {
 }
 
 # The same step as a list of allowed millionths (step_sets), as the engine
-# builds it for a bounded step: values with k are looked up; values outside
-# the list's range, or without k, are computed with floats.
+# builds it for a step with a min and a max: values with k are looked up;
+# values outside min..max are left to the min and max rules; the engine
+# gives a value that millionths do not represent the key "off-grid".
 stepped_set := pol({
 	"origin": {cpu_limit: prod},
 	"paths": {cpu_limit: cpu_limit_path},
@@ -795,9 +796,11 @@ test_step_set_denies_unlisted if {
 	)
 }
 
-test_step_set_outside_range_uses_floats if {
-	clean(stepped_set, cpu_k(12, "12000000")) # on the grid, above the list
-	denied_field(stepped_set, cpu_k(13, "13000000"), cpu_limit)
-	clean(stepped_set, cpu(6)) # no k: floats
-	denied_field(stepped_set, cpu(7), cpu_limit)
+test_step_set_leaves_outside_range_to_min_and_max if {
+	clean(stepped_set, cpu_k(12, "12000000"))
+	clean(stepped_set, cpu_k(0, "0"))
+}
+
+test_step_set_off_grid_key_denied if {
+	denied_field(stepped_set, cpu_k(4.0000001, "off-grid"), cpu_limit)
 }
