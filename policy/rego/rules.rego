@@ -187,15 +187,14 @@ gpu_mismatch(field, t) := violation(field, val.path, sprintf("is %s, so gpuReque
 	not input.values["compute.gpuRequestType"]
 }
 
-# Each limit is at least its request.
-deny contains x if {
-	input.values["compute.cpuCoreRequest"]
-	x := limit_below("compute.cpuCoreRequest", "compute.cpuCoreLimit")
+# Each limit is at least its request. (CPU and memory are in every
+# workspace, so their checks are written out: one comparison each.)
+deny contains limit_below("compute.cpuCoreRequest", "compute.cpuCoreLimit") if {
+	input.values["compute.cpuCoreLimit"].v < input.values["compute.cpuCoreRequest"].v
 }
 
-deny contains x if {
-	input.values["compute.cpuMemoryRequest"]
-	x := limit_below("compute.cpuMemoryRequest", "compute.cpuMemoryLimit")
+deny contains limit_below("compute.cpuMemoryRequest", "compute.cpuMemoryLimit") if {
+	input.values["compute.cpuMemoryLimit"].v < input.values["compute.cpuMemoryRequest"].v
 }
 
 deny contains x if {
