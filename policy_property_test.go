@@ -1107,7 +1107,7 @@ func extractedNumber(e *policy.Engine, field, text string) policy.Value {
 }
 
 // value is the text as the engine's input holds it.
-func (v RuleValueSpec) value(r PolicyRuleSpec, text string, asQuantity bool) policy.Value {
+func (v RuleValueSpec) value(r PolicyRuleSpec, text string) policy.Value {
 	switch policyKinds[r.Field] {
 	case policyNumber:
 		f, err := strconv.ParseFloat(text, 64)
@@ -1166,7 +1166,7 @@ func policyMembershipLaw(t *testing.T, asQuantity bool) {
 			}
 			rule := v.pick(docs[0].Rules)
 			text := v.text(rule)
-			val := v.value(rule, text, asQuantity)
+			val := v.value(rule, text)
 			if asQuantity && policyKinds[rule.Field] == policyNumber {
 				val = extractedNumber(engine, rule.Field, text)
 			}

@@ -379,7 +379,7 @@ func hasPort(ports []corev1.ContainerPort, port int32) bool {
 // applyServerCommand sets the container's command: the server command (the
 // request's, the cluster pod template's first container's, then the
 // cluster's server.command), wrapped by the post-start steps when there are any.
-func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, probs *problemList) (command, args []string) {
+func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, probs *problemList) ([]string, []string) {
 	// Without a command of its own the container runs the cluster's server
 	// command; args of its own replace the cluster's, as they replace an
 	// image's CMD.

@@ -253,9 +253,7 @@ func (e *Engine) effectiveProblems(ctx context.Context, pq rego.PreparedEvalQuer
 			values[field] = v.data()
 		}
 	}
-	for _, field := range []string{"compute.gpuRequestType", "compute.gpuPortionRequest", "compute.gpuPortionLimit", "compute.gpuMemoryRequest",
-		"compute.gpuMemoryLimit", "compute.migProfile", "compute.gpuDevicesRequest", "compute.cpuCoreRequest", "compute.cpuCoreLimit",
-		"compute.cpuMemoryRequest", "compute.cpuMemoryLimit"} {
+	for _, field := range crossFieldReads {
 		if v, ok := e.defaultAsValue(field); ok {
 			values[field] = v.data()
 		}

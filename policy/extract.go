@@ -357,8 +357,6 @@ func volumeKind(v *corev1.Volume) string {
 		return "pvc"
 	case v.CSI != nil && strings.Contains(v.CSI.Driver, "s3"):
 		return "s3"
-	case v.EmptyDir != nil && v.Name != "dshm":
-		return ""
 	}
 	return ""
 }

@@ -1,5 +1,7 @@
 package policy
 
+import "strings"
+
 // kind is the type of a value in a policy document.
 type kind uint8
 
@@ -111,75 +113,61 @@ var (
 		"SYS_TTY_CONFIG", "SYSLOG", "WAKE_ALARM"}
 )
 
-// The storage data sources: each section of defaults and rules, and each
-// kind of imposed asset.
-func hostPathShape() *shape {
-	return object(
-		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default hostpath)")),
-		f("path", leaf(kindString, RuleString, "volumes[NAME].hostPath.path", "the path on the node")),
-		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees it")),
-		f("readOnly", leaf(kindBool, RuleBoolean, "containers[0].volumeMounts[NAME].readOnly", "mount read-only")),
-		f("mountPropagation", enumLeaf(RuleEnum, mountPropagations, "containers[0].volumeMounts[NAME].mountPropagation", "None, HostToContainer or Bidirectional")),
-	)
-}
-
-func nfsShape() *shape {
-	return object(
-		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default nfs)")),
-		f("server", leaf(kindString, RuleString, "volumes[NAME].nfs.server", "the NFS server's host name or address")),
-		f("path", leaf(kindString, RuleString, "volumes[NAME].nfs.path", "the exported path")),
-		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees it")),
-		f("readOnly", leaf(kindBool, RuleBoolean, "volumes[NAME].nfs.readOnly", "mount read-only")),
-	)
-}
-
-func pvcShape() *shape {
-	return object(
-		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default pvc)")),
-		f("claimName", leaf(kindString, RuleString, "volumes[NAME].persistentVolumeClaim.claimName", "an existing PersistentVolumeClaim")),
-		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees it")),
-		f("readOnly", leaf(kindBool, RuleBoolean, "volumes[NAME].persistentVolumeClaim.readOnly", "mount read-only")),
-	)
-}
-
-func gitShape() *shape {
-	return object(
-		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default git)")),
-		f("repository", leaf(kindString, RuleString, "initContainers[git-NAME].args --repo", "the repository URL")),
-		f("branch", leaf(kindString, RuleString, "initContainers[git-NAME].args --ref", "the branch, tag or commit to check out (default HEAD)")),
-		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees the checkout")),
-		f("secretName", leaf(kindString, RuleString, "initContainers[git-NAME].env", "a Secret with username and password keys, for private repositories")),
-		f("image", leaf(kindString, RuleString, "initContainers[git-NAME].image", "the git-sync image that clones (default "+DefaultGitSyncImage+")")),
-	)
-}
-
-func s3Shape() *shape {
-	return object(
-		f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default s3)")),
-		f("bucket", leaf(kindString, RuleString, "volumes[NAME].csi.volumeAttributes.bucketName", "the bucket")),
-		f("url", leaf(kindString, RuleString, "volumes[NAME].csi.volumeAttributes.endpointUrl", "the S3 endpoint, for S3-compatible stores")),
-		f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", "where the container sees the bucket")),
-		f("readOnly", leaf(kindBool, RuleBoolean, "volumes[NAME].csi.readOnly", "mount read-only")),
-		f("secretName", leaf(kindString, RuleString, "volumes[NAME].csi.nodePublishSecretRef.name", "a Secret with the access keys")),
-		f("driver", leaf(kindString, RuleString, "volumes[NAME].csi.driver", "the CSI driver (default "+DefaultS3Driver+")")),
-	)
-}
-
 // storageKinds are the data source sections, in document order.
 var storageKinds = []string{"hostPath", "nfs", "pvc", "git", "s3"}
 
+// storageShape is one data source of a kind: a section of defaults and
+// rules, and an imposed asset.
 func storageShape(kind string) *shape {
+	name := f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default "+strings.ToLower(kind)+")"))
+	mountPath := func(doc string) field {
+		return f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", doc))
+	}
+	attr := func(field, to, doc string) field {
+		return f(field, leaf(kindString, RuleString, "volumes[NAME]."+to, doc))
+	}
+	readOnly := func(to string) field { return f("readOnly", leaf(kindBool, RuleBoolean, to, "mount read-only")) }
 	switch kind {
 	case "hostPath":
-		return hostPathShape()
+		return object(name,
+			attr("path", "hostPath.path", "the path on the node"),
+			mountPath("where the container sees it"),
+			readOnly("containers[0].volumeMounts[NAME].readOnly"),
+			f("mountPropagation", enumLeaf(RuleEnum, mountPropagations, "containers[0].volumeMounts[NAME].mountPropagation", "None, HostToContainer or Bidirectional")),
+		)
 	case "nfs":
-		return nfsShape()
+		return object(name,
+			attr("server", "nfs.server", "the NFS server's host name or address"),
+			attr("path", "nfs.path", "the exported path"),
+			mountPath("where the container sees it"),
+			readOnly("volumes[NAME].nfs.readOnly"),
+		)
 	case "pvc":
-		return pvcShape()
+		return object(name,
+			attr("claimName", "persistentVolumeClaim.claimName", "an existing PersistentVolumeClaim"),
+			mountPath("where the container sees it"),
+			readOnly("volumes[NAME].persistentVolumeClaim.readOnly"),
+		)
 	case "git":
-		return gitShape()
-	default:
-		return s3Shape()
+		clone := func(field, to, doc string) field {
+			return f(field, leaf(kindString, RuleString, "initContainers[git-NAME]."+to, doc))
+		}
+		return object(name,
+			clone("repository", "args --repo", "the repository URL"),
+			clone("branch", "args --ref", "the branch, tag or commit to check out (default HEAD)"),
+			mountPath("where the container sees the checkout"),
+			clone("secretName", "env", "a Secret with username and password keys, for private repositories"),
+			clone("image", "image", "the git-sync image that clones (default "+DefaultGitSyncImage+")"),
+		)
+	default: // s3
+		return object(name,
+			attr("bucket", "csi.volumeAttributes.bucketName", "the bucket"),
+			attr("url", "csi.volumeAttributes.endpointUrl", "the S3 endpoint, for S3-compatible stores"),
+			mountPath("where the container sees the bucket"),
+			readOnly("volumes[NAME].csi.readOnly"),
+			attr("secretName", "csi.nodePublishSecretRef.name", "a Secret with the access keys"),
+			attr("driver", "csi.driver", "the CSI driver (default "+DefaultS3Driver+")"),
+		)
 	}
 }
 
@@ -261,21 +249,19 @@ var defaultsShape = func() *shape {
 		f("nodeType", leaf(kindString, RuleString, `nodeSelector["workspacekit.dev/node-type"]`, "the node type the pod runs on")),
 		f("nodePools", &shape{kind: kindStrings, rule: RuleArray, to: "affinity.nodeAffinity", doc: "node pools the pod may run on"}),
 	)
-	imposed := object(f("datasources", object(
-		f("hostPath", listOf(hostPathShape())),
-		f("nfs", listOf(nfsShape())),
-		f("pvc", listOf(pvcShape())),
-		f("git", listOf(gitShape())),
-		f("s3", listOf(s3Shape())),
-	)))
+	datasources := object()
+	for _, kind := range storageKinds {
+		datasources.fields = append(datasources.fields, f(kind, listOf(storageShape(kind))))
+	}
+	imposed := object(f("datasources", datasources))
 	return object(
 		f("environment", env),
 		f("compute", compute),
-		f("hostPath", hostPathShape()),
-		f("nfs", nfsShape()),
-		f("pvc", pvcShape()),
-		f("git", gitShape()),
-		f("s3", s3Shape()),
+		f("hostPath", storageShape("hostPath")),
+		f("nfs", storageShape("nfs")),
+		f("pvc", storageShape("pvc")),
+		f("git", storageShape("git")),
+		f("s3", storageShape("s3")),
 		f("workspace", ws),
 		f("imposedAssets", imposed),
 	)

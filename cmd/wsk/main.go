@@ -67,6 +67,17 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// reportError prints an error on stderr and returns its exit status: 2
+// for bad usage or an unreadable input, 1 for problems in the inputs.
+func reportError(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, strings.TrimRight(err.Error(), "\n"))
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitProblems
+}
+
 func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("wsk render", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -115,12 +126,7 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	in := inputs{cluster: *clusterFile, clusterEnv: *clusterEnv, defaults: *defaultsFile, request: *requestFile, policies: policies, modules: modules, stdin: stdin}
 	res, err := in.resolve()
 	if err != nil {
-		fmt.Fprintln(stderr, strings.TrimRight(err.Error(), "\n"))
-		var ue usageError
-		if errors.As(err, &ue) {
-			return exitUsage
-		}
-		return exitProblems
+		return reportError(stderr, err)
 	}
 	opts := render.Options{Explain: *explain}
 	var out []byte
@@ -298,12 +304,7 @@ func runPolicy(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	in := inputs{policies: policies, stdin: stdin}
 	e, err := in.engine()
 	if err != nil {
-		fmt.Fprintln(stderr, strings.TrimRight(err.Error(), "\n"))
-		var ue usageError
-		if errors.As(err, &ue) {
-			return exitUsage
-		}
-		return exitProblems
+		return reportError(stderr, err)
 	}
 	out, err := e.Effective().YAML()
 	if err != nil {
