@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/workspacekit/workspace/docker"
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/limits"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -29,6 +30,10 @@ const (
 	varInheritPodAnnotations = "INHERIT_POD_ANNOTATIONS"
 	varDefaultConfigPath     = "WORKSPACE_DEFAULT_CONFIG_PATH"
 	varUserCodePath          = "USER_CODE_PATH"
+	varDockerHost            = "DOCKER_HOST"
+	varDockerTLSVerify       = "DOCKER_TLS_VERIFY"
+	varDockerCertPath        = "DOCKER_CERT_PATH"
+	varDockerSwarmMode       = "DOCKER_SWARM_MODE"
 )
 
 // resourceVars are the per-field resource defaults, in the order of
@@ -46,7 +51,7 @@ var controlPlaneVars = []string{
 	resourceVars[0], resourceVars[1], resourceVars[2], resourceVars[3],
 	varIngressName, varIngressType, varIngressPathType, varStorageClass,
 	varPVCName, varPVCSubpathPrefix, varInheritPodAnnotations, varDefaultConfigPath,
-	"DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_SWARM_MODE",
+	varDockerHost, varDockerTLSVerify, varDockerCertPath, varDockerSwarmMode,
 	varUserCodePath,
 }
 
@@ -83,6 +88,7 @@ type settings struct {
 	pvcName         string
 	pvcPrefix       string
 	inheritPodAnnos bool
+	docker          docker.Host
 
 	// the layer each setting came from: its variable, or builtin
 	ingressTypeSource, pathTypeSource, storageClassSource, shareSecretsSource Source
@@ -193,5 +199,6 @@ func readSettings(c *Cluster, probs *problemList) settings {
 		probs.add(c.envPos(varPVCName), "env."+varPVCName, "the shared claim %q needs %s too: each workspace uses the subPath <prefix>/<workspace name>; set it (e.g. workspaces) or unset %s for one claim per workspace",
 			s.pvcName, varPVCSubpathPrefix, varPVCName)
 	}
+	s.docker = readDockerHost(c, probs)
 	return s
 }

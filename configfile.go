@@ -20,6 +20,28 @@ type parsedConfig struct {
 	sa   string
 }
 
+// decodeConfigFile decodes a parsed request or default config file into
+// the struct that header and the configuration keys of the workspace type
+// make: a Docker one when docker says so.
+func decodeConfigFile[H any](root *value, header *H, docker bool, probs *problemList) (LifecycleConfig, string) {
+	if docker {
+		var f struct {
+			Header H `json:",inline"`
+			dockerDoc
+		}
+		decodeInto(root, reflect.ValueOf(&f).Elem(), "", probs)
+		*header = f.Header
+		return f.LifecycleConfig, f.ServiceAccountName
+	}
+	var f struct {
+		Header H `json:",inline"`
+		configDoc
+	}
+	decodeInto(root, reflect.ValueOf(&f).Elem(), "", probs)
+	*header = f.Header
+	return f.LifecycleConfig, f.ServiceAccountName
+}
+
 // current reports whether c still holds what p was built from.
 func (p *parsedConfig) current(c *Config) bool {
 	if p == nil || c.LifecycleConfig != p.lc || c.ServiceAccountName != p.sa {
@@ -40,9 +62,10 @@ func (p *parsedConfig) current(c *Config) bool {
 
 // parseConfigFile parses a request or default config file: the YAML, then
 // container_config when it is a YAML string (positions mapped back into the
-// file), then every key checked by decoding into out, a struct that embeds
-// configDoc. It returns the root tree, with a configDoc subtree for layering.
-func parseConfigFile(data []byte, file string, src Source, out any, decoded *configDoc) (*Config, *value, error) {
+// file), then every key checked by decode, which decodes the whole file and
+// returns its lifecycle_config and service_account_name. It returns the
+// root tree, with the configuration keys as a subtree for layering.
+func parseConfigFile(data []byte, file string, src Source, decode func(root *value, probs *problemList) (LifecycleConfig, string)) (*Config, *value, error) {
 	var probs problemList
 	root, err := parseYAML(data, yamlSource{file: file, src: src}, "")
 	if err != nil {
@@ -56,7 +79,7 @@ func parseConfigFile(data []byte, file string, src Source, out any, decoded *con
 		return nil, nil, probs.err()
 	}
 	root = expandContainerConfig(root, data, file, src, &probs)
-	decodeInto(root, reflect.ValueOf(out).Elem(), "", &probs)
+	lc, sa := decode(root, &probs)
 	doc := &value{kind: kindMap, src: src, at: root.at}
 	for _, e := range root.entries {
 		if schemaOf(configDocType).fields[e.key] != nil {
@@ -72,10 +95,9 @@ func parseConfigFile(data []byte, file string, src Source, out any, decoded *con
 		}
 	}
 	if root.get("lifecycle_config") != nil {
-		lc := decoded.LifecycleConfig
 		cfg.LifecycleConfig = &lc
 	}
-	cfg.ServiceAccountName = decoded.ServiceAccountName
+	cfg.ServiceAccountName = sa
 	cfg.parsed = &parsedConfig{root: root, doc: doc, cc: cfg.ContainerConfig, lc: cfg.LifecycleConfig, sa: cfg.ServiceAccountName}
 	return &cfg, root, probs.err()
 }
@@ -169,8 +191,8 @@ func blockIndent(data []byte, headerLine int) int {
 
 // layerTree returns the tree of one Config layer: the parsed tree when the
 // Config came from a Parse function and is unchanged, else one built and
-// checked from its fields.
-func layerTree(c *Config, src Source, file string) (*value, error) {
+// checked from its fields against doc (configDocType or dockerDocType).
+func layerTree(c *Config, src Source, file string, doc reflect.Type) (*value, error) {
 	if c.parsed.current(c) {
 		if c.parsed.doc.src != src {
 			return restamp(c.parsed.doc, src), nil
@@ -179,19 +201,19 @@ func layerTree(c *Config, src Source, file string) (*value, error) {
 	}
 	var probs problemList
 	budget := limits.MaxNodes
-	doc := &value{kind: kindMap, src: src}
+	tree := &value{kind: kindMap, src: src}
 	switch cc := c.ContainerConfig.(type) {
 	case nil:
 	case string:
-		tree, err := parseYAML([]byte(cc), yamlSource{file: file, src: src}, "container_config")
+		cct, err := parseYAML([]byte(cc), yamlSource{file: file, src: src}, "container_config")
 		if err != nil {
 			return nil, err
 		}
-		if tree.kind != kindNull {
-			doc.entries = append(doc.entries, entry{"container_config", tree})
+		if cct.kind != kindNull {
+			tree.entries = append(tree.entries, entry{"container_config", cct})
 		}
 	case map[string]any:
-		doc.entries = append(doc.entries, entry{"container_config", fromGo(cc, src, "container_config", 1, &budget, &probs)})
+		tree.entries = append(tree.entries, entry{"container_config", fromGo(cc, src, "container_config", 1, &budget, &probs)})
 	default:
 		probs.add(pos{file: file}, "container_config", "expected a YAML string or a map, got Go type %T", cc)
 	}
@@ -204,15 +226,14 @@ func layerTree(c *Config, src Source, file string) (*value, error) {
 		if err != nil {
 			probs.add(pos{file: file}, "lifecycle_config", "cannot read: %v", err)
 		}
-		doc.entries = append(doc.entries, entry{"lifecycle_config", fromGo(generic, src, "lifecycle_config", 1, &budget, &probs)})
+		tree.entries = append(tree.entries, entry{"lifecycle_config", fromGo(generic, src, "lifecycle_config", 1, &budget, &probs)})
 	}
 	if c.ServiceAccountName != "" {
-		doc.entries = append(doc.entries, entry{"service_account_name", &value{kind: kindScalar, text: c.ServiceAccountName, src: src}})
+		tree.entries = append(tree.entries, entry{"service_account_name", &value{kind: kindScalar, text: c.ServiceAccountName, src: src}})
 	}
 	if !probs.empty() {
 		return nil, probs.err()
 	}
-	var check configDoc
-	decodeInto(doc, reflect.ValueOf(&check).Elem(), "", &probs)
-	return doc, probs.err()
+	decodeInto(tree, reflect.New(doc).Elem(), "", &probs)
+	return tree, probs.err()
 }

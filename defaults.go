@@ -12,16 +12,20 @@ type DefaultConfig struct {
 	file string
 }
 
-type defaultsFile struct {
+// defaultsHeader is the keys of a default config file beside its configuration.
+type defaultsHeader struct {
 	Enabled *bool `json:"enabled"`
 	Enforce bool  `json:"enforce"`
-	configDoc
 }
 
 // ParseDefaultConfig parses a default config file; file names it in errors.
+// Its container_config is checked as a Docker one when it is written for
+// Docker (environment, public_url or a volumes map), else as a Kubernetes one.
 func ParseDefaultConfig(file string, data []byte) (DefaultConfig, error) {
-	var df defaultsFile
-	cfg, _, err := parseConfigFile(data, file, SourceDefaults, &df, &df.configDoc)
+	var df defaultsHeader
+	cfg, _, err := parseConfigFile(data, file, SourceDefaults, func(root *value, probs *problemList) (LifecycleConfig, string) {
+		return decodeConfigFile(root, &df, looksDocker(root.get("container_config")), probs)
+	})
 	if err != nil {
 		return DefaultConfig{}, err
 	}

@@ -1,5 +1,7 @@
 package workspace
 
+import "github.com/workspacekit/workspace/docker"
+
 // DocumentAPIVersion and DocumentKind identify the output document.
 const (
 	DocumentAPIVersion = "workspacekit.dev/v1alpha1"
@@ -17,6 +19,8 @@ type Document struct {
 	Workspace DocumentWorkspace `json:"workspace"`
 	// Kubernetes is the rendered objects, for a Kubernetes workspace.
 	Kubernetes *Kubernetes `json:"kubernetes,omitempty"`
+	// Docker is the rendered bodies, for a Docker workspace.
+	Docker *docker.Workspace `json:"docker,omitempty"`
 	// Lifecycle is the resolved lifecycle.
 	Lifecycle Lifecycle `json:"lifecycle"`
 	// SecurityLevel is the highest Pod Security Standards level the pod meets.
@@ -45,6 +49,7 @@ func (res *Result) Document(explain bool) Document {
 		Kind:          DocumentKind,
 		Workspace:     DocumentWorkspace{Name: res.Name, Type: string(res.Type), Env: res.Env},
 		Kubernetes:    res.Kubernetes,
+		Docker:        res.Docker,
 		Lifecycle:     res.Lifecycle,
 		SecurityLevel: res.SecurityLevel,
 		Warnings:      res.Warnings,

@@ -253,14 +253,9 @@ func fuzzCheckRequest(t testing.TB, r *workspace.Resolver, data []byte) {
 		fuzzCheckErr(t, "Resolve", err, "")
 		return
 	}
-	if res == nil || res.Kubernetes == nil || res.Kubernetes.Pod == nil || res.Kubernetes.Service == nil {
-		t.Fatalf("Resolve succeeded without a pod and a service: %#v", res)
-	}
+	fuzzCheckRendered(t, res)
 	if errs := validation.IsDNS1123Label(res.Name); len(errs) > 0 {
 		t.Fatalf("Resolve accepted the name %q: %v", res.Name, errs)
-	}
-	if len(res.Kubernetes.Pod.Spec.Containers) != 1 || res.Kubernetes.Pod.Spec.Containers[0].Image == "" {
-		t.Fatalf("Resolve rendered no workspace container with an image: %#v", res.Kubernetes.Pod.Spec.Containers)
 	}
 	out1, err := render.JSON(res, render.Options{Explain: true})
 	if err != nil {
@@ -303,8 +298,25 @@ func fuzzCheckDefaults(t testing.TB, data []byte) {
 		fuzzCheckErr(t, "Resolve with the defaults", err, "")
 		return
 	}
-	if res == nil || res.Kubernetes == nil || res.Kubernetes.Pod == nil {
-		t.Fatalf("Resolve succeeded without a pod")
+	fuzzCheckRendered(t, res)
+}
+
+// fuzzCheckRendered checks that a successful result holds what its type
+// renders: a pod with one container with an image and a service, or a
+// Docker create body with an image.
+func fuzzCheckRendered(t testing.TB, res *workspace.Result) {
+	t.Helper()
+	switch {
+	case res == nil:
+		t.Fatalf("Resolve succeeded without a result")
+	case res.Type == workspace.TypeDocker:
+		if res.Kubernetes != nil || res.Docker == nil || res.Docker.Create == nil || res.Docker.Create.Image == "" {
+			t.Fatalf("Resolve rendered a docker workspace without a create body with an image: %#v", res)
+		}
+	case res.Kubernetes == nil || res.Kubernetes.Pod == nil || res.Kubernetes.Service == nil || res.Docker != nil:
+		t.Fatalf("Resolve succeeded without a pod and a service: %#v", res)
+	case len(res.Kubernetes.Pod.Spec.Containers) != 1 || res.Kubernetes.Pod.Spec.Containers[0].Image == "":
+		t.Fatalf("Resolve rendered no workspace container with an image: %#v", res.Kubernetes.Pod.Spec.Containers)
 	}
 }
 

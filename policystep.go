@@ -24,8 +24,6 @@ func WithPolicy(e *policy.Engine) Option {
 type policyStep struct {
 	engine *policy.Engine
 	layer  *policy.Layer
-	// defaults and locked are layers 6 and 1, as configuration trees.
-	defaults, locked *value
 }
 
 // prepare builds the policy's layers once, in NewResolver.
@@ -39,17 +37,6 @@ func (s *policyStep) prepare(probs *problemList) {
 		return
 	}
 	s.layer = layer
-	s.defaults = s.tree(layer.Defaults, SourcePolicyDefault, probs)
-	s.locked = s.tree(layer.Locked, SourceRule, probs)
-}
-
-func (s *policyStep) tree(cfg map[string]any, src Source, probs *problemList) *value {
-	if len(cfg) == 0 {
-		return nil
-	}
-	t, err := layerTree(&Config{ContainerConfig: cfg}, src, "policy")
-	probs.addAll(err)
-	return t
 }
 
 // applyToPod adds what a container_config cannot say: the pod's security
@@ -61,20 +48,10 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Reque
 		return
 	}
 	c := &pod.Spec.Containers[0]
-	userSet := func(path string) bool {
-		_, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
-		return ok
-	}
-	c.Env = slices.DeleteFunc(c.Env, func(e corev1.EnvVar) bool {
-		drop := slices.Contains(l.DeletedEnv, e.Name) && !userSet(keyPath(containerPath+".env", e.Name)+".value")
-		if drop {
-			delete(prov, keyPath(containerPath+".env", e.Name)+".value")
-		}
-		return drop
-	})
+	s.deleteEnv(c, prov)
 	for _, name := range l.DeletedResources {
 		rn := corev1.ResourceName(name)
-		if !userSet(joinPath(containerPath+".resources.limits", name)) {
+		if !userSet(prov, joinPath(containerPath+".resources.limits", name)) {
 			delete(c.Resources.Limits, rn)
 			delete(c.Resources.Requests, rn)
 		}
@@ -134,6 +111,29 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Reque
 	s.impose(pod, prov, req, probs)
 }
 
+// userSet reports whether the request (or its pre-start output) offered a
+// value for a rendered field.
+func userSet(prov Provenance, path string) bool {
+	_, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
+	return ok
+}
+
+// deleteEnv removes the env variables the policy deletes (deleted: true),
+// unless the request set them itself.
+func (s *policyStep) deleteEnv(c *corev1.Container, prov Provenance) {
+	if s.layer == nil {
+		return
+	}
+	c.Env = slices.DeleteFunc(c.Env, func(e corev1.EnvVar) bool {
+		path := keyPath(containerPath+".env", e.Name) + ".value"
+		drop := slices.Contains(s.layer.DeletedEnv, e.Name) && !userSet(prov, path)
+		if drop {
+			delete(prov, path)
+		}
+		return drop
+	})
+}
+
 func hasServicePort(ports []corev1.ServicePort, port int32) bool {
 	for _, p := range ports {
 		if p.Port == port {
@@ -174,12 +174,17 @@ func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, req *Request, prob
 
 // check judges a rendered workspace: the policy's rules, the Pod Security
 // level it requires, and the custom modules.
-func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, server [2][]string, w *warnings, probs *problemList) {
-	if s.engine == nil || res.Kubernetes == nil {
+//
+// A Docker workspace is judged as the pod of its one container: only the
+// rules on fields a Docker workspace has (the image and the env
+// variables) apply, each reported at its Docker path, and a Pod Security
+// level does not.
+func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, pod *corev1.Pod, server [2][]string, w *warnings, probs *problemList) {
+	if s.engine == nil {
 		return
 	}
 	prov := res.Provenance
-	pod := res.Kubernetes.Pod
+	docker := res.Type == TypeDocker
 	var userVolumes []string
 	for _, v := range lookupTree(user, "container_config", "volumes").items {
 		if n := v.get("name"); n != nil && n.kind == kindScalar {
@@ -200,10 +205,21 @@ func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user 
 		return
 	}
 	for _, v := range violations {
-		probs.add(violationPos(prov, v.Path, req), v.Path, "%s", v.Message)
+		at := violationPos(prov, v.Path, req)
+		if docker {
+			if !dockerPolicyField(v.Field) {
+				continue
+			}
+			dp := dockerPath(v.Path)
+			v.Message = strings.ReplaceAll(v.Message, "("+v.Path+")", "("+dp+")")
+			v.Path = dp
+		}
+		probs.add(at, v.Path, "%s", v.Message)
 	}
-	if msg := s.engine.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
-		probs.add(pos{}, "securityLevel", "%s", msg)
+	if !docker {
+		if msg := s.engine.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
+			probs.add(pos{}, "securityLevel", "%s", msg)
+		}
 	}
 	if !s.engine.HasCustom() {
 		return

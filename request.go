@@ -18,10 +18,10 @@ type Request struct {
 	Config
 }
 
-type requestFile struct {
+// requestHeader is the keys of a request file beside its configuration.
+type requestHeader struct {
 	Name string `json:"name"`
 	Type Type   `json:"type"`
-	configDoc
 }
 
 // ParseRequest parses a request file (YAML or JSON). file names it in
@@ -32,13 +32,24 @@ type requestFile struct {
 // still holds everything else, so that a linter can resolve it to find the
 // problems resolution finds too (Resolve reports the same field problems
 // again, identically).
+//
+// A request of type docker (or of no type, whose container_config is
+// written for Docker: it has environment, public_url or a volumes map) is
+// checked as a Docker request; Resolve checks it again for the type it
+// resolves to.
 func ParseRequest(file string, data []byte) (Request, error) {
-	var rf requestFile
-	cfg, _, err := parseConfigFile(data, file, SourceUser, &rf, &rf.configDoc)
+	var h requestHeader
+	cfg, _, err := parseConfigFile(data, file, SourceUser, func(root *value, probs *problemList) (LifecycleConfig, string) {
+		docker := looksDocker(root.get("container_config"))
+		if t := root.get("type"); t != nil && t.kind == kindScalar && t.text != "" {
+			docker = t.text == string(TypeDocker)
+		}
+		return decodeConfigFile(root, &h, docker, probs)
+	})
 	if cfg == nil {
 		return Request{}, err
 	}
-	return Request{Name: rf.Name, Type: rf.Type, Config: *cfg}, err
+	return Request{Name: h.Name, Type: h.Type, Config: *cfg}, err
 }
 
 // at is the position of a top-level key of the request file, if known.

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"github.com/workspacekit/workspace/docker"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 )
@@ -15,10 +16,13 @@ type Result struct {
 	Env string
 	// Kubernetes holds the rendered objects of a Kubernetes workspace.
 	Kubernetes *Kubernetes
+	// Docker holds the rendered bodies of a Docker workspace.
+	Docker *docker.Workspace
 	// Lifecycle is the resolved lifecycle.
 	Lifecycle Lifecycle
 	// SecurityLevel is the highest Pod Security Standards level the pod
-	// meets (restricted, baseline or privileged), by the upstream checks.
+	// meets (restricted, baseline or privileged), by the upstream checks;
+	// empty for a Docker workspace.
 	SecurityLevel string
 	// Warnings are every warning, in a stable order.
 	Warnings []Warning

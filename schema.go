@@ -45,7 +45,8 @@ func schemaOf(t reflect.Type) *typeSchema {
 				continue
 			}
 			index := append(slices.Clone(prefix), i)
-			if f.Anonymous && (name == "" || strings.Contains(opts, "inline")) && f.Type.Kind() == reflect.Struct {
+			inline := f.Anonymous && name == "" || name == "" && strings.Contains(opts, "inline")
+			if inline && f.Type.Kind() == reflect.Struct {
 				walk(f.Type, index)
 				continue
 			}

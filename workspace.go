@@ -42,7 +42,7 @@ const (
 type Resolver struct {
 	cluster      Cluster
 	defaults     *DefaultConfig
-	defaultsTree *value
+	kube, docker layerSet
 	settings     settings
 	inherit      inheritance
 	projectRoot  string
@@ -97,6 +97,10 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 		r.serverPort, r.portSource = cluster.Server.Port, SourceClusterTemplate
 	}
 	r.policy.prepare(&probs)
+	r.kube = layerSet{doc: configDocType}
+	r.docker = layerSet{doc: dockerDocType}
+	r.kube.policy(r.policy.layer, func(m map[string]any) map[string]any { return m }, &probs)
+	r.docker.policy(r.policy.layer, dockerPolicyView, &probs)
 	sec, err := policy.NewSecurityEvaluator()
 	if err != nil {
 		probs.addAll(err)
@@ -107,10 +111,14 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 	r.inherit = buildInheritance(&r.cluster, &r.settings, &probs)
 	if defaults.applies() {
 		r.defaults = defaults
-		tree, err := layerTree(&defaults.Config, defaults.source(), defaults.file)
+		own := r.layers(cluster.Type)
+		tree, err := layerTree(&defaults.Config, defaults.source(), defaults.file, own.doc)
 		probs.addAll(err)
 		if tree != nil {
-			r.defaultsTree = unwrapPostStart(tree)
+			tree = unwrapPostStart(tree)
+			for _, ls := range []*layerSet{&r.kube, &r.docker} {
+				ls.setDefaults(tree, defaults.Enforce, ls == own)
+			}
 		}
 	}
 	if err := probs.err(); err != nil {
@@ -148,34 +156,30 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	case "", TypeKubernetes:
 		typ = TypeKubernetes
 	case TypeDocker:
-		probs.add(req.at("type"), "type", "docker workspaces are not supported yet; use kubernetes")
 	default:
 		probs.add(req.at("type"), "type", "%s", diag.UnknownKey("workspace type", string(typ), []string{string(TypeKubernetes), string(TypeDocker)}))
 	}
-	userTree, err := layerTree(&req.Config, SourceUser, file)
+	ls := r.layers(typ)
+	userTree, err := layerTree(&req.Config, SourceUser, file, ls.doc)
 	if err != nil {
 		probs.addAll(err)
 		return nil, probs.err()
 	}
 	userTree = unwrapPostStart(userTree)
-	merged := r.fold(nil, userTree)
-	merged, ranPreStart := r.runPreStart(ctx, req.Name, merged, userTree, &probs)
+	merged := ls.fold(nil, userTree)
+	merged, ranPreStart := r.runPreStart(ctx, ls, req.Name, merged, userTree, &probs)
 	merged = dropNulls(merged)
 	if merged == nil {
 		merged = &value{kind: kindMap}
 	}
-	// Fields that do not decode are reported and left out; resolution goes
-	// on with the rest, so that every problem is reported in one call.
-	var doc configDoc
-	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", &probs)
-	prov := make(Provenance, 32+len(r.inherit.base))
-	collectProvenance(merged, shape{t: configDocType}, "", prov)
-	res := &Result{Name: req.Name, Type: typ, Provenance: prov}
-	var server [2][]string
-	res.Kubernetes, server = r.render(&req, &doc, merged, res, &w, &probs)
-	if res.Kubernetes != nil {
-		res.SecurityLevel = r.security.Level(res.Kubernetes.Pod)
-		r.policy.check(ctx, r, &req, userTree, res, server, &w, &probs)
+	res := &Result{Name: req.Name, Type: typ}
+	if ls.skipped != nil {
+		w.add("container_config", fmt.Sprintf("the default config file's container_config is for %s workspaces (the cluster's type), so this %s workspace does not take it; the file's other keys still apply", r.clusterType(), typ))
+	}
+	if typ == TypeDocker {
+		r.resolveDocker(ctx, &req, merged, userTree, res, &w, &probs)
+	} else {
+		r.resolveKubernetes(ctx, &req, merged, userTree, res, &w, &probs)
 	}
 	if ranPreStart && res.Lifecycle.PreStart != nil {
 		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""
@@ -187,36 +191,35 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
-// fold merges the layers of DESIGN section 3 that come from configuration,
-// highest first: the policy's locked fields, an enforced default config
-// file, the pre-start output, the user, a default config file that does not
-// enforce, the policy's defaults.
-func (r *Resolver) fold(preStart, user *value) *value {
-	var layers []*value
-	if r.policy.locked != nil {
-		layers = append(layers, r.policy.locked)
+// resolveKubernetes decodes the merged configuration, renders the pod and
+// its objects and checks them.
+func (r *Resolver) resolveKubernetes(ctx context.Context, req *Request, merged, userTree *value, res *Result, w *warnings, probs *problemList) {
+	// Fields that do not decode are reported and left out; resolution goes
+	// on with the rest, so that every problem is reported in one call.
+	var doc configDoc
+	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", probs)
+	res.Provenance = make(Provenance, 32+len(r.inherit.base))
+	collectProvenance(merged, shape{t: configDocType}, "", res.Provenance)
+	var server [2][]string
+	res.Kubernetes, server = r.render(req, &doc, merged, res, w, probs)
+	if res.Kubernetes != nil {
+		res.SecurityLevel = r.security.Level(res.Kubernetes.Pod)
+		r.policy.check(ctx, r, req, userTree, res, res.Kubernetes.Pod, server, w, probs)
 	}
-	if r.defaultsTree != nil && r.defaults.Enforce {
-		layers = append(layers, r.defaultsTree)
+}
+
+// clusterType is the cluster's type, kubernetes when unset.
+func (r *Resolver) clusterType() Type {
+	if r.cluster.Type == "" {
+		return TypeKubernetes
 	}
-	layers = append(layers, preStart, user)
-	if r.defaultsTree != nil && !r.defaults.Enforce {
-		layers = append(layers, r.defaultsTree)
-	}
-	if r.policy.defaults != nil {
-		layers = append(layers, r.policy.defaults)
-	}
-	var acc *value
-	for _, l := range layers {
-		acc = merge(acc, l, shape{t: configDocType})
-	}
-	return acc
+	return r.cluster.Type
 }
 
 // runPreStart runs the pre-start script through the caller's runner, when
 // there is one and the merged configuration names a script, and folds its
 // output in as layer 3.
-func (r *Resolver) runPreStart(ctx context.Context, name string, merged, user *value, probs *problemList) (*value, bool) {
+func (r *Resolver) runPreStart(ctx context.Context, ls *layerSet, name string, merged, user *value, probs *problemList) (*value, bool) {
 	script := lookupTree(merged, "lifecycle_config", "pre_start_script_path")
 	if r.preStart == nil || script.kind != kindScalar || script.text == "" {
 		return merged, false
@@ -230,12 +233,12 @@ func (r *Resolver) runPreStart(ctx context.Context, name string, merged, user *v
 		probs.add(script.at, "lifecycle_config.pre_start_script_path", "the pre-start script %s failed: %v", resolved, err)
 		return merged, false
 	}
-	tree, err := layerTree(&cfg, SourcePreStart, "pre-start output")
+	tree, err := layerTree(&cfg, SourcePreStart, "pre-start output", ls.doc)
 	if err != nil {
 		probs.addAll(err)
 		return merged, false
 	}
-	return r.fold(unwrapPostStart(tree), user), true
+	return ls.fold(unwrapPostStart(tree), user), true
 }
 
 func asMap(x any) map[string]any {
@@ -270,23 +273,13 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	c := doc.ContainerConfig.Container
 	spec := doc.ContainerConfig.Pod
 	prov := res.Provenance
-	var tmpl *corev1.Container
-	if len(r.cluster.PodTemplate.Spec.Containers) > 0 {
-		tmpl = &r.cluster.PodTemplate.Spec.Containers[0]
-	}
+	tmpl := r.templateContainer()
 
 	if c.Name == "" {
 		c.Name = DefaultContainerName
 		prov[containerPath+".name"] = Origin{Source: SourceBuiltin}
 	}
-	if c.Image == "" && lookupTree(merged, "container_config", "image").kind == kindNull {
-		if tmpl != nil && tmpl.Image != "" {
-			c.Image = tmpl.Image
-			prov[containerPath+".image"] = Origin{Source: SourceClusterTemplate}
-		} else {
-			probs.add(req.at("container_config"), "container_config.image", "no image: set container_config.image, or give the cluster pod template's first container an image")
-		}
-	}
+	r.fallbackImage(&c, tmpl, merged, req, prov, probs)
 	if !hasPort(c.Ports, r.serverPort) {
 		portName := "http"
 		for _, p := range c.Ports {
@@ -319,22 +312,13 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 			prov[joinPath("metadata.annotations", k)] = Origin{Source: SourceClusterTemplate}
 		}
 	}
-	scope := "workspace"
-	if r.settings.shareSecrets {
-		scope = "cluster"
-	}
+	scope, scopeSource := r.secretsScope()
 	annos[AnnotationSecretsScope] = scope
 	prov["metadata.name"] = Origin{Source: SourceUser}
 	prov["metadata.labels.app"] = Origin{Source: SourceBuiltin}
 	prov[joinPath("metadata.labels", LabelWorkspace)] = Origin{Source: SourceBuiltin}
-	prov[joinPath("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: r.settings.shareSecretsSource}
-	if _, ok := annos[AnnotationAutoTermination]; ok {
-		tp := lookupTree(merged, "lifecycle_config", "termination_policy")
-		prov[joinPath("metadata.annotations", AnnotationAutoTermination)] = Origin{Source: tp.get("enable_auto_termination").srcOr(tp.src)}
-		if _, ok := annos[AnnotationMaxIdleSeconds]; ok {
-			prov[joinPath("metadata.annotations", AnnotationMaxIdleSeconds)] = Origin{Source: tp.get("max_idle_seconds").srcOr(tp.src)}
-		}
-	}
+	prov[joinPath("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
+	terminationProvenance(annos, merged, "metadata.annotations", prov)
 	prov["service.metadata.name"] = Origin{Source: SourceBuiltin}
 	prov["service.spec.ports[http].port"] = Origin{Source: r.portSource}
 	for k, v := range annos {
@@ -365,6 +349,49 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	r.policy.applyToPod(pod, svc, req, prov, probs)
 	checkPodNames(&pod.Spec, merged, probs)
 	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: r.ingressRule(name, r.serverPort, maps.Clone(labels), prov)}, server
+}
+
+// fallbackImage gives the container the cluster pod template's image when
+// no layer set one (layer 8).
+func (r *Resolver) fallbackImage(c, tmpl *corev1.Container, merged *value, req *Request, prov Provenance, probs *problemList) {
+	if c.Image != "" || lookupTree(merged, "container_config", "image").kind != kindNull {
+		return
+	}
+	if tmpl != nil && tmpl.Image != "" {
+		c.Image = tmpl.Image
+		prov[containerPath+".image"] = Origin{Source: SourceClusterTemplate}
+		return
+	}
+	probs.add(req.at("container_config"), "container_config.image", "no image: set container_config.image, or give the cluster pod template's first container an image")
+}
+
+// terminationProvenance records the sources of the termination policy's
+// annotations (or Docker labels) under base.
+func terminationProvenance(annos map[string]string, merged *value, base string, prov Provenance) {
+	if _, ok := annos[AnnotationAutoTermination]; !ok {
+		return
+	}
+	tp := lookupTree(merged, "lifecycle_config", "termination_policy")
+	prov[joinPath(base, AnnotationAutoTermination)] = Origin{Source: tp.get("enable_auto_termination").srcOr(tp.src)}
+	if _, ok := annos[AnnotationMaxIdleSeconds]; ok {
+		prov[joinPath(base, AnnotationMaxIdleSeconds)] = Origin{Source: tp.get("max_idle_seconds").srcOr(tp.src)}
+	}
+}
+
+// templateContainer is the cluster pod template's first container, or nil.
+func (r *Resolver) templateContainer() *corev1.Container {
+	if len(r.cluster.PodTemplate.Spec.Containers) > 0 {
+		return &r.cluster.PodTemplate.Spec.Containers[0]
+	}
+	return nil
+}
+
+// secretsScope is the secrets-scope annotation's value and source.
+func (r *Resolver) secretsScope() (string, Source) {
+	if r.settings.shareSecrets {
+		return "cluster", r.settings.shareSecretsSource
+	}
+	return "workspace", r.settings.shareSecretsSource
 }
 
 func hasPort(ports []corev1.ContainerPort, port int32) bool {

@@ -1,0 +1,217 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/workspacekit/workspace/docker"
+)
+
+// resolveDocker renders a Docker workspace. Its image and environment go
+// through the same steps as a Kubernetes container's (the cluster
+// template's image, env inheritance and the ENV pattern, the cluster's
+// resource defaults, the post-start wrapper, the policy's rules on the
+// image and env), on the container that dockerCanonical views the merged
+// configuration as; the result is then written as Docker Engine API bodies.
+func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, userTree *value, res *Result, w *warnings, probs *problemList) {
+	var doc dockerDoc
+	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", probs)
+	canon := dockerCanonical(merged)
+	var kdoc configDoc
+	var again problemList // the Docker decode above reported these
+	decodeInto(canon, reflect.ValueOf(&kdoc).Elem(), "", &again)
+	prov := make(Provenance, 16+len(r.inherit.base))
+	res.Provenance = prov
+	collectProvenance(canon, shape{t: configDocType}, "", prov)
+	if merged.get("service_account_name") != nil {
+		w.add("service_account_name", "a Docker workspace has no service account; service_account_name is not used")
+	}
+
+	name := req.Name
+	c := kdoc.ContainerConfig.Container
+	tmpl := r.templateContainer()
+	r.fallbackImage(&c, tmpl, canon, req, prov, probs)
+	res.Env = r.inheritEnv(name, &c, prov)
+	r.applyResources(&c, canon, prov, w, probs)
+	lifecycle, labels := r.resolveLifecycle(&kdoc.LifecycleConfig, canon, probs)
+	res.Lifecycle = lifecycle
+	var server [2][]string
+	server[0], server[1] = r.applyServerCommand(&c, tmpl, lifecycle.PostStart, canon, prov, probs)
+	r.policy.deleteEnv(&c, prov)
+
+	scope, scopeSource := r.secretsScope()
+	labels[AnnotationSecretsScope] = scope
+	labels[LabelWorkspace] = name
+	prov[joinPath("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
+	prov[joinPath("metadata.annotations", LabelWorkspace)] = Origin{Source: SourceBuiltin}
+	terminationProvenance(labels, canon, "metadata.annotations", prov)
+	res.Docker = r.dockerWorkspace(name, &c, &doc.ContainerConfig, labels)
+
+	// The policy judges the workspace as the pod of its one container.
+	pod := &corev1.Pod{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: labels},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{c}},
+	}
+	r.policy.check(ctx, r, req, userTree, res, pod, server, w, probs)
+	res.Provenance = dockerProvenance(prov, merged, r)
+}
+
+// dockerWorkspace writes the resolved container as the Engine API's
+// create body and, in Swarm mode, service spec.
+func (r *Resolver) dockerWorkspace(name string, c *corev1.Container, cc *dockerContainerConfig, labels map[string]string) *docker.Workspace {
+	env := make([]string, 0, len(c.Env))
+	for _, e := range c.Env {
+		env = append(env, e.Name+"="+e.Value)
+	}
+	slices.Sort(env)
+	hosts := slices.Sorted(maps.Keys(cc.Volumes))
+	binds := make([]string, 0, len(hosts))
+	mounts := make([]docker.Mount, 0, len(hosts))
+	for _, h := range hosts {
+		v := cc.Volumes[h]
+		mode := v.Mode
+		if mode == "" {
+			mode = "rw"
+		}
+		binds = append(binds, h+":"+v.Bind+":"+mode)
+		mounts = append(mounts, docker.Mount{Type: "bind", Source: h, Target: v.Bind, ReadOnly: mode == "ro"})
+	}
+	port := fmt.Sprintf("%d/tcp", r.serverPort)
+	create := &docker.CreateBody{
+		Image:        c.Image,
+		Env:          env,
+		Entrypoint:   c.Command,
+		Cmd:          c.Args,
+		Labels:       labels,
+		ExposedPorts: map[string]struct{}{port: {}},
+	}
+	if len(binds) > 0 {
+		create.HostConfig.Binds = binds
+	}
+	lim, req := c.Resources.Limits, c.Resources.Requests
+	if q, ok := lim[corev1.ResourceCPU]; ok {
+		create.HostConfig.NanoCpus = q.MilliValue() * 1_000_000
+	}
+	if q, ok := lim[corev1.ResourceMemory]; ok {
+		create.HostConfig.Memory = q.Value()
+	}
+	if q, ok := req[corev1.ResourceMemory]; ok {
+		create.HostConfig.MemoryReservation = q.Value()
+	}
+	out := &docker.Workspace{Host: r.settings.docker, Name: name, Create: create, PublicURL: cc.PublicURL}
+	if r.settings.docker.SwarmMode {
+		out.Service = swarmService(name, create, mounts, r.serverPort)
+	}
+	return out
+}
+
+// swarmService is the Swarm service that runs the create body's container.
+func swarmService(name string, create *docker.CreateBody, mounts []docker.Mount, port int32) *docker.ServiceSpec {
+	spec := &docker.ServiceSpec{
+		Name:   name,
+		Labels: maps.Clone(create.Labels),
+		TaskTemplate: docker.TaskSpec{ContainerSpec: docker.ContainerSpec{
+			Image:   create.Image,
+			Labels:  maps.Clone(create.Labels),
+			Command: create.Entrypoint,
+			Args:    create.Cmd,
+			Env:     create.Env,
+		}},
+		Mode:         docker.ServiceMode{Replicated: &docker.ReplicatedService{Replicas: 1}},
+		EndpointSpec: docker.EndpointSpec{Ports: []docker.PortConfig{{Name: "http", Protocol: "tcp", TargetPort: uint32(port)}}},
+	}
+	if len(mounts) > 0 {
+		spec.TaskTemplate.ContainerSpec.Mounts = mounts
+	}
+	hc := create.HostConfig
+	if hc.NanoCpus != 0 || hc.Memory != 0 || hc.MemoryReservation != 0 {
+		rr := &docker.ResourceRequirements{}
+		if hc.NanoCpus != 0 || hc.Memory != 0 {
+			rr.Limits = &docker.Limit{NanoCPUs: hc.NanoCpus, MemoryBytes: hc.Memory}
+		}
+		if hc.MemoryReservation != 0 {
+			rr.Reservations = &docker.Resources{MemoryBytes: hc.MemoryReservation}
+		}
+		spec.TaskTemplate.Resources = rr
+	}
+	return spec
+}
+
+// dockerPaths maps the container paths that the resolution records onto
+// the create body's fields.
+var dockerPaths = map[string]string{
+	containerPath + ".image":                     "create.Image",
+	containerPath + ".command":                   "create.Entrypoint",
+	containerPath + ".args":                      "create.Cmd",
+	containerPath + ".resources.limits.cpu":      "create.HostConfig.NanoCpus",
+	containerPath + ".resources.limits.memory":   "create.HostConfig.Memory",
+	containerPath + ".resources.requests.memory": "create.HostConfig.MemoryReservation",
+}
+
+// dockerPath is the Docker path of a rendered container path
+// (containers[0].env[ENV].value is create.Env[ENV]); "" when the field
+// has no place in a Docker workspace.
+func dockerPath(p string) string {
+	if d, ok := dockerPaths[p]; ok {
+		return d
+	}
+	if rest, ok := strings.CutPrefix(p, containerPath+".env["); ok {
+		return "create.Env[" + strings.TrimSuffix(rest, ".value")
+	}
+	if rest, ok := strings.CutPrefix(p, "metadata.annotations"); ok {
+		return "create.Labels" + rest
+	}
+	if strings.HasPrefix(p, "lifecycle") {
+		return p
+	}
+	return ""
+}
+
+// dockerPolicyField reports whether a policy field applies to a Docker
+// workspace: its image and its env variables.
+func dockerPolicyField(field string) bool {
+	return field == "environment.image" || strings.HasPrefix(field, "environment.environmentVariables")
+}
+
+// dockerProvenance is the provenance of a Docker workspace: the recorded
+// container paths at their Docker places, the binds, the public URL, the
+// exposed port and the connection settings.
+func dockerProvenance(prov Provenance, merged *value, r *Resolver) Provenance {
+	out := make(Provenance, len(prov)+8)
+	for p, o := range prov {
+		if d := dockerPath(p); d != "" {
+			out[d] = o
+		}
+	}
+	cc := merged.get("container_config")
+	if vols := cc.get("volumes"); vols != nil {
+		for _, e := range vols.entries {
+			base := keyPath("create.HostConfig.Binds", e.key)
+			if b := e.val.get("bind"); b != nil {
+				out[base] = origin(b)
+			}
+			if m := e.val.get("mode"); m != nil {
+				out[base+".mode"] = origin(m)
+			}
+		}
+	}
+	if u := cc.get("public_url"); u != nil {
+		out["publicURL"] = origin(u)
+	}
+	out[fmt.Sprintf("create.ExposedPorts[%d/tcp]", r.serverPort)] = Origin{Source: r.portSource}
+	for field, variable := range map[string]string{"host.host": varDockerHost, "host.tlsVerify": varDockerTLSVerify, "host.certPath": varDockerCertPath, "host.swarmMode": varDockerSwarmMode} {
+		if field == "host.certPath" && r.settings.docker.CertPath == "" {
+			continue
+		}
+		out[field] = Origin{Source: r.cluster.sourceOf(variable)}
+	}
+	return out
+}
