@@ -57,7 +57,7 @@ func (c *dockerContainerConfig) decodeTree(v *value, path string, probs *problem
 	if env := v.get("environment"); env != nil && env.kind == kindMap {
 		for _, e := range env.entries {
 			if errs := validation.IsEnvVarName(e.key); len(errs) > 0 {
-				probs.add(e.val.at, keyPath(joinPath(path, "environment"), e.key), "%q is not a valid variable name: %s", e.key, strings.Join(errs, "; "))
+				probs.add(e.val.at, joinPath(joinPath(path, "environment"), e.key), "%q is not a valid variable name: %s", e.key, strings.Join(errs, "; "))
 			}
 		}
 	}
@@ -74,7 +74,7 @@ func (c *dockerContainerConfig) decodeTree(v *value, path string, probs *problem
 func checkDockerVolumes(vols *value, path string, probs *problemList) {
 	bound := map[string]string{}
 	for _, e := range vols.entries {
-		vp := keyPath(path, e.key)
+		vp := joinPath(path, e.key)
 		if msg := dockerPathProblem(e.key); msg != "" {
 			probs.add(e.val.at, vp, "host path %s", msg)
 		}
