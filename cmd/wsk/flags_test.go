@@ -2,14 +2,9 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"strings"
 	"testing"
 )
-
-// update is accepted so that `go test ./... -update` works across packages;
-// this package has no golden files of its own.
-var _ = flag.Bool("update", false, "rewrite golden files (none in this package)")
 
 func TestStdinFeedsOneInput(t *testing.T) {
 	var out, errOut bytes.Buffer

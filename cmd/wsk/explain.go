@@ -1,0 +1,424 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/render"
+)
+
+const explainSynopsis = "wsk explain --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE [FIELD-PATH]"
+
+const explainDescription = `Says, for one rendered field, its value, the layer that set it, and what
+each lower layer offered and lost:
+
+  containers[0].resources.limits.cpu = 2  from defaults (enforce: true)  [user asked 8; cluster env WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU=4]
+
+FIELD-PATH is a provenance path (as wsk render --explain lists them, e.g.
+containers[0].resources.limits.cpu or containers[0].env[ENV].value) or any
+tail of one that names exactly one field: limits.cpu, env.ENV, image.
+Dots and brackets are interchangeable. Without FIELD-PATH, every field is
+listed, sorted by path.
+
+Exit status: 0 explained, 1 problems in the inputs, 2 bad usage, an
+unreadable input, or a path that names no field or several (the near
+matches are listed).`
+
+// runExplain is `wsk explain`.
+func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("explain", explainSynopsis, explainDescription, []string{
+		"wsk explain --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --request examples/quickstart/request.yaml limits.cpu",
+		"wsk explain --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --request examples/quickstart/request.yaml",
+	}, stderr)
+	var sf sharedFlags
+	sf.register(fs)
+	request := fs.String("request", "", "workspace request `FILE`")
+	// The path may come before the flags too: wsk explain limits.cpu --cluster ...
+	var field string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		field, args = args[0], args[1:]
+	}
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	switch {
+	case fs.NArg() > 1 || fs.NArg() == 1 && field != "":
+		fmt.Fprintf(stderr, "wsk explain: give at most one FIELD-PATH; got %q\n", append(nonEmpty(field), fs.Args()...))
+		return exitUsage
+	case fs.NArg() == 1:
+		field = fs.Arg(0)
+	}
+	if sf.cluster == "" || *request == "" {
+		fmt.Fprintln(stderr, "wsk explain: --cluster and --request are required")
+		return exitUsage
+	}
+	if !oneStdin("explain", append(sf.paths(), *request), stderr) {
+		return exitUsage
+	}
+	s := loadShared(&sf, stdin)
+	o := s.request(context.Background(), *request, stdin, true)
+	unreadable := s.unreadable
+	if o.unreadable != nil {
+		unreadable = append(unreadable, o.unreadable)
+	}
+	for _, err := range unreadable {
+		fmt.Fprintln(stderr, err)
+	}
+	if err := workspace.JoinProblems(workspace.Problems(s.problems), workspace.Problems(o.problems)); err != nil {
+		fmt.Fprintln(stderr, err)
+		if len(unreadable) > 0 {
+			return exitUsage
+		}
+		return exitProblems
+	}
+	if len(unreadable) > 0 {
+		return exitUsage
+	}
+	res := o.result
+	out, err := render.JSON(res, render.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", o.name, err)
+		return exitProblems
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", o.name, err)
+		return exitProblems
+	}
+	keys := make([]string, 0, len(res.Provenance))
+	for k := range res.Provenance {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if field != "" {
+		matches := matchField(keys, field)
+		switch {
+		case len(matches) == 0:
+			fmt.Fprintf(stderr, "wsk explain: %q names no rendered field of %s", field, o.name)
+			if near := nearFields(keys, field); len(near) > 0 {
+				fmt.Fprintf(stderr, "; near matches:\n  %s\n", strings.Join(near, "\n  "))
+			} else {
+				fmt.Fprintln(stderr, "; run wsk explain without FIELD-PATH for every field")
+			}
+			return exitUsage
+		case len(matches) > 1:
+			fmt.Fprintf(stderr, "wsk explain: %q names %d fields; give one of:\n  %s\n", field, len(matches), strings.Join(matches, "\n  "))
+			return exitUsage
+		}
+		keys = matches
+	}
+	for _, k := range keys {
+		fmt.Fprintln(stdout, explainLine(k, res.Provenance[k], doc, s.cluster.Env))
+	}
+	return exitOK
+}
+
+// nonEmpty is [s], or nothing when s is "".
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// explainLine is one field: "PATH = VALUE  from SOURCE  [LOST; ...]".
+func explainLine(key string, o workspace.Origin, doc any, env map[string]string) string {
+	val := "(not in the rendered output)"
+	if v, ok := renderedValue(doc, key); ok {
+		val = formatValue(v)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s = %s  from %s", key, val, sourceLabel(o.Source))
+	if v, ok := strings.CutPrefix(string(o.Source), "cluster-env:"); ok {
+		if ev, ok := env[v]; ok {
+			fmt.Fprintf(&b, "=%s", formatValue(ev))
+		}
+	}
+	if len(o.Lost) > 0 {
+		lost := make([]string, len(o.Lost))
+		for i, l := range o.Lost {
+			lost[i] = offerLabel(l)
+		}
+		fmt.Fprintf(&b, "  [%s]", strings.Join(lost, "; "))
+	}
+	return b.String()
+}
+
+// sourceLabels are the layers in words (DESIGN section 3).
+var sourceLabels = map[workspace.Source]string{
+	workspace.SourceRule:             "policy rule",
+	workspace.SourceDefaultsEnforced: "defaults (enforce: true)",
+	workspace.SourcePreStart:         "pre-start script",
+	workspace.SourceUser:             "user",
+	workspace.SourceDefaults:         "defaults (enforce: false)",
+	workspace.SourcePolicyDefault:    "policy default",
+	workspace.SourceImposed:          "imposed asset",
+	workspace.SourceClusterTemplate:  "cluster pod template",
+	workspace.SourceBuiltin:          "built-in default",
+}
+
+// sourceLabel names a layer in words: "defaults (enforce: true)",
+// "cluster env WORKSPACE_ENV_PATTERN"; an unknown source as it is.
+func sourceLabel(s workspace.Source) string {
+	if l, ok := sourceLabels[s]; ok {
+		return l
+	}
+	if v, ok := strings.CutPrefix(string(s), "cluster-env:"); ok {
+		return "cluster env " + v
+	}
+	return string(s)
+}
+
+// offerLabel is what a lower layer offered: "user asked 8", "cluster env
+// WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU=4", "defaults (enforce: false) offered 2".
+func offerLabel(l workspace.Offer) string {
+	v := formatValue(l.Value)
+	switch {
+	case l.Source == workspace.SourceUser:
+		return "user asked " + v
+	case strings.HasPrefix(string(l.Source), "cluster-env:"):
+		return sourceLabel(l.Source) + "=" + v
+	}
+	return sourceLabel(l.Source) + " offered " + v
+}
+
+// formatValue shows a value as a reviewer reads it: a plain string as it
+// is, one that needs it quoted, anything else as compact JSON.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		if x == "" || strings.TrimSpace(x) != x || strings.ContainsAny(x, "\n\r\t\"[];") {
+			return strconv.Quote(x)
+		}
+		return x
+	case json.Number:
+		return x.String()
+	}
+	return compact(v)
+}
+
+// matchField finds the provenance keys a field path names: the key
+// itself, else every key that ends with the path's segments (a final
+// ".value" of an env item may be left out).
+func matchField(keys []string, field string) []string {
+	if slices.Contains(keys, field) {
+		return []string{field}
+	}
+	q := names(splitPath(field))
+	if len(q) == 0 {
+		return nil
+	}
+	var out []string
+	for _, k := range keys {
+		kn := names(splitPath(k))
+		if endsWith(kn, q) || len(kn) > 0 && kn[len(kn)-1] == "value" && endsWith(kn[:len(kn)-1], q) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// endsWith reports whether s ends with the segments t.
+func endsWith(s, t []string) bool {
+	return len(s) >= len(t) && slices.Equal(s[len(s)-len(t):], t)
+}
+
+// nearFields lists up to 8 keys close to an unknown field path: those
+// holding its last segment, else the nearest by edit distance.
+func nearFields(keys []string, field string) []string {
+	q := names(splitPath(field))
+	var out []string
+	if len(q) > 0 {
+		last := strings.ToLower(q[len(q)-1])
+		for _, k := range keys {
+			for _, n := range names(splitPath(k)) {
+				if strings.ToLower(n) == last {
+					out = append(out, k)
+					break
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		type scored struct {
+			key string
+			d   int
+		}
+		var ss []scored
+		for _, k := range keys {
+			// Compare with the tail of the key as long as the query.
+			tail := k
+			if len(tail) > len(field) {
+				tail = tail[len(tail)-len(field):]
+			}
+			if d := editDistance(strings.ToLower(tail), strings.ToLower(field)); d <= max(2, len(field)/3) {
+				ss = append(ss, scored{k, d})
+			}
+		}
+		slices.SortStableFunc(ss, func(a, b scored) int { return a.d - b.d })
+		for _, s := range ss {
+			out = append(out, s.key)
+		}
+	}
+	if len(out) > 8 {
+		out = out[:8]
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance of two strings, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// renderedRoots are where a provenance path may start in the rendered
+// document, tried in order: pod spec fields, then pod metadata, then the
+// other Kubernetes objects, the Docker container, and the document itself.
+var renderedRoots = [][]string{
+	{"kubernetes", "pod", "spec"},
+	{"kubernetes", "pod"},
+	{"kubernetes"},
+	{"docker", "create"},
+	{"docker"},
+	{},
+}
+
+// renderedValue finds the value of a provenance path in the rendered
+// document (decoded JSON).
+func renderedValue(doc any, key string) (any, bool) {
+	segs := names(splitPath(key))
+	if len(segs) > 0 && segs[0] == "lifecycle" {
+		return lifecycleValue(doc, segs)
+	}
+	for _, root := range renderedRoots {
+		base, ok := walk(doc, root)
+		if !ok {
+			continue
+		}
+		if v, ok := walk(base, segs); ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// lifecycleValue maps a lifecycle provenance path (the request's names:
+// lifecycle.termination_policy.max_idle_seconds) to the rendered
+// lifecycle (maxIdleSeconds, postStart steps).
+func lifecycleValue(doc any, segs []string) (any, bool) {
+	lc, ok := walk(doc, []string{"lifecycle"})
+	if !ok {
+		return nil, false
+	}
+	field := strings.Join(segs[1:], ".")
+	switch field {
+	case "termination_policy.enable_auto_termination":
+		return walk(lc, []string{"autoTermination"})
+	case "termination_policy.max_idle_seconds":
+		return walk(lc, []string{"maxIdleSeconds"})
+	case "pre_start_script_path":
+		return walk(lc, []string{"preStart", "scriptPath"})
+	case "post_start.command", "post_start.hook_path":
+		want := []string{"shell", "exec"}
+		if field == "post_start.hook_path" {
+			want = []string{"hook"}
+		}
+		steps, _ := walk(lc, []string{"postStart"})
+		list, _ := steps.([]any)
+		for _, st := range list {
+			m, _ := st.(map[string]any)
+			for _, k := range want {
+				if v, ok := m[k]; ok {
+					return v, true
+				}
+			}
+		}
+		return nil, false
+	}
+	return walk(lc, segs[1:])
+}
+
+// walk follows segments through decoded JSON: a map by key, a list by
+// index or by the item whose name (or other scalar field) is the segment.
+func walk(v any, segs []string) (any, bool) {
+	for _, s := range segs {
+		switch x := v.(type) {
+		case map[string]any:
+			next, ok := x[s]
+			if !ok {
+				return nil, false
+			}
+			v = next
+		case []any:
+			next, ok := listItem(x, s)
+			if !ok {
+				return nil, false
+			}
+			v = next
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// listItem is the item of a list a segment names: the item whose name is
+// the segment, else an index, else the first item with a scalar field
+// equal to the segment (a port number, a mount path).
+func listItem(list []any, s string) (any, bool) {
+	for _, it := range list {
+		if m, ok := it.(map[string]any); ok && fmt.Sprint(m["name"]) == s {
+			return it, true
+		}
+	}
+	if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < len(list) {
+		return list[n], true
+	}
+	for _, it := range list {
+		m, ok := it.(map[string]any)
+		if !ok {
+			continue
+		}
+		ks := make([]string, 0, len(m))
+		for k := range m {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		for _, k := range ks {
+			switch f := m[k].(type) {
+			case string, json.Number:
+				if fmt.Sprint(f) == s {
+					return it, true
+				}
+			}
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// JUnit XML: one test suite, one test case a file, a failure with every
+// problem of the file, warnings in system-out.
+type (
+	junitSuites struct {
+		XMLName  xml.Name     `xml:"testsuites"`
+		Name     string       `xml:"name,attr"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Errors   int          `xml:"errors,attr"`
+		Suites   []junitSuite `xml:"testsuite"`
+	}
+	junitSuite struct {
+		Name     string      `xml:"name,attr"`
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Errors   int         `xml:"errors,attr"`
+		Skipped  int         `xml:"skipped,attr"`
+		Cases    []junitCase `xml:"testcase"`
+	}
+	junitCase struct {
+		Name      string        `xml:"name,attr"`
+		Classname string        `xml:"classname,attr"`
+		File      string        `xml:"file,attr"`
+		Failure   *junitFailure `xml:"failure,omitempty"`
+		SystemOut string        `xml:"system-out,omitempty"`
+	}
+	junitFailure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	}
+)
+
+// writeJUnit writes the report as JUnit XML.
+func writeJUnit(w io.Writer, r *lintReport, _ bool) error {
+	suite := junitSuite{Name: "wsk lint", Tests: len(r.Files), Cases: []junitCase{}}
+	for _, f := range r.Files {
+		c := junitCase{Name: f.File, Classname: "wsk.lint." + f.Kind, File: f.File}
+		var problems, warnings []string
+		for _, d := range f.Diagnostics {
+			line := location(f.File, d) + ": " + d.text()
+			if d.Severity == sevError {
+				problems = append(problems, line)
+			} else {
+				warnings = append(warnings, "warning: "+line)
+			}
+		}
+		if len(problems) > 0 {
+			suite.Failures++
+			c.Failure = &junitFailure{Message: plural(len(problems), "problem"), Type: "error", Text: strings.Join(problems, "\n")}
+		}
+		if len(warnings) > 0 {
+			c.SystemOut = strings.Join(warnings, "\n")
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	doc := junitSuites{Name: "wsk lint", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
+	out, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s%s\n", xml.Header, out)
+	return err
+}

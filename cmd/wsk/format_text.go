@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+// ANSI styles of the text format.
+const (
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiGreen  = "\x1b[32m"
+	ansiReset  = "\x1b[0m"
+)
+
+// paint wraps s in an ANSI style when color is on.
+func paint(color bool, style, s string) string {
+	if !color || style == "" {
+		return s
+	}
+	return style + s + ansiReset
+}
+
+// summaryColor is green for a clean run, red with problems, yellow with
+// warnings only.
+func summaryColor(s lintSummary) string {
+	switch {
+	case s.Problems > 0 || s.Unreadable > 0:
+		return ansiRed
+	case s.Warnings > 0:
+		return ansiYellow
+	}
+	return ansiGreen
+}
+
+// writeText writes one line a diagnostic: "file:line:col: path: message",
+// with "warning: " before the path of a warning.
+func writeText(w io.Writer, r *lintReport, color bool) error {
+	for _, f := range r.Files {
+		for _, d := range f.Diagnostics {
+			loc := paint(color, ansiBold, location(f.File, d)+":")
+			if d.Severity == sevWarning {
+				fmt.Fprintf(w, "%s %s %s\n", loc, paint(color, ansiYellow, "warning:"), d.text())
+				continue
+			}
+			if d.Path != "" {
+				fmt.Fprintf(w, "%s %s %s\n", loc, paint(color, ansiRed, d.Path+":"), d.Message)
+				continue
+			}
+			fmt.Fprintf(w, "%s %s\n", loc, d.Message)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,386 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/workspacekit/workspace"
+)
+
+const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT] [--color auto|always|never]"
+
+const lintDescription = `Checks every file given (cluster, cluster env, default config file,
+policies, Rego modules and every request, each request fully resolved) and
+reports every problem of every file in one run, then a one-line summary:
+"12 files, 3 with problems, 5 problems". Warnings are reported too; they do
+not fail the run.
+
+Without --cluster, requests are resolved against a default cluster: managed
+Kubernetes, no variables, no pod template, projectRoot /home/src, server
+command "mage start". Without --defaults, the default config file is the one
+the cluster env variable WORKSPACE_DEFAULT_CONFIG_PATH names, relative to
+the cluster file's folder. --request repeats and takes globs (*, ?, [..],
+and ** for any number of folders); quote them so that wsk expands them.
+
+Formats: text (file:line:col: path: message; coloured on a terminal unless
+NO_COLOR is set), json, github (workflow commands), junit, sarif (2.1.0),
+tap (version 13), gitlab (Code Quality). The summary goes to stdout after
+text, to stderr for every other format, so that their output stays
+parseable. Files that cannot be read are reported on stderr, one line each.
+
+Exit status: 0 no problem, 1 problems found, 2 bad usage or an input that
+cannot be read (the other files are still linted).`
+
+// lintFormats are the output formats of wsk lint, each with its writer.
+var lintFormats = map[string]func(w io.Writer, r *lintReport, color bool) error{
+	"text":   writeText,
+	"json":   writeJSON,
+	"github": writeGitHub,
+	"junit":  writeJUnit,
+	"sarif":  writeSARIF,
+	"tap":    writeTAP,
+	"gitlab": writeGitLab,
+}
+
+// lintFormatNames lists the formats in the order of the help.
+const lintFormatNames = "text, json, github, junit, sarif, tap, gitlab"
+
+// Severities of a diagnostic.
+const (
+	sevError   = "error"
+	sevWarning = "warning"
+)
+
+// diagnostic is one problem or warning in one file.
+type diagnostic struct {
+	// Severity is "error" (a problem: exit 1) or "warning".
+	Severity string `json:"severity"`
+	// Line and Column locate it; 0 when the input has no position for it.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
+	// Path is the field path, e.g. "container_config.resources.limits.cpu".
+	Path string `json:"path,omitempty"`
+	// Message says what is wrong and what would be valid.
+	Message string `json:"message"`
+	// Rule is a stable identifier of the kind of diagnostic: the file
+	// kind and the field path with list indices and keys dropped, e.g.
+	// "request/containers[].resources.limits.cpu".
+	Rule string `json:"rule"`
+}
+
+// text is the diagnostic without its position: "path: message".
+func (d diagnostic) text() string {
+	if d.Path == "" {
+		return d.Message
+	}
+	return d.Path + ": " + d.Message
+}
+
+// location is "file:line:col", or "file" without a line.
+func location(file string, d diagnostic) string {
+	if d.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d", file, d.Line, max(d.Column, 1))
+	}
+	return file
+}
+
+// lintFile is one linted file and its diagnostics, by position.
+type lintFile struct {
+	File        string       `json:"file"`
+	Kind        string       `json:"kind"`
+	Diagnostics []diagnostic `json:"diagnostics"`
+}
+
+// count is the number of diagnostics of a severity.
+func (f *lintFile) count(sev string) int {
+	n := 0
+	for _, d := range f.Diagnostics {
+		if d.Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+// lintReport is the outcome of one wsk lint run.
+type lintReport struct {
+	// Files are every file read, sorted by name.
+	Files []*lintFile
+	// Unreadable are the inputs that could not be read and the patterns
+	// that matched nothing, one line each.
+	Unreadable []string
+	// NotResolved counts the requests only parsed because the shared
+	// inputs have problems.
+	NotResolved int
+}
+
+// lintSummary is the counts of a report.
+type lintSummary struct {
+	Files             int `json:"files"`
+	FilesWithProblems int `json:"filesWithProblems"`
+	Problems          int `json:"problems"`
+	Warnings          int `json:"warnings"`
+	Unreadable        int `json:"unreadable"`
+}
+
+func (r *lintReport) summary() lintSummary {
+	s := lintSummary{Files: len(r.Files), Unreadable: len(r.Unreadable)}
+	for _, f := range r.Files {
+		n := f.count(sevError)
+		s.Problems += n
+		s.Warnings += f.count(sevWarning)
+		if n > 0 {
+			s.FilesWithProblems++
+		}
+	}
+	return s
+}
+
+// String is the one-line summary: "12 files, 3 with problems, 5 problems",
+// then the warnings and unreadable inputs when there are any.
+func (s lintSummary) String() string {
+	out := fmt.Sprintf("%s, %d with problems, %s", plural(s.Files, "file"), s.FilesWithProblems, plural(s.Problems, "problem"))
+	if s.Warnings > 0 {
+		out += ", " + plural(s.Warnings, "warning")
+	}
+	if s.Unreadable > 0 {
+		out += fmt.Sprintf(", %d unreadable", s.Unreadable)
+	}
+	return out
+}
+
+// plural is "1 file" or "2 files".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// runLint is `wsk lint`.
+func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("lint", lintSynopsis, lintDescription, []string{
+		"wsk lint --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --policy examples/policy/cluster.yaml --request examples/quickstart/request.yaml --request 'examples/custom-rego/*.yaml' --format github",
+		"wsk lint --request examples/quickstart/request.yaml --format sarif",
+	}, stderr)
+	var sf sharedFlags
+	sf.register(fs)
+	var requests fileList
+	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
+	format := fs.String("format", "text", "output `FORMAT`: "+lintFormatNames)
+	colorMode := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "wsk lint: unexpected argument %q; give requests with --request FILE|GLOB\n", fs.Arg(0))
+		return exitUsage
+	}
+	write, ok := lintFormats[*format]
+	if !ok {
+		fmt.Fprintf(stderr, "wsk lint: --format %q: use one of %s\n", *format, lintFormatNames)
+		return exitUsage
+	}
+	color, err := useColor(*colorMode, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsk lint: %v\n", err)
+		return exitUsage
+	}
+	if sf.cluster == "" && sf.clusterEnv == "" && sf.defaults == "" && len(sf.policies) == 0 && len(sf.modules) == 0 && len(requests) == 0 {
+		fmt.Fprintln(stderr, "wsk lint: nothing to lint; give --request FILE|GLOB and any of --cluster, --cluster-env, --defaults, --policy, --rego")
+		return exitUsage
+	}
+	if !oneStdin("lint", append(sf.paths(), requests...), stderr) {
+		return exitUsage
+	}
+
+	r := lint(&sf, requests, stdin)
+	for _, u := range r.Unreadable {
+		fmt.Fprintln(stderr, u)
+	}
+	if r.NotResolved > 0 {
+		fmt.Fprintf(stderr, "wsk lint: %s only parsed, not resolved: fix the cluster, cluster env, defaults and policy files first\n", plural(r.NotResolved, "request"))
+	}
+	if err := write(stdout, r, color); err != nil {
+		fmt.Fprintf(stderr, "wsk lint: %v\n", err)
+		return exitUsage
+	}
+	sum := r.summary()
+	line := sum.String()
+	if *format == "text" {
+		fmt.Fprintln(stdout, paint(color, summaryColor(sum), line))
+	} else {
+		fmt.Fprintln(stderr, line)
+	}
+	switch {
+	case sum.Unreadable > 0:
+		return exitUsage
+	case sum.Problems > 0:
+		return exitProblems
+	}
+	return exitOK
+}
+
+// lint reads and checks every input: the shared ones once, the requests
+// concurrently (GOMAXPROCS workers, one shared resolver), and returns
+// the report in a deterministic order whatever the scheduling.
+func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
+	paths, globErrs := expandPatterns(patterns)
+	s := loadShared(sf, stdin)
+
+	outs := make([]requestOutcome, len(paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(paths) {
+					return
+				}
+				outs[i] = s.request(context.Background(), paths[i], stdin, s.clean)
+			}
+		})
+	}
+	wg.Wait()
+
+	b := newReportBuilder()
+	for _, f := range s.files {
+		b.file(f.path, f.kind)
+	}
+	for _, o := range outs {
+		if o.unreadable == nil {
+			b.file(o.name, kindRequest)
+		}
+	}
+	for _, p := range s.problems {
+		b.problem(p)
+	}
+	r := &lintReport{}
+	for _, err := range globErrs {
+		r.Unreadable = append(r.Unreadable, err.Error())
+	}
+	for _, err := range s.unreadable {
+		r.Unreadable = append(r.Unreadable, err.Error())
+	}
+	for _, o := range outs {
+		if o.unreadable != nil {
+			r.Unreadable = append(r.Unreadable, o.unreadable.Error())
+			continue
+		}
+		if !o.resolved && !s.clean {
+			r.NotResolved++
+		}
+		for _, p := range o.problems {
+			b.problem(p)
+		}
+		for _, w := range o.warnings {
+			// Warnings about cluster variables are the cluster's, and come
+			// with every request: report them once, on the cluster file.
+			file := o.name
+			if strings.HasPrefix(w.Path, "env.") {
+				file = s.clusterName
+			}
+			b.add(file, diagnostic{Severity: sevWarning, Path: w.Path, Message: w.Message})
+		}
+	}
+	r.Files = b.files()
+	return r
+}
+
+// reportBuilder gathers diagnostics per file, each once.
+type reportBuilder struct {
+	byName map[string]*lintFile
+	seen   map[string]bool
+}
+
+func newReportBuilder() *reportBuilder {
+	return &reportBuilder{byName: map[string]*lintFile{}, seen: map[string]bool{}}
+}
+
+// file registers a file of a kind; the first kind given wins.
+func (b *reportBuilder) file(name, kind string) *lintFile {
+	f, ok := b.byName[name]
+	if !ok {
+		f = &lintFile{File: name, Kind: kind, Diagnostics: []diagnostic{}}
+		b.byName[name] = f
+	}
+	return f
+}
+
+// problem adds a library problem as an error of its file.
+func (b *reportBuilder) problem(p *workspace.Problem) {
+	b.add(p.File, diagnostic{Severity: sevError, Line: p.Line, Column: p.Column, Path: p.Path, Message: p.Message})
+}
+
+// add adds a diagnostic to a file (registered as "input" if it was not
+// read by this run, e.g. the default cluster), once.
+func (b *reportBuilder) add(file string, d diagnostic) {
+	f := b.file(file, "input")
+	d.Rule = ruleID(f.Kind, d.Path)
+	key := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s\x00%s", file, d.Severity, d.Line, d.Column, d.Path, d.Message)
+	if b.seen[key] {
+		return
+	}
+	b.seen[key] = true
+	f.Diagnostics = append(f.Diagnostics, d)
+}
+
+// files is every file by name, each with its diagnostics by position
+// (problems of one place keep the library's order).
+func (b *reportBuilder) files() []*lintFile {
+	out := make([]*lintFile, 0, len(b.byName))
+	for _, f := range b.byName {
+		slices.SortStableFunc(f.Diagnostics, func(x, y diagnostic) int {
+			if x.Line != y.Line {
+				return x.Line - y.Line
+			}
+			return x.Column - y.Column
+		})
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(x, y *lintFile) int { return strings.Compare(x.File, y.File) })
+	return out
+}
+
+// pathKeys matches the list indices and keys of a field path.
+var pathKeys = regexp.MustCompile(`\[[^\]]*\]`)
+
+// ruleID names the kind of a diagnostic: the file kind and the field path
+// without list indices and keys ("request/containers[].env[].value"), or
+// the file kind alone for a problem of the whole file.
+func ruleID(kind, path string) string {
+	if path == "" {
+		return kind
+	}
+	return kind + "/" + pathKeys.ReplaceAllString(path, "[]")
+}
+
+// useColor decides whether the text format is coloured.
+func useColor(mode string, stdout io.Writer) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		if os.Getenv("NO_COLOR") != "" {
+			return false, nil
+		}
+		f, ok := stdout.(*os.File)
+		if !ok {
+			return false, nil
+		}
+		fi, err := f.Stat()
+		return err == nil && fi.Mode()&os.ModeCharDevice != 0, nil
+	}
+	return false, fmt.Errorf("--color %q: use auto, always or never", mode)
+}

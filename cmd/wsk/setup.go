@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+
+	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/policy"
+)
+
+// What each kind of input is expected to hold, for read errors.
+const (
+	kindCluster    = "cluster"
+	kindClusterEnv = "cluster-env"
+	kindDefaults   = "defaults"
+	kindPolicy     = "policy"
+	kindRego       = "rego"
+	kindRequest    = "request"
+)
+
+// expected says what a file of each kind should hold.
+var expected = map[string]string{
+	kindCluster:    "a cluster file (YAML: type, mode, projectRoot, env, podTemplate, server)",
+	kindClusterEnv: "a dotenv file (KEY=VALUE lines)",
+	kindDefaults:   "a default config file (YAML: enabled, enforce, container_config, ...)",
+	kindPolicy:     "a policy file (YAML: defaults, rules, ...)",
+	kindRego:       "a Rego module (package workspacekit.custom...)",
+	kindRequest:    "a workspace request (YAML or JSON: name, container_config, ...)",
+}
+
+// defaultConfigVar names the default config file in the cluster env.
+const defaultConfigVar = "WORKSPACE_DEFAULT_CONFIG_PATH"
+
+// defaultClusterName names the built-in cluster wsk lint uses without --cluster.
+const defaultClusterName = "(default cluster)"
+
+// defaultCluster is the cluster wsk lint checks requests against when no
+// --cluster is given: a managed Kubernetes cluster with no variables, no
+// pod template, the project root /home/src and the workspace doc's server
+// command, so that a request is judged on its own.
+const defaultCluster = `type: kubernetes
+mode: managed
+projectRoot: /home/src
+server:
+  command: [mage, start]
+`
+
+// sharedFlags are the inputs every request of a run shares.
+type sharedFlags struct {
+	cluster, clusterEnv, defaults string
+	policies, modules             fileList
+}
+
+// register adds the shared flags to a flag set.
+func (f *sharedFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.cluster, "cluster", "", "cluster `FILE` (YAML: type, mode, projectRoot, namespace, env, podTemplate, server)")
+	fs.StringVar(&f.clusterEnv, "cluster-env", "", "dotenv `FILE` of KEY=VALUE lines merged over the cluster env")
+	fs.StringVar(&f.defaults, "defaults", "", "default config `FILE` (default: the file "+defaultConfigVar+" names in the cluster env, relative to the cluster file's folder)")
+	fs.Var(&f.policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
+	fs.Var(&f.modules, "rego", "custom Rego module `FILE` (package workspacekit.custom...); repeatable")
+}
+
+// paths lists every shared input path given on the command line.
+func (f *sharedFlags) paths() []string {
+	return append([]string{f.cluster, f.clusterEnv, f.defaults}, append(slices.Clone(f.policies), f.modules...)...)
+}
+
+// inputFile is one file a run read, and what kind of input it is.
+type inputFile struct {
+	path, kind string
+}
+
+// shared is the outcome of loading the shared inputs: the files read,
+// the problems found in them (each with its file), the files that could
+// not be read, and the resolver, built once, when the cluster and the
+// policies allow it.
+type shared struct {
+	files      []inputFile
+	problems   []*workspace.Problem
+	unreadable []error
+	cluster    workspace.Cluster
+	// clusterName is the cluster file as given, or defaultClusterName.
+	clusterName string
+	// resolver is nil when the cluster or the policies have problems or
+	// cannot be read.
+	resolver *workspace.Resolver
+	// clean is true when every shared input was read and has no problem.
+	clean bool
+}
+
+// addProblems records the problems of err, giving those without a file
+// the file they were found in.
+func (s *shared) addProblems(err error, file string) {
+	s.problems = append(s.problems, problemsOf(err, file)...)
+}
+
+// problemsOf flattens an error into problems, each with a file: a problem
+// without one gets file. The library's problems are copied, not changed.
+func problemsOf(err error, file string) []*workspace.Problem {
+	if err == nil {
+		return nil
+	}
+	var out []*workspace.Problem
+	var rest []error
+	var visit func(error)
+	visit = func(e error) {
+		switch x := e.(type) {
+		case *workspace.Problem:
+			p := *x
+			if p.File == "" {
+				p.File = file
+			}
+			out = append(out, &p)
+		case workspace.Problems:
+			for _, p := range x {
+				visit(p)
+			}
+		case interface{ Unwrap() []error }:
+			for _, u := range x.Unwrap() {
+				visit(u)
+			}
+		default:
+			var p *workspace.Problem
+			if errors.As(e, &p) {
+				visit(p)
+				return
+			}
+			rest = append(rest, e)
+		}
+	}
+	visit(err)
+	for _, e := range rest {
+		out = append(out, &workspace.Problem{File: file, Message: e.Error()})
+	}
+	return out
+}
+
+// loadShared reads and parses the cluster, its env, the default config
+// file, the policies and the custom modules, and builds the resolver once.
+// Every problem of every file is collected; an unreadable file does not
+// stop the others from being read.
+func loadShared(f *sharedFlags, stdin io.Reader) *shared {
+	s := &shared{clusterName: displayName(f.cluster)}
+	read := func(path, kind string) ([]byte, bool) { return s.read(path, kind, stdin) }
+
+	clusterOK := false
+	if f.cluster == "" {
+		s.clusterName = defaultClusterName
+		c, err := workspace.ParseCluster(defaultClusterName, []byte(defaultCluster))
+		s.addProblems(err, defaultClusterName)
+		s.cluster, clusterOK = c, err == nil
+	} else if data, ok := read(f.cluster, kindCluster); ok {
+		c, err := workspace.ParseCluster(s.clusterName, data)
+		s.addProblems(err, s.clusterName)
+		s.cluster, clusterOK = c, err == nil
+	}
+	var dotenv map[string]string
+	if f.clusterEnv != "" {
+		if data, ok := read(f.clusterEnv, kindClusterEnv); ok {
+			name := displayName(f.clusterEnv)
+			s.addProblems(s.cluster.MergeDotenv(name, data), name)
+			dotenv, _ = workspace.ParseDotenv(name, data)
+		}
+	}
+
+	var defaults *workspace.DefaultConfig
+	defaultsPath := f.defaults
+	if defaultsPath == "" {
+		if v := s.cluster.Env[defaultConfigVar]; v != "" {
+			defaultsPath = defaultsFromEnv(f.cluster, v)
+			if _, err := readInput(defaultsPath, expected[kindDefaults], nil); err != nil {
+				from := s.clusterName
+				if _, ok := dotenv[defaultConfigVar]; ok {
+					from = displayName(f.clusterEnv)
+				}
+				s.unreadable = append(s.unreadable, usageError{fmt.Sprintf("%s: env.%s: %q names %s, which cannot be read: %s; fix the variable or give --defaults FILE",
+					from, defaultConfigVar, v, defaultsPath, err.(readError).reason)})
+				defaultsPath = ""
+			}
+		}
+	}
+	if defaultsPath != "" {
+		if data, ok := read(defaultsPath, kindDefaults); ok {
+			name := displayName(defaultsPath)
+			d, err := workspace.ParseDefaultConfig(name, data)
+			s.addProblems(err, name)
+			if err == nil {
+				defaults = &d
+			}
+		}
+	}
+
+	engine, engineOK := s.loadPolicies(f.policies, f.modules, stdin)
+	if clusterOK && engineOK && len(s.unreadable) == 0 {
+		var opts []workspace.Option
+		if engine != nil {
+			opts = append(opts, workspace.WithPolicy(engine))
+		}
+		r, err := workspace.NewResolver(s.cluster, defaults, opts...)
+		s.addProblems(err, s.clusterName)
+		s.resolver = r
+	}
+	s.clean = len(s.problems) == 0 && len(s.unreadable) == 0 && s.resolver != nil
+	return s
+}
+
+// defaultsFromEnv is the path of the default config file the cluster env
+// names: relative to the cluster file's folder (the working folder when
+// the cluster comes from standard input or is the default one).
+func defaultsFromEnv(clusterPath, v string) string {
+	if filepath.IsAbs(v) || clusterPath == "" || clusterPath == "-" {
+		return filepath.Clean(v)
+	}
+	return filepath.Join(filepath.Dir(clusterPath), v)
+}
+
+// read reads one shared input, recording it or the reason it cannot be read.
+func (s *shared) read(path, kind string, stdin io.Reader) ([]byte, bool) {
+	data, err := readInput(path, expected[kind], stdin)
+	if err != nil {
+		s.unreadable = append(s.unreadable, err)
+		return nil, false
+	}
+	s.files = append(s.files, inputFile{displayName(path), kind})
+	return data, true
+}
+
+// loadPolicies reads and parses the policies and custom modules and builds
+// the policy engine: nil, true when none is given; ok is false when the
+// engine has problems. Policies that parsed with problems are checked by
+// the Rego too, so that every problem of every file comes in one run.
+func (s *shared) loadPolicies(policies, modules []string, stdin io.Reader) (engine *policy.Engine, ok bool) {
+	var ps []*policy.Policy
+	for _, p := range policies {
+		if data, ok := s.read(p, kindPolicy, stdin); ok {
+			name := displayName(p)
+			pol, err := policy.Parse(name, data)
+			s.addProblems(err, name)
+			if pol != nil {
+				ps = append(ps, pol)
+			}
+		}
+	}
+	var mods []policy.Module
+	for _, m := range modules {
+		if data, ok := s.read(m, kindRego, stdin); ok {
+			mods = append(mods, policy.Module{Name: displayName(m), Source: string(data)})
+		}
+	}
+	if len(ps) == 0 && len(mods) == 0 {
+		return nil, len(s.unreadable) == 0
+	}
+	e, err := policy.NewEngine(context.Background(), ps, policy.WithModules(mods...))
+	// A problem of the engine with no file of its own is the first policy's
+	// (or module's): that is where the effective policy starts.
+	owner := ""
+	if len(modules) > 0 {
+		owner = displayName(modules[0])
+	}
+	if len(policies) > 0 {
+		owner = displayName(policies[0])
+	}
+	s.addProblems(err, owner)
+	return e, err == nil
+}
+
+// policyEngine builds the engine of `wsk policy`: an error of every
+// unreadable file (exit 2), or of every problem (exit 1).
+func policyEngine(policies, modules []string, stdin io.Reader) (*policy.Engine, error) {
+	s := &shared{}
+	e, _ := s.loadPolicies(policies, modules, stdin)
+	if len(s.unreadable) > 0 {
+		return nil, errors.Join(s.unreadable...)
+	}
+	if err := workspace.JoinProblems(workspace.Problems(s.problems)); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
