@@ -226,6 +226,7 @@ func matchField(keys []string, field string) []string {
 			out = append(out, k)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -413,7 +414,7 @@ func listItem(list []any, s string) (any, bool) {
 		slices.Sort(ks)
 		for _, k := range ks {
 			switch f := m[k].(type) {
-			case string, json.Number:
+			case string, json.Number, float64:
 				if fmt.Sprint(f) == s {
 					return it, true
 				}
