@@ -77,6 +77,12 @@ var (
 	// PoolEnvValuesForENV are ENV values; "dev_ws" is what the pattern
 	// dev_{workspace_name} gives the workspace "ws".
 	PoolEnvValuesForENV = []string{"dev", "prod", "dev_ws", "staging"}
+	// Docker binds: host paths, container paths (two host paths may pick
+	// the same container path, which is an error), modes ("" is unset: rw).
+	PoolHostPaths  = []string{"/srv/projects", "/srv/data", "/mnt/shared", "/home/user/code"}
+	PoolBindPaths  = []string{"/home/src", "/data", "/scratch", "/mnt/in"}
+	PoolBindModes  = []string{"", "ro", "rw"}
+	PoolPublicURLs = []string{"mage.example.com/test1", "https://ws.example.com/a", "workspaces.internal/x"}
 	// PoolEnvPatterns are WORKSPACE_ENV_PATTERN values ("" unset).
 	PoolEnvPatterns = []string{"dev", "prod", "dev_{workspace_name}", "{workspace_name}"}
 	// PoolVarPatterns are USER_DEFINED_VARS items: exact names, globs,
@@ -337,6 +343,62 @@ type ContainerSpec struct {
 	// AffinityZones, when non-nil, is a required node affinity on
 	// topology.kubernetes.io/zone In these values.
 	AffinityZones []string
+
+	// Docker makes this a Docker container_config: Image, Env (as the
+	// environment map), Volumes and PublicURL, and nothing else.
+	Docker    bool
+	Volumes   []DockerVolumeSpec
+	PublicURL string
+}
+
+// DockerVolumeSpec is one bind of a Docker container_config; Mode "" is unset.
+type DockerVolumeSpec struct {
+	Host, Bind, Mode string
+}
+
+// UniqueVolumes is Volumes without later duplicates of a host path or
+// of a container path (one layer binds each container path once; two
+// layers may still bind one path from two hosts, which is an error).
+func (c ContainerSpec) UniqueVolumes() []DockerVolumeSpec {
+	seen := map[string]bool{}
+	var out []DockerVolumeSpec
+	for _, v := range c.Volumes {
+		if !seen["host:"+v.Host] && !seen["bind:"+v.Bind] {
+			seen["host:"+v.Host], seen["bind:"+v.Bind] = true, true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// dockerMap is a Docker container_config as plain Go data.
+func (c ContainerSpec) dockerMap() map[string]any {
+	m := map[string]any{}
+	if c.Image != "" {
+		m["image"] = c.Image
+	}
+	if env := c.UniqueEnv(); env != nil {
+		e := map[string]any{}
+		for _, v := range env {
+			e[v.Name] = v.Value
+		}
+		m["environment"] = e
+	}
+	if vols := c.UniqueVolumes(); vols != nil {
+		vm := map[string]any{}
+		for _, v := range vols {
+			b := map[string]any{"bind": v.Bind}
+			if v.Mode != "" {
+				b["mode"] = v.Mode
+			}
+			vm[v.Host] = b
+		}
+		m["volumes"] = vm
+	}
+	if c.PublicURL != "" {
+		m["public_url"] = c.PublicURL
+	}
+	return m
 }
 
 // UniqueEnv is Env without later duplicates of a name.
@@ -394,6 +456,9 @@ func genStringsToAny(xs []string) []any {
 // Map is the container_config as plain Go data (map[string]any, []any,
 // strings and numbers), as a caller decoding JSON or YAML would pass it.
 func (c ContainerSpec) Map() map[string]any {
+	if c.Docker {
+		return c.dockerMap()
+	}
 	m := map[string]any{}
 	set := func(k, v string) {
 		if v != "" {
@@ -549,12 +614,34 @@ type ContainerOptions struct {
 	NoCommand bool
 	// ArgsWithCommand sets args only together with command.
 	ArgsWithCommand bool
+	// Docker generates a Docker container_config instead: image,
+	// environment, volumes and public_url.
+	Docker bool
+}
+
+// genDockerContainer generates a Docker container_config whose every key
+// is optional.
+func genDockerContainer(opts ContainerOptions) gopter.Gen {
+	return gen.Struct(reflect.TypeOf(ContainerSpec{}), map[string]gopter.Gen{
+		"Docker": gen.Const(true),
+		"Image":  GenOptional(PoolImages...),
+		"Env":    GenOptionalSliceUpTo(4, GenEnvVar(opts.EnvValues...)),
+		"Volumes": GenOptionalSliceUpTo(3, gen.Struct(reflect.TypeOf(DockerVolumeSpec{}), map[string]gopter.Gen{
+			"Host": GenPick(PoolHostPaths...),
+			"Bind": GenPick(PoolBindPaths...),
+			"Mode": GenPick(PoolBindModes...),
+		})),
+		"PublicURL": GenOptional(PoolPublicURLs...),
+	})
 }
 
 // GenContainer generates a container_config whose every key is optional:
 // image, imagePullPolicy, workingDir, resources, env, command, args and the
 // pod keys nodeSelector, tolerations, affinity.
 func GenContainer(opts ContainerOptions) gopter.Gen {
+	if opts.Docker {
+		return genDockerContainer(opts)
+	}
 	gens := map[string]gopter.Gen{
 		"Image":           GenOptional(PoolImages...),
 		"ImagePullPolicy": GenOptional(PoolPullPolicies...),
@@ -774,7 +861,9 @@ func (c ConfigSpec) fileMap(enc Encoding) map[string]any {
 
 // RequestSpec is a workspace request.
 type RequestSpec struct {
-	Name     string
+	Name string
+	// Type is the request's type key ("" unset: the cluster's type).
+	Type     string
 	Config   ConfigSpec
 	Encoding Encoding
 }
@@ -786,17 +875,24 @@ type RequestOptions struct {
 
 // GenRequest generates a workspace request.
 func GenRequest(opts RequestOptions) gopter.Gen {
-	return gen.Struct(reflect.TypeOf(RequestSpec{}), map[string]gopter.Gen{
+	gens := map[string]gopter.Gen{
 		"Name":     GenPick(PoolWorkspaceNames...),
 		"Config":   GenConfig(opts.Config),
 		"Encoding": GenEncoding(),
-	})
+	}
+	if opts.Config.Container.Docker {
+		gens["Type"] = GenOptional("docker")
+	}
+	return gen.Struct(reflect.TypeOf(RequestSpec{}), gens)
 }
 
 // YAML is the request file.
 func (r RequestSpec) YAML() []byte {
 	m := r.Config.fileMap(r.Encoding)
 	m["name"] = r.Name
+	if r.Type != "" {
+		m["type"] = r.Type
+	}
 	return []byte(genYAML(m))
 }
 
@@ -805,7 +901,7 @@ func (r RequestSpec) Request() (workspace.Request, error) {
 	if r.Encoding == EncodeFileObject || r.Encoding == EncodeFileString {
 		return workspace.ParseRequest("request.yaml", r.YAML())
 	}
-	return workspace.Request{Name: r.Name, Config: r.Config.Config(r.Encoding)}, nil
+	return workspace.Request{Name: r.Name, Type: workspace.Type(r.Type), Config: r.Config.Config(r.Encoding)}, nil
 }
 
 // Files is the request as a person would write it, for failure messages.
@@ -904,6 +1000,8 @@ func (d DefaultsSpec) String() string {
 // for every setting.
 type ClusterSpec struct {
 	Mode string // "", managed, self-hosted
+	// Docker makes the cluster's type docker.
+	Docker bool
 
 	TemplateImage       string
 	TemplateCommand     []string
@@ -976,6 +1074,8 @@ type ClusterOptions struct {
 	// VarPatterns is the pool of USER_DEFINED_VARS items (default
 	// PoolVarPatterns).
 	VarPatterns []string
+	// Docker makes the cluster's type docker.
+	Docker bool
 }
 
 // GenCluster generates a cluster that the resolver accepts: boolean
@@ -1024,6 +1124,9 @@ func GenCluster(opts ClusterOptions) gopter.Gen {
 			"Name":  GenPick(PoolClusterVarNames...),
 			"Value": GenPick(values...),
 		})),
+	}
+	if opts.Docker {
+		gens["Docker"] = gen.Const(true)
 	}
 	if !opts.NoResourceDefaults {
 		r := GenResources()
@@ -1221,6 +1324,9 @@ func (c ClusterSpec) Build(how ClusterBuild, seed int64) (workspace.Cluster, err
 
 func (c ClusterSpec) base() workspace.Cluster {
 	cl := workspace.Cluster{Mode: workspace.Mode(c.Mode)}
+	if c.Docker {
+		cl.Type = workspace.TypeDocker
+	}
 	cl.PodTemplate.Annotations = c.annotations()
 	cl.PodTemplate.Spec.Containers = append(cl.PodTemplate.Spec.Containers, c.templateContainer())
 	return cl
@@ -1265,6 +1371,9 @@ func (c ClusterSpec) clusterYAML(vars []EnvVarSpec) []byte {
 		env.Content = append(env.Content, key(v.Name), str(v.Value))
 	}
 	root := &yaml.Node{Kind: yaml.MappingNode}
+	if c.Docker {
+		root.Content = append(root.Content, key("type"), str("docker"))
+	}
 	if c.Mode != "" {
 		root.Content = append(root.Content, key("mode"), str(c.Mode))
 	}

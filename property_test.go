@@ -179,8 +179,26 @@ func propDiff(a, b string) string {
 	return sb.String()
 }
 
+// propContainer is the workspace container: the pod's first container,
+// or for a Docker workspace the container its create body describes.
 func propContainer(res *workspace.Result) *corev1.Container {
+	if d := res.Docker; d != nil {
+		c := &corev1.Container{Image: d.Create.Image, Command: d.Create.Entrypoint, Args: d.Create.Cmd}
+		for _, kv := range d.Create.Env {
+			k, v, _ := strings.Cut(kv, "=")
+			c.Env = append(c.Env, corev1.EnvVar{Name: k, Value: v})
+		}
+		return c
+	}
 	return &res.Kubernetes.Pod.Spec.Containers[0]
+}
+
+// propEnvProvenance is the provenance path of an env variable.
+func propEnvProvenance(res *workspace.Result, name string) string {
+	if res.Docker != nil {
+		return "create.Env[" + name + "]"
+	}
+	return "containers[0].env[" + name + "].value"
 }
 
 // propProvenanceKey is the provenance path of a map key, as --explain prints
@@ -658,32 +676,35 @@ func TestPropertyDisabledDefaultsIgnored(t *testing.T) {
 	resolved := newPropCounter("resolved")
 	propCheck(t, prop.ForAll(
 		func(c ClusterSpec, r RequestSpec, d DefaultsSpec) string {
-			return propWithInputs(func() string {
-				req, dc, msg := propBuild(r, &d)
-				if msg != "" {
-					return msg
-				}
-				cl := c.Cluster()
-				without, errWithout := propResolve(cl, nil, req)
-				with, errWith := propResolve(cl, dc, req)
-				switch {
-				case errWithout != nil || errWith != nil:
-					if fmt.Sprint(errWithout) != fmt.Sprint(errWith) {
-						return fmt.Sprintf("errors differ:\nwithout a file: %v\nwith enabled: false: %v", errWithout, errWith)
-					}
-					return ""
-				}
-				resolved.inc()
-				if propOutput(without) != propOutput(with) {
-					return "the output depends on a disabled file (- without a file, + with enabled: false):\n" + propDiff(propRender(without), propRender(with))
-				}
-				return ""
-			}(), c, r, d)
+			return propWithInputs(propDisabledLaw(c, r, d, resolved), c, r, d)
 		},
 		GenCluster(ClusterOptions{}),
 		GenRequest(RequestOptions{}),
 		GenDefaults(DefaultsOptions{Enabled: []string{"false"}}),
 	), resolved)
+}
+
+// propDisabledLaw checks law (c) on one case.
+func propDisabledLaw(c ClusterSpec, r RequestSpec, d DefaultsSpec, resolved *propCounter) string {
+	req, dc, msg := propBuild(r, &d)
+	if msg != "" {
+		return msg
+	}
+	cl := c.Cluster()
+	without, errWithout := propResolve(cl, nil, req)
+	with, errWith := propResolve(cl, dc, req)
+	switch {
+	case errWithout != nil || errWith != nil:
+		if fmt.Sprint(errWithout) != fmt.Sprint(errWith) {
+			return fmt.Sprintf("errors differ:\nwithout a file: %v\nwith enabled: false: %v", errWithout, errWith)
+		}
+		return ""
+	}
+	resolved.inc()
+	if propOutput(without) != propOutput(with) {
+		return "the output depends on a disabled file (- without a file, + with enabled: false):\n" + propDiff(propRender(without), propRender(with))
+	}
+	return ""
 }
 
 // propControlPlane reports whether a cluster variable is one DESIGN section 2.1
@@ -720,117 +741,141 @@ func propSurelyInherited(list, name string) bool {
 // with the cluster's value, never a control-plane one, never twice; and a
 // variable that USER_DEFINED_VARS (or the list for the resolved ENV)
 // certainly selects, or every one under "inherit all", is inherited.
-func TestPropertyExplicitEnvWins(t *testing.T) {
-	resolved, overlap, envFromPattern, envExplicit := newPropCounter("resolved"), newPropCounter("user var also a cluster var"),
-		newPropCounter("ENV from the pattern"), newPropCounter("ENV explicit")
-	envInherited := newPropCounter("ENV inherited from the cluster")
-	propCheck(t, prop.ForAll(
-		func(c ClusterSpec, r RequestSpec) string {
-			return propWithInputs(func() string {
-				req, _, msg := propBuild(r, nil)
-				if msg != "" {
-					return msg
-				}
-				res, err := propResolve(c.Cluster(), nil, req)
-				if err != nil {
-					return fmt.Sprintf("Resolve failed: %v", err)
-				}
-				resolved.inc()
-				env := propContainer(res).Env
-				clusterEnv := EnvMap(c.Env())
-				explicit := map[string]string{}
-				for _, e := range r.Config.Container.UniqueEnv() {
-					explicit[e.Name] = e.Value
-					if _, ok := clusterEnv[e.Name]; ok {
-						overlap.inc()
-					}
-				}
-				var problems []string
-				seen := map[string]int{}
-				for _, e := range env {
-					seen[e.Name]++
-				}
-				for name, n := range seen {
-					if n > 1 {
-						problems = append(problems, fmt.Sprintf("%s is rendered %d times", name, n))
-					}
-				}
-				for name, want := range explicit {
-					got := propEnvEntries(propContainer(res), name)
-					if len(got) != 1 || got[0].Value != want {
-						problems = append(problems, fmt.Sprintf("explicit %s=%q rendered as %+v", name, want, got))
-					}
-					if p := "containers[0].env[" + name + "].value"; res.Provenance[p].Source != workspace.SourceUser {
-						problems = append(problems, fmt.Sprintf("explicit %s: provenance %s says %q", name, p, res.Provenance[p].Source))
-					}
-				}
-				// ENV.
-				pattern := clusterEnv["WORKSPACE_ENV_PATTERN"]
-				renderedENV := propEnvEntries(propContainer(res), "ENV")
-				switch v, ok := explicit["ENV"]; {
-				case ok:
-					envExplicit.inc()
-					if res.Env != v {
-						problems = append(problems, fmt.Sprintf("explicit ENV=%q, but the result's ENV is %q", v, res.Env))
-					}
-				case pattern != "":
-					envFromPattern.inc()
-					want := strings.ReplaceAll(pattern, "{workspace_name}", r.Name)
-					if len(renderedENV) != 1 || renderedENV[0].Value != want || res.Env != want {
-						problems = append(problems, fmt.Sprintf("ENV from the pattern %q: rendered %+v, result ENV %q, want %q", pattern, renderedENV, res.Env, want))
-					}
-				default:
-					if len(renderedENV) == 1 {
-						envInherited.inc()
-					}
-					if len(renderedENV) == 1 && res.Env != renderedENV[0].Value || len(renderedENV) == 0 && res.Env != "" {
-						problems = append(problems, fmt.Sprintf("rendered ENV %+v, but the result's ENV is %q", renderedENV, res.Env))
-					}
-				}
-				// Every other variable is inherited, with the cluster's value.
-				for _, e := range env {
-					if _, ok := explicit[e.Name]; ok || e.Name == "ENV" && pattern != "" {
-						continue
-					}
-					v, ok := clusterEnv[e.Name]
-					switch {
-					case !ok:
-						problems = append(problems, fmt.Sprintf("%s=%q is neither explicit nor a cluster variable", e.Name, e.Value))
-					case v != e.Value:
-						problems = append(problems, fmt.Sprintf("inherited %s=%q, but the cluster has %q", e.Name, e.Value, v))
-					case propControlPlane(e.Name):
-						problems = append(problems, fmt.Sprintf("the control-plane variable %s is inherited", e.Name))
-					}
-				}
-				// Variables that must be inherited.
-				list, listed := clusterEnv["USER_DEFINED_VARS"]
-				inheritAll := (!listed || list == "") && c.Mode != "self-hosted"
-				perEnv := clusterEnv["USER_DEFINED_VARS__ENV__"+res.Env]
-				for name, v := range clusterEnv {
-					if _, ok := explicit[name]; ok || propControlPlane(name) || v == "" || name == "ENV" {
-						continue
-					}
-					if !(inheritAll || listed && propSurelyInherited(list, name) || res.Env != "" && propSurelyInherited(perEnv, name)) {
-						continue
-					}
-					if got := propEnvEntries(propContainer(res), name); len(got) != 1 {
-						why := "USER_DEFINED_VARS=" + strconv.Quote(list)
-						if inheritAll {
-							why = "inherit all"
-						} else if !(listed && propSurelyInherited(list, name)) {
-							why = fmt.Sprintf("USER_DEFINED_VARS__ENV__%s=%q for the resolved ENV %q", res.Env, perEnv, res.Env)
-						}
-						problems = append(problems, fmt.Sprintf("cluster variable %s is not inherited (%s)", name, why))
-					}
-				}
-				slices.Sort(problems)
-				return strings.Join(problems, "\n")
-			}(), c, r)
-		},
-		GenCluster(ClusterOptions{Inherit: true, NoResourceDefaults: true,
+// propEnvCounters count the cases of law (d).
+type propEnvCounters struct {
+	resolved, overlap, envFromPattern, envExplicit, envInherited *propCounter
+}
+
+func newPropEnvCounters() *propEnvCounters {
+	return &propEnvCounters{
+		resolved: newPropCounter("resolved"), overlap: newPropCounter("user var also a cluster var"),
+		envFromPattern: newPropCounter("ENV from the pattern"), envExplicit: newPropCounter("ENV explicit"),
+		envInherited: newPropCounter("ENV inherited from the cluster"),
+	}
+}
+
+func (n *propEnvCounters) all() []*propCounter {
+	return []*propCounter{n.resolved, n.overlap, n.envExplicit, n.envFromPattern, n.envInherited}
+}
+
+// propExplicitEnvGens generate the inputs of law (d): clusters that
+// inherit, with patterns that often name the request's variables.
+func propExplicitEnvGens(docker bool) []gopter.Gen {
+	return []gopter.Gen{
+		GenCluster(ClusterOptions{Inherit: true, NoResourceDefaults: true, Docker: docker,
 			VarPatterns: []string{"ENV", "ENV", "ENV", "FOO", "SHARED_BUCKET", "DEV_ENV_*", "*", "(FOO|BAR)", "API_.*", " DB_URL ", ""}}),
-		GenRequest(RequestOptions{Config: ConfigOptions{Lifecycle: LifecycleOptions{NoPostStart: true}}}),
-	), resolved, overlap, envExplicit, envFromPattern, envInherited)
+		GenRequest(RequestOptions{Config: ConfigOptions{Container: ContainerOptions{Docker: docker}, Lifecycle: LifecycleOptions{NoPostStart: true}}}),
+	}
+}
+
+// propExplicitEnvLaw checks law (d) on one case.
+func propExplicitEnvLaw(c ClusterSpec, r RequestSpec, n *propEnvCounters) string {
+	req, _, msg := propBuild(r, nil)
+	if msg != "" {
+		return msg
+	}
+	res, err := propResolve(c.Cluster(), nil, req)
+	if err != nil {
+		return fmt.Sprintf("Resolve failed: %v", err)
+	}
+	n.resolved.inc()
+	env := propContainer(res).Env
+	clusterEnv := EnvMap(c.Env())
+	explicit := map[string]string{}
+	for _, e := range r.Config.Container.UniqueEnv() {
+		explicit[e.Name] = e.Value
+		if _, ok := clusterEnv[e.Name]; ok {
+			n.overlap.inc()
+		}
+	}
+	var problems []string
+	seen := map[string]int{}
+	for _, e := range env {
+		seen[e.Name]++
+	}
+	for name, n := range seen {
+		if n > 1 {
+			problems = append(problems, fmt.Sprintf("%s is rendered %d times", name, n))
+		}
+	}
+	for name, want := range explicit {
+		got := propEnvEntries(propContainer(res), name)
+		if len(got) != 1 || got[0].Value != want {
+			problems = append(problems, fmt.Sprintf("explicit %s=%q rendered as %+v", name, want, got))
+		}
+		if p := propEnvProvenance(res, name); res.Provenance[p].Source != workspace.SourceUser {
+			problems = append(problems, fmt.Sprintf("explicit %s: provenance %s says %q", name, p, res.Provenance[p].Source))
+		}
+	}
+	// ENV.
+	pattern := clusterEnv["WORKSPACE_ENV_PATTERN"]
+	renderedENV := propEnvEntries(propContainer(res), "ENV")
+	switch v, ok := explicit["ENV"]; {
+	case ok:
+		n.envExplicit.inc()
+		if res.Env != v {
+			problems = append(problems, fmt.Sprintf("explicit ENV=%q, but the result's ENV is %q", v, res.Env))
+		}
+	case pattern != "":
+		n.envFromPattern.inc()
+		want := strings.ReplaceAll(pattern, "{workspace_name}", r.Name)
+		if len(renderedENV) != 1 || renderedENV[0].Value != want || res.Env != want {
+			problems = append(problems, fmt.Sprintf("ENV from the pattern %q: rendered %+v, result ENV %q, want %q", pattern, renderedENV, res.Env, want))
+		}
+	default:
+		if len(renderedENV) == 1 {
+			n.envInherited.inc()
+		}
+		if len(renderedENV) == 1 && res.Env != renderedENV[0].Value || len(renderedENV) == 0 && res.Env != "" {
+			problems = append(problems, fmt.Sprintf("rendered ENV %+v, but the result's ENV is %q", renderedENV, res.Env))
+		}
+	}
+	// Every other variable is inherited, with the cluster's value.
+	for _, e := range env {
+		if _, ok := explicit[e.Name]; ok || e.Name == "ENV" && pattern != "" {
+			continue
+		}
+		v, ok := clusterEnv[e.Name]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("%s=%q is neither explicit nor a cluster variable", e.Name, e.Value))
+		case v != e.Value:
+			problems = append(problems, fmt.Sprintf("inherited %s=%q, but the cluster has %q", e.Name, e.Value, v))
+		case propControlPlane(e.Name):
+			problems = append(problems, fmt.Sprintf("the control-plane variable %s is inherited", e.Name))
+		}
+	}
+	// Variables that must be inherited.
+	list, listed := clusterEnv["USER_DEFINED_VARS"]
+	inheritAll := (!listed || list == "") && c.Mode != "self-hosted"
+	perEnv := clusterEnv["USER_DEFINED_VARS__ENV__"+res.Env]
+	for name, v := range clusterEnv {
+		if _, ok := explicit[name]; ok || propControlPlane(name) || v == "" || name == "ENV" {
+			continue
+		}
+		if !(inheritAll || listed && propSurelyInherited(list, name) || res.Env != "" && propSurelyInherited(perEnv, name)) {
+			continue
+		}
+		if got := propEnvEntries(propContainer(res), name); len(got) != 1 {
+			why := "USER_DEFINED_VARS=" + strconv.Quote(list)
+			if inheritAll {
+				why = "inherit all"
+			} else if !(listed && propSurelyInherited(list, name)) {
+				why = fmt.Sprintf("USER_DEFINED_VARS__ENV__%s=%q for the resolved ENV %q", res.Env, perEnv, res.Env)
+			}
+			problems = append(problems, fmt.Sprintf("cluster variable %s is not inherited (%s)", name, why))
+		}
+	}
+	slices.Sort(problems)
+	return strings.Join(problems, "\n")
+}
+
+func TestPropertyExplicitEnvWins(t *testing.T) {
+	n := newPropEnvCounters()
+	propCheck(t, prop.ForAll(
+		func(c ClusterSpec, r RequestSpec) string { return propWithInputs(propExplicitEnvLaw(c, r, n), c, r) },
+		propExplicitEnvGens(false)...,
+	), n.all()...)
 }
 
 // (e) The order of the cluster environment never changes the output bytes:
@@ -841,56 +886,60 @@ func TestPropertyClusterEnvOrderIrrelevant(t *testing.T) {
 	resolved := newPropCounter("resolved")
 	propCheck(t, prop.ForAll(
 		func(c ClusterSpec, r RequestSpec, d DefaultsSpec, s1, s2, s3 int64) string {
-			return propWithInputs(func() string {
-				req, dc, msg := propBuild(r, &d)
-				if msg != "" {
-					return msg
-				}
-				type way struct {
-					how  ClusterBuild
-					seed int64
-				}
-				ways := []way{{BuildGoMap, 0}, {BuildGoMap, s1}, {BuildDotenv, s2}, {BuildYAMLFile, s3}}
-				var first string
-				var firstRes *workspace.Result
-				shown := func(res *workspace.Result, out string) string {
-					if res == nil {
-						return out
-					}
-					return propRender(res)
-				}
-				for i, w := range ways {
-					cl, err := c.Build(w.how, w.seed)
-					if err != nil {
-						return fmt.Sprintf("building the cluster as %s failed: %v", w.how, err)
-					}
-					res, err := propResolve(cl, dc, req)
-					out := ""
-					if err != nil {
-						out = "error: " + err.Error()
-					} else {
-						out = propOutput(res)
-					}
-					if i == 0 {
-						first, firstRes = out, res
-						if err == nil {
-							resolved.inc()
-						}
-						continue
-					}
-					if out != first {
-						return fmt.Sprintf("%s (seed %d) renders differently from a sorted Go map (- sorted map, + %s):\n%s",
-							w.how, w.seed, w.how, propDiff(shown(firstRes, first), shown(res, out)))
-					}
-				}
-				return ""
-			}(), c, r, d)
+			return propWithInputs(propClusterOrderLaw(c, r, d, [3]int64{s1, s2, s3}, resolved), c, r, d)
 		},
 		GenCluster(ClusterOptions{}),
 		GenRequest(RequestOptions{}),
 		GenDefaults(DefaultsOptions{}),
 		GenSeed(), GenSeed(), GenSeed(),
 	), resolved)
+}
+
+// propClusterOrderLaw checks law (e) on one case, with three shuffle seeds.
+func propClusterOrderLaw(c ClusterSpec, r RequestSpec, d DefaultsSpec, seeds [3]int64, resolved *propCounter) string {
+	s1, s2, s3 := seeds[0], seeds[1], seeds[2]
+	req, dc, msg := propBuild(r, &d)
+	if msg != "" {
+		return msg
+	}
+	type way struct {
+		how  ClusterBuild
+		seed int64
+	}
+	ways := []way{{BuildGoMap, 0}, {BuildGoMap, s1}, {BuildDotenv, s2}, {BuildYAMLFile, s3}}
+	var first string
+	var firstRes *workspace.Result
+	shown := func(res *workspace.Result, out string) string {
+		if res == nil {
+			return out
+		}
+		return propRender(res)
+	}
+	for i, w := range ways {
+		cl, err := c.Build(w.how, w.seed)
+		if err != nil {
+			return fmt.Sprintf("building the cluster as %s failed: %v", w.how, err)
+		}
+		res, err := propResolve(cl, dc, req)
+		out := ""
+		if err != nil {
+			out = "error: " + err.Error()
+		} else {
+			out = propOutput(res)
+		}
+		if i == 0 {
+			first, firstRes = out, res
+			if err == nil {
+				resolved.inc()
+			}
+			continue
+		}
+		if out != first {
+			return fmt.Sprintf("%s (seed %d) renders differently from a sorted Go map (- sorted map, + %s):\n%s",
+				w.how, w.seed, w.how, propDiff(shown(firstRes, first), shown(res, out)))
+		}
+	}
+	return ""
 }
 
 // ---------------------------------------------------------------------------
