@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# bench/lint-vs-conftest.sh: times `wsk lint` against `conftest test` on the
+# same request files and the same checks. Not run by CI.
+#
+#   bench/lint-vs-conftest.sh               # 1,000 requests, 5 runs each
+#   N=5000 RUNS=9 bench/lint-vs-conftest.sh
+#
+# It builds wsk, installs conftest into a temporary GOBIN (the Go module
+# proxy is the only network it needs), generates N workspace requests with
+# bench/gen (seeded: the same files every time; about one in seven breaks a
+# rule), then runs the two tools alternately, RUNS times each after one
+# untimed warm-up run, and prints each run's wall time, the medians and the
+# ratio conftest/wsk.
+#
+# The work: wsk lint checks the requests against the three policies of
+# bench/policy/ with the quickstart cluster and defaults file, resolving
+# every request in full (merge, env inheritance, render, Pod Security);
+# conftest evaluates bench/conftest/policy/, the same policy checks written
+# in Rego over each request as written. The script stops unless both tools
+# find the files bench/gen broke, and no others.
+#
+# Environment:
+#   N                  request files (default 1000)
+#   RUNS               timed runs of each tool (default 5)
+#   SEED               bench/gen seed (default 1)
+#   CONFTEST_VERSION   conftest module version to install (default latest)
+#   CONFTEST           an installed conftest binary to use instead
+#   KEEP               1: keep the temporary directory (the outputs of the
+#                      last runs) and print its path
+#
+# Needs go, jq, and bash 5 (EPOCHREALTIME).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+N=${N:-1000}
+RUNS=${RUNS:-5}
+SEED=${SEED:-1}
+CONFTEST_VERSION=${CONFTEST_VERSION:-latest}
+CONFTEST=${CONFTEST:-}
+KEEP=${KEEP:-0}
+
+die() {
+	echo "lint-vs-conftest: $*" >&2
+	exit 1
+}
+
+command -v jq >/dev/null || die "jq is needed to count the problems in the JSON outputs"
+[[ -n ${EPOCHREALTIME:-} ]] || die "bash 5 is needed (EPOCHREALTIME)"
+
+tmp=$(mktemp -d)
+if [[ $KEEP == 1 ]]; then
+	trap 'echo "outputs kept in $tmp" >&2' EXIT
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
+
+echo "building wsk and bench/gen..."
+go build -o "$tmp/wsk" ./cmd/wsk
+go build -o "$tmp/gen" ./bench/gen
+if [[ -z $CONFTEST ]]; then
+	echo "installing conftest@$CONFTEST_VERSION into $tmp/gobin..."
+	GOBIN="$tmp/gobin" go install "github.com/open-policy-agent/conftest@$CONFTEST_VERSION"
+	CONFTEST=$tmp/gobin/conftest
+fi
+
+requests=bench/out/requests
+gen_summary=$("$tmp/gen" -n "$N" -seed "$SEED" -out "$requests")
+expected=$(sed -n 's/^[0-9]* files, \([0-9]*\) with problems$/\1/p' <<<"$gen_summary")
+[[ -n $expected ]] || die "bench/gen said: $gen_summary"
+
+wsk_cmd=(
+	"$tmp/wsk" lint
+	--cluster examples/quickstart/cluster.yaml
+	--defaults examples/quickstart/defaults.yaml
+	--policy bench/policy/cluster.yaml
+	--policy bench/policy/department.yaml
+	--policy bench/policy/project.yaml
+	--request "$requests/*.yaml"
+	--format json
+)
+conftest_cmd=(
+	"$CONFTEST" test
+	--policy bench/conftest/policy
+	--all-namespaces
+	--no-color
+	--output json
+	"$requests"/*.yaml
+)
+
+# run TOOL: runs one tool with its output in $tmp/TOOL.out and .err, sets
+# elapsed (seconds) and fails unless it exits 0 (clean) or 1 (problems).
+run() {
+	local tool=$1 start end status=0
+	local -n cmd="${tool}_cmd"
+	start=$EPOCHREALTIME
+	"${cmd[@]}" >"$tmp/$tool.out" 2>"$tmp/$tool.err" || status=$?
+	end=$EPOCHREALTIME
+	if ((status > 1)); then
+		sed 's/^/  /' "$tmp/$tool.err" >&2
+		die "$tool exited $status"
+	fi
+	elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+}
+
+# the request files each tool found problems in
+wsk_bad() {
+	jq '[.files[] | select(.kind == "request" and any(.diagnostics[]; .severity == "error"))] | length' "$tmp/wsk.out"
+}
+conftest_bad() {
+	jq '[.[] | select((.failures // []) | length > 0)] | length' "$tmp/conftest.out"
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo
+echo "machine:  $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "go:       $(go env GOVERSION)"
+echo "conftest: $(go version -m "$CONFTEST" | awk '$1 == "mod" { print $2 "@" $3 }') ($("$CONFTEST" --version | tr '\n' ' '))"
+echo "requests: $gen_summary ($requests, seed $SEED)"
+echo "wsk:      ${wsk_cmd[*]}"
+echo "conftest: ${conftest_cmd[*]:0:8} $requests/*.yaml"
+echo
+
+# warm-up, and the check that both tools did the work
+run wsk
+run conftest
+wsk_found=$(wsk_bad)
+conftest_found=$(conftest_bad)
+echo "files with problems: wsk lint $wsk_found, conftest $conftest_found, bench/gen $expected"
+echo "  wsk:      $(tail -n 1 "$tmp/wsk.err")"
+echo "  conftest: $(jq '[.[] | (.failures // []) | length] | add' "$tmp/conftest.out") failures"
+if [[ $wsk_found != "$expected" || $conftest_found != "$expected" ]]; then
+	die "the tools disagree about which files have problems; the timings would not compare the same work"
+fi
+echo
+
+printf '%-4s %10s %10s %8s\n' run "wsk (s)" "conftest (s)" ratio
+wsk_times=()
+conftest_times=()
+ratios=()
+declare -A t
+for ((i = 1; i <= RUNS; i++)); do
+	# alternate which tool goes first
+	if ((i % 2)); then order=(wsk conftest); else order=(conftest wsk); fi
+	for tool in "${order[@]}"; do
+		run "$tool"
+		t[$tool]=$elapsed
+	done
+	ratio=$(awk -v c="${t[conftest]}" -v w="${t[wsk]}" 'BEGIN { printf "%.2f", c / w }')
+	wsk_times+=("${t[wsk]}")
+	conftest_times+=("${t[conftest]}")
+	ratios+=("$ratio")
+	printf '%-4s %10s %10s %8s\n' "$i" "${t[wsk]}" "${t[conftest]}" "$ratio"
+done
+
+wsk_median=$(printf '%s\n' "${wsk_times[@]}" | median)
+conftest_median=$(printf '%s\n' "${conftest_times[@]}" | median)
+ratio_median=$(printf '%s\n' "${ratios[@]}" | median)
+echo
+echo "median:  wsk lint ${wsk_median}s, conftest ${conftest_median}s"
+echo "ratio:   conftest/wsk $(awk -v c="$conftest_median" -v w="$wsk_median" 'BEGIN { printf "%.2f", c / w }') (of the medians), $ratio_median (median of the runs' ratios)"
