@@ -15,7 +15,7 @@ import (
 	"github.com/workspacekit/workspace"
 )
 
-const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT] [--color auto|always|never]"
+const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT] [--color auto|always|never] [REQUEST...]"
 
 const lintDescription = `Checks every file given (cluster, cluster env, default config file,
 policies, Rego modules and every request, each request fully resolved) and
@@ -29,6 +29,7 @@ command "mage start". Without --defaults, the default config file is the one
 the cluster env variable WORKSPACE_DEFAULT_CONFIG_PATH names, relative to
 the cluster file's folder. --request repeats and takes globs (*, ?, [..],
 and ** for any number of folders); quote them so that wsk expands them.
+Arguments after the flags are requests too (as pre-commit passes them).
 
 Formats: text (file:line:col: path: message; coloured on a terminal unless
 NO_COLOR is set), json, github (workflow commands), junit, sarif (2.1.0),
@@ -180,10 +181,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "wsk lint: unexpected argument %q; give requests with --request FILE|GLOB\n", fs.Arg(0))
-		return exitUsage
-	}
+	// Arguments after the flags are requests too, so that tools that append
+	// file names (pre-commit, xargs) can call wsk lint.
+	requests = append(requests, fs.Args()...)
 	write, ok := lintFormats[*format]
 	if !ok {
 		fmt.Fprintf(stderr, "wsk lint: --format %q: use one of %s\n", *format, lintFormatNames)
