@@ -130,6 +130,22 @@ func expandContainerConfig(root *value, data []byte, file string, src Source, pr
 	return &out
 }
 
+// lineLength is the length of a 1-based line of data, without its line
+// break; 0 past the end.
+func lineLength(data []byte, n int) int {
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(data, '\n')
+		if j < 0 {
+			return 0
+		}
+		data = data[j+1:]
+	}
+	if j := bytes.IndexByte(data, '\n'); j >= 0 {
+		data = data[:j]
+	}
+	return len(bytes.TrimSuffix(data, []byte("\r")))
+}
+
 // embeddedShift maps a line and column inside a string scalar to the file.
 // For a literal block (|) it is exact; for a one-line string it is exact
 // when the string has no escapes; otherwise it points at the string.
@@ -143,7 +159,9 @@ func embeddedShift(s *value, data []byte) func(int, int) (int, int) {
 			if c == 0 {
 				c = 1
 			}
-			return line + l, c + indent
+			// A blank line of the block is shorter than its indent: point
+			// just past its end.
+			return line + l, min(c+indent, lineLength(data, line+l)+1)
 		}
 	case styleQuoted, stylePlain:
 		// Exact only when the string is on one line and written as is

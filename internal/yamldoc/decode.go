@@ -104,8 +104,25 @@ func locateError(err error, data []byte) (int, int) {
 	if offset < 0 {
 		return 0, 0
 	}
-	line := 1 + bytes.Count(data[:offset], []byte("\n"))
-	return line, offset - bytes.LastIndexByte(data[:offset], '\n')
+	return lineCol(data, offset)
+}
+
+// lineCol is the 1-based line and column of a byte offset, with lines
+// ended as YAML ends them: \n, \r\n or a lone \r.
+func lineCol(data []byte, offset int) (int, int) {
+	line, start := 1, 0
+	for i := 0; i < offset; i++ {
+		switch data[i] {
+		case '\n':
+			line, start = line+1, i+1
+		case '\r':
+			if i+1 < len(data) && data[i+1] == '\n' {
+				continue // the \n ends the line
+			}
+			line, start = line+1, i+1
+		}
+	}
+	return line, offset - start + 1
 }
 
 // aliasOffset is the offset of the alias *name, not followed by more of a name.
