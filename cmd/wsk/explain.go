@@ -383,6 +383,13 @@ func walk(v any, segs []string) (any, bool) {
 				return nil, false
 			}
 			v = next
+		case string:
+			// The mode of a Docker bind, source:target:mode.
+			parts := strings.Split(x, ":")
+			if s != "mode" || len(parts) < 3 {
+				return nil, false
+			}
+			v = parts[len(parts)-1]
 		default:
 			return nil, false
 		}
@@ -391,8 +398,9 @@ func walk(v any, segs []string) (any, bool) {
 }
 
 // listItem is the item of a list a segment names: the item whose name is
-// the segment, else an index, else the first item with a scalar field
-// equal to the segment (a port number, a mount path).
+// the segment, else an index, else a NAME=value or source:target string
+// item, else the first item with a scalar field equal to the segment (a
+// port number, a mount path).
 func listItem(list []any, s string) (any, bool) {
 	for _, it := range list {
 		if m, ok := it.(map[string]any); ok && fmt.Sprint(m["name"]) == s {
@@ -401,6 +409,21 @@ func listItem(list []any, s string) (any, bool) {
 	}
 	if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < len(list) {
 		return list[n], true
+	}
+	// Docker's string lists: Env items are NAME=value (the value is
+	// returned), Binds are source:target[:mode] (keyed by the source or
+	// the target).
+	for _, it := range list {
+		str, ok := it.(string)
+		if !ok {
+			continue
+		}
+		if v, ok := strings.CutPrefix(str, s+"="); ok {
+			return v, true
+		}
+		if parts := strings.Split(str, ":"); len(parts) >= 2 && (parts[0] == s || parts[1] == s) {
+			return str, true
+		}
 	}
 	for _, it := range list {
 		m, ok := it.(map[string]any)

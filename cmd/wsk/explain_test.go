@@ -72,6 +72,7 @@ func TestRenderedValue(t *testing.T) {
 	                       "env": [{"name": "ENV", "value": "dev"}]}]}},
 	    "service": {"spec": {"ports": [{"name": "http", "port": 6789}]}}
 	  },
+	  "docker": {"create": {"Env": ["A=1", "B=x=y"], "HostConfig": {"Binds": ["/srv/d:/data:ro"]}}},
 	  "lifecycle": {"autoTermination": true, "maxIdleSeconds": 1800, "postStart": [{"shell": "echo hi"}, {"hook": "/h.sh"}]}
 	}`), &doc); err != nil {
 		t.Fatal(err)
