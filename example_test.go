@@ -150,3 +150,67 @@ rules:
 	// IfNotPresent 2 rule baseline
 	// big.yaml:3:24: containers[0].resources.limits.cpu: compute.cpuCoreLimit (containers[0].resources.limits.cpu) is 8; at most 4 is allowed (project policy "ml-team")
 }
+
+// A Docker workspace goes through the same layers and comes out as the
+// Docker Engine API's container create body.
+func ExampleResolver_docker() {
+	cluster, err := workspace.ParseCluster("cluster.yaml", []byte(`
+type: docker
+env:
+  DOCKER_HOST: tcp://docker.internal:2376
+podTemplate:
+  spec:
+    containers:
+      - name: server
+        image: mage-pro:cluster
+        command: [mage, start]
+`))
+	if err != nil {
+		panic(err)
+	}
+	defaults, err := workspace.ParseDefaultConfig("defaults.yaml", []byte(`
+enforce: true
+container_config: |
+  environment:
+    PIP_INDEX_URL: https://pypi.internal/simple
+`))
+	if err != nil {
+		panic(err)
+	}
+	r, err := workspace.NewResolver(cluster, &defaults)
+	if err != nil {
+		panic(err)
+	}
+	req, err := workspace.ParseRequest("request.yaml", []byte(`
+name: test1
+container_config: |
+  image: mage-pro:version
+  volumes:
+    /host/path: {bind: /home/src, mode: rw}
+  environment:
+    TEST_ENV_VAR: "1"
+    PIP_INDEX_URL: https://pypi.org/simple
+  public_url: mage.example.com/test1
+`))
+	if err != nil {
+		panic(err)
+	}
+	res, err := r.Resolve(context.Background(), req)
+	if err != nil {
+		panic(err)
+	}
+	d := res.Docker
+	fmt.Println("daemon:", d.Host.Host)
+	fmt.Println("image:", d.Create.Image)
+	fmt.Println("env:", d.Create.Env, "PIP_INDEX_URL from", res.Provenance["create.Env[PIP_INDEX_URL]"].Source)
+	fmt.Println("binds:", d.Create.HostConfig.Binds)
+	fmt.Println("start:", d.Create.Entrypoint)
+	fmt.Println("public URL:", d.PublicURL)
+	// Output:
+	// daemon: tcp://docker.internal:2376
+	// image: mage-pro:version
+	// env: [PIP_INDEX_URL=https://pypi.internal/simple TEST_ENV_VAR=1] PIP_INDEX_URL from defaults-enforced
+	// binds: [/host/path:/home/src:rw]
+	// start: [mage start]
+	// public URL: mage.example.com/test1
+}
