@@ -110,11 +110,17 @@ func overcommittable(name corev1.ResourceName) bool {
 // limit from its request when only the request is set.
 func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provenance, w *warnings, probs *problemList) {
 	for i, f := range resourceFields {
+		d := r.settings.resources[i]
+		if !d.set {
+			continue
+		}
 		if _, set := f.get(c); !set {
-			if d := r.settings.resources[i]; d.set {
-				f.set(c, d.quantity.DeepCopy())
-				prov[f.path()] = Origin{Source: ClusterEnvSource(d.variable)}
-			}
+			f.set(c, d.quantity.DeepCopy())
+			prov[f.path()] = Origin{Source: ClusterEnvSource(d.variable)}
+		} else if o, ok := prov[f.path()]; ok {
+			// A higher layer set the field: the cluster's default lost.
+			o.Lost = append(slices.Clip(o.Lost), Offer{Source: ClusterEnvSource(d.variable), Value: d.quantity.String()})
+			prov[f.path()] = o
 		}
 	}
 	names := map[corev1.ResourceName]bool{}
