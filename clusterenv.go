@@ -98,6 +98,7 @@ type resourceDefault struct {
 	set      bool
 	quantity resource.Quantity
 	variable string
+	offer    Offer // its source and value, built once for provenance
 }
 
 // lookup returns a cluster variable; the empty string counts as unset.
@@ -170,7 +171,7 @@ func readSettings(c *Cluster, probs *problemList) settings {
 			probs.add(c.envPos(name), "env."+name, "%v", err)
 			continue
 		}
-		s.resources[i] = resourceDefault{set: true, quantity: q, variable: name}
+		s.resources[i] = resourceDefault{set: true, quantity: q, variable: name, offer: Offer{Source: ClusterEnvSource(name), Value: q.String()}}
 	}
 	for _, pair := range [][2]int{{reqCPU, limCPU}, {reqMemory, limMemory}} {
 		req, lim := s.resources[pair[0]], s.resources[pair[1]]

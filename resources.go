@@ -116,10 +116,10 @@ func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provena
 		}
 		if _, set := f.get(c); !set {
 			f.set(c, d.quantity.DeepCopy())
-			prov[f.path()] = Origin{Source: ClusterEnvSource(d.variable)}
+			prov[f.path()] = Origin{Source: d.offer.Source}
 		} else if o, ok := prov[f.path()]; ok {
 			// A higher layer set the field: the cluster's default lost.
-			o.Lost = append(slices.Clip(o.Lost), Offer{Source: ClusterEnvSource(d.variable), Value: d.quantity.String()})
+			o.Lost = append(slices.Clip(o.Lost), d.offer)
 			prov[f.path()] = o
 		}
 	}
