@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/render"
 )
 
@@ -68,18 +69,8 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.unreadable != nil {
 		unreadable = append(unreadable, o.unreadable)
 	}
-	for _, err := range unreadable {
-		fmt.Fprintln(stderr, err)
-	}
-	if err := workspace.JoinProblems(workspace.Problems(s.problems), workspace.Problems(o.problems)); err != nil {
-		fmt.Fprintln(stderr, err)
-		if len(unreadable) > 0 {
-			return exitUsage
-		}
-		return exitProblems
-	}
-	if len(unreadable) > 0 {
-		return exitUsage
+	if code := reportInputs(stderr, unreadable, workspace.Problems(s.problems), workspace.Problems(o.problems)); code != exitOK {
+		return code
 	}
 	res := o.result
 	out, err := render.JSON(res, render.Options{})
@@ -263,7 +254,8 @@ func nearFields(keys []string, field string) []string {
 			if len(tail) > len(field) {
 				tail = tail[len(tail)-len(field):]
 			}
-			if d := editDistance(strings.ToLower(tail), strings.ToLower(field)); d <= max(2, len(field)/3) {
+			limit := max(2, len(field)/3) + 1
+			if d := diag.EditDistance(strings.ToLower(tail), strings.ToLower(field), limit); d < limit {
 				ss = append(ss, scored{k, d})
 			}
 		}
@@ -276,27 +268,6 @@ func nearFields(keys []string, field string) []string {
 		out = out[:8]
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance of two strings, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // renderedRoots are where a provenance path may start in the rendered

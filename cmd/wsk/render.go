@@ -73,18 +73,8 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		results = append(results, o.result)
 		warnings = append(warnings, o.warnings)
 	}
-	for _, err := range unreadable {
-		fmt.Fprintln(stderr, err)
-	}
-	if err := workspace.JoinProblems(problems...); err != nil {
-		fmt.Fprintln(stderr, err)
-		if len(unreadable) > 0 {
-			return exitUsage
-		}
-		return exitProblems
-	}
-	if len(unreadable) > 0 {
-		return exitUsage
+	if code := reportInputs(stderr, unreadable, problems...); code != exitOK {
+		return code
 	}
 	opts := render.Options{Explain: *explain}
 	var out bytes.Buffer
@@ -127,5 +117,25 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	stdout.Write(out.Bytes())
+	return exitOK
+}
+
+// reportInputs prints the inputs that could not be read and the problems
+// of the others, and returns the exit status they make: 2 when an input
+// could not be read, else 1 when there are problems, else 0.
+func reportInputs(stderr io.Writer, unreadable []error, problems ...error) int {
+	for _, err := range unreadable {
+		fmt.Fprintln(stderr, err)
+	}
+	err := workspace.JoinProblems(problems...)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+	}
+	switch {
+	case len(unreadable) > 0:
+		return exitUsage
+	case err != nil:
+		return exitProblems
+	}
 	return exitOK
 }

@@ -16,7 +16,7 @@ func Suggest(got string, valid []string) string {
 		if strings.ToLower(name) == lower {
 			return name
 		}
-		if d := editDistance(lower, strings.ToLower(name), bestDist); d < bestDist {
+		if d := EditDistance(lower, strings.ToLower(name), bestDist); d < bestDist {
 			best, bestDist = name, d
 		}
 	}
@@ -34,9 +34,9 @@ func UnknownKey(what, got string, valid []string) string {
 	return fmt.Sprintf("unknown %s %q", what, got)
 }
 
-// editDistance is the Levenshtein distance of a and b, or limit when it is
+// EditDistance is the Levenshtein distance of a and b, or limit when it is
 // at least limit (so long names cost little).
-func editDistance(a, b string, limit int) int {
+func EditDistance(a, b string, limit int) int {
 	if len(a) > 64 || len(b) > 64 {
 		return limit
 	}
