@@ -89,6 +89,10 @@ type settings struct {
 	pvcPrefix       string
 	inheritPodAnnos bool
 	docker          docker.Host
+	// dockerProblems are the DOCKER_* variables' problems: a Docker
+	// cluster reports them when it is built, a Kubernetes cluster only
+	// when a Docker workspace is resolved on it.
+	dockerProblems Problems
 
 	// the layer each setting came from: its variable, or builtin
 	ingressTypeSource, pathTypeSource, storageClassSource, shareSecretsSource Source
@@ -200,6 +204,8 @@ func readSettings(c *Cluster, probs *problemList) settings {
 		probs.add(c.envPos(varPVCName), "env."+varPVCName, "the shared claim %q needs %s too: each workspace uses the subPath <prefix>/<workspace name>; set it (e.g. workspaces) or unset %s for one claim per workspace",
 			s.pvcName, varPVCSubpathPrefix, varPVCName)
 	}
-	s.docker = readDockerHost(c, probs)
+	var dp problemList
+	s.docker = readDockerHost(c, &dp)
+	s.dockerProblems = dp.list
 	return s
 }

@@ -2,6 +2,8 @@ package workspace
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"reflect"
 	"strings"
 
@@ -131,7 +133,11 @@ func (c *containerConfig) decodeTree(v *value, path string, probs *problemList) 
 		case e.key == "containers":
 			probs.add(e.val.at, fp, "container_config configures the workspace container itself; put its fields at the top level, and sidecars under initContainers (with restartPolicy: Always)")
 		case f == nil:
-			probs.add(e.val.at, fp, "%s", diag.UnknownKey("field", e.key, containerConfigSchema.names))
+			msg := diag.UnknownKey("field", e.key, containerConfigSchema.names)
+			if slices.Contains(dockerContainerKeys, e.key) {
+				msg = fmt.Sprintf("unknown field %q; it is a key of a Docker container_config: give the request type: docker (or the cluster type: docker)", e.key)
+			}
+			probs.add(e.val.at, fp, "%s", msg)
 		case f.owner == containerType:
 			decodeInto(e.val, container.FieldByIndex(f.index), fp, probs)
 		default:

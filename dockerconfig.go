@@ -2,6 +2,8 @@ package workspace
 
 import (
 	"fmt"
+	"maps"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -71,10 +73,10 @@ func (c *dockerContainerConfig) decodeTree(v *value, path string, probs *problem
 // checkDockerVolumes checks every bind: absolute host and container paths
 // that a Binds entry can carry, a mode of ro or rw, and no container path
 // bound twice.
-func checkDockerVolumes(vols *value, path string, probs *problemList) {
+func checkDockerVolumes(vols *value, at string, probs *problemList) {
 	bound := map[string]string{}
 	for _, e := range vols.entries {
-		vp := joinPath(path, e.key)
+		vp := joinPath(at, e.key)
 		if msg := dockerPathProblem(e.key); msg != "" {
 			probs.add(e.val.at, vp, "host path %s", msg)
 		}
@@ -84,17 +86,16 @@ func checkDockerVolumes(vols *value, path string, probs *problemList) {
 		if e.val.kind != kindMap {
 			continue // reported by the decoder
 		}
-		bind := e.val.get("bind")
-		switch {
-		case bind == nil || bind.kind == kindNull:
-			probs.add(e.val.at, joinPath(vp, "bind"), "the bind path is missing; give the absolute path in the container, such as /home/src")
-		case bind.kind == kindScalar && bind.tag == tagStr:
+		// A missing bind is checked on the merged configuration only
+		// (resolveDocker): a layer may change a lower layer's mode alone.
+		if bind := e.val.get("bind"); bind != nil && bind.kind == kindScalar && bind.tag == tagStr {
+			clean := path.Clean(bind.text)
 			if msg := dockerPathProblem(bind.text); msg != "" {
 				probs.add(bind.at, joinPath(vp, "bind"), "bind path %s", msg)
-			} else if other, dup := bound[bind.text]; dup {
+			} else if other, dup := bound[clean]; dup {
 				probs.add(bind.at, joinPath(vp, "bind"), "%s is already bound from %s; bind each container path once", bind.text, other)
 			} else {
-				bound[bind.text] = e.key
+				bound[clean] = e.key
 			}
 		}
 		if mode := e.val.get("mode"); mode != nil && mode.kind == kindScalar && mode.tag == tagStr && mode.text != "ro" && mode.text != "rw" {
@@ -193,4 +194,14 @@ func dockerCanonical(merged *value) *value {
 		out.entries = append(out.entries, entry{"lifecycle_config", lc})
 	}
 	return out
+}
+
+// dockerBoundAt returns the host path bound at a container path, if any.
+func dockerBoundAt(cc *dockerContainerConfig, bind string) (string, bool) {
+	for _, h := range slices.Sorted(maps.Keys(cc.Volumes)) {
+		if path.Clean(cc.Volumes[h].Bind) == path.Clean(bind) {
+			return h, true
+		}
+	}
+	return "", false
 }

@@ -1,7 +1,10 @@
 package workspace
 
 import (
+	"net/url"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/workspacekit/workspace/docker"
@@ -29,15 +32,41 @@ func readDockerHost(c *Cluster, probs *problemList) docker.Host {
 		switch {
 		case i < 0:
 			probs.add(c.envPos(varDockerHost), "env."+varDockerHost, "%q is not a Docker daemon address; give a unix://, tcp://, ssh:// or npipe:// URL such as %s or %s", v, DefaultDockerHost, dockerHostExamples[1][1])
-		case len(v) == len(dockerHostExamples[i][0]) || strings.ContainsAny(v, " \t\r\n"):
+		case !validDockerAddress(v, dockerHostExamples[i][0]):
 			probs.add(c.envPos(varDockerHost), "env."+varDockerHost, "%q is not a Docker daemon address; give one such as %s", v, dockerHostExamples[i][1])
 		}
 	}
 	h.TLSVerify = c.boolVar(varDockerTLSVerify, probs)
 	h.CertPath, _ = c.lookup(varDockerCertPath)
+	if h.CertPath != "" && !strings.HasPrefix(h.CertPath, "/") && !filepath.IsAbs(h.CertPath) {
+		probs.add(c.envPos(varDockerCertPath), "env."+varDockerCertPath, "%q is not absolute; give the certificates' folder as an absolute path such as /etc/docker/certs", h.CertPath)
+	}
 	if h.TLSVerify && h.CertPath == "" {
 		probs.add(c.envPos(varDockerTLSVerify), "env."+varDockerTLSVerify, "TLS verification is on but %s is unset; set it to the folder holding ca.pem, cert.pem and key.pem, or set %s=0", varDockerCertPath, varDockerTLSVerify)
 	}
 	h.SwarmMode = c.boolVar(varDockerSwarmMode, probs)
 	return h
+}
+
+// validDockerAddress reports whether a DOCKER_HOST value of a scheme has
+// an address the Docker client can use: a path for unix:// and npipe://, a
+// host with an optional numeric port (and, for ssh://, a user) and nothing
+// else for tcp:// and ssh://.
+func validDockerAddress(v, scheme string) bool {
+	rest := strings.TrimPrefix(v, scheme)
+	if rest == "" || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return false
+	}
+	if scheme == "unix://" || scheme == "npipe://" {
+		return true
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Hostname() == "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || u.Path != "" && u.Path != "/" {
+		return false
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		return err == nil && n > 0 && n < 65536
+	}
+	return !strings.HasSuffix(u.Host, ":")
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/workspacekit/workspace/docker"
@@ -30,9 +32,16 @@ func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, user
 	prov := make(Provenance, 16+len(r.inherit.base))
 	res.Provenance = prov
 	collectProvenance(canon, shape{t: configDocType}, "", prov)
+	if u := lookupTree(merged, "container_config", "public_url"); u.kind != kindNull {
+		prov["publicURL"] = origin(u)
+	}
 	if merged.get("service_account_name") != nil {
 		w.add("service_account_name", "a Docker workspace has no service account; service_account_name is not used")
 	}
+
+	cc := &doc.ContainerConfig
+	userBinds := dockerBinds(merged, prov, probs)
+	r.policy.imposeBinds(cc, prov, req, w, probs)
 
 	name := req.Name
 	c := kdoc.ContainerConfig.Container
@@ -43,7 +52,7 @@ func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, user
 	lifecycle, labels := r.resolveLifecycle(&kdoc.LifecycleConfig, canon, probs)
 	res.Lifecycle = lifecycle
 	var server [2][]string
-	server[0], server[1] = r.applyServerCommand(&c, tmpl, lifecycle.PostStart, canon, prov, probs)
+	server[0], server[1] = r.applyServerCommand(&c, tmpl, lifecycle.PostStart, canon, prov, true, probs)
 	r.policy.deleteEnv(&c, prov)
 
 	scope, scopeSource := r.secretsScope()
@@ -52,21 +61,56 @@ func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, user
 	prov[joinPath("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
 	prov[joinPath("metadata.annotations", LabelWorkspace)] = Origin{Source: SourceBuiltin}
 	terminationProvenance(labels, canon, "metadata.annotations", prov)
-	res.Docker = r.dockerWorkspace(name, &c, &doc.ContainerConfig, labels)
+	res.Docker = r.dockerWorkspace(name, &c, cc, labels, prov, probs)
 
-	// The policy judges the workspace as the pod of its one container.
+	// The policy judges the workspace as the pod of its one container,
+	// each bind a hostPath volume named by its host path.
 	pod := &corev1.Pod{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: labels},
 		Spec:       corev1.PodSpec{Containers: []corev1.Container{c}},
 	}
-	r.policy.check(ctx, r, req, userTree, res, pod, server, w, probs)
-	res.Provenance = dockerProvenance(prov, merged, r)
+	for _, h := range slices.Sorted(maps.Keys(cc.Volumes)) {
+		v := cc.Volumes[h]
+		pod.Spec.Volumes = append(pod.Spec.Volumes, corev1.Volume{Name: h, VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: h}}})
+		pod.Spec.Containers[0].VolumeMounts = append(pod.Spec.Containers[0].VolumeMounts, corev1.VolumeMount{Name: h, MountPath: v.Bind, ReadOnly: v.Mode == "ro"})
+	}
+	r.policy.check(ctx, r, req, userTree, res, pod, server, userBinds, w, probs)
+	res.Provenance = dockerProvenance(prov, r)
+}
+
+// dockerBinds records the origin of every bind of the merged
+// configuration (under volumes[<host path>], as a pod's volumes would be),
+// reports a bind with no container path, and returns the host paths the
+// request (or its pre-start output) bound itself.
+func dockerBinds(merged *value, prov Provenance, probs *problemList) []string {
+	vols := lookupTree(merged, "container_config", "volumes")
+	var user []string
+	for _, e := range vols.entries {
+		if e.val.kind != kindMap {
+			continue
+		}
+		base := keyPath("volumes", e.key)
+		bind := e.val.get("bind")
+		if bind == nil {
+			probs.add(e.val.at, joinPath(joinPath("container_config.volumes", e.key), "bind"), "the bind path is missing; give the absolute path in the container, such as /home/src")
+			continue
+		}
+		prov[base] = origin(bind)
+		if m := e.val.get("mode"); m != nil {
+			prov[base+".mode"] = origin(m)
+		}
+		if bind.src == SourceUser || bind.src == SourcePreStart {
+			user = append(user, e.key)
+		}
+	}
+	slices.Sort(user)
+	return user
 }
 
 // dockerWorkspace writes the resolved container as the Engine API's
 // create body and, in Swarm mode, service spec.
-func (r *Resolver) dockerWorkspace(name string, c *corev1.Container, cc *dockerContainerConfig, labels map[string]string) *docker.Workspace {
+func (r *Resolver) dockerWorkspace(name string, c *corev1.Container, cc *dockerContainerConfig, labels map[string]string, prov Provenance, probs *problemList) *docker.Workspace {
 	env := make([]string, 0, len(c.Env))
 	for _, e := range c.Env {
 		env = append(env, e.Name+"="+e.Value)
@@ -96,25 +140,57 @@ func (r *Resolver) dockerWorkspace(name string, c *corev1.Container, cc *dockerC
 	if len(binds) > 0 {
 		create.HostConfig.Binds = binds
 	}
-	lim, req := c.Resources.Limits, c.Resources.Requests
-	if q, ok := lim[corev1.ResourceCPU]; ok {
-		create.HostConfig.NanoCpus = q.MilliValue() * 1_000_000
-	}
-	if q, ok := lim[corev1.ResourceMemory]; ok {
-		create.HostConfig.Memory = q.Value()
-	}
-	if q, ok := req[corev1.ResourceMemory]; ok {
-		create.HostConfig.MemoryReservation = q.Value()
-	}
+	create.HostConfig.NanoCpus, create.HostConfig.Memory, create.HostConfig.MemoryReservation = r.dockerResources(c, prov, probs)
 	out := &docker.Workspace{Host: r.settings.docker, Name: name, Create: create, PublicURL: cc.PublicURL}
 	if r.settings.docker.SwarmMode {
-		out.Service = swarmService(name, create, mounts, r.serverPort)
+		out.Service = swarmService(name, create, mounts)
 	}
 	return out
 }
 
+// Docker's smallest limits: the daemon refuses less.
+const (
+	dockerMinNanoCPUs = 10_000_000      // 0.01 CPU
+	dockerMinMemory   = 6 * 1024 * 1024 // 6 MiB
+)
+
+// dockerResources converts the container's CPU limit, memory limit and
+// memory request (only the cluster's resource defaults set them) into the
+// create body's NanoCpus, Memory and MemoryReservation, reporting values
+// Docker refuses at the variable that set them.
+func (r *Resolver) dockerResources(c *corev1.Container, prov Provenance, probs *problemList) (nanoCPUs, memory, reservation int64) {
+	check := func(f resourceField, q resource.Quantity, v, min int64, minText string) int64 {
+		if v >= min {
+			return v
+		}
+		src := prov[f.path()].Source
+		variable := strings.TrimPrefix(string(src), "cluster-env:")
+		probs.add(r.cluster.envPos(variable), "env."+variable, "%s=%s is below the smallest %s a Docker container takes (%s); raise it", variable, q.String(), dockerPath(f.path()), minText)
+		return 0
+	}
+	lim, req := c.Resources.Limits, c.Resources.Requests
+	if q, ok := lim[corev1.ResourceCPU]; ok {
+		milli := q.MilliValue()
+		if milli > math.MaxInt64/1_000_000 {
+			milli = math.MaxInt64 / 1_000_000 // beyond any machine; the daemon caps it at its CPUs
+		}
+		nanoCPUs = check(resourceField{"limits", corev1.ResourceCPU}, q, milli*1_000_000, dockerMinNanoCPUs, "10m")
+	}
+	if q, ok := lim[corev1.ResourceMemory]; ok {
+		memory = check(resourceField{"limits", corev1.ResourceMemory}, q, q.Value(), dockerMinMemory, "6Mi")
+	}
+	if q, ok := req[corev1.ResourceMemory]; ok {
+		reservation = check(resourceField{"requests", corev1.ResourceMemory}, q, q.Value(), dockerMinMemory, "6Mi")
+	}
+	return nanoCPUs, memory, reservation
+}
+
 // swarmService is the Swarm service that runs the create body's container.
-func swarmService(name string, create *docker.CreateBody, mounts []docker.Mount, port int32) *docker.ServiceSpec {
+//
+// The service publishes no port (a listed port would be published on every
+// node): it is reached on its networks at the server port, as the
+// container is.
+func swarmService(name string, create *docker.CreateBody, mounts []docker.Mount) *docker.ServiceSpec {
 	spec := &docker.ServiceSpec{
 		Name:   name,
 		Labels: maps.Clone(create.Labels),
@@ -125,8 +201,7 @@ func swarmService(name string, create *docker.CreateBody, mounts []docker.Mount,
 			Args:    create.Cmd,
 			Env:     create.Env,
 		}},
-		Mode:         docker.ServiceMode{Replicated: &docker.ReplicatedService{Replicas: 1}},
-		EndpointSpec: docker.EndpointSpec{Ports: []docker.PortConfig{{Name: "http", Protocol: "tcp", TargetPort: uint32(port)}}},
+		Mode: docker.ServiceMode{Replicated: &docker.ReplicatedService{Replicas: 1}},
 	}
 	if len(mounts) > 0 {
 		spec.TaskTemplate.ContainerSpec.Mounts = mounts
@@ -169,42 +244,32 @@ func dockerPath(p string) string {
 	if rest, ok := strings.CutPrefix(p, "metadata.annotations"); ok {
 		return "create.Labels" + rest
 	}
-	if strings.HasPrefix(p, "lifecycle") {
+	if rest, ok := strings.CutPrefix(p, "volumes"); ok {
+		return "create.HostConfig.Binds" + rest
+	}
+	if strings.HasPrefix(p, "lifecycle") || p == "publicURL" {
 		return p
 	}
 	return ""
 }
 
 // dockerPolicyField reports whether a policy field applies to a Docker
-// workspace: its image and its env variables.
+// workspace: its image, its env variables, and whether it may add data
+// sources of its own (its binds are host paths).
 func dockerPolicyField(field string) bool {
-	return field == "environment.image" || strings.HasPrefix(field, "environment.environmentVariables")
+	return field == "environment.image" || strings.HasPrefix(field, "environment.environmentVariables") ||
+		strings.HasPrefix(field, "imposedAssets.datasources.")
 }
 
 // dockerProvenance is the provenance of a Docker workspace: the recorded
 // container paths at their Docker places, the binds, the public URL, the
 // exposed port and the connection settings.
-func dockerProvenance(prov Provenance, merged *value, r *Resolver) Provenance {
+func dockerProvenance(prov Provenance, r *Resolver) Provenance {
 	out := make(Provenance, len(prov)+8)
 	for p, o := range prov {
 		if d := dockerPath(p); d != "" {
 			out[d] = o
 		}
-	}
-	cc := merged.get("container_config")
-	if vols := cc.get("volumes"); vols != nil {
-		for _, e := range vols.entries {
-			base := keyPath("create.HostConfig.Binds", e.key)
-			if b := e.val.get("bind"); b != nil {
-				out[base] = origin(b)
-			}
-			if m := e.val.get("mode"); m != nil {
-				out[base+".mode"] = origin(m)
-			}
-		}
-	}
-	if u := cc.get("public_url"); u != nil {
-		out["publicURL"] = origin(u)
 	}
 	out[fmt.Sprintf("create.ExposedPorts[%d/tcp]", r.serverPort)] = Origin{Source: r.portSource}
 	for field, variable := range map[string]string{"host.host": varDockerHost, "host.tlsVerify": varDockerTLSVerify, "host.certPath": varDockerCertPath, "host.swarmMode": varDockerSwarmMode} {

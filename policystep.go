@@ -172,6 +172,55 @@ func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, req *Request, prob
 	}
 }
 
+// userVolumes are the names of the volumes a request's own configuration
+// defines.
+func userVolumes(user *value) []string {
+	var names []string
+	for _, v := range lookupTree(user, "container_config", "volumes").items {
+		if n := v.get("name"); n != nil && n.kind == kindScalar {
+			names = append(names, n.text)
+		}
+	}
+	return names
+}
+
+// imposeBinds adds the policy's imposed host paths to a Docker workspace
+// as binds; an imposed asset of another kind has no Docker form and is
+// left out with a warning. A host path or container path of the request's
+// own that collides with an imposed one is an error.
+func (s *policyStep) imposeBinds(cc *dockerContainerConfig, prov Provenance, req *Request, w *warnings, probs *problemList) {
+	if s.layer == nil {
+		return
+	}
+	im := s.layer.Imposed
+	for _, v := range im.Volumes {
+		i := slices.IndexFunc(im.Mounts, func(m corev1.VolumeMount) bool { return m.Name == v.Name })
+		if v.HostPath == nil || i < 0 {
+			w.add("imposedAssets", fmt.Sprintf("imposed asset %q is not a host path, which is all a Docker workspace can bind; it is not added", v.Name))
+			continue
+		}
+		host, m := v.HostPath.Path, im.Mounts[i]
+		path := keyPath("volumes", host)
+		if _, taken := cc.Volumes[host]; taken {
+			probs.add(violationPos(prov, path, req), dockerPath(path), "host path %s is an imposed asset of the policy (%q); bind another host path", host, v.Name)
+			continue
+		}
+		if other, bound := dockerBoundAt(cc, m.MountPath); bound {
+			probs.add(violationPos(prov, keyPath("volumes", other), req), dockerPath(keyPath("volumes", other)), "%s is where the policy's imposed asset %q is bound; bind %s elsewhere", m.MountPath, v.Name, other)
+			continue
+		}
+		mode := "rw"
+		if m.ReadOnly {
+			mode = "ro"
+		}
+		if cc.Volumes == nil {
+			cc.Volumes = map[string]dockerVolume{}
+		}
+		cc.Volumes[host] = dockerVolume{Bind: m.MountPath, Mode: mode}
+		prov[path] = Origin{Source: SourceImposed}
+	}
+}
+
 // check judges a rendered workspace: the policy's rules, the Pod Security
 // level it requires, and the custom modules.
 //
@@ -179,17 +228,14 @@ func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, req *Request, prob
 // rules on fields a Docker workspace has (the image and the env
 // variables) apply, each reported at its Docker path, and a Pod Security
 // level does not.
-func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, pod *corev1.Pod, server [2][]string, w *warnings, probs *problemList) {
+func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, pod *corev1.Pod, server [2][]string, userVolumes []string, w *warnings, probs *problemList) {
 	if s.engine == nil {
 		return
 	}
 	prov := res.Provenance
 	docker := res.Type == TypeDocker
-	var userVolumes []string
-	for _, v := range lookupTree(user, "container_config", "volumes").items {
-		if n := v.get("name"); n != nil && n.kind == kindScalar {
-			userVolumes = append(userVolumes, n.text)
-		}
+	if ps := s.engine.Effective().PodSecurity; docker && ps != nil {
+		w.add("securityLevel", fmt.Sprintf("%s requires Pod Security level %s, which judges pods; a Docker workspace is not checked against it", ps.Source, ps.Level))
 	}
 	cmd, args := server[0], server[1]
 	in := s.engine.Extract(policy.Workspace{

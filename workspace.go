@@ -107,6 +107,9 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 	}
 	r.security = sec
 	r.settings = readSettings(&r.cluster, &probs)
+	if cluster.Type == TypeDocker {
+		probs.list = append(probs.list, r.settings.dockerProblems...)
+	}
 	checkClusterNames(&r.cluster, &r.settings, &probs)
 	r.inherit = buildInheritance(&r.cluster, &r.settings, &probs)
 	if defaults.applies() {
@@ -177,6 +180,9 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 		w.add("container_config", fmt.Sprintf("the default config file's container_config is for %s workspaces (the cluster's type), so this %s workspace does not take it; the file's other keys still apply", r.clusterType(), typ))
 	}
 	if typ == TypeDocker {
+		if r.cluster.Type != TypeDocker {
+			probs.list = append(probs.list, r.settings.dockerProblems...)
+		}
 		r.resolveDocker(ctx, &req, merged, userTree, res, &w, &probs)
 	} else {
 		r.resolveKubernetes(ctx, &req, merged, userTree, res, &w, &probs)
@@ -204,7 +210,7 @@ func (r *Resolver) resolveKubernetes(ctx context.Context, req *Request, merged, 
 	res.Kubernetes, server = r.render(req, &doc, merged, res, w, probs)
 	if res.Kubernetes != nil {
 		res.SecurityLevel = r.security.Level(res.Kubernetes.Pod)
-		r.policy.check(ctx, r, req, userTree, res, res.Kubernetes.Pod, server, w, probs)
+		r.policy.check(ctx, r, req, userTree, res, res.Kubernetes.Pod, server, userVolumes(userTree), w, probs)
 	}
 }
 
@@ -296,7 +302,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	lifecycle, annos := r.resolveLifecycle(&doc.LifecycleConfig, merged, probs)
 	res.Lifecycle = lifecycle
 	var server [2][]string
-	server[0], server[1] = r.applyServerCommand(&c, tmpl, lifecycle.PostStart, merged, prov, probs)
+	server[0], server[1] = r.applyServerCommand(&c, tmpl, lifecycle.PostStart, merged, prov, false, probs)
 
 	labels := map[string]string{"app": name, LabelWorkspace: name}
 	meta := metav1.ObjectMeta{Namespace: r.cluster.Namespace, Labels: maps.Clone(labels)}
@@ -406,7 +412,11 @@ func hasPort(ports []corev1.ContainerPort, port int32) bool {
 // applyServerCommand sets the container's command: the server command (the
 // request's, the cluster pod template's first container's, then the
 // cluster's server.command), wrapped by the post-start steps when there are any.
-func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, probs *problemList) ([]string, []string) {
+func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, docker bool, probs *problemList) ([]string, []string) {
+	ownCommand := "set command in container_config, "
+	if docker {
+		ownCommand = "" // a Docker container_config has no command
+	}
 	// Without a command of its own the container runs the cluster's server
 	// command; args of its own replace the cluster's, as they replace an
 	// image's CMD.
@@ -434,7 +444,7 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 	}
 	if len(cmd) == 0 {
 		probs.add(lookupTree(merged, "lifecycle_config", "post_start").at, "server.command",
-			"post-start steps need the server command to run after them, and none is known: set command in container_config, give the cluster pod template's first container a command, or set server.command in the cluster file")
+			"post-start steps need the server command to run after them, and none is known: %sgive the cluster pod template's first container a command, or set server.command in the cluster file", ownCommand)
 		return nil, nil
 	}
 	wrapperSource := lookupTree(merged, "lifecycle_config", "post_start", "command").src

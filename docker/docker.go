@@ -75,8 +75,6 @@ type ServiceSpec struct {
 	TaskTemplate TaskSpec `json:"TaskTemplate"`
 	// Mode is replicated with one replica: a workspace is one container.
 	Mode ServiceMode `json:"Mode"`
-	// EndpointSpec exposes the server port.
-	EndpointSpec EndpointSpec `json:"EndpointSpec"`
 }
 
 // TaskSpec is a service's task template.
@@ -145,20 +143,4 @@ type ServiceMode struct {
 type ReplicatedService struct {
 	// Replicas is the number of tasks: 1 for a workspace.
 	Replicas uint64 `json:"Replicas"`
-}
-
-// EndpointSpec lists a service's ports.
-type EndpointSpec struct {
-	// Ports are the exposed ports.
-	Ports []PortConfig `json:"Ports"`
-}
-
-// PortConfig is one exposed port of a service.
-type PortConfig struct {
-	// Name names the port.
-	Name string `json:"Name,omitempty"`
-	// Protocol is tcp.
-	Protocol string `json:"Protocol"`
-	// TargetPort is the container's port.
-	TargetPort uint32 `json:"TargetPort"`
 }

@@ -31,7 +31,7 @@ file:line:col: path: message), 2 bad usage or an input that cannot be read.`
 func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("render", renderSynopsis, renderDescription, []string{
 		"wsk render --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --request examples/quickstart/request.yaml --explain",
-		"wsk render --cluster examples/quickstart/cluster.yaml --policy examples/policy/cluster.yaml --request 'examples/*/request.yaml' -o json",
+		"wsk render --cluster examples/quickstart/cluster.yaml --policy examples/policy/cluster.yaml --request examples/quickstart/request.yaml --request 'examples/custom-rego/*.yaml' -o json",
 	}, stderr)
 	var sf sharedFlags
 	sf.register(fs)
