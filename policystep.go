@@ -264,7 +264,7 @@ func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user 
 	}
 	if !docker {
 		if msg := s.engine.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
-			probs.add(pos{}, "securityLevel", "%s", msg)
+			probs.add(violationPos(prov, containerPath, req), "securityLevel", "%s", msg)
 		}
 	}
 	if !s.engine.HasCustom() {
