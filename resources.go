@@ -28,8 +28,19 @@ var resourceFields = [4]resourceField{
 	{"limits", corev1.ResourceCPU}, {"limits", corev1.ResourceMemory},
 }
 
+// resourcePaths are the rendered paths of resourceFields, built once.
+var resourcePaths = func() (p [4]string) {
+	for i, f := range resourceFields {
+		p[i] = joinPath(containerPath+".resources."+f.list, string(f.name))
+	}
+	return p
+}()
+
 // path is the rendered path of the field.
 func (f resourceField) path() string {
+	if i := slices.Index(resourceFields[:], f); i >= 0 {
+		return resourcePaths[i]
+	}
 	return joinPath(containerPath+".resources."+f.list, string(f.name))
 }
 
