@@ -3,8 +3,8 @@ package workspace
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/diag"
