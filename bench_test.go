@@ -53,6 +53,38 @@ func BenchmarkResolve(b *testing.B) {
 	}
 }
 
+// BenchmarkResolveDocker resolves the README's Docker example
+// (examples/docker) with a resolver built once.
+func BenchmarkResolveDocker(b *testing.B) {
+	read := func(name string) []byte {
+		data, err := os.ReadFile("examples/docker/" + name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return data
+	}
+	cluster, err := workspace.ParseCluster("cluster.yaml", read("cluster.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, err := workspace.ParseRequest("request.yaml", read("request.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := workspace.NewResolver(cluster, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := r.Resolve(ctx, req)
+		if err != nil || res.Docker == nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkNewResolver is the one-time cost of a resolver for the quickstart.
 func BenchmarkNewResolver(b *testing.B) {
 	cluster, defaults, _ := quickstart(b)
