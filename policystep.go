@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -307,9 +308,15 @@ func violationPos(prov Provenance, path string, req *Request) pos {
 			return p
 		}
 	}
-	// A list item's key field (a mount's mountPath) has no entry of its
-	// own: look at the item's other fields, then the enclosing item's.
+	// A field with no entry of its own may name a list item or a volume
+	// (env[DEBUG], volumes[data]): look at its own fields. A list item's
+	// key field (a mount's mountPath) has no entry either: look at the
+	// fields of the item it keys. Never wider: a sibling's place would
+	// point at a line that says nothing about the field.
 	for p := path; p != ""; p = parentPath(p) {
+		if p != path && !keyedItem(p) {
+			break
+		}
 		var best pos
 		for k, o := range prov {
 			if strings.HasPrefix(k, p+".") || strings.HasPrefix(k, p+"[") {
@@ -321,11 +328,22 @@ func violationPos(prov Provenance, path string, req *Request) pos {
 		if best.line > 0 {
 			return best
 		}
-		if strings.HasSuffix(p, "]") {
-			break // the item itself had nothing; its list says too little
+		if p != path {
+			break // the enclosing item had nothing; its list says too little
 		}
 	}
 	return req.at("container_config")
+}
+
+// keyedItem reports whether a path ends with a list item named by its
+// merge key (env[DEBUG]), not by its index (containers[0]).
+func keyedItem(p string) bool {
+	i := strings.LastIndexByte(p, '[')
+	if i < 0 || !strings.HasSuffix(p, "]") {
+		return false
+	}
+	_, err := strconv.Atoi(p[i+1 : len(p)-1])
+	return err != nil
 }
 
 // customInput is {cluster, request, policy, rendered} as plain data.

@@ -41,7 +41,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("diff", diffSynopsis, diffDescription, []string{
 		"wsk diff testdata/cli/inputs/rendered/quickstart.yaml testdata/cli/inputs/rendered/quickstart.json",
 	}, stderr)
-	if code, done := parseFlags(fs, args); done {
+	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
 	if fs.NArg() != 2 {

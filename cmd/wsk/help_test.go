@@ -61,8 +61,9 @@ func examplesOf(help string) []string {
 	return out
 }
 
-// Every subcommand's --help (and wsk --help) exits 0 with a usage, and
-// every example it shows runs from the repository root and exits 0.
+// Every subcommand's --help (and wsk --help) exits 0 with a usage on
+// stdout (help asked for is a result), and every example it shows runs
+// from the repository root and exits 0.
 func TestHelpExamplesRun(t *testing.T) {
 	t.Chdir("../..")
 	helps := [][]string{{"--help"}}
@@ -72,13 +73,13 @@ func TestHelpExamplesRun(t *testing.T) {
 	ran := 0
 	for _, args := range helps {
 		code, stdout, stderr := testRun(t, "", args...)
-		if code != exitOK || !strings.Contains(stderr, "Usage") || stdout != "" {
-			t.Errorf("%q: exit %d, stdout %q; want exit 0, the usage on stderr", args, code, stdout)
+		if code != exitOK || !strings.Contains(stdout, "Usage") || stderr != "" {
+			t.Errorf("%q: exit %d, stderr %q; want exit 0, the usage on stdout", args, code, stderr)
 		}
 		if args[len(args)-1] != "--help" {
 			continue
 		}
-		examples := examplesOf(stderr)
+		examples := examplesOf(stdout)
 		if len(examples) == 0 {
 			t.Errorf("%q shows no example", args)
 		}

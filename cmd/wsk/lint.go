@@ -179,7 +179,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
 	format := fs.String("format", "text", "output `FORMAT`: "+lintFormatNames)
 	colorMode := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
-	if code, done := parseFlags(fs, args); done {
+	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
 	// Arguments after the flags are requests too, so that tools that append

@@ -68,7 +68,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "-help":
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stdout, usage)
 		return exitOK
 	case "help":
 		if len(args) > 1 {
@@ -78,7 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "wsk help: unknown command %q; commands: %s\n", args[1], commandNames())
 			return exitUsage
 		}
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stdout, usage)
 		return exitOK
 	case "--version", "-version", "-v":
 		return runVersion(nil, stdin, stdout, stderr)
@@ -117,29 +117,58 @@ func reportError(stderr io.Writer, err error) int {
 	return exitProblems
 }
 
-// newFlagSet makes a subcommand's flag set: errors and help on stderr,
-// help as synopsis, description, flags and examples.
+// newFlagSet makes a subcommand's flag set: errors on stderr, help as
+// synopsis, description, flags and examples (written where the flag
+// set's output is when it is asked for).
 func newFlagSet(name, synopsis, description string, examples []string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("wsk "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: %s\n\n%s\n\nFlags:\n", synopsis, strings.TrimSpace(description))
+		out := fs.Output()
+		fmt.Fprintf(out, "Usage: %s\n\n%s\n\nFlags:\n", synopsis, strings.TrimSpace(description))
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\nExample:\n")
+		fmt.Fprint(out, "\nExample:\n")
 		for _, ex := range examples {
-			fmt.Fprintf(stderr, "  %s\n", ex)
+			fmt.Fprintf(out, "  %s\n", ex)
 		}
 	}
 	return fs
 }
 
-// parseFlags parses a subcommand's flags. It returns done with the exit
-// status when parsing ends the run: -h (0) or a bad flag (2).
-func parseFlags(fs *flag.FlagSet, args []string) (code int, done bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, true
+// parseFlags parses a subcommand's flags, which may come before, between
+// or after its arguments (wsk lint a.yaml b.yaml --format json; "--" ends
+// the flags). Asked-for help (-h) goes to stdout with exit 0; a bad flag is
+// one line on stderr and exit 2. Afterwards fs.Args() holds the arguments.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+	help := fs.Usage
+	fs.Usage = func() {} // a bad flag: its one-line error, not the whole help
+	defer func() { fs.Usage = help }()
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				out := fs.Output()
+				fs.SetOutput(stdout)
+				help()
+				fs.SetOutput(out)
+				return exitOK, true
+			}
+			fmt.Fprintf(fs.Output(), "run %s --help for the flags and an example\n", fs.Name())
+			return exitUsage, true
 		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	// Leave the arguments where callers read them.
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
 		return exitUsage, true
 	}
 	return 0, false

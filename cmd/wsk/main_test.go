@@ -188,12 +188,12 @@ func TestRunUsageExit2(t *testing.T) {
 
 func TestRunHelpExit0(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"render", "-h"}, {"render", "--help"}} {
-		code, _, stderr := testRun(t, "", args...)
+		code, stdout, _ := testRun(t, "", args...)
 		if code != 0 {
 			t.Errorf("%q: exit %d, want 0", args, code)
 		}
-		if !strings.Contains(stderr, "Usage") && !strings.Contains(stderr, "usage") {
-			t.Errorf("%q: no usage on stderr:\n%s", args, stderr)
+		if !strings.Contains(stdout, "Usage") && !strings.Contains(stdout, "usage") {
+			t.Errorf("%q: no usage on stdout:\n%s", args, stdout)
 		}
 	}
 }

@@ -12,7 +12,7 @@ func runPolicy(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		[]string{"wsk policy --policy examples/policy/cluster.yaml --policy examples/policy/project.yaml"}, stderr)
 	var policies fileList
 	fs.Var(&policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
-	if code, done := parseFlags(fs, args); done {
+	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
 	if len(policies) == 0 || fs.NArg() > 0 {

@@ -39,7 +39,7 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
 	format := fs.String("o", "yaml", "output `FORMAT`: yaml or json")
 	explain := fs.Bool("explain", false, "add the provenance of every field")
-	if code, done := parseFlags(fs, args); done {
+	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
 	if fs.NArg() > 0 {

@@ -25,7 +25,7 @@ func version() string {
 // runVersion is `wsk version` and `wsk --version`.
 func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("version", "wsk version", "Prints the version of wsk: the module version it was built from, or (devel).", []string{"wsk version"}, stderr)
-	if code, done := parseFlags(fs, args); done {
+	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
 	if fs.NArg() > 0 {
