@@ -95,6 +95,10 @@ func (e *envVars) decodeTree(v *value, path string, probs *problemList) {
 
 // ParseCluster parses a cluster file (DESIGN section 8):
 // {type, mode, projectRoot, namespace, env, podTemplate, server}.
+//
+// When the file is YAML but some fields are wrong, the returned Cluster
+// still holds everything else, so that a linter can pass it to
+// NewResolver and report the settings' problems in the same run.
 func ParseCluster(file string, data []byte) (Cluster, error) {
 	root, err := parseYAML(data, yamlSource{file: file, src: SourceClusterTemplate}, "")
 	if err != nil {
@@ -104,9 +108,6 @@ func ParseCluster(file string, data []byte) (Cluster, error) {
 	var cf clusterFile
 	if root.kind != kindNull {
 		decodeInto(root, reflect.ValueOf(&cf).Elem(), "", &probs)
-	}
-	if !probs.empty() {
-		return Cluster{}, probs.err()
 	}
 	at := map[string]pos{}
 	for _, e := range root.entries {
@@ -121,7 +122,7 @@ func ParseCluster(file string, data []byte) (Cluster, error) {
 	return Cluster{
 		Type: cf.Type, Mode: cf.Mode, ProjectRoot: cf.ProjectRoot, Namespace: cf.Namespace,
 		Env: cf.Env.vars, PodTemplate: cf.PodTemplate, Server: cf.Server, at: at,
-	}, nil
+	}, probs.err()
 }
 
 // ParseDotenv parses KEY=VALUE lines: blank lines and # comments are

@@ -196,14 +196,19 @@ func loadShared(f *sharedFlags, stdin io.Reader) *shared {
 	}
 
 	engine, engineOK := s.loadPolicies(f.policies, f.modules, stdin)
-	if clusterOK && engineOK && len(s.unreadable) == 0 {
+	if engineOK && len(s.unreadable) == 0 {
+		// A cluster file with problems still holds its other fields:
+		// building the resolver reports the settings' problems (a bad
+		// mode, a bad boolean) in the same run, but it resolves nothing.
 		var opts []workspace.Option
 		if engine != nil {
 			opts = append(opts, workspace.WithPolicy(engine))
 		}
 		r, err := workspace.NewResolver(s.cluster, defaults, opts...)
 		s.addProblems(err, s.clusterName)
-		s.resolver = r
+		if clusterOK {
+			s.resolver = r
+		}
 	}
 	s.clean = len(s.problems) == 0 && len(s.unreadable) == 0 && s.resolver != nil
 	return s
