@@ -26,7 +26,8 @@ type problemList struct {
 }
 
 func (l *problemList) add(at pos, path, format string, args ...any) {
-	l.list = append(l.list, &Problem{Path: path, File: at.file, Line: at.line, Column: at.col, Message: fmt.Sprintf(format, args...)})
+	msg := diag.Clip(fmt.Sprintf(format, args...), diag.MaxMessage)
+	l.list = append(l.list, &Problem{Path: diag.Clip(path, diag.MaxMessage), File: at.file, Line: at.line, Column: at.col, Message: msg})
 }
 
 func (l *problemList) addAll(err error) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/limits"
 )
@@ -143,9 +144,9 @@ func (v *value) describe() string {
 		return "null"
 	case kindScalar:
 		if v.tag == tagStr {
-			return strconv.Quote(v.text)
+			return strconv.Quote(diag.Clip(v.text, 80))
 		}
-		return v.text
+		return diag.Clip(v.text, 80)
 	case kindMap:
 		return "a map"
 	}

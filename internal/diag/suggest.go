@@ -3,6 +3,7 @@ package diag
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Suggest returns the valid name nearest to got, or "" when none is near.
@@ -65,4 +66,25 @@ func EditDistance(a, b string, limit int) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// MaxMessage is the longest problem message kept whole; a longer one (a
+// message quoting a huge value) keeps its start and end.
+const MaxMessage = 1000
+
+// Clip shortens s to about max bytes, keeping its start and end around a
+// note of what was left out, on UTF-8 boundaries.
+func Clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	head, tail := max*2/3, max/3
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	start := len(s) - tail
+	for start < len(s) && !utf8.RuneStart(s[start]) {
+		start++
+	}
+	return fmt.Sprintf("%s… (%d bytes left out) …%s", s[:head], start-head, s[start:])
 }
