@@ -117,7 +117,14 @@ func ruleDescription(id string) string {
 
 // fileURI is a relative URI reference for a file path: slashes, and
 // every character a URI path cannot hold escaped.
+//
+// A relative path whose first segment holds a colon (c:d.yaml) would read
+// as a URI scheme, so it starts with "./".
 func fileURI(path string) string {
-	u := url.URL{Path: filepath.ToSlash(path)}
+	p := filepath.ToSlash(path)
+	if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ":") && !filepath.IsAbs(path) {
+		p = "./" + p
+	}
+	u := url.URL{Path: p}
 	return u.EscapedPath()
 }

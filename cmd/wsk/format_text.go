@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // ANSI styles of the text format.
@@ -41,15 +42,22 @@ func writeText(w io.Writer, r *lintReport, color bool) error {
 		for _, d := range f.Diagnostics {
 			loc := paint(color, ansiBold, location(f.File, d)+":")
 			if d.Severity == sevWarning {
-				fmt.Fprintf(w, "%s %s %s\n", loc, paint(color, ansiYellow, "warning:"), d.text())
+				fmt.Fprintf(w, "%s %s %s\n", loc, paint(color, ansiYellow, "warning:"), oneLine(d.text()))
 				continue
 			}
 			if d.Path != "" {
-				fmt.Fprintf(w, "%s %s %s\n", loc, paint(color, ansiRed, d.Path+":"), d.Message)
+				fmt.Fprintf(w, "%s %s %s\n", loc, paint(color, ansiRed, oneLine(d.Path)+":"), oneLine(d.Message))
 				continue
 			}
-			fmt.Fprintf(w, "%s %s\n", loc, d.Message)
+			fmt.Fprintf(w, "%s %s\n", loc, oneLine(d.Message))
 		}
 	}
 	return nil
 }
+
+// oneLineReplacer writes line breaks (from a custom Rego message, say) as
+// escapes, so that each diagnostic stays one line.
+var oneLineReplacer = strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\r", `\r`)
+
+// oneLine is s with its line breaks escaped.
+func oneLine(s string) string { return oneLineReplacer.Replace(s) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"net/url"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -263,5 +264,42 @@ func TestExpandPatterns(t *testing.T) {
 	}
 	if _, errs := expandPatterns([]string{dir + "/none/*.yaml"}); len(errs) != 1 || !regexp.MustCompile(`matches no file$`).MatchString(errs[0].Error()) {
 		t.Errorf("no match: %v", errs)
+	}
+}
+
+// A SARIF uri is a relative reference that reads back as the path: a
+// colon in the first segment would make it a scheme.
+func TestFileURI(t *testing.T) {
+	for path, want := range map[string]string{
+		"c:d.yaml":        "./c:d.yaml",
+		"dir/c:d.yaml":    "dir/c:d.yaml",
+		"a b/c%d.yaml":    "a%20b/c%25d.yaml",
+		"/abs/c:d.yaml":   "/abs/c:d.yaml",
+		"requests/a.yaml": "requests/a.yaml",
+	} {
+		got := fileURI(path)
+		if got != want {
+			t.Errorf("fileURI(%q) = %q, want %q", path, got, want)
+		}
+		u, err := url.Parse(got)
+		if err != nil || u.Scheme != "" {
+			t.Errorf("fileURI(%q) = %q parses with scheme %q (%v)", path, got, u.Scheme, err)
+		}
+	}
+}
+
+// The text format keeps each diagnostic on one line, whatever its message.
+func TestTextOneLine(t *testing.T) {
+	r := &lintReport{Files: []*lintFile{{File: "a.yaml", Kind: kindRequest, Diagnostics: []diagnostic{
+		{Severity: sevError, Line: 1, Column: 1, Path: "x", Message: "line one\nline two 100% done\r", Rule: "request"},
+		{Severity: sevWarning, Line: 2, Column: 1, Path: "y", Message: "a\r\nb", Rule: "request"},
+	}}}}
+	var out bytes.Buffer
+	if err := writeText(&out, r, false); err != nil {
+		t.Fatal(err)
+	}
+	want := "a.yaml:1:1: x: line one\\nline two 100% done\\r\na.yaml:2:1: warning: y: a\\nb\n"
+	if out.String() != want {
+		t.Errorf("text output:\n%q\nwant\n%q", out.String(), want)
 	}
 }
