@@ -201,7 +201,9 @@ func formatValue(v any) string {
 
 // matchField finds the provenance keys a field path names: the key
 // itself, else every key that ends with the path's segments (a final
-// ".value" of an env item may be left out).
+// ".value" of an env item may be left out), else the same ignoring case
+// (env.ENV and image name a Docker workspace's create.Env[ENV] and
+// create.Image).
 func matchField(keys []string, field string) []string {
 	if slices.Contains(keys, field) {
 		return []string{field}
@@ -210,20 +212,25 @@ func matchField(keys []string, field string) []string {
 	if len(q) == 0 {
 		return nil
 	}
-	var out []string
-	for _, k := range keys {
-		kn := names(splitPath(k))
-		if endsWith(kn, q) || len(kn) > 0 && kn[len(kn)-1] == "value" && endsWith(kn[:len(kn)-1], q) {
-			out = append(out, k)
+	for _, eq := range []func(a, b string) bool{func(a, b string) bool { return a == b }, strings.EqualFold} {
+		var out []string
+		for _, k := range keys {
+			kn := names(splitPath(k))
+			if endsWith(kn, q, eq) || len(kn) > 0 && kn[len(kn)-1] == "value" && endsWith(kn[:len(kn)-1], q, eq) {
+				out = append(out, k)
+			}
+		}
+		if len(out) > 0 {
+			slices.Sort(out)
+			return out
 		}
 	}
-	slices.Sort(out)
-	return out
+	return nil
 }
 
-// endsWith reports whether s ends with the segments t.
-func endsWith(s, t []string) bool {
-	return len(s) >= len(t) && slices.Equal(s[len(s)-len(t):], t)
+// endsWith reports whether s ends with the segments t, compared by eq.
+func endsWith(s, t []string, eq func(a, b string) bool) bool {
+	return len(s) >= len(t) && slices.EqualFunc(s[len(s)-len(t):], t, eq)
 }
 
 // nearFields lists up to 8 keys close to an unknown field path: those
