@@ -8,7 +8,8 @@ import (
 
 // writeGitHub writes GitHub Actions workflow commands, one a diagnostic:
 // "::error file=F,line=L,col=C,title=RULE::path: message" (::warning for
-// warnings), which the runner shows as annotations on the lines.
+// warnings), which the runner shows as annotations on the lines; then one
+// ::error for each input that could not be read.
 func writeGitHub(w io.Writer, r *lintReport, _ bool) error {
 	for _, f := range r.Files {
 		for _, d := range f.Diagnostics {
@@ -19,6 +20,13 @@ func writeGitHub(w io.Writer, r *lintReport, _ bool) error {
 			props += ",title=" + ghProperty(d.Rule)
 			fmt.Fprintf(w, "::%s %s::%s\n", d.Severity, props, ghData(d.text()))
 		}
+	}
+	for _, u := range r.Unreadable {
+		props := "title=unreadable"
+		if u.File != "" {
+			props = "file=" + ghProperty(u.File) + "," + props
+		}
+		fmt.Fprintf(w, "::error %s::%s\n", props, ghData(u.Message))
 	}
 	return nil
 }

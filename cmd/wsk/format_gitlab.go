@@ -50,6 +50,18 @@ func writeGitLab(w io.Writer, r *lintReport, _ bool) error {
 			})
 		}
 	}
+	// An input that could not be read is a blocker on that file.
+	for _, u := range r.Unreadable {
+		path := u.File
+		if path == "" {
+			path = "."
+		}
+		sum := sha256.Sum256([]byte("unreadable\x00" + u.Message))
+		issues = append(issues, gitlabIssue{
+			Description: u.Message, CheckName: "unreadable", Fingerprint: hex.EncodeToString(sum[:16]), Severity: "blocker",
+			Location: gitlabLocation{Path: path, Lines: gitlabLines{Begin: 1}},
+		})
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

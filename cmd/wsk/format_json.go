@@ -20,7 +20,10 @@ type jsonReport struct {
 
 // writeJSON writes the report as one indented JSON object.
 func writeJSON(w io.Writer, r *lintReport, _ bool) error {
-	out := jsonReport{Format: jsonFormat, Files: r.Files, Unreadable: r.Unreadable, Summary: r.summary()}
+	out := jsonReport{Format: jsonFormat, Files: r.Files, Summary: r.summary()}
+	for _, u := range r.Unreadable {
+		out.Unreadable = append(out.Unreadable, u.Message)
+	}
 	if out.Files == nil {
 		out.Files = []*lintFile{}
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 // JUnit XML: one test suite, one test case a file, a failure with every
-// problem of the file, warnings in system-out.
+// problem of the file, warnings in system-out; an input that could not be
+// read is a test case with an error.
 type (
 	junitSuites struct {
 		XMLName  xml.Name     `xml:"testsuites"`
@@ -31,6 +32,7 @@ type (
 		Classname string        `xml:"classname,attr"`
 		File      string        `xml:"file,attr"`
 		Failure   *junitFailure `xml:"failure,omitempty"`
+		Error     *junitFailure `xml:"error,omitempty"`
 		SystemOut string        `xml:"system-out,omitempty"`
 	}
 	junitFailure struct {
@@ -63,7 +65,18 @@ func writeJUnit(w io.Writer, r *lintReport, _ bool) error {
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
-	doc := junitSuites{Name: "wsk lint", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
+	// An input that could not be read is a test case in error.
+	for _, u := range r.Unreadable {
+		name := u.File
+		if name == "" {
+			name = "input"
+		}
+		suite.Tests++
+		suite.Errors++
+		suite.Cases = append(suite.Cases, junitCase{Name: name, Classname: "wsk.lint.unreadable", File: u.File,
+			Error: &junitFailure{Message: "cannot read", Type: "unreadable", Text: u.Message}})
+	}
+	doc := junitSuites{Name: "wsk lint", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Suites: []junitSuite{suite}}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return err

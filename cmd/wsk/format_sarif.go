@@ -18,8 +18,25 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool    sarifTool     `json:"tool"`
-		Results []sarifResult `json:"results"`
+		Tool        sarifTool         `json:"tool"`
+		Invocations []sarifInvocation `json:"invocations,omitempty"`
+		Results     []sarifResult     `json:"results"`
+	}
+	// sarifInvocation reports the inputs that could not be read as tool
+	// execution notifications.
+	sarifInvocation struct {
+		ExecutionSuccessful bool                `json:"executionSuccessful"`
+		Notifications       []sarifNotification `json:"toolExecutionNotifications"`
+	}
+	sarifNotification struct {
+		Level     string              `json:"level"`
+		Message   sarifMessage        `json:"message"`
+		Locations []sarifFileLocation `json:"locations,omitempty"`
+	}
+	sarifFileLocation struct {
+		PhysicalLocation struct {
+			ArtifactLocation sarifArtifact `json:"artifactLocation"`
+		} `json:"physicalLocation"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -69,7 +86,8 @@ const (
 
 // writeSARIF writes the report as SARIF 2.1.0. A diagnostic without a
 // position is placed at line 1, column 1 of its file, since code scanning
-// needs a region to show a result.
+// needs a region to show a result. Inputs that could not be read are
+// tool execution notifications of a run that did not succeed.
 func writeSARIF(w io.Writer, r *lintReport, _ bool) error {
 	var ids []string
 	for _, f := range r.Files {
@@ -99,6 +117,19 @@ func writeSARIF(w io.Writer, r *lintReport, _ bool) error {
 				}}},
 			})
 		}
+	}
+	if len(r.Unreadable) > 0 {
+		inv := sarifInvocation{ExecutionSuccessful: false}
+		for _, u := range r.Unreadable {
+			n := sarifNotification{Level: "error", Message: sarifMessage{Text: u.Message}}
+			if u.File != "" {
+				var l sarifFileLocation
+				l.PhysicalLocation.ArtifactLocation.URI = fileURI(u.File)
+				n.Locations = []sarifFileLocation{l}
+			}
+			inv.Notifications = append(inv.Notifications, n)
+		}
+		run.Invocations = []sarifInvocation{inv}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -20,7 +20,7 @@ type tapDetails struct {
 // "not ok" when it has problems, with a YAML block listing its problems
 // and warnings.
 func writeTAP(w io.Writer, r *lintReport, _ bool) error {
-	fmt.Fprintf(w, "TAP version 13\n1..%d\n", len(r.Files))
+	fmt.Fprintf(w, "TAP version 13\n1..%d\n", len(r.Files)+len(r.Unreadable))
 	for i, f := range r.Files {
 		var det tapDetails
 		for _, d := range f.Diagnostics {
@@ -46,6 +46,23 @@ func writeTAP(w io.Writer, r *lintReport, _ bool) error {
 			det.Message = plural(len(det.Warnings), "warning")
 		}
 		block, err := yaml.Marshal(det)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "  ---")
+		for _, l := range strings.Split(strings.TrimRight(string(block), "\n"), "\n") {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+		fmt.Fprintln(w, "  ...")
+	}
+	// An input that could not be read fails its own test point.
+	for i, u := range r.Unreadable {
+		name := u.File
+		if name == "" {
+			name = "input"
+		}
+		fmt.Fprintf(w, "not ok %d - %s\n", len(r.Files)+i+1, tapEscape(name))
+		block, err := yaml.Marshal(tapDetails{Message: "cannot read", Severity: "fail", Problems: []string{u.Message}})
 		if err != nil {
 			return err
 		}

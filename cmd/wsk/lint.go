@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -117,11 +118,27 @@ type lintReport struct {
 	// Files are every file read, sorted by name.
 	Files []*lintFile
 	// Unreadable are the inputs that could not be read and the patterns
-	// that matched nothing, one line each.
-	Unreadable []string
+	// that matched nothing.
+	Unreadable []unreadableInput
 	// NotResolved counts the requests only parsed because the shared
 	// inputs have problems.
 	NotResolved int
+}
+
+// unreadableInput is an input that could not be read: its file ("" for a
+// pattern that matched nothing) and the one-line error.
+type unreadableInput struct {
+	File, Message string
+}
+
+// newUnreadable is the report's record of a read error.
+func newUnreadable(err error) unreadableInput {
+	u := unreadableInput{Message: err.Error()}
+	var re readError
+	if errors.As(err, &re) && re.name != "" {
+		u.File = re.name
+	}
+	return u
 }
 
 // lintSummary is the counts of a report.
@@ -205,7 +222,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	r := lint(&sf, requests, stdin)
 	for _, u := range r.Unreadable {
-		fmt.Fprintln(stderr, u)
+		fmt.Fprintln(stderr, u.Message)
 	}
 	if r.NotResolved > 0 {
 		fmt.Fprintf(stderr, "wsk lint: %s only parsed, not resolved: fix the cluster, cluster env, defaults and policy files first\n", plural(r.NotResolved, "request"))
@@ -276,14 +293,14 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 	}
 	r := &lintReport{}
 	for _, err := range globErrs {
-		r.Unreadable = append(r.Unreadable, err.Error())
+		r.Unreadable = append(r.Unreadable, newUnreadable(err))
 	}
 	for _, err := range s.unreadable {
-		r.Unreadable = append(r.Unreadable, err.Error())
+		r.Unreadable = append(r.Unreadable, newUnreadable(err))
 	}
 	for _, o := range outs {
 		if o.unreadable != nil {
-			r.Unreadable = append(r.Unreadable, o.unreadable.Error())
+			r.Unreadable = append(r.Unreadable, newUnreadable(o.unreadable))
 			continue
 		}
 		if !o.resolved && !s.clean {
