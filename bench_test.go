@@ -11,25 +11,34 @@ import (
 	"github.com/workspacekit/workspace/policy"
 )
 
+// example parses an example folder's cluster.yaml and request.yaml.
+func example(tb testing.TB, dir string) (workspace.Cluster, workspace.Request) {
+	tb.Helper()
+	cluster, err := workspace.ParseCluster("cluster.yaml", readExample(tb, dir, "cluster.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req, err := workspace.ParseRequest("request.yaml", readExample(tb, dir, "request.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cluster, req
+}
+
+func readExample(tb testing.TB, dir, name string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile("examples/" + dir + "/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
 // quickstart parses the bundled example once.
 func quickstart(tb testing.TB) (workspace.Cluster, workspace.DefaultConfig, workspace.Request) {
 	tb.Helper()
-	read := func(name string) []byte {
-		data, err := os.ReadFile("examples/quickstart/" + name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return data
-	}
-	cluster, err := workspace.ParseCluster("cluster.yaml", read("cluster.yaml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defaults, err := workspace.ParseDefaultConfig("defaults.yaml", read("defaults.yaml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req, err := workspace.ParseRequest("request.yaml", read("request.yaml"))
+	cluster, req := example(tb, "quickstart")
+	defaults, err := workspace.ParseDefaultConfig("defaults.yaml", readExample(tb, "quickstart", "defaults.yaml"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -56,21 +65,7 @@ func BenchmarkResolve(b *testing.B) {
 // BenchmarkResolveDocker resolves the README's Docker example
 // (examples/docker) with a resolver built once.
 func BenchmarkResolveDocker(b *testing.B) {
-	read := func(name string) []byte {
-		data, err := os.ReadFile("examples/docker/" + name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return data
-	}
-	cluster, err := workspace.ParseCluster("cluster.yaml", read("cluster.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	req, err := workspace.ParseRequest("request.yaml", read("request.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	cluster, req := example(b, "docker")
 	r, err := workspace.NewResolver(cluster, nil)
 	if err != nil {
 		b.Fatal(err)

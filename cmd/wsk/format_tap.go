@@ -45,15 +45,9 @@ func writeTAP(w io.Writer, r *lintReport, _ bool) error {
 			det.Severity = "comment"
 			det.Message = plural(len(det.Warnings), "warning")
 		}
-		block, err := yaml.Marshal(det)
-		if err != nil {
+		if err := writeTAPDetails(w, det); err != nil {
 			return err
 		}
-		fmt.Fprintln(w, "  ---")
-		for _, l := range strings.Split(strings.TrimRight(string(block), "\n"), "\n") {
-			fmt.Fprintf(w, "  %s\n", l)
-		}
-		fmt.Fprintln(w, "  ...")
 	}
 	// An input that could not be read fails its own test point.
 	for i, u := range r.Unreadable {
@@ -62,16 +56,25 @@ func writeTAP(w io.Writer, r *lintReport, _ bool) error {
 			name = "input"
 		}
 		fmt.Fprintf(w, "not ok %d - %s\n", len(r.Files)+i+1, tapEscape(name))
-		block, err := yaml.Marshal(tapDetails{Message: "cannot read", Severity: "fail", Problems: []string{u.Message}})
-		if err != nil {
+		if err := writeTAPDetails(w, tapDetails{Message: "cannot read", Severity: "fail", Problems: []string{u.Message}}); err != nil {
 			return err
 		}
-		fmt.Fprintln(w, "  ---")
-		for _, l := range strings.Split(strings.TrimRight(string(block), "\n"), "\n") {
-			fmt.Fprintf(w, "  %s\n", l)
-		}
-		fmt.Fprintln(w, "  ...")
 	}
+	return nil
+}
+
+// writeTAPDetails writes a test point's YAML block, indented two spaces
+// between "---" and "...".
+func writeTAPDetails(w io.Writer, det tapDetails) error {
+	block, err := yaml.Marshal(det)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "  ---")
+	for _, l := range strings.Split(strings.TrimRight(string(block), "\n"), "\n") {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	fmt.Fprintln(w, "  ...")
 	return nil
 }
 
