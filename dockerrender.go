@@ -47,12 +47,7 @@ func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, user
 	c := kdoc.ContainerConfig.Container
 	tmpl := r.templateContainer()
 	r.fallbackImage(&c, tmpl, canon, req, prov, probs)
-	res.Env = r.inheritEnv(name, &c, prov)
-	r.applyResources(&c, canon, prov, w, probs)
-	lifecycle, labels := r.resolveLifecycle(&kdoc.LifecycleConfig, canon, probs)
-	res.Lifecycle = lifecycle
-	var server [2][]string
-	server[0], server[1] = r.applyServerCommand(&c, tmpl, lifecycle.PostStart, canon, prov, true, probs)
+	labels, server := r.containerSteps(name, &c, tmpl, &kdoc.LifecycleConfig, canon, true, res, w, probs)
 	r.policy.deleteEnv(&c, prov)
 
 	scope, scopeSource := r.secretsScope()

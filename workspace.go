@@ -296,13 +296,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: portName, ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
 		prov[fmt.Sprintf("%s.ports[%d].protocol", containerPath, r.serverPort)] = Origin{Source: r.portSource}
 	}
-	res.Env = r.inheritEnv(name, &c, prov)
-	r.applyResources(&c, merged, prov, w, probs)
-
-	lifecycle, annos := r.resolveLifecycle(&doc.LifecycleConfig, merged, probs)
-	res.Lifecycle = lifecycle
-	var server [2][]string
-	server[0], server[1] = r.applyServerCommand(&c, tmpl, lifecycle.PostStart, merged, prov, false, probs)
+	annos, server := r.containerSteps(name, &c, tmpl, &doc.LifecycleConfig, merged, false, res, w, probs)
 
 	labels := map[string]string{"app": name, LabelWorkspace: name}
 	meta := metav1.ObjectMeta{Namespace: r.cluster.Namespace, Labels: maps.Clone(labels)}
@@ -355,6 +349,22 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 	r.policy.applyToPod(pod, svc, req, prov, probs)
 	checkPodNames(&pod.Spec, merged, probs)
 	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: r.ingressRule(name, r.serverPort, maps.Clone(labels), prov)}, server
+}
+
+// containerSteps resolve what a workspace container takes from the
+// cluster and the lifecycle, for both workspace types: env inheritance and
+// the ENV pattern (layer 7), the cluster's resource defaults, the
+// lifecycle and the server command with its post-start wrapper. They
+// return the lifecycle's annotations and the server command before any
+// wrapper, for the policy's command and args rules.
+func (r *Resolver) containerSteps(name string, c, tmpl *corev1.Container, lc *LifecycleConfig, merged *value, docker bool, res *Result, w *warnings, probs *problemList) (map[string]string, [2][]string) {
+	res.Env = r.inheritEnv(name, c, res.Provenance)
+	r.applyResources(c, merged, res.Provenance, w, probs)
+	lifecycle, annos := r.resolveLifecycle(lc, merged, probs)
+	res.Lifecycle = lifecycle
+	var server [2][]string
+	server[0], server[1] = r.applyServerCommand(c, tmpl, lifecycle.PostStart, merged, res.Provenance, docker, probs)
+	return annos, server
 }
 
 // fallbackImage gives the container the cluster pod template's image when

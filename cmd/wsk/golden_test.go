@@ -39,9 +39,7 @@ func runGoldenCase(t *testing.T, dir string) goldenCase {
 		t.Fatal(err)
 	}
 	c := goldenCase{name: filepath.Base(dir)}
-	for _, l := range strings.Split(strings.TrimSuffix(string(argsData), "\n"), "\n") {
-		c.args = append(c.args, l)
-	}
+	c.args = strings.Split(strings.TrimSuffix(string(argsData), "\n"), "\n")
 	stdin, err := os.ReadFile(filepath.Join(dir, "stdin"))
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
