@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/podsecurity"
 	"github.com/workspacekit/workspace/policy"
 	"github.com/workspacekit/workspace/render"
 )
@@ -52,8 +53,8 @@ podTemplate:
         command: [python, -m, http.server, "6789"]
 `
 
-var goldenSecurity = sync.OnceValue(func() *policy.SecurityEvaluator {
-	s, err := policy.NewSecurityEvaluator()
+var goldenSecurity = sync.OnceValue(func() *podsecurity.Evaluator {
+	s, err := podsecurity.New()
 	if err != nil {
 		panic(err)
 	}

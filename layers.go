@@ -3,7 +3,7 @@ package workspace
 import (
 	"reflect"
 
-	"github.com/workspacekit/workspace/policy"
+	"github.com/workspacekit/workspace/internal/judge"
 )
 
 // layerSet is what the resolver builds once for one workspace type: the
@@ -32,7 +32,7 @@ func (r *Resolver) layers(t Type) *layerSet {
 
 // policy builds the policy's layers; view keeps what this type can take of
 // a policy's container_config.
-func (ls *layerSet) policy(l *policy.Layer, view func(map[string]any) map[string]any, probs *problemList) {
+func (ls *layerSet) policy(l *judge.Layer, view func(map[string]any) map[string]any, probs *problemList) {
 	if l == nil {
 		return
 	}

@@ -42,6 +42,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/policy"
 )
 
@@ -1090,7 +1091,7 @@ func (v RuleValueSpec) text(r PolicyRuleSpec) string {
 
 // extractedNumber is a CPU field's value as Engine.Extract reads it from
 // a pod whose container has that quantity.
-func extractedNumber(e *policy.Engine, field, text string) policy.Value {
+func extractedNumber(e *policy.Engine, field, text string) judge.Value {
 	list, name := "limits", corev1.ResourceCPU
 	if strings.HasSuffix(field, "Request") {
 		list = "requests"
@@ -1102,34 +1103,34 @@ func extractedNumber(e *policy.Engine, field, text string) policy.Value {
 	} else {
 		c.Resources.Requests = corev1.ResourceList{name: q}
 	}
-	in := e.Extract(policy.Workspace{Pod: &corev1.Pod{Spec: corev1.PodSpec{Containers: []corev1.Container{c}}}})
+	in := judge.Of(e).Extract(judge.Workspace{Pod: &corev1.Pod{Spec: corev1.PodSpec{Containers: []corev1.Container{c}}}})
 	return in.Values[field]
 }
 
 // value is the text as the engine's input holds it.
-func (v RuleValueSpec) value(r PolicyRuleSpec, text string) policy.Value {
+func (v RuleValueSpec) value(r PolicyRuleSpec, text string) judge.Value {
 	switch policyKinds[r.Field] {
 	case policyNumber:
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			panic(err)
 		}
-		return policy.Value{V: f, Text: text, Path: "value"}
+		return judge.Value{V: f, Text: text, Path: "value"}
 	case policyInteger:
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			panic(err)
 		}
-		return policy.Value{V: f, Text: text, Path: "value"}
+		return judge.Value{V: f, Text: text, Path: "value"}
 	case policyQuantity:
 		q := resource.MustParse(text)
 		f, err := strconv.ParseFloat(q.AsDec().String(), 64)
 		if err != nil {
 			panic(err)
 		}
-		return policy.Value{V: f, Text: text, Path: "value"}
+		return judge.Value{V: f, Text: text, Path: "value"}
 	}
-	return policy.Value{V: text, Text: strconv.Quote(text), Path: "value"}
+	return judge.Value{V: text, Text: strconv.Quote(text), Path: "value"}
 }
 
 // (b) A value passes a min/max/step/options rule iff it lies in the set the
@@ -1170,7 +1171,7 @@ func policyMembershipLaw(t *testing.T, asQuantity bool) {
 			if asQuantity && policyKinds[rule.Field] == policyNumber {
 				val = extractedNumber(engine, rule.Field, text)
 			}
-			violations, err := engine.Validate(context.Background(), &policy.Input{Values: map[string]policy.Value{rule.Field: val}})
+			violations, err := judge.Of(engine).Validate(context.Background(), &judge.Input{Values: map[string]judge.Value{rule.Field: val}})
 			if err != nil {
 				return policyFail(fmt.Sprintf("Validate failed: %v", err), table)
 			}

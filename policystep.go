@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/policy"
 )
 
@@ -24,20 +25,17 @@ func WithPolicy(e *policy.Engine) Option {
 // policyStep is what the resolver keeps of a policy engine.
 type policyStep struct {
 	engine *policy.Engine
-	layer  *policy.Layer
+	judge  judge.Engine
+	layer  *judge.Layer
 }
 
-// prepare builds the policy's layers once, in NewResolver.
-func (s *policyStep) prepare(probs *problemList) {
+// prepare takes the engine's judge and layer once, in NewResolver.
+func (s *policyStep) prepare() {
 	if s.engine == nil {
 		return
 	}
-	layer, err := s.engine.Effective().Layer()
-	if err != nil {
-		probs.addAll(err)
-		return
-	}
-	s.layer = layer
+	s.judge = judge.Of(s.engine)
+	s.layer = s.judge.Layer()
 }
 
 // applyToPod adds what a container_config cannot say: the pod's security
@@ -84,7 +82,7 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Reque
 	}
 	for k, v := range l.Labels {
 		if _, builtin := pod.Labels[k]; builtin {
-			continue // refused when the engine was built (policy.ReservedLabels)
+			continue // refused when the engine was built (the policy package reserves them)
 		}
 		pod.Labels[k] = v
 		prov[joinPath("metadata.labels", k)] = Origin{Source: SourcePolicyDefault}
@@ -239,14 +237,14 @@ func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user 
 		w.add("securityLevel", fmt.Sprintf("%s requires Pod Security level %s, which judges pods; a Docker workspace is not checked against it", ps.Source, ps.Level))
 	}
 	cmd, args := server[0], server[1]
-	in := s.engine.Extract(policy.Workspace{
+	in := s.judge.Extract(judge.Workspace{
 		Pod: pod, Command: cmd, Args: args, UserVolumes: userVolumes,
 		Offered: func(path string) (any, bool) {
 			v, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
 			return v, ok
 		},
 	})
-	violations, err := s.engine.Validate(ctx, in)
+	violations, err := s.judge.Validate(ctx, in)
 	if err != nil {
 		probs.add(pos{}, "policy", "%v", err)
 		return
@@ -264,11 +262,11 @@ func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user 
 		probs.add(at, v.Path, "%s", v.Message)
 	}
 	if !docker {
-		if msg := s.engine.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
+		if msg := s.judge.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
 			probs.add(violationPos(prov, containerPath, req), "securityLevel", "%s", msg)
 		}
 	}
-	if !s.engine.HasCustom() {
+	if !s.judge.HasCustom() {
 		return
 	}
 	input, err := customInput(r, req, user, res, s.engine)
@@ -276,7 +274,7 @@ func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user 
 		probs.add(pos{}, "policy", "custom Rego input: %v", err)
 		return
 	}
-	deny, warn, err := s.engine.Check(ctx, input)
+	deny, warn, err := s.judge.Check(ctx, input)
 	if err != nil {
 		probs.add(pos{}, "policy", "%v", err)
 		return

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/diag"
-	"github.com/workspacekit/workspace/policy"
+	"github.com/workspacekit/workspace/internal/podsecurity"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -50,7 +50,7 @@ type Resolver struct {
 	portSource   Source // builtin, or cluster-template when the cluster sets server.port
 	preStart     PreStartRunner
 	policy       policyStep
-	security     *policy.SecurityEvaluator
+	security     *podsecurity.Evaluator
 }
 
 // Option configures a Resolver.
@@ -96,12 +96,12 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 		}
 		r.serverPort, r.portSource = cluster.Server.Port, SourceClusterTemplate
 	}
-	r.policy.prepare(&probs)
+	r.policy.prepare()
 	r.kube = layerSet{doc: configDocType}
 	r.docker = layerSet{doc: dockerDocType}
 	r.kube.policy(r.policy.layer, func(m map[string]any) map[string]any { return m }, &probs)
 	r.docker.policy(r.policy.layer, dockerPolicyView, &probs)
-	sec, err := policy.NewSecurityEvaluator()
+	sec, err := podsecurity.New()
 	if err != nil {
 		probs.addAll(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/policy"
 )
 
@@ -59,16 +60,16 @@ func BenchmarkValidate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	in := e.Extract(policy.Workspace{Pod: benchPod(), Command: []string{"mage", "start"}, Args: []string{"default_repo"}})
+	in := judge.Of(e).Extract(judge.Workspace{Pod: benchPod(), Command: []string{"mage", "start"}, Args: []string{"default_repo"}})
 	ctx := context.Background()
-	v, err := e.Validate(ctx, in)
+	v, err := judge.Of(e).Validate(ctx, in)
 	if err != nil || len(v) != 0 {
 		b.Fatalf("the benchmark workspace should pass: %v %v", v, err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := e.Validate(ctx, in); err != nil {
+		if _, err := judge.Of(e).Validate(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -84,8 +85,8 @@ func BenchmarkExtractAndValidate(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		in := e.Extract(policy.Workspace{Pod: pod, Command: []string{"mage", "start"}})
-		if _, err := e.Validate(ctx, in); err != nil {
+		in := judge.Of(e).Extract(judge.Workspace{Pod: pod, Command: []string{"mage", "start"}})
+		if _, err := judge.Of(e).Validate(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/workspacekit/workspace/internal/judge"
 	"slices"
 	"sort"
 	"strings"
@@ -20,7 +21,7 @@ const CustomPackage = "workspacekit.custom"
 // Module is a caller's own Rego module (DESIGN section 6.3): in package
 // workspacekit.custom or below, its "deny contains msg" rules are
 // violations and its "warn contains msg" rules warnings; msg is a string or
-// {msg, path}. Input is {cluster, request, policy, rendered}.
+// {msg, path}. judge.Input is {cluster, request, policy, rendered}.
 type Module struct {
 	// Name names the module in errors, usually its file name.
 	Name string
@@ -39,14 +40,6 @@ type customModules struct {
 	query    rego.PreparedEvalQuery
 	packages []string          // sorted, without "data."
 	files    map[string]string // package -> module names
-}
-
-// Finding is what a custom module reports: a message and, when the module
-// gave one, the path it is about.
-type Finding struct {
-	Module  string `json:"module,omitempty"`
-	Path    string `json:"path,omitempty"`
-	Message string `json:"message"`
 }
 
 // compileCustom parses and compiles the modules and prepares one query of
@@ -127,11 +120,11 @@ func regoError(e *ast.Error) *diag.Problem {
 	return p
 }
 
-// Check evaluates the custom modules over input {cluster, request, policy,
+// check evaluates the custom modules over input {cluster, request, policy,
 // rendered}. Denials and warnings come back sorted. A module that yields
 // something other than a string or {msg, path} is an error naming it; a
 // context deadline stops a module that runs away, and says so.
-func (e *Engine) Check(ctx context.Context, input map[string]any) (deny, warn []Finding, err error) {
+func (e *Engine) check(ctx context.Context, input map[string]any) (deny, warn []judge.Finding, err error) {
 	if e.custom == nil {
 		return nil, nil, nil
 	}
@@ -188,30 +181,30 @@ func (e *Engine) Check(ctx context.Context, input map[string]any) (deny, warn []
 	return deny, warn, nil
 }
 
-func finding(x any) (Finding, bool) {
+func finding(x any) (judge.Finding, bool) {
 	switch v := x.(type) {
 	case string:
-		return Finding{Message: v}, true
+		return judge.Finding{Message: v}, true
 	case map[string]any:
 		msg, ok := v["msg"].(string)
 		if !ok {
-			return Finding{}, false
+			return judge.Finding{}, false
 		}
 		path, ok := v["path"].(string)
 		if v["path"] != nil && !ok {
-			return Finding{}, false
+			return judge.Finding{}, false
 		}
 		for k := range v {
 			if k != "msg" && k != "path" {
-				return Finding{}, false
+				return judge.Finding{}, false
 			}
 		}
-		return Finding{Message: msg, Path: path}, true
+		return judge.Finding{Message: msg, Path: path}, true
 	}
-	return Finding{}, false
+	return judge.Finding{}, false
 }
 
-func sortFindings(fs []Finding) {
+func sortFindings(fs []judge.Finding) {
 	sort.Slice(fs, func(i, j int) bool {
 		if fs[i].Module != fs[j].Module {
 			return fs[i].Module < fs[j].Module
@@ -223,5 +216,5 @@ func sortFindings(fs []Finding) {
 	})
 }
 
-// HasCustom reports whether the engine has custom modules.
-func (e *Engine) HasCustom() bool { return e.custom != nil }
+// hasCustom reports whether the engine has custom modules.
+func (e *Engine) hasCustom() bool { return e.custom != nil }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/policy"
 )
 
@@ -26,7 +27,7 @@ warn contains "a warning" if true
 	if err != nil {
 		t.Fatal(err)
 	}
-	deny, warn, err := e.Check(context.Background(), map[string]any{"rendered": map[string]any{"image": "x:latest"}})
+	deny, warn, err := judge.Of(e).Check(context.Background(), map[string]any{"rendered": map[string]any{"image": "x:latest"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestCustomModuleBadFindings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = e.Check(context.Background(), map[string]any{})
+		_, _, err = judge.Of(e).Check(context.Background(), map[string]any{})
 		if err == nil || !strings.Contains(err.Error(), "m.rego (workspacekit.custom.x)") {
 			t.Errorf("%s: got %v, want an error naming the module", src, err)
 		}
@@ -90,7 +91,7 @@ deny contains "never" if {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, _, err = e.Check(ctx, map[string]any{})
+	_, _, err = judge.Of(e).Check(ctx, map[string]any{})
 	if err == nil || !strings.Contains(err.Error(), "custom Rego stopped") || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the deadline to stop the module", err)
 	}

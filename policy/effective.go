@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"sort"
 
 	"github.com/workspacekit/workspace/internal/diag"
 	"sigs.k8s.io/yaml"
@@ -35,7 +34,7 @@ type ImposedAsset struct {
 	// Spec holds the data source's fields, as in defaults.<kind>.
 	Spec map[string]any `json:"spec"`
 	// Source is the policy that imposes it.
-	Source Source `json:"source"`
+	Source Ref `json:"source"`
 
 	policy *Policy
 	path   string // in the policy: defaults.imposedAssets.datasources.nfs[0]
@@ -44,7 +43,7 @@ type ImposedAsset struct {
 // PodSecurityRequirement is the least Pod Security level pods must meet.
 type PodSecurityRequirement struct {
 	Level  string `json:"level"`
-	Source Source `json:"source"`
+	Source Ref    `json:"source"`
 }
 
 // itemKeys are the fields whose lists merge item by item, and their keys.
@@ -73,18 +72,18 @@ func Combine(policies ...*Policy) (*Effective, error) {
 		}
 		for _, field := range p.ruleFields() {
 			if j, ok := owner[field]; ok {
-				add(p, "rules."+field, "field %q already has rules in %s; a field has one rule owner in a branch", field, policies[j].Source())
+				add(p, "rules."+field, "field %q already has rules in %s; a field has one rule owner in a branch", field, policies[j].Ref())
 				continue
 			}
 			owner[field] = i
 			r := p.Rules[field]
-			src := p.Source()
+			src := p.Ref()
 			r.SourceOfRule = &src
 			e.Rules[field] = r
 		}
 		e.mergeDefaults(i, p)
 		if p.PodSecurity != "" && (e.PodSecurity == nil || securityRank(p.PodSecurity) > securityRank(e.PodSecurity.Level)) {
-			e.PodSecurity = &PodSecurityRequirement{Level: p.PodSecurity, Source: p.Source()}
+			e.PodSecurity = &PodSecurityRequirement{Level: p.PodSecurity, Source: p.Ref()}
 		}
 	}
 	if len(probs) > 0 {
@@ -106,7 +105,7 @@ func (e *Effective) mergeDefaults(i int, p *Policy) {
 				list, _ := kinds[kind].([]any)
 				for j, it := range list {
 					if m, ok := it.(map[string]any); ok {
-						e.ImposedAssets = append(e.ImposedAssets, ImposedAsset{Kind: kind, Spec: m, Source: p.Source(),
+						e.ImposedAssets = append(e.ImposedAssets, ImposedAsset{Kind: kind, Spec: m, Source: p.Ref(),
 							policy: p, path: fmt.Sprintf("defaults.imposedAssets.datasources.%s[%d]", kind, j)})
 					}
 				}
@@ -168,9 +167,6 @@ func (e *Effective) mergeItems(i int, field, key string, cur, val any) any {
 	return out
 }
 
-// Policies are the policies combined, highest first.
-func (e *Effective) Policies() []*Policy { return e.policies }
-
 // defaultOrigin is the policy that set a default field, or nil.
 func (e *Effective) defaultOrigin(field string) *Policy {
 	if i, ok := e.defaultSource[field]; ok {
@@ -201,23 +197,13 @@ func (e *Effective) ruleOwner(field string) *Policy {
 		return nil
 	}
 	for _, p := range e.policies {
-		if p.Source() == *r.SourceOfRule {
+		if p.Ref() == *r.SourceOfRule {
 			if _, ok := p.Rules[field]; ok {
 				return p
 			}
 		}
 	}
 	return nil
-}
-
-// RuleFields lists the ruled fields, sorted.
-func (e *Effective) RuleFields() []string {
-	out := make([]string, 0, len(e.Rules))
-	for k := range e.Rules {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // defaultValue is the effective default of a section.field, or nil.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"github.com/workspacekit/workspace/internal/judge"
 	"io/fs"
-	"sort"
 	"strings"
 	"sync"
 
@@ -36,6 +36,7 @@ type Engine struct {
 	reads  map[string]bool // the fields whose values or items the rules read
 	rules  rego.PreparedEvalQuery
 	custom *customModules
+	layer  *judge.Layer // what the effective policy adds to every workspace
 }
 
 // EngineOption configures an Engine.
@@ -69,10 +70,7 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 		}
 		probs = append(probs, found...)
 	}
-	eff, err := Combine(policies...)
-	if err != nil {
-		probs = append(probs, err.(diag.Problems)...)
-	}
+	eff, combineErr := Combine(policies...)
 	e := &Engine{eff: eff, data: policyData(eff), reads: map[string]bool{}}
 	for _, kind := range []string{"max", "min", "step", "step_sets", "options", "required", "items_fixed", "items_locked"} {
 		entries, _ := e.data[kind].(map[string]any)
@@ -96,18 +94,13 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 		return nil, err
 	}
 	probs = append(probs, found...)
-	if _, err := eff.Layer(); err != nil {
-		probs = append(probs, asProblems(err)...)
-	}
+	var layerErr, customErr error
+	e.layer, layerErr = eff.layer()
 	if len(cfg.modules) > 0 {
-		e.custom, err = compileCustom(ctx, cfg.modules)
-		if err != nil {
-			probs = append(probs, asProblems(err)...)
-		}
+		e.custom, customErr = compileCustom(ctx, cfg.modules)
 	}
-	if len(probs) > 0 {
-		diag.Sort(probs)
-		return nil, dedupe(probs)
+	if err := diag.Join(probs, combineErr, layerErr, customErr); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -250,12 +243,12 @@ func (e *Engine) effectiveProblems(ctx context.Context, pq rego.PreparedEvalQuer
 	values := map[string]any{}
 	for field := range e.eff.Rules {
 		if v, ok := e.defaultAsValue(field); ok {
-			values[field] = v.data()
+			values[field] = valueData(v)
 		}
 	}
 	for _, field := range crossFieldReads {
 		if v, ok := e.defaultAsValue(field); ok {
-			values[field] = v.data()
+			values[field] = valueData(v)
 		}
 	}
 	found, err = set(ctx, e.rules, map[string]any{"values": values, "defaults": true})
@@ -281,45 +274,13 @@ func (e *Engine) effectiveProblems(ctx context.Context, pq rego.PreparedEvalQuer
 }
 
 // defaultAsValue is a field's effective default as a Value.
-func (e *Engine) defaultAsValue(field string) (Value, bool) {
+func (e *Engine) defaultAsValue(field string) (judge.Value, bool) {
 	s := fieldShape(field)
 	x := e.eff.defaultValue(field)
-	if s == nil || x == nil || s.rule == "" || s.rule == RuleItems {
-		return Value{}, false
+	if s == nil || x == nil || s.rule == "" || s.rule == ruleItems {
+		return judge.Value{}, false
 	}
 	v, ok := normalize(s.rule, x)
 	v.Path = s.to
 	return v, ok
-}
-
-func dedupe(ps diag.Problems) diag.Problems {
-	seen := map[string]bool{}
-	out := ps[:0]
-	for _, p := range ps {
-		if k := p.Error(); !seen[k] {
-			seen[k] = true
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func asProblems(err error) diag.Problems {
-	if ps, ok := err.(diag.Problems); ok {
-		return ps
-	}
-	if p, ok := err.(*diag.Problem); ok {
-		return diag.Problems{p}
-	}
-	return diag.Problems{{Message: err.Error()}}
-}
-
-// sortedKeys lists a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

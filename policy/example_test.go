@@ -2,15 +2,18 @@ package policy_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/policy"
 )
 
 // A cluster policy bounds the CPU limit; a project policy lowers the
-// default and locks the image. The engine combines them, and Validate
-// judges a workspace's values.
-func ExampleNewEngine() {
+// default and locks the image. The engine combines them once; a resolver
+// built with it judges every request, reporting each violation at its
+// place in the request.
+func Example() {
 	cluster, err := policy.Parse("cluster.yaml", []byte(`
 name: prod
 level: cluster
@@ -40,23 +43,29 @@ rules:
 	if err != nil {
 		panic(err)
 	}
-	violations, err := e.Validate(context.Background(), &policy.Input{
-		Values: map[string]policy.Value{
-			"compute.cpuCoreLimit": {V: 8.0, Text: "8", Path: "containers[0].resources.limits.cpu"},
-		},
-		User: map[string]policy.Value{
-			"environment.image": {V: "python:latest", Text: `"python:latest"`, Path: "containers[0].image"},
-		},
-	})
+	r, err := workspace.NewResolver(workspace.Cluster{}, nil, workspace.WithPolicy(e))
 	if err != nil {
 		panic(err)
 	}
-	for _, v := range violations {
-		fmt.Println(v.Message)
+	req, err := workspace.ParseRequest("request.yaml", []byte(`
+name: my-workspace
+container_config:
+  image: python:latest
+  resources: {limits: {cpu: "8"}}
+`))
+	if err != nil {
+		panic(err)
+	}
+	_, err = r.Resolve(context.Background(), req)
+	var problems workspace.Problems
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Println(p)
+		}
 	}
 	// Output:
-	// compute.cpuCoreLimit (containers[0].resources.limits.cpu) is 8; at most 4 is allowed (cluster policy "prod")
-	// environment.image (containers[0].image) is locked to "python:3.12"; the request asked for "python:latest" (project policy "ml-team")
+	// request.yaml:4:3: containers[0].image: environment.image (containers[0].image) is locked to "python:3.12"; the request asked for "python:latest" (project policy "ml-team")
+	// request.yaml:5:24: containers[0].resources.limits.cpu: compute.cpuCoreLimit (containers[0].resources.limits.cpu) is 8; at most 4 is allowed (cluster policy "prod")
 }
 
 // The effective policy prints each rule with the policy that owns it.

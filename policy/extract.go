@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/workspacekit/workspace/internal/judge"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,25 +13,10 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-// Workspace is a rendered workspace as the rules read it.
-type Workspace struct {
-	// Pod is the rendered pod; its first container is the workspace's.
-	Pod *corev1.Pod
-	// Command and Args are the server command, before any post-start
-	// wrapper the resolver put around it.
-	Command, Args []string
-	// Offered says what the request itself (or its pre-start script)
-	// offered for a rendered path, whether it won or lost; ok is false
-	// when it offered nothing.
-	Offered func(path string) (value any, ok bool)
-	// UserVolumes are the names of the volumes the request defined itself.
-	UserVolumes []string
-}
-
-// Extract reads a rendered workspace in policy terms: every field's value,
+// extract reads a rendered workspace in policy terms: every field's value,
 // what the request set, the item lists and the request's data sources.
-func (e *Engine) Extract(w Workspace) *Input {
-	in := &Input{Values: map[string]Value{}, User: map[string]Value{}, Items: map[string]Items{}, DataSources: map[string][]string{}}
+func (e *Engine) extract(w judge.Workspace) *judge.Input {
+	in := &judge.Input{Values: map[string]judge.Value{}, User: map[string]judge.Value{}, Items: map[string]judge.Items{}, DataSources: map[string][]string{}}
 	pod := w.Pod
 	if pod == nil || len(pod.Spec.Containers) == 0 {
 		return in
@@ -41,13 +27,13 @@ func (e *Engine) Extract(w Workspace) *Input {
 	if offered == nil {
 		offered = func(string) (any, bool) { return nil, false }
 	}
-	set := func(field, path string, v Value, ok bool) {
+	set := func(field, path string, v judge.Value, ok bool) {
 		if ok {
 			v.Path = path
 			in.Values[field] = v
 		}
 	}
-	user := func(field, path string, rt RuleType, conv func(any) (any, bool)) {
+	user := func(field, path string, rt ruleType, conv func(any) (any, bool)) {
 		x, ok := offered(path)
 		if !ok {
 			return
@@ -67,11 +53,11 @@ func (e *Engine) Extract(w Workspace) *Input {
 	if len(w.Command) > 0 {
 		set("environment.command", cp+"command", str(shellquote.Join(w.Command...)), true)
 	}
-	user("environment.command", cp+"command", RuleString, joinWords)
+	user("environment.command", cp+"command", ruleString, joinWords)
 	if len(w.Args) > 0 {
 		set("environment.args", cp+"args", str(shellquote.Join(w.Args...)), true)
 	}
-	user("environment.args", cp+"args", RuleString, joinWords)
+	user("environment.args", cp+"args", ruleString, joinWords)
 	sc := c.SecurityContext
 	psc := spec.SecurityContext
 	for _, id := range []struct {
@@ -88,7 +74,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 		case psc != nil && id.pod(psc) != nil:
 			set(id.field, "securityContext."+id.key, num(float64(*id.pod(psc))), true)
 		}
-		user(id.field, cp+"securityContext."+id.key, RuleNumber, nil)
+		user(id.field, cp+"securityContext."+id.key, ruleNumber, nil)
 	}
 	if psc != nil && len(psc.SupplementalGroups) > 0 {
 		gs := make([]string, len(psc.SupplementalGroups))
@@ -98,15 +84,15 @@ func (e *Engine) Extract(w Workspace) *Input {
 		set("environment.supplementalGroups", "securityContext.supplementalGroups", str(strings.Join(gs, ",")), true)
 	}
 	set("environment.image", cp+"image", str(c.Image), c.Image != "")
-	user("environment.image", cp+"image", RuleString, nil)
+	user("environment.image", cp+"image", ruleString, nil)
 	set("environment.imagePullPolicy", cp+"imagePullPolicy", str(string(c.ImagePullPolicy)), c.ImagePullPolicy != "")
-	user("environment.imagePullPolicy", cp+"imagePullPolicy", RuleString, nil)
+	user("environment.imagePullPolicy", cp+"imagePullPolicy", ruleString, nil)
 	set("environment.workingDir", cp+"workingDir", str(c.WorkingDir), c.WorkingDir != "")
-	user("environment.workingDir", cp+"workingDir", RuleString, nil)
+	user("environment.workingDir", cp+"workingDir", ruleString, nil)
 	set("environment.hostIpc", "hostIPC", boolean(spec.HostIPC), true)
-	user("environment.hostIpc", "hostIPC", RuleBoolean, nil)
+	user("environment.hostIpc", "hostIPC", ruleBoolean, nil)
 	set("environment.hostNetwork", "hostNetwork", boolean(spec.HostNetwork), true)
-	user("environment.hostNetwork", "hostNetwork", RuleBoolean, nil)
+	user("environment.hostNetwork", "hostNetwork", ruleBoolean, nil)
 	if v, ok := pod.Annotations[AnnotationCreateHomeDir]; ok {
 		b, err := strconv.ParseBool(v)
 		set("environment.createHomeDir", fieldpath.Join("metadata.annotations", AnnotationCreateHomeDir), boolean(b), err == nil)
@@ -123,7 +109,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 			for i, c := range sc.Capabilities.Add {
 				caps[i] = string(c)
 			}
-			v, ok := normalize(RuleArray, caps)
+			v, ok := normalize(ruleArray, caps)
 			set("environment.capabilities", cp+"securityContext.capabilities.add", v, ok)
 		}
 		if sp := sc.SeccompProfile; sp != nil {
@@ -134,10 +120,10 @@ func (e *Engine) Extract(w Workspace) *Input {
 			set("environment.seccompProfileType", cp+"securityContext.seccompProfile.type", str(t), true)
 		}
 	}
-	user("environment.allowPrivilegeEscalation", cp+"securityContext.allowPrivilegeEscalation", RuleBoolean, nil)
-	user("environment.runAsNonRoot", cp+"securityContext.runAsNonRoot", RuleBoolean, nil)
-	user("environment.capabilities", cp+"securityContext.capabilities.add", RuleArray, nil)
-	user("environment.seccompProfileType", cp+"securityContext.seccompProfile.type", RuleString, func(x any) (any, bool) {
+	user("environment.allowPrivilegeEscalation", cp+"securityContext.allowPrivilegeEscalation", ruleBoolean, nil)
+	user("environment.runAsNonRoot", cp+"securityContext.runAsNonRoot", ruleBoolean, nil)
+	user("environment.capabilities", cp+"securityContext.capabilities.add", ruleArray, nil)
+	user("environment.seccompProfileType", cp+"securityContext.seccompProfile.type", ruleString, func(x any) (any, bool) {
 		if x == "RuntimeDefault" {
 			return "Runtime", true
 		}
@@ -163,7 +149,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 		if q, ok := list[corev1.ResourceName(r.name)]; ok {
 			set(r.field, path, quantity(q), true)
 		}
-		user(r.field, path, RuleQuantity, nil)
+		user(r.field, path, ruleQuantity, nil)
 	}
 	for name := range c.Resources.Limits {
 		if p, ok := strings.CutPrefix(string(name), ResourceMIGPrefix); ok {
@@ -181,20 +167,20 @@ func (e *Engine) Extract(w Workspace) *Input {
 	set("compute.largeShmRequest", "volumes[dshm]", boolean(shm), true)
 	for _, a := range []struct {
 		field, key string
-		rt         RuleType
+		rt         ruleType
 	}{
-		{"compute.gpuRequestType", AnnotationGPURequestType, RuleString},
-		{"compute.gpuPortionRequest", AnnotationGPUFraction, RuleNumber},
-		{"compute.gpuPortionLimit", AnnotationGPUFractionLimit, RuleNumber},
-		{"compute.gpuMemoryRequest", AnnotationGPUMemory, RuleQuantity},
-		{"compute.gpuMemoryLimit", AnnotationGPUMemoryLimit, RuleQuantity},
+		{"compute.gpuRequestType", AnnotationGPURequestType, ruleString},
+		{"compute.gpuPortionRequest", AnnotationGPUFraction, ruleNumber},
+		{"compute.gpuPortionLimit", AnnotationGPUFractionLimit, ruleNumber},
+		{"compute.gpuMemoryRequest", AnnotationGPUMemory, ruleQuantity},
+		{"compute.gpuMemoryLimit", AnnotationGPUMemoryLimit, ruleQuantity},
 	} {
 		text, ok := pod.Annotations[a.key]
 		if !ok {
 			continue
 		}
 		var x any = text
-		if a.rt == RuleNumber {
+		if a.rt == ruleNumber {
 			f, err := strconv.ParseFloat(text, 64)
 			if err != nil {
 				continue
@@ -202,7 +188,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 			x = f
 		}
 		v, ok := normalize(a.rt, x)
-		if a.rt == RuleNumber {
+		if a.rt == ruleNumber {
 			v.Text = text
 		}
 		set(a.field, fieldpath.Join("metadata.annotations", a.key), v, ok)
@@ -216,11 +202,11 @@ func (e *Engine) Extract(w Workspace) *Input {
 		set("workspace.nodeType", fieldpath.Join("nodeSelector", LabelNodeType), str(t), true)
 	}
 	if pools := nodePools(spec); pools != nil {
-		v, ok := normalize(RuleArray, pools)
+		v, ok := normalize(ruleArray, pools)
 		set("workspace.nodePools", "affinity.nodeAffinity", v, ok)
 	}
 	// items
-	env := Items{User: map[string]string{}, Final: map[string]string{}}
+	env := judge.Items{User: map[string]string{}, Final: map[string]string{}}
 	for _, ev := range c.Env {
 		env.Final[ev.Name] = ev.Value
 		item := fieldpath.Key(cp+"env", ev.Name)
@@ -231,7 +217,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 		}
 	}
 	in.Items["environment.environmentVariables"] = env
-	ext := Items{User: map[string]string{}, Final: map[string]string{}}
+	ext := judge.Items{User: map[string]string{}, Final: map[string]string{}}
 	for name, q := range c.Resources.Limits {
 		n := string(name)
 		if n == "cpu" || n == "memory" || n == ResourceGPU || strings.HasPrefix(n, ResourceMIGPrefix) {
@@ -243,8 +229,8 @@ func (e *Engine) Extract(w Workspace) *Input {
 		}
 	}
 	in.Items["compute.extendedResources"] = ext
-	in.Items["workspace.annotations"] = Items{Final: pod.Annotations}
-	in.Items["workspace.labels"] = Items{Final: pod.Labels}
+	in.Items["workspace.annotations"] = judge.Items{Final: pod.Annotations}
+	in.Items["workspace.labels"] = judge.Items{Final: pod.Labels}
 	// the request's own data sources
 	for _, name := range w.UserVolumes {
 		for _, v := range spec.Volumes {
@@ -262,7 +248,7 @@ func (e *Engine) Extract(w Workspace) *Input {
 	return in
 }
 
-func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, string, Value, bool), user func(string, string, RuleType, func(any) (any, bool))) {
+func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, string, judge.Value, bool), user func(string, string, ruleType, func(any) (any, bool))) {
 	spec, _ := e.eff.Defaults[kind].(map[string]any)
 	name, _ := spec["name"].(string)
 	if name == "" {
@@ -375,13 +361,15 @@ func nodePools(spec *corev1.PodSpec) []any {
 	return nil
 }
 
-func str(s string) Value { return Value{V: s, Text: strconv.Quote(s)} }
+func str(s string) judge.Value { return judge.Value{V: s, Text: strconv.Quote(s)} }
 
-func boolean(b bool) Value { return Value{V: b, Text: strconv.FormatBool(b)} }
+func boolean(b bool) judge.Value { return judge.Value{V: b, Text: strconv.FormatBool(b)} }
 
-func num(f float64) Value { return Value{V: f, Text: strconv.FormatFloat(f, 'g', -1, 64)} }
+func num(f float64) judge.Value { return judge.Value{V: f, Text: strconv.FormatFloat(f, 'g', -1, 64)} }
 
-func quantity(q resource.Quantity) Value { return Value{V: quantityFloat(q), Text: q.String()} }
+func quantity(q resource.Quantity) judge.Value {
+	return judge.Value{V: quantityFloat(q), Text: q.String()}
+}
 
 // joinWords turns an offered command or args list into the one string the
 // policy field holds.

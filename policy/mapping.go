@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/workspacekit/workspace/internal/judge"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,48 +31,18 @@ const (
 	ResourceMIGPrefix = "nvidia.com/mig-"
 )
 
-// ReservedLabels are the labels the resolver puts on every pod (app and
+// reservedLabels are the labels the resolver puts on every pod (app and
 // workspace.LabelWorkspace); a policy may not set them.
-var ReservedLabels = []string{"app", "workspacekit.dev/workspace"}
+var reservedLabels = []string{"app", "workspacekit.dev/workspace"}
 
-// Layer is what an effective policy contributes to a workspace: its
-// defaults as a container_config (layer 6), the values of locked fields
-// (layer 1), and what a container_config cannot say.
-type Layer struct {
-	// Defaults is container_config as plain data: container keys and pod
-	// keys, the policy defaults that the request may override.
-	Defaults map[string]any
-	// Locked is container_config as plain data holding the locked fields'
-	// values (canEdit: false), which override every other layer.
-	Locked map[string]any
-	// SecurityContext is the pod's (runAsUid, runAsGid, supplementalGroups).
-	SecurityContext *corev1.PodSecurityContext
-	// Annotations and Labels are added to the pod.
-	Annotations, Labels map[string]string
-	// DeletedEnv, DeletedResources, DeletedAnnotations and DeletedLabels
-	// are removed whatever layer set them (deleted: true).
-	DeletedEnv, DeletedResources, DeletedAnnotations, DeletedLabels []string
-	// ServiceType is NodePort or LoadBalancer when a connection asks for
-	// it; ServicePorts are the connections' ports.
-	ServiceType  corev1.ServiceType
-	ServicePorts []corev1.ServicePort
-	// Imposed are the imposed assets: volumes, their mounts and the init
-	// containers that fill them, added to every workspace.
-	Imposed Storage
-}
+// layerBuilder writes an effective policy's judge.Layer.
+type layerBuilder struct{ *judge.Layer }
 
-// Storage is a set of data sources rendered as pod parts.
-type Storage struct {
-	Volumes        []corev1.Volume
-	Mounts         []corev1.VolumeMount
-	InitContainers []corev1.Container
-}
-
-// Layer maps the effective policy onto the pod (DESIGN section 6.1). A
+// layer maps the effective policy onto the pod (DESIGN section 6.1). A
 // default that cannot be rendered (a command that does not split into
 // words, a relative mount path) is a problem at its place in its policy.
-func (e *Effective) Layer() (*Layer, error) {
-	l := &Layer{Defaults: map[string]any{}, Locked: map[string]any{}}
+func (e *Effective) layer() (*judge.Layer, error) {
+	l := layerBuilder{&judge.Layer{Defaults: map[string]any{}, Locked: map[string]any{}}}
 	var probs diag.Problems
 	fail := func(field string, err error) {
 		p := e.defaultOrigin(field)
@@ -144,7 +115,7 @@ func (e *Effective) Layer() (*Layer, error) {
 		l.Imposed.InitContainers = append(l.Imposed.InitContainers, st.InitContainers...)
 	}
 	for k := range l.Labels {
-		if slices.Contains(ReservedLabels, k) {
+		if slices.Contains(reservedLabels, k) {
 			fail("workspace.labels", fmt.Errorf("label %q is set by workspacekit on every pod; choose another key", k))
 		}
 	}
@@ -152,12 +123,12 @@ func (e *Effective) Layer() (*Layer, error) {
 		diag.Sort(probs)
 		return nil, probs
 	}
-	return l, nil
+	return l.Layer, nil
 }
 
 // apply renders one default field into cfg (container_config keys) or
 // into the layer's pod-level parts.
-func (l *Layer) apply(field string, x any, cfg map[string]any) error {
+func (l layerBuilder) apply(field string, x any, cfg map[string]any) error {
 	switch field {
 	case "environment.command", "environment.args":
 		words, err := shellquote.Split(x.(string))
@@ -291,14 +262,14 @@ func resourceOf(field string) string {
 	return "cpu"
 }
 
-func (l *Layer) podSecurity() *corev1.PodSecurityContext {
+func (l layerBuilder) podSecurity() *corev1.PodSecurityContext {
 	if l.SecurityContext == nil {
 		l.SecurityContext = &corev1.PodSecurityContext{}
 	}
 	return l.SecurityContext
 }
 
-func (l *Layer) annotate(k, v string) {
+func (l layerBuilder) annotate(k, v string) {
 	if l.Annotations == nil {
 		l.Annotations = map[string]string{}
 	}
@@ -308,7 +279,7 @@ func (l *Layer) annotate(k, v string) {
 // connections renders the policy's connections: internal tools as
 // container ports and Service ports (NodePort or LoadBalancer when asked),
 // external URLs as annotations.
-func (l *Layer) connections(list []any, cfg map[string]any) {
+func (l layerBuilder) connections(list []any, cfg map[string]any) {
 	for _, it := range list {
 		c, _ := it.(map[string]any)
 		name, _ := c["name"].(string)

@@ -26,7 +26,7 @@ func Parse(file string, data []byte) (*Policy, error) {
 	if serr != nil {
 		return nil, diag.Problems{{File: file, Line: serr.Line, Column: max(serr.Column, min(serr.Line, 1)), Message: serr.Message}}
 	}
-	r := reader{file: file, at: map[string]Position{}, budget: limits.MaxNodes}
+	r := reader{file: file, at: map[string]place{}, budget: limits.MaxNodes}
 	raw := map[string]any{}
 	if root != nil {
 		if v, ok := r.read(root, documentShape, "", 0).(map[string]any); ok {
@@ -54,16 +54,16 @@ func Parse(file string, data []byte) (*Policy, error) {
 // each path's position and every problem.
 type reader struct {
 	file   string
-	at     map[string]Position
+	at     map[string]place
 	probs  diag.Problems
 	budget int
 }
 
-func (r *reader) pos(n *yaml.Node) Position {
-	return Position{File: r.file, Line: n.Line, Column: n.Column}
+func (r *reader) pos(n *yaml.Node) place {
+	return place{File: r.file, Line: n.Line, Column: n.Column}
 }
 
-func (r *reader) add(at Position, path, format string, args ...any) {
+func (r *reader) add(at place, path, format string, args ...any) {
 	r.probs = append(r.probs, &diag.Problem{Path: path, File: at.File, Line: at.Line, Column: at.Column, Message: fmt.Sprintf(format, args...)})
 }
 

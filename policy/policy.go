@@ -47,25 +47,25 @@ type Policy struct {
 	Rules map[string]Rule `json:"rules,omitempty"`
 
 	file string
-	at   map[string]Position // document path -> position
-	raw  map[string]any      // the document as parsed, for the Rego checks
+	at   map[string]place // document path -> position
+	raw  map[string]any   // the document as parsed, for the Rego checks
 }
 
-// Position is a place in a policy file.
-type Position struct {
+// place is a place in a policy file.
+type place struct {
 	File         string
 	Line, Column int
 }
 
 // Rule is the rule object of one field (DESIGN section 6.2). Which keys a
-// field may use depends on its RuleType.
+// field may use depends on its ruleType.
 type Rule struct {
 	// Required: the field must end up with a value.
 	Required *bool `json:"required,omitempty"`
 	// CanEdit false: the request may not change the policy's default.
 	CanEdit *bool `json:"canEdit,omitempty"`
 	// Options are the allowed values.
-	Options []Option `json:"options,omitempty"`
+	Options []AllowedValue `json:"options,omitempty"`
 	// Min and Max bound the value, inclusive; Step counts from Min. They are
 	// numbers, or quantities ("4Gi") for quantity fields.
 	Min  any `json:"min,omitempty"`
@@ -77,11 +77,11 @@ type Rule struct {
 	// sources of the kind.
 	CanAdd *bool `json:"canAdd,omitempty"`
 	// SourceOfRule is the policy that owns the rule, in an effective policy.
-	SourceOfRule *Source `json:"sourceOfRule,omitempty"`
+	SourceOfRule *Ref `json:"sourceOfRule,omitempty"`
 }
 
-// Option is one allowed value of a field; Displayed is its label.
-type Option struct {
+// AllowedValue is one allowed value of a field; Displayed is its label.
+type AllowedValue struct {
 	Value     any    `json:"value"`
 	Displayed string `json:"displayed,omitempty"`
 }
@@ -94,36 +94,49 @@ type ItemRules struct {
 	Locked []string `json:"locked,omitempty"`
 }
 
-// Source names the policy a rule or default comes from.
-type Source struct {
+// Ref names a policy: the one a rule, a default, an imposed asset or a
+// required Pod Security level comes from.
+type Ref struct {
 	Level Level  `json:"level"`
 	Name  string `json:"name"`
 }
 
 // String is how messages name the source: project policy "ml-team".
-func (s Source) String() string {
+func (s Ref) String() string {
 	if s.Level == "" {
 		return fmt.Sprintf("policy %q", s.Name)
 	}
 	return fmt.Sprintf("%s policy %q", s.Level, s.Name)
 }
 
-// Source is the policy's own source.
-func (p *Policy) Source() Source { return Source{Level: p.Level, Name: p.Name} }
+// Ref names the policy.
+func (p *Policy) Ref() Ref { return Ref{Level: p.Level, Name: p.Name} }
 
-// File is the file the policy was parsed from.
-func (p *Policy) File() string { return p.file }
+// Source names the policy.
+//
+// Deprecated: use Ref.
+func (p *Policy) Source() Ref { return p.Ref() }
+
+// Source is the former name of Ref.
+//
+// Deprecated: use Ref.
+type Source = Ref
+
+// Option is the former name of AllowedValue.
+//
+// Deprecated: use AllowedValue.
+type Option = AllowedValue
 
 // position is where a document path is in the policy's file: the path
 // itself, or the nearest enclosing path that has a position.
-func (p *Policy) position(path string) Position {
+func (p *Policy) position(path string) place {
 	for {
 		if at, ok := p.at[path]; ok {
 			return at
 		}
 		i := lastSep(path)
 		if i < 0 {
-			return Position{File: p.file}
+			return place{File: p.file}
 		}
 		path = path[:i]
 	}
@@ -162,9 +175,9 @@ func (p *Policy) ruleFields() []string {
 
 // locks reports whether a rule locks its field: canEdit false, which an
 // array field's rule implies unless it says canEdit: true (DESIGN 6.2).
-func (r Rule) locks(rt RuleType) bool {
+func (r Rule) locks(rt ruleType) bool {
 	if r.CanEdit != nil {
 		return !*r.CanEdit
 	}
-	return rt == RuleArray
+	return rt == ruleArray
 }

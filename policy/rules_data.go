@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"github.com/workspacekit/workspace/internal/judge"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,24 +37,24 @@ func policyData(e *Effective) map[string]any {
 		}
 		put("paths", field, s.to)
 		rt := s.rule
-		bound := func(x any) (Value, bool) {
-			if rt == RuleInteger || rt == RuleIntegerOptional {
-				return normalize(RuleNumber, x)
+		bound := func(x any) (judge.Value, bool) {
+			if rt == ruleInteger || rt == ruleIntegerOptional {
+				return normalize(ruleNumber, x)
 			}
 			return normalize(rt, x)
 		}
 		if v, ok := bound(r.Max); ok && r.Max != nil {
-			put("max", field, v.data())
+			put("max", field, valueData(v))
 		}
 		if v, ok := bound(r.Min); ok && r.Min != nil {
-			put("min", field, v.data())
+			put("min", field, valueData(v))
 		}
 		if v, ok := bound(r.Step); ok && r.Step != nil {
-			from := Value{V: 0.0, Text: "0"}
+			from := judge.Value{V: 0.0, Text: "0"}
 			if m, ok := bound(r.Min); ok && r.Min != nil {
 				from = m
 			}
-			d := v.data()
+			d := valueData(v)
 			d["from"], d["from_t"] = from.V, from.Text
 			delete(d, "n")
 			if allowed := stepSet(from.V.(float64), v.V.(float64), r.Max, rt); allowed != nil && r.Min != nil {
@@ -81,22 +84,22 @@ func policyData(e *Effective) map[string]any {
 			lock := map[string]any{"set": false}
 			if x := e.defaultValue(field); x != nil {
 				if v, ok := normalize(rt, x); ok {
-					lock = v.data()
+					lock = valueData(v)
 					lock["set"] = true
 				}
 			}
 			put("locked", field, lock)
 		}
-		if ir := r.ItemRules; ir != nil && rt == RuleItems {
+		if ir := r.ItemRules; ir != nil && rt == ruleItems {
 			items := defaultItems(e, field)
 			if ir.CanAdd != nil && !*ir.CanAdd {
 				keys := map[string]any{}
-				for _, k := range sortedKeys(items) {
+				for _, k := range slices.Sorted(maps.Keys(items)) {
 					keys[k] = true
 				}
 				t := "no items"
 				if len(keys) > 0 {
-					t = strings.Join(quoteAll(sortedKeys(items)), ", ")
+					t = strings.Join(quoteAll(slices.Sorted(maps.Keys(items))), ", ")
 				}
 				put("items_fixed", field, map[string]any{"keys": keys, "t": t})
 			}
@@ -117,7 +120,7 @@ func policyData(e *Effective) map[string]any {
 		if x := e.defaultValue(field); x != nil {
 			defaults[field] = x
 			if p := e.defaultOrigin(field); p != nil {
-				defaultOrigin[field] = p.Source().String()
+				defaultOrigin[field] = p.Ref().String()
 			}
 		}
 	}
@@ -190,11 +193,11 @@ const maxStepSet = 100_000
 // step rule's one-lookup check; nil when there is no max, the step is finer
 // than a millionth, or there are too many. (Used only with a min: values
 // outside min..max are the min and max rules' to refuse.)
-func stepSet(from, step float64, maxBound any, rt RuleType) map[string]any {
+func stepSet(from, step float64, maxBound any, rt ruleType) map[string]any {
 	if maxBound == nil || step <= 0 {
 		return nil
 	}
-	hi, ok := normalize(RuleNumber, maxBound)
+	hi, ok := normalize(ruleNumber, maxBound)
 	if !ok {
 		return nil
 	}

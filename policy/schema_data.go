@@ -3,18 +3,18 @@ package policy
 import "sort"
 
 // ruleKeys are the keys each rule type takes (DESIGN section 6.2).
-var ruleKeys = map[RuleType][]string{
-	RuleBoolean:         {"required", "canEdit"},
-	RuleBooleanOptional: {"canEdit"},
-	RuleString:          {"required", "canEdit", "options"},
-	RuleStringOptional:  {"canEdit", "options"},
-	RuleEnum:            {"required", "canEdit", "options"},
-	RuleInteger:         {"required", "canEdit", "min", "max", "step"},
-	RuleIntegerOptional: {"canEdit", "min", "max", "step"},
-	RuleNumber:          {"required", "canEdit", "min", "max", "step"},
-	RuleQuantity:        {"required", "canEdit", "min", "max"},
-	RuleArray:           {"required", "canEdit"},
-	RuleItems:           {"itemRules"},
+var ruleKeys = map[ruleType][]string{
+	ruleBoolean:         {"required", "canEdit"},
+	ruleBooleanOptional: {"canEdit"},
+	ruleString:          {"required", "canEdit", "options"},
+	ruleStringOptional:  {"canEdit", "options"},
+	ruleEnum:            {"required", "canEdit", "options"},
+	ruleInteger:         {"required", "canEdit", "min", "max", "step"},
+	ruleIntegerOptional: {"canEdit", "min", "max", "step"},
+	ruleNumber:          {"required", "canEdit", "min", "max", "step"},
+	ruleQuantity:        {"required", "canEdit", "min", "max"},
+	ruleArray:           {"required", "canEdit"},
+	ruleItems:           {"itemRules"},
 }
 
 // mayBeEmpty are the string fields the policy doc allows to be empty.

@@ -21,23 +21,23 @@ func (k kind) String() string {
 	return [...]string{"a boolean", "a string", "an integer", "a number", "a quantity such as 4Gi", "a list of strings", "a map", "a list", "a string, number or boolean"}[k]
 }
 
-// RuleType is the type of a field's rule object (DESIGN section 6.2); it
+// ruleType is the type of a field's rule object (DESIGN section 6.2); it
 // decides which rule keys the field takes.
-type RuleType string
+type ruleType string
 
 // The rule types.
 const (
-	RuleBoolean         RuleType = "boolean"          // required, canEdit
-	RuleBooleanOptional RuleType = "boolean-optional" // canEdit
-	RuleString          RuleType = "string"           // required, canEdit, options
-	RuleStringOptional  RuleType = "string-optional"  // canEdit, options
-	RuleEnum            RuleType = "enum"             // required, canEdit, options within the enum
-	RuleInteger         RuleType = "integer"          // required, canEdit, min, max, step
-	RuleIntegerOptional RuleType = "integer-optional" // canEdit, min, max, step
-	RuleNumber          RuleType = "number"           // required, canEdit, min, max, step
-	RuleQuantity        RuleType = "quantity"         // required, canEdit, min, max
-	RuleArray           RuleType = "array"            // required, canEdit
-	RuleItems           RuleType = "items"            // itemRules: {canAdd, locked}
+	ruleBoolean         ruleType = "boolean"          // required, canEdit
+	ruleBooleanOptional ruleType = "boolean-optional" // canEdit
+	ruleString          ruleType = "string"           // required, canEdit, options
+	ruleStringOptional  ruleType = "string-optional"  // canEdit, options
+	ruleEnum            ruleType = "enum"             // required, canEdit, options within the enum
+	ruleInteger         ruleType = "integer"          // required, canEdit, min, max, step
+	ruleIntegerOptional ruleType = "integer-optional" // canEdit, min, max, step
+	ruleNumber          ruleType = "number"           // required, canEdit, min, max, step
+	ruleQuantity        ruleType = "quantity"         // required, canEdit, min, max
+	ruleArray           ruleType = "array"            // required, canEdit
+	ruleItems           ruleType = "items"            // itemRules: {canAdd, locked}
 )
 
 // shape describes one value of a policy document.
@@ -45,8 +45,8 @@ type shape struct {
 	kind   kind
 	fields []field  // kindObject, in document order
 	item   *shape   // kindList
-	rule   RuleType // the rule type of a field that takes rules; "" when it takes none
-	key    string   // RuleItems: the key that names an item
+	rule   ruleType // the rule type of a field that takes rules; "" when it takes none
+	key    string   // ruleItems: the key that names an item
 	enum   []string // the valid values of an enum field
 	doc    string   // one line for docs/policy.md and error messages
 	to     string   // where the field is rendered (DESIGN section 6.1)
@@ -74,11 +74,11 @@ func (s *shape) names() []string {
 	return out
 }
 
-func leaf(k kind, rule RuleType, to, doc string) *shape {
+func leaf(k kind, rule ruleType, to, doc string) *shape {
 	return &shape{kind: k, rule: rule, to: to, doc: doc}
 }
 
-func enumLeaf(rule RuleType, values []string, to, doc string) *shape {
+func enumLeaf(rule ruleType, values []string, to, doc string) *shape {
 	return &shape{kind: kindString, rule: rule, enum: values, to: to, doc: doc}
 }
 
@@ -87,7 +87,7 @@ func object(fields ...field) *shape { return &shape{kind: kindObject, fields: fi
 func listOf(item *shape) *shape { return &shape{kind: kindList, item: item} }
 
 func items(key string, item *shape, to, doc string) *shape {
-	return &shape{kind: kindList, item: item, rule: RuleItems, key: key, to: to, doc: doc}
+	return &shape{kind: kindList, item: item, rule: ruleItems, key: key, to: to, doc: doc}
 }
 
 func f(name string, s *shape) field { return field{name, s} }
@@ -119,21 +119,21 @@ var storageKinds = []string{"hostPath", "nfs", "pvc", "git", "s3"}
 // storageShape is one data source of a kind: a section of defaults and
 // rules, and an imposed asset.
 func storageShape(kind string) *shape {
-	name := f("name", leaf(kindString, RuleString, "volumes[NAME]", "the volume name (default "+strings.ToLower(kind)+")"))
+	name := f("name", leaf(kindString, ruleString, "volumes[NAME]", "the volume name (default "+strings.ToLower(kind)+")"))
 	mountPath := func(doc string) field {
-		return f("mountPath", leaf(kindString, RuleString, "containers[0].volumeMounts[NAME].mountPath", doc))
+		return f("mountPath", leaf(kindString, ruleString, "containers[0].volumeMounts[NAME].mountPath", doc))
 	}
 	attr := func(field, to, doc string) field {
-		return f(field, leaf(kindString, RuleString, "volumes[NAME]."+to, doc))
+		return f(field, leaf(kindString, ruleString, "volumes[NAME]."+to, doc))
 	}
-	readOnly := func(to string) field { return f("readOnly", leaf(kindBool, RuleBoolean, to, "mount read-only")) }
+	readOnly := func(to string) field { return f("readOnly", leaf(kindBool, ruleBoolean, to, "mount read-only")) }
 	switch kind {
 	case "hostPath":
 		return object(name,
 			attr("path", "hostPath.path", "the path on the node"),
 			mountPath("where the container sees it"),
 			readOnly("containers[0].volumeMounts[NAME].readOnly"),
-			f("mountPropagation", enumLeaf(RuleEnum, mountPropagations, "containers[0].volumeMounts[NAME].mountPropagation", "None, HostToContainer or Bidirectional")),
+			f("mountPropagation", enumLeaf(ruleEnum, mountPropagations, "containers[0].volumeMounts[NAME].mountPropagation", "None, HostToContainer or Bidirectional")),
 		)
 	case "nfs":
 		return object(name,
@@ -150,7 +150,7 @@ func storageShape(kind string) *shape {
 		)
 	case "git":
 		clone := func(field, to, doc string) field {
-			return f(field, leaf(kindString, RuleString, "initContainers[git-NAME]."+to, doc))
+			return f(field, leaf(kindString, ruleString, "initContainers[git-NAME]."+to, doc))
 		}
 		return object(name,
 			clone("repository", "args --repo", "the repository URL"),
@@ -175,21 +175,21 @@ func storageShape(kind string) *shape {
 // policy doc, and the tables it leaves empty.
 var defaultsShape = func() *shape {
 	env := object(
-		f("command", leaf(kindString, RuleStringOptional, "containers[0].command", "the entry point, split into words as a POSIX shell does")),
-		f("args", leaf(kindString, RuleStringOptional, "containers[0].args", "the arguments, split into words as a POSIX shell does")),
+		f("command", leaf(kindString, ruleStringOptional, "containers[0].command", "the entry point, split into words as a POSIX shell does")),
+		f("args", leaf(kindString, ruleStringOptional, "containers[0].args", "the arguments, split into words as a POSIX shell does")),
 		f("environmentVariables", items("name", object(
 			f("name", leaf(kindString, "", "", "the variable name")),
 			f("value", leaf(kindString, "", "", "its value")),
 			f("deleted", leaf(kindBool, "", "", "remove the variable, whatever layer set it")),
 		), "containers[0].env", "variables of the container")),
-		f("runAsUid", leaf(kindInt, RuleIntegerOptional, "securityContext.runAsUser", "the user id")),
-		f("runAsGid", leaf(kindInt, RuleIntegerOptional, "securityContext.runAsGroup", "the group id")),
-		f("supplementalGroups", leaf(kindString, RuleStringOptional, "securityContext.supplementalGroups", "comma-separated group ids")),
-		f("image", leaf(kindString, RuleString, "containers[0].image", "the image")),
-		f("imagePullPolicy", enumLeaf(RuleEnum, imagePullPolicies, "containers[0].imagePullPolicy", "Always, Never or IfNotPresent")),
-		f("workingDir", leaf(kindString, RuleString, "containers[0].workingDir", "the working directory")),
-		f("hostIpc", leaf(kindBool, RuleBoolean, "hostIPC", "use the host's IPC namespace")),
-		f("hostNetwork", leaf(kindBool, RuleBoolean, "hostNetwork", "use the host's network")),
+		f("runAsUid", leaf(kindInt, ruleIntegerOptional, "securityContext.runAsUser", "the user id")),
+		f("runAsGid", leaf(kindInt, ruleIntegerOptional, "securityContext.runAsGroup", "the group id")),
+		f("supplementalGroups", leaf(kindString, ruleStringOptional, "securityContext.supplementalGroups", "comma-separated group ids")),
+		f("image", leaf(kindString, ruleString, "containers[0].image", "the image")),
+		f("imagePullPolicy", enumLeaf(ruleEnum, imagePullPolicies, "containers[0].imagePullPolicy", "Always, Never or IfNotPresent")),
+		f("workingDir", leaf(kindString, ruleString, "containers[0].workingDir", "the working directory")),
+		f("hostIpc", leaf(kindBool, ruleBoolean, "hostIPC", "use the host's IPC namespace")),
+		f("hostNetwork", leaf(kindBool, ruleBoolean, "hostNetwork", "use the host's network")),
 		f("connections", listOf(object(
 			f("name", leaf(kindString, "", "", "a unique name")),
 			f("isExternal", leaf(kindBool, "", "", "an external tool (true) or a tool in the container (false)")),
@@ -208,27 +208,27 @@ var defaultsShape = func() *shape {
 				f("externalUrl", leaf(kindString, "", "", "the URL of the tool")),
 			)),
 		))),
-		f("createHomeDir", leaf(kindBool, RuleBoolean, `metadata.annotations["workspacekit.dev/create-home-dir"]`, "create a home directory")),
-		f("allowPrivilegeEscalation", leaf(kindBool, RuleBoolean, "containers[0].securityContext.allowPrivilegeEscalation", "allow privilege escalation")),
-		f("uidGidSource", enumLeaf(RuleString, uidGidSources, "", "fromTheImage, custom or idpToken")),
-		f("overrideUidGidInWorkspace", leaf(kindBool, RuleBooleanOptional, "", "let a workspace give its uid and gid")),
-		f("capabilities", &shape{kind: kindStrings, rule: RuleArray, enum: capabilityNames, to: "containers[0].securityContext.capabilities.add", doc: "POSIX capabilities to add"}),
-		f("seccompProfileType", enumLeaf(RuleString, seccompProfileTypes, "containers[0].securityContext.seccompProfile.type", "Runtime (RuntimeDefault) or Unconfined")),
-		f("runAsNonRoot", leaf(kindBool, RuleBoolean, "containers[0].securityContext.runAsNonRoot", "refuse to run as root")),
+		f("createHomeDir", leaf(kindBool, ruleBoolean, `metadata.annotations["workspacekit.dev/create-home-dir"]`, "create a home directory")),
+		f("allowPrivilegeEscalation", leaf(kindBool, ruleBoolean, "containers[0].securityContext.allowPrivilegeEscalation", "allow privilege escalation")),
+		f("uidGidSource", enumLeaf(ruleString, uidGidSources, "", "fromTheImage, custom or idpToken")),
+		f("overrideUidGidInWorkspace", leaf(kindBool, ruleBooleanOptional, "", "let a workspace give its uid and gid")),
+		f("capabilities", &shape{kind: kindStrings, rule: ruleArray, enum: capabilityNames, to: "containers[0].securityContext.capabilities.add", doc: "POSIX capabilities to add"}),
+		f("seccompProfileType", enumLeaf(ruleString, seccompProfileTypes, "containers[0].securityContext.seccompProfile.type", "Runtime (RuntimeDefault) or Unconfined")),
+		f("runAsNonRoot", leaf(kindBool, ruleBoolean, "containers[0].securityContext.runAsNonRoot", "refuse to run as root")),
 	)
 	compute := object(
-		f("cpuCoreRequest", leaf(kindNumber, RuleNumber, "containers[0].resources.requests.cpu", "CPU cores requested")),
-		f("cpuCoreLimit", leaf(kindNumber, RuleNumber, "containers[0].resources.limits.cpu", "CPU core limit")),
-		f("cpuMemoryRequest", leaf(kindQuantity, RuleQuantity, "containers[0].resources.requests.memory", "memory requested")),
-		f("cpuMemoryLimit", leaf(kindQuantity, RuleQuantity, "containers[0].resources.limits.memory", "memory limit")),
-		f("largeShmRequest", leaf(kindBool, RuleBoolean, "volumes[dshm]", "a memory-backed /dev/shm")),
-		f("gpuRequestType", enumLeaf(RuleEnum, gpuRequestTypes, `metadata.annotations["workspacekit.dev/gpu-request-type"]`, "portion, memory or migProfile")),
-		f("gpuDevicesRequest", leaf(kindInt, RuleInteger, `containers[0].resources.limits["nvidia.com/gpu"]`, "whole GPU devices")),
-		f("gpuPortionRequest", leaf(kindNumber, RuleNumber, `metadata.annotations["workspacekit.dev/gpu-fraction"]`, "a portion of a GPU, 0 to 1")),
-		f("gpuPortionLimit", leaf(kindNumber, RuleNumber, `metadata.annotations["workspacekit.dev/gpu-fraction-limit"]`, "the portion limit, 0 to 1")),
-		f("gpuMemoryRequest", leaf(kindQuantity, RuleQuantity, `metadata.annotations["workspacekit.dev/gpu-memory"]`, "GPU memory requested")),
-		f("gpuMemoryLimit", leaf(kindQuantity, RuleQuantity, `metadata.annotations["workspacekit.dev/gpu-memory-limit"]`, "GPU memory limit")),
-		f("migProfile", leaf(kindString, RuleString, `containers[0].resources.limits["nvidia.com/mig-PROFILE"]`, "a MIG profile such as 1g.5gb")),
+		f("cpuCoreRequest", leaf(kindNumber, ruleNumber, "containers[0].resources.requests.cpu", "CPU cores requested")),
+		f("cpuCoreLimit", leaf(kindNumber, ruleNumber, "containers[0].resources.limits.cpu", "CPU core limit")),
+		f("cpuMemoryRequest", leaf(kindQuantity, ruleQuantity, "containers[0].resources.requests.memory", "memory requested")),
+		f("cpuMemoryLimit", leaf(kindQuantity, ruleQuantity, "containers[0].resources.limits.memory", "memory limit")),
+		f("largeShmRequest", leaf(kindBool, ruleBoolean, "volumes[dshm]", "a memory-backed /dev/shm")),
+		f("gpuRequestType", enumLeaf(ruleEnum, gpuRequestTypes, `metadata.annotations["workspacekit.dev/gpu-request-type"]`, "portion, memory or migProfile")),
+		f("gpuDevicesRequest", leaf(kindInt, ruleInteger, `containers[0].resources.limits["nvidia.com/gpu"]`, "whole GPU devices")),
+		f("gpuPortionRequest", leaf(kindNumber, ruleNumber, `metadata.annotations["workspacekit.dev/gpu-fraction"]`, "a portion of a GPU, 0 to 1")),
+		f("gpuPortionLimit", leaf(kindNumber, ruleNumber, `metadata.annotations["workspacekit.dev/gpu-fraction-limit"]`, "the portion limit, 0 to 1")),
+		f("gpuMemoryRequest", leaf(kindQuantity, ruleQuantity, `metadata.annotations["workspacekit.dev/gpu-memory"]`, "GPU memory requested")),
+		f("gpuMemoryLimit", leaf(kindQuantity, ruleQuantity, `metadata.annotations["workspacekit.dev/gpu-memory-limit"]`, "GPU memory limit")),
+		f("migProfile", leaf(kindString, ruleString, `containers[0].resources.limits["nvidia.com/mig-PROFILE"]`, "a MIG profile such as 1g.5gb")),
 		f("extendedResources", items("resource", object(
 			f("resource", leaf(kindString, "", "", "the resource name, e.g. hugepages-2Mi")),
 			f("quantity", leaf(kindQuantity, "", "", "how much")),
@@ -246,8 +246,8 @@ var defaultsShape = func() *shape {
 			f("value", leaf(kindString, "", "", "its value")),
 			f("deleted", leaf(kindBool, "", "", "remove the label")),
 		), "metadata.labels", "pod labels")),
-		f("nodeType", leaf(kindString, RuleString, `nodeSelector["workspacekit.dev/node-type"]`, "the node type the pod runs on")),
-		f("nodePools", &shape{kind: kindStrings, rule: RuleArray, to: "affinity.nodeAffinity", doc: "node pools the pod may run on"}),
+		f("nodeType", leaf(kindString, ruleString, `nodeSelector["workspacekit.dev/node-type"]`, "the node type the pod runs on")),
+		f("nodePools", &shape{kind: kindStrings, rule: ruleArray, to: "affinity.nodeAffinity", doc: "node pools the pod may run on"}),
 	)
 	datasources := object()
 	for _, kind := range storageKinds {
@@ -268,7 +268,7 @@ var defaultsShape = func() *shape {
 }()
 
 // ruleShape is the rule object every field may carry; which keys a field
-// may use depends on its RuleType, checked by the Rego document checks.
+// may use depends on its ruleType, checked by the Rego document checks.
 var ruleShape = object(
 	f("required", leaf(kindBool, "", "", "the field must end up with a value")),
 	f("canEdit", leaf(kindBool, "", "", "false: the request may not change the policy's default")),

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/workspacekit/workspace/internal/judge"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -79,7 +80,7 @@ func unstructured(obj any) map[string]any {
 
 // storage renders one data source: a volume, its mount in the workspace
 // container, and for git an init container that clones into the volume.
-func storage(kind string, spec map[string]any, defaultName string) (Storage, error) {
+func storage(kind string, spec map[string]any, defaultName string) (judge.Storage, error) {
 	str := func(k string) string { s, _ := spec[k].(string); return s }
 	readOnly, _ := spec["readOnly"].(bool)
 	name := str("name")
@@ -87,25 +88,25 @@ func storage(kind string, spec map[string]any, defaultName string) (Storage, err
 		name = defaultName
 	}
 	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
-		return Storage{}, fmt.Errorf("name %q is not a valid volume name: %s", name, strings.Join(errs, "; "))
+		return judge.Storage{}, fmt.Errorf("name %q is not a valid volume name: %s", name, strings.Join(errs, "; "))
 	}
 	if src := sourceField[kind]; str(src) == "" {
-		return Storage{}, fmt.Errorf("the %s data source %q needs a non-empty %s", kind, name, src)
+		return judge.Storage{}, fmt.Errorf("the %s data source %q needs a non-empty %s", kind, name, src)
 	}
 	mountPath := str("mountPath")
 	if mountPath == "" {
 		mountPath = defaultMountPaths[kind]
 	}
 	if !strings.HasPrefix(mountPath, "/") {
-		return Storage{}, fmt.Errorf("mountPath %q of %s %s is not absolute", mountPath, kind, name)
+		return judge.Storage{}, fmt.Errorf("mountPath %q of %s %s is not absolute", mountPath, kind, name)
 	}
 	vol := corev1.Volume{Name: name}
 	mount := corev1.VolumeMount{Name: name, MountPath: mountPath, ReadOnly: readOnly}
-	var st Storage
+	var st judge.Storage
 	switch kind {
 	case "hostPath":
 		if !strings.HasPrefix(str("path"), "/") {
-			return Storage{}, fmt.Errorf("path %q of hostPath %s is not absolute", str("path"), name)
+			return judge.Storage{}, fmt.Errorf("path %q of hostPath %s is not absolute", str("path"), name)
 		}
 		vol.HostPath = &corev1.HostPathVolumeSource{Path: str("path")}
 		if mp := str("mountPropagation"); mp != "" {

@@ -3,57 +3,31 @@ package policy
 import (
 	"context"
 	"fmt"
+	"github.com/workspacekit/workspace/internal/judge"
 	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 )
 
-// Input is what the rules check of one workspace: its rendered values in
-// policy terms, what the request set itself, item lists, and the data
-// sources the request added.
-type Input struct {
-	// Values are the rendered values, by field ("compute.cpuCoreLimit").
-	Values map[string]Value
-	// User are the values the request set itself, by field.
-	User map[string]Value
-	// Items are the item lists (environment variables, extended
-	// resources), by field.
-	Items map[string]Items
-	// DataSources are the volume names of the request's own data sources,
-	// by kind (hostPath, nfs, pvc, git, s3).
-	DataSources map[string][]string
-}
-
-// Violation is a rule a workspace breaks.
-type Violation struct {
-	// Field is the policy field ("compute.cpuCoreLimit").
-	Field string `json:"field"`
-	// Path is the rendered path ("containers[0].resources.limits.cpu").
-	Path string `json:"path"`
-	// Message names the field, the path, the value, what is allowed and
-	// the policy that imposed the rule.
-	Message string `json:"message"`
-}
-
-// Validate checks one workspace's values against the effective policy's
+// validate checks one workspace's values against the effective policy's
 // rules. Violations come sorted by field, then message.
-func (e *Engine) Validate(ctx context.Context, in *Input) ([]Violation, error) {
+func (e *Engine) validate(ctx context.Context, in *judge.Input) ([]judge.Violation, error) {
 	return e.validateWith(ctx, in)
 }
 
 // validateWith is Validate with evaluation options (a tracer, in tests).
-func (e *Engine) validateWith(ctx context.Context, in *Input, opts ...rego.EvalOption) ([]Violation, error) {
+func (e *Engine) validateWith(ctx context.Context, in *judge.Input, opts ...rego.EvalOption) ([]judge.Violation, error) {
 	// Only the values and items some rule reads go to the evaluator.
 	values := ast.NewObject()
 	for k, v := range in.Values {
 		if e.reads[k] {
-			values.Insert(ast.StringTerm(k), v.term())
+			values.Insert(ast.StringTerm(k), valueTerm(v))
 		}
 	}
 	user := ast.NewObject()
 	for k, v := range in.User {
-		user.Insert(ast.StringTerm(k), v.term())
+		user.Insert(ast.StringTerm(k), valueTerm(v))
 	}
 	items := ast.NewObject()
 	for k, it := range in.Items {
@@ -83,9 +57,9 @@ func (e *Engine) validateWith(ctx context.Context, in *Input, opts ...rego.EvalO
 	if err != nil {
 		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)
 	}
-	out := make([]Violation, 0, len(found))
+	out := make([]judge.Violation, 0, len(found))
 	for _, d := range found {
-		out = append(out, Violation{Field: fmt.Sprint(d["field"]), Path: fmt.Sprint(d["path"]), Message: fmt.Sprint(d["msg"])})
+		out = append(out, judge.Violation{Field: fmt.Sprint(d["field"]), Path: fmt.Sprint(d["path"]), Message: fmt.Sprint(d["msg"])})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Field != out[j].Field {
@@ -114,7 +88,7 @@ var (
 
 // term is the value as the Rego input holds it: {v, t, path}, and for
 // numbers k, the key of a step's list of allowed values (gridKey).
-func (v Value) term() *ast.Term {
+func valueTerm(v judge.Value) *ast.Term {
 	var x *ast.Term
 	var k string
 	switch t := v.V.(type) {

@@ -1,7 +1,7 @@
 package policy
 
 import (
-	"fmt"
+	"github.com/workspacekit/workspace/internal/judge"
 	"math"
 	"sort"
 	"strconv"
@@ -12,44 +12,26 @@ import (
 	"github.com/workspacekit/workspace/internal/limits"
 )
 
-// Value is one field's value in policy terms, as the rules see it.
-type Value struct {
-	// V is the value to compare: a string, a bool, a float64 (numbers and
-	// quantities, in cores or bytes) or a sorted []string.
-	V any
-	// Text is the value as a person writes it ("4Gi", "8").
-	Text string
-	// Path is where the value is rendered ("containers[0].resources.limits.cpu").
-	Path string
-}
-
-// Items are the items of a list field, by key: what the request set
-// itself, and what was rendered.
-type Items struct {
-	User  map[string]string
-	Final map[string]string
-}
-
 // normalize turns a policy value of a field of the given rule type into a
 // Value; ok is false when the value does not fit the type.
-func normalize(rt RuleType, x any) (Value, bool) {
+func normalize(rt ruleType, x any) (judge.Value, bool) {
 	switch rt {
-	case RuleBoolean, RuleBooleanOptional:
+	case ruleBoolean, ruleBooleanOptional:
 		b, ok := x.(bool)
-		return Value{V: b, Text: strconv.FormatBool(b)}, ok
-	case RuleString, RuleStringOptional, RuleEnum:
+		return judge.Value{V: b, Text: strconv.FormatBool(b)}, ok
+	case ruleString, ruleStringOptional, ruleEnum:
 		s, ok := x.(string)
-		return Value{V: s, Text: strconv.Quote(s)}, ok
-	case RuleInteger, RuleIntegerOptional, RuleNumber:
+		return judge.Value{V: s, Text: strconv.Quote(s)}, ok
+	case ruleInteger, ruleIntegerOptional, ruleNumber:
 		switch n := x.(type) {
 		case int64:
-			return Value{V: float64(n), Text: strconv.FormatInt(n, 10)}, true
+			return judge.Value{V: float64(n), Text: strconv.FormatInt(n, 10)}, true
 		case int:
-			return Value{V: float64(n), Text: strconv.Itoa(n)}, true
+			return judge.Value{V: float64(n), Text: strconv.Itoa(n)}, true
 		case float64:
-			return Value{V: n, Text: strconv.FormatFloat(n, 'g', -1, 64)}, true
+			return judge.Value{V: n, Text: strconv.FormatFloat(n, 'g', -1, 64)}, true
 		}
-	case RuleQuantity:
+	case ruleQuantity:
 		var text string
 		switch n := x.(type) {
 		case string:
@@ -59,30 +41,30 @@ func normalize(rt RuleType, x any) (Value, bool) {
 		case float64:
 			text = strconv.FormatFloat(n, 'g', -1, 64)
 		default:
-			return Value{}, false
+			return judge.Value{}, false
 		}
 		q, err := limits.ParseQuantity(text)
 		if err != nil {
-			return Value{}, false
+			return judge.Value{}, false
 		}
-		return Value{V: quantityFloat(q), Text: text}, true
-	case RuleArray:
+		return judge.Value{V: quantityFloat(q), Text: text}, true
+	case ruleArray:
 		list, ok := x.([]any)
 		if !ok {
-			return Value{}, false
+			return judge.Value{}, false
 		}
 		ss := make([]string, 0, len(list))
 		for _, it := range list {
 			s, ok := it.(string)
 			if !ok {
-				return Value{}, false
+				return judge.Value{}, false
 			}
 			ss = append(ss, capabilityName(s))
 		}
 		sort.Strings(ss)
-		return Value{V: ss, Text: "[" + strings.Join(ss, ", ") + "]"}, true
+		return judge.Value{V: ss, Text: "[" + strings.Join(ss, ", ") + "]"}, true
 	}
-	return Value{}, false
+	return judge.Value{}, false
 }
 
 // capabilityName is a capability as Kubernetes spells it: the policy doc's
@@ -93,7 +75,7 @@ func capabilityName(s string) string {
 
 // data is the value as the Rego input holds it: {v, t, path}, and for
 // numbers k, the key of a step's list of allowed values (gridKey).
-func (v Value) data() map[string]any {
+func valueData(v judge.Value) map[string]any {
 	x := v.V
 	if ss, ok := x.([]string); ok {
 		x = toAny(ss)
@@ -128,9 +110,6 @@ func micros(f float64) (int64, bool) {
 	}
 	return int64(r), true
 }
-
-// String prints the value as its text.
-func (v Value) String() string { return fmt.Sprint(v.Text) }
 
 // quantityFloat is a quantity as the nearest float64 of its exact decimal
 // value, so that 700m equals a policy's 0.7 (AsApproximateFloat64 gives

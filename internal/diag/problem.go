@@ -82,8 +82,8 @@ func Sort(ps Problems) {
 
 // Join joins the problems of several calls (parsing each input,
 // then resolving) into one Problems, each problem once, sorted by file and
-// position. Errors that hold no Problem are joined after it. It returns nil
-// when every error is nil.
+// position. Errors that hold no Problem are joined after it (only then is
+// the result not a Problems). It returns nil when every error is nil.
 func Join(errs ...error) error {
 	var all Problems
 	var other []error
@@ -110,8 +110,11 @@ func Join(errs ...error) error {
 		}
 	}
 	Sort(all)
-	if len(all) == 0 {
+	switch {
+	case len(all) == 0:
 		return errors.Join(other...)
+	case len(other) == 0:
+		return all
 	}
 	return errors.Join(append([]error{all}, other...)...)
 }

@@ -1,17 +1,17 @@
-package policy_test
+package podsecurity_test
 
 import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/workspacekit/workspace/policy"
+	"github.com/workspacekit/workspace/internal/podsecurity"
 )
 
 // Level (one pass over the upstream checks) agrees with Evaluate (the
 // upstream evaluator at restricted, then baseline) on pods of every level.
 func TestSecurityLevelAgreesWithUpstream(t *testing.T) {
-	s, err := policy.NewSecurityEvaluator()
+	s, err := podsecurity.New()
 	if err != nil {
 		t.Fatal(err)
 	}

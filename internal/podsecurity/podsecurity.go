@@ -1,19 +1,21 @@
-package policy
+// Package podsecurity judges rendered pods with the upstream Pod Security
+// Standards checks (k8s.io/pod-security-admission): the highest level a pod
+// meets, and why it misses the levels above.
+package podsecurity
 
 import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	psaapi "k8s.io/pod-security-admission/api"
 	psa "k8s.io/pod-security-admission/policy"
 )
 
-// SecurityReport is a pod's standing against the Pod Security Standards,
+// Report is a pod's standing against the Pod Security Standards,
 // as the upstream pod-security-admission checks find it.
-type SecurityReport struct {
+type Report struct {
 	// Level is the highest level the pod meets: restricted, baseline or privileged.
 	Level string `json:"level"`
 	// NotRestricted and NotBaseline say why the pod misses each level.
@@ -21,9 +23,9 @@ type SecurityReport struct {
 	NotBaseline   []string `json:"notBaseline,omitempty"`
 }
 
-// SecurityEvaluator evaluates pods with the upstream checks at the latest
+// Evaluator evaluates pods with the upstream checks at the latest
 // version. Build it once; it is safe for concurrent use.
-type SecurityEvaluator struct {
+type Evaluator struct {
 	eval psa.Evaluator
 	// checks are the latest version of every upstream check, with its
 	// level, run once each to find the level a pod meets.
@@ -35,13 +37,13 @@ type levelCheck struct {
 	check psa.CheckPodFn
 }
 
-// NewSecurityEvaluator prepares the upstream Pod Security checks.
-func NewSecurityEvaluator() (*SecurityEvaluator, error) {
+// New prepares the upstream Pod Security checks.
+func New() (*Evaluator, error) {
 	ev, err := psa.NewEvaluator(psa.DefaultChecks(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("policy: preparing the Pod Security checks: %w", err)
+		return nil, fmt.Errorf("podsecurity: preparing the Pod Security checks: %w", err)
 	}
-	s := &SecurityEvaluator{eval: ev}
+	s := &Evaluator{eval: ev}
 	for _, c := range psa.DefaultChecks() {
 		if n := len(c.Versions); n > 0 && c.Versions[n-1].MinimumVersion != (psaapi.Version{}) {
 			s.checks = append(s.checks, levelCheck{c.Level, c.Versions[n-1].CheckPod})
@@ -60,7 +62,7 @@ func NewSecurityEvaluator() (*SecurityEvaluator, error) {
 // makes the pod privileged, a failing restricted check baseline. (Restricted checks are stricter than the baseline checks
 // they override, so one pass decides as the two-level evaluation does; a
 // test holds the two to agreement.)
-func (s *SecurityEvaluator) Level(pod *corev1.Pod) string {
+func (s *Evaluator) Level(pod *corev1.Pod) string {
 	for _, c := range s.checks {
 		if c.check(&pod.ObjectMeta, &pod.Spec).Allowed {
 			continue
@@ -82,8 +84,8 @@ func levelOrder(l psaapi.Level) int {
 
 // Evaluate reports the highest level the pod meets and why it misses the
 // levels above, with the upstream evaluator's own messages.
-func (s *SecurityEvaluator) Evaluate(pod *corev1.Pod) SecurityReport {
-	var rep SecurityReport
+func (s *Evaluator) Evaluate(pod *corev1.Pod) Report {
+	var rep Report
 	for _, level := range []psaapi.Level{psaapi.LevelRestricted, psaapi.LevelBaseline} {
 		res := psa.AggregateCheckResults(s.eval.EvaluatePod(psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()}, &pod.ObjectMeta, &pod.Spec))
 		if res.Allowed {
@@ -111,21 +113,8 @@ func forbidden(res psa.AggregateCheckResult) []string {
 	return out
 }
 
-// SecurityViolation checks a pod's level against the effective policy's
-// required level; it returns "" when the pod meets it, else what fails,
-// from the evaluator's full report.
-func (e *Engine) SecurityViolation(s *SecurityEvaluator, pod *corev1.Pod, level string) string {
-	req := e.eff.PodSecurity
-	if req == nil || securityRank(level) >= securityRank(req.Level) {
-		return ""
-	}
-	rep := s.Evaluate(pod)
-	return fmt.Sprintf("the pod meets Pod Security level %s, below the %s that %s requires: %s",
-		rep.Level, req.Level, req.Source, strings.Join(rep.missing(req.Level), "; "))
-}
-
-// missing lists why the pod misses a level.
-func (rep SecurityReport) missing(level string) []string {
+// Missing lists why the pod misses a level.
+func (rep Report) Missing(level string) []string {
 	if level == string(psaapi.LevelBaseline) {
 		return rep.NotBaseline
 	}
