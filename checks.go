@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
+
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -64,7 +66,7 @@ func checkPodNames(pod *corev1.PodSpec, merged *value, probs *problemList) {
 	}
 	for i, m := range c.VolumeMounts {
 		if !hasVolume(pod.Volumes, m.Name) {
-			probs.add(lookupTree(cc, "volumeMounts").at, fmt.Sprintf("container_config.volumeMounts[%d].name", i),
+			probs.add(lookupTree(cc, "volumeMounts").at, fieldpath.Index("container_config.volumeMounts", i)+".name",
 				"mounts the volume %q, which the pod does not have; add it under volumes in container_config", m.Name)
 		}
 	}

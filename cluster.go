@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/limits"
 	corev1 "k8s.io/api/core/v1"
 )
@@ -77,7 +78,7 @@ func (e *envVars) decodeTree(v *value, path string, probs *problemList) {
 	e.at = make(map[string]pos, len(v.entries))
 	for _, en := range v.entries {
 		if !validEnvName(en.key) {
-			probs.add(en.val.at, joinPath(path, en.key), "%q is not a variable name; use printable characters other than = and space", en.key)
+			probs.add(en.val.at, fieldpath.Join(path, en.key), "%q is not a variable name; use printable characters other than = and space", en.key)
 			continue
 		}
 		switch en.val.kind {
@@ -86,7 +87,7 @@ func (e *envVars) decodeTree(v *value, path string, probs *problemList) {
 		case kindNull:
 			e.vars[en.key] = ""
 		default:
-			probs.add(en.val.at, joinPath(path, en.key), "expected a string value, got %s", en.val.describe())
+			probs.add(en.val.at, fieldpath.Join(path, en.key), "expected a string value, got %s", en.val.describe())
 			continue
 		}
 		e.at[en.key] = en.val.at

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -128,7 +129,7 @@ func (c *containerConfig) decodeTree(v *value, path string, probs *problemList) 
 	pod := reflect.ValueOf(&c.Pod).Elem()
 	for _, e := range v.entries {
 		f := containerConfigSchema.fields[e.key]
-		fp := joinPath(path, e.key)
+		fp := fieldpath.Join(path, e.key)
 		switch {
 		case e.key == "containers":
 			probs.add(e.val.at, fp, "container_config configures the workspace container itself; put its fields at the top level, and sidecars under initContainers (with restartPolicy: Always)")

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/limits"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -86,7 +87,7 @@ func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
 		s := schemaOf(t)
 		for _, e := range v.entries {
 			f := s.fields[e.key]
-			fp := joinPath(path, e.key)
+			fp := fieldpath.Join(path, e.key)
 			if f == nil {
 				probs.add(e.val.at, fp, "%s", diag.UnknownKey("field", e.key, s.names))
 				continue
@@ -100,7 +101,7 @@ func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
 		}
 		sl := reflect.MakeSlice(t, len(v.items), len(v.items))
 		for i, it := range v.items {
-			decodeInto(it, sl.Index(i), indexPath(path, i), probs)
+			decodeInto(it, sl.Index(i), fieldpath.Index(path, i), probs)
 		}
 		out.Set(sl)
 	case reflect.Map:
@@ -111,7 +112,7 @@ func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
 		m := reflect.MakeMapWithSize(t, len(v.entries))
 		for _, e := range v.entries {
 			ev := reflect.New(t.Elem()).Elem()
-			decodeInto(e.val, ev, joinPath(path, e.key), probs)
+			decodeInto(e.val, ev, fieldpath.Join(path, e.key), probs)
 			m.SetMapIndex(reflect.ValueOf(e.key).Convert(t.Key()), ev)
 		}
 		out.Set(m)

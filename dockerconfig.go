@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -54,18 +55,18 @@ func (c *dockerContainerConfig) decodeTree(v *value, path string, probs *problem
 	}
 	decodeInto(v, reflect.ValueOf(&c.dockerFields).Elem(), path, probs)
 	if vols := v.get("volumes"); vols != nil && vols.kind == kindMap {
-		checkDockerVolumes(vols, joinPath(path, "volumes"), probs)
+		checkDockerVolumes(vols, fieldpath.Join(path, "volumes"), probs)
 	}
 	if env := v.get("environment"); env != nil && env.kind == kindMap {
 		for _, e := range env.entries {
 			if errs := validation.IsEnvVarName(e.key); len(errs) > 0 {
-				probs.add(e.val.at, joinPath(joinPath(path, "environment"), e.key), "%q is not a valid variable name: %s", e.key, strings.Join(errs, "; "))
+				probs.add(e.val.at, fieldpath.Join(fieldpath.Join(path, "environment"), e.key), "%q is not a valid variable name: %s", e.key, strings.Join(errs, "; "))
 			}
 		}
 	}
 	if u := v.get("public_url"); u != nil && u.kind == kindScalar && u.tag == tagStr {
 		if strings.TrimSpace(u.text) == "" || strings.ContainsAny(u.text, " \t\r\n") {
-			probs.add(u.at, joinPath(path, "public_url"), "%q is not a URL; give one without spaces, such as mage.example.com/test1", u.text)
+			probs.add(u.at, fieldpath.Join(path, "public_url"), "%q is not a URL; give one without spaces, such as mage.example.com/test1", u.text)
 		}
 	}
 }
@@ -76,7 +77,7 @@ func (c *dockerContainerConfig) decodeTree(v *value, path string, probs *problem
 func checkDockerVolumes(vols *value, at string, probs *problemList) {
 	bound := map[string]string{}
 	for _, e := range vols.entries {
-		vp := joinPath(at, e.key)
+		vp := fieldpath.Join(at, e.key)
 		if msg := dockerPathProblem(e.key); msg != "" {
 			probs.add(e.val.at, vp, "host path %s", msg)
 		}
@@ -91,15 +92,15 @@ func checkDockerVolumes(vols *value, at string, probs *problemList) {
 		if bind := e.val.get("bind"); bind != nil && bind.kind == kindScalar && bind.tag == tagStr {
 			clean := path.Clean(bind.text)
 			if msg := dockerPathProblem(bind.text); msg != "" {
-				probs.add(bind.at, joinPath(vp, "bind"), "bind path %s", msg)
+				probs.add(bind.at, fieldpath.Join(vp, "bind"), "bind path %s", msg)
 			} else if other, dup := bound[clean]; dup {
-				probs.add(bind.at, joinPath(vp, "bind"), "%s is already bound from %s; bind each container path once", bind.text, other)
+				probs.add(bind.at, fieldpath.Join(vp, "bind"), "%s is already bound from %s; bind each container path once", bind.text, other)
 			} else {
 				bound[clean] = e.key
 			}
 		}
 		if mode := e.val.get("mode"); mode != nil && mode.kind == kindScalar && mode.tag == tagStr && mode.text != "ro" && mode.text != "rw" {
-			probs.add(mode.at, joinPath(vp, "mode"), "unknown mode %q; valid: ro (read-only), rw (read-write)", mode.text)
+			probs.add(mode.at, fieldpath.Join(vp, "mode"), "unknown mode %q; valid: ro (read-only), rw (read-write)", mode.text)
 		}
 	}
 }

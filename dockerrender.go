@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/workspacekit/workspace/docker"
+	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
 // resolveDocker renders a Docker workspace. Its image and environment go
@@ -53,8 +54,8 @@ func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, user
 	scope, scopeSource := r.secretsScope()
 	labels[AnnotationSecretsScope] = scope
 	labels[LabelWorkspace] = name
-	prov[joinPath("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
-	prov[joinPath("metadata.annotations", LabelWorkspace)] = Origin{Source: SourceBuiltin}
+	prov[fieldpath.Join("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
+	prov[fieldpath.Join("metadata.annotations", LabelWorkspace)] = Origin{Source: SourceBuiltin}
 	terminationProvenance(labels, canon, "metadata.annotations", prov)
 	res.Docker = r.dockerWorkspace(name, &c, cc, labels, prov, probs)
 
@@ -85,10 +86,10 @@ func dockerBinds(merged *value, prov Provenance, probs *problemList) []string {
 		if e.val.kind != kindMap {
 			continue
 		}
-		base := keyPath("volumes", e.key)
+		base := fieldpath.Item("volumes", e.key)
 		bind := e.val.get("bind")
 		if bind == nil {
-			probs.add(e.val.at, joinPath(joinPath("container_config.volumes", e.key), "bind"), "the bind path is missing; give the absolute path in the container, such as /home/src")
+			probs.add(e.val.at, fieldpath.Join(fieldpath.Join("container_config.volumes", e.key), "bind"), "the bind path is missing; give the absolute path in the container, such as /home/src")
 			continue
 		}
 		prov[base] = origin(bind)

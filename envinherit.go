@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
+
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -173,7 +175,7 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 			}
 			out = append(out, inherited{
 				env:    corev1.EnvVar{Name: name, Value: c.Env[name]},
-				path:   containerPath + ".env[" + name + "].value",
+				path:   fieldpath.Item(containerPath+".env", name) + ".value",
 				origin: Origin{Source: ClusterEnvSource(name)},
 			})
 		}

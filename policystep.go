@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/policy"
 )
@@ -50,7 +51,7 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Reque
 	s.deleteEnv(c, prov)
 	for _, name := range l.DeletedResources {
 		rn := corev1.ResourceName(name)
-		if !userSet(prov, joinPath(containerPath+".resources.limits", name)) {
+		if !userSet(prov, fieldpath.Join(containerPath+".resources.limits", name)) {
 			delete(c.Resources.Limits, rn)
 			delete(c.Resources.Requests, rn)
 		}
@@ -78,14 +79,14 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Reque
 			pod.Annotations = map[string]string{}
 		}
 		pod.Annotations[k] = v
-		prov[joinPath("metadata.annotations", k)] = Origin{Source: SourcePolicyDefault}
+		prov[fieldpath.Join("metadata.annotations", k)] = Origin{Source: SourcePolicyDefault}
 	}
 	for k, v := range l.Labels {
 		if _, builtin := pod.Labels[k]; builtin {
 			continue // refused when the engine was built (the policy package reserves them)
 		}
 		pod.Labels[k] = v
-		prov[joinPath("metadata.labels", k)] = Origin{Source: SourcePolicyDefault}
+		prov[fieldpath.Join("metadata.labels", k)] = Origin{Source: SourcePolicyDefault}
 	}
 	for _, k := range l.DeletedAnnotations {
 		delete(pod.Annotations, k)
@@ -105,7 +106,7 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Reque
 		}
 		p.TargetPort.IntVal, p.TargetPort.Type = p.Port, 0
 		svc.Spec.Ports = append(svc.Spec.Ports, p)
-		prov[fmt.Sprintf("service.spec.ports[%d].port", p.Port)] = Origin{Source: SourcePolicyDefault}
+		prov[fieldpath.Item("service.spec.ports", strconv.Itoa(int(p.Port)))+".port"] = Origin{Source: SourcePolicyDefault}
 	}
 	s.impose(pod, prov, req, probs)
 }
@@ -124,7 +125,7 @@ func (s *policyStep) deleteEnv(c *corev1.Container, prov Provenance) {
 		return
 	}
 	c.Env = slices.DeleteFunc(c.Env, func(e corev1.EnvVar) bool {
-		path := keyPath(containerPath+".env", e.Name) + ".value"
+		path := fieldpath.Item(containerPath+".env", e.Name) + ".value"
 		drop := slices.Contains(s.layer.DeletedEnv, e.Name) && !userSet(prov, path)
 		if drop {
 			delete(prov, path)
@@ -149,25 +150,25 @@ func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, req *Request, prob
 	c := &pod.Spec.Containers[0]
 	for _, v := range im.Volumes {
 		if slices.ContainsFunc(pod.Spec.Volumes, func(o corev1.Volume) bool { return o.Name == v.Name }) {
-			path := keyPath("volumes", v.Name)
+			path := fieldpath.Item("volumes", v.Name)
 			probs.add(violationPos(prov, path, req), path, "volume %q is an imposed asset of the policy; give the request's volume another name", v.Name)
 			continue
 		}
 		pod.Spec.Volumes = append(pod.Spec.Volumes, v)
-		prov[keyPath("volumes", v.Name)] = Origin{Source: SourceImposed}
+		prov[fieldpath.Item("volumes", v.Name)] = Origin{Source: SourceImposed}
 	}
 	for _, m := range im.Mounts {
 		if slices.ContainsFunc(c.VolumeMounts, func(o corev1.VolumeMount) bool { return o.MountPath == m.MountPath }) {
-			path := keyPath(containerPath+".volumeMounts", m.MountPath)
+			path := fieldpath.Item(containerPath+".volumeMounts", m.MountPath)
 			probs.add(violationPos(prov, path, req), path, "mount path %s is taken by an imposed asset of the policy (volume %q); mount the request's volume elsewhere", m.MountPath, m.Name)
 			continue
 		}
 		c.VolumeMounts = append(c.VolumeMounts, m)
-		prov[keyPath(containerPath+".volumeMounts", m.MountPath)] = Origin{Source: SourceImposed}
+		prov[fieldpath.Item(containerPath+".volumeMounts", m.MountPath)] = Origin{Source: SourceImposed}
 	}
 	for _, ic := range im.InitContainers {
 		pod.Spec.InitContainers = append(pod.Spec.InitContainers, ic)
-		prov[keyPath("initContainers", ic.Name)] = Origin{Source: SourceImposed}
+		prov[fieldpath.Item("initContainers", ic.Name)] = Origin{Source: SourceImposed}
 	}
 }
 
@@ -199,13 +200,13 @@ func (s *policyStep) imposeBinds(cc *dockerContainerConfig, prov Provenance, req
 			continue
 		}
 		host, m := v.HostPath.Path, im.Mounts[i]
-		path := keyPath("volumes", host)
+		path := fieldpath.Item("volumes", host)
 		if _, taken := cc.Volumes[host]; taken {
 			probs.add(violationPos(prov, path, req), dockerPath(path), "host path %s is an imposed asset of the policy (%q); bind another host path", host, v.Name)
 			continue
 		}
 		if other, bound := dockerBoundAt(cc, m.MountPath); bound {
-			probs.add(violationPos(prov, keyPath("volumes", other), req), dockerPath(keyPath("volumes", other)), "%s is where the policy's imposed asset %q is bound; bind %s elsewhere", m.MountPath, v.Name, other)
+			probs.add(violationPos(prov, fieldpath.Item("volumes", other), req), dockerPath(fieldpath.Item("volumes", other)), "%s is where the policy's imposed asset %q is bound; bind %s elsewhere", m.MountPath, v.Name, other)
 			continue
 		}
 		mode := "rw"
@@ -311,8 +312,9 @@ func violationPos(prov Provenance, path string, req *Request) pos {
 	// key field (a mount's mountPath) has no entry either: look at the
 	// fields of the item it keys. Never wider: a sibling's place would
 	// point at a line that says nothing about the field.
-	for p := path; p != ""; p = parentPath(p) {
-		if p != path && !keyedItem(p) {
+	for fp := fieldpath.Parse(path); len(fp) > 0; fp = fp.Parent() {
+		p := fp.String()
+		if p != path && fp.Last().Kind != fieldpath.KindItem {
 			break
 		}
 		var best pos
@@ -331,17 +333,6 @@ func violationPos(prov Provenance, path string, req *Request) pos {
 		}
 	}
 	return req.at("container_config")
-}
-
-// keyedItem reports whether a path ends with a list item named by its
-// merge key (env[DEBUG]), not by its index (containers[0]).
-func keyedItem(p string) bool {
-	i := strings.LastIndexByte(p, '[')
-	if i < 0 || !strings.HasSuffix(p, "]") {
-		return false
-	}
-	_, err := strconv.Atoi(p[i+1 : len(p)-1])
-	return err != nil
 }
 
 // customInput is {cluster, request, policy, rendered} as plain data.
@@ -363,21 +354,4 @@ func customInput(r *Resolver, req *Request, user *value, res *Result, e *policy.
 	var generic map[string]any
 	err = json.Unmarshal(data, &generic)
 	return generic, err
-}
-
-// parentPath drops a path's last element: a.b[c].d -> a.b[c] -> a.b.
-func parentPath(p string) string {
-	if strings.HasSuffix(p, "]") {
-		if i := strings.LastIndexByte(p, '['); i > 0 {
-			return p[:i]
-		}
-		return ""
-	}
-	if i := strings.LastIndexAny(p, ".]"); i > 0 {
-		if p[i] == ']' {
-			return p[:i+1]
-		}
-		return p[:i]
-	}
-	return ""
 }

@@ -1,5 +1,7 @@
 package workspace
 
+import "github.com/workspacekit/workspace/internal/fieldpath"
+
 // collectProvenance records the origin of every leaf of the merged tree,
 // under its rendered path: container_config's container fields under
 // containers[0], its pod fields at the top, lifecycle_config under
@@ -19,7 +21,7 @@ func collectProvenance(v *value, s shape, path string, prov Provenance) {
 					if fs.owner == containerType {
 						base = containerPath
 					}
-					collectProvenance(f.val, fs, joinPath(base, f.key), prov)
+					collectProvenance(f.val, fs, fieldpath.Join(base, f.key), prov)
 				}
 			case "lifecycle_config":
 				collectProvenance(e.val, s.field(e.key), "lifecycle", prov)
@@ -29,20 +31,20 @@ func collectProvenance(v *value, s shape, path string, prov Provenance) {
 		}
 	case v.kind == kindMap && len(v.entries) > 0:
 		for _, e := range v.entries {
-			collectProvenance(e.val, s.field(e.key), joinPath(path, e.key), prov)
+			collectProvenance(e.val, s.field(e.key), fieldpath.Join(path, e.key), prov)
 		}
 	case v.kind == kindList && s.mergeKey != "":
 		elem := s.item()
 		for i, it := range v.items {
 			k := it.get(s.mergeKey)
 			if k == nil || k.kind != kindScalar {
-				collectProvenance(it, elem, indexPath(path, i), prov)
+				collectProvenance(it, elem, fieldpath.Index(path, i), prov)
 				continue
 			}
-			p := keyPath(path, k.text)
+			p := fieldpath.Item(path, k.text)
 			for _, e := range it.entries {
 				if e.key != s.mergeKey {
-					collectProvenance(e.val, elem.field(e.key), joinPath(p, e.key), prov)
+					collectProvenance(e.val, elem.field(e.key), fieldpath.Join(p, e.key), prov)
 				}
 			}
 			if len(it.entries) == 1 {

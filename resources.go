@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
@@ -31,7 +32,7 @@ var resourceFields = [4]resourceField{
 // resourcePaths are the rendered paths of resourceFields, built once.
 var resourcePaths = func() (p [4]string) {
 	for i, f := range resourceFields {
-		p[i] = joinPath(containerPath+".resources."+f.list, string(f.name))
+		p[i] = fieldpath.Join(containerPath+".resources."+f.list, string(f.name))
 	}
 	return p
 }()
@@ -41,12 +42,12 @@ func (f resourceField) path() string {
 	if i := slices.Index(resourceFields[:], f); i >= 0 {
 		return resourcePaths[i]
 	}
-	return joinPath(containerPath+".resources."+f.list, string(f.name))
+	return fieldpath.Join(containerPath+".resources."+f.list, string(f.name))
 }
 
 // inputPath is the field's path in container_config.
 func (f resourceField) inputPath() string {
-	return joinPath("container_config.resources."+f.list, string(f.name))
+	return fieldpath.Join("container_config.resources."+f.list, string(f.name))
 }
 
 func (f resourceField) get(c *corev1.Container) (resource.Quantity, bool) {

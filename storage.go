@@ -3,6 +3,8 @@ package workspace
 import (
 	"path"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -30,7 +32,7 @@ func (r *Resolver) applyStorage(name string, pod *corev1.PodSpec, c *corev1.Cont
 	if s.pvcName != "" {
 		claimName, source = s.pvcName, ClusterEnvSource(varPVCName)
 		mount.SubPath = s.pvcPrefix + "/" + name
-		prov[containerPath+".volumeMounts["+CodeMountPath+"].subPath"] = Origin{Source: ClusterEnvSource(varPVCSubpathPrefix)}
+		prov[fieldpath.Item(containerPath+".volumeMounts", CodeMountPath)+".subPath"] = Origin{Source: ClusterEnvSource(varPVCSubpathPrefix)}
 	} else {
 		prov["persistentVolumeClaim.spec.storageClassName"] = Origin{Source: s.storageClassSource}
 		prov["persistentVolumeClaim.spec.resources.requests.storage"] = Origin{Source: SourceBuiltin}
@@ -55,11 +57,11 @@ func (r *Resolver) applyStorage(name string, pod *corev1.PodSpec, c *corev1.Cont
 		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: codeVolumeName, VolumeSource: corev1.VolumeSource{
 			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claimName},
 		}})
-		prov["volumes["+codeVolumeName+"].persistentVolumeClaim.claimName"] = Origin{Source: source}
+		prov[fieldpath.Item("volumes", codeVolumeName)+".persistentVolumeClaim.claimName"] = Origin{Source: source}
 	}
 	if !hasMount(c.VolumeMounts, CodeMountPath) {
 		c.VolumeMounts = append(c.VolumeMounts, mount)
-		prov[containerPath+".volumeMounts["+CodeMountPath+"].name"] = Origin{Source: source}
+		prov[fieldpath.Item(containerPath+".volumeMounts", CodeMountPath)+".name"] = Origin{Source: source}
 	}
 	return pvc
 }

@@ -197,13 +197,13 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 		sort.Strings(keys)
 		v.entries = make([]entry, len(keys))
 		for i, k := range keys {
-			v.entries[i] = entry{k, fromGo(t[k], src, joinPath(path, k), depth+1, budget, probs)}
+			v.entries[i] = entry{k, fromGo(t[k], src, fieldpath.Join(path, k), depth+1, budget, probs)}
 		}
 	case []any:
 		v.kind = kindList
 		v.items = make([]*value, len(t))
 		for i, it := range t {
-			v.items[i] = fromGo(it, src, indexPath(path, i), depth+1, budget, probs)
+			v.items[i] = fromGo(it, src, fieldpath.Index(path, i), depth+1, budget, probs)
 		}
 	default:
 		// Other Go data (typed slices and maps, structs with JSON tags) is
@@ -223,12 +223,6 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 	}
 	return v
 }
-
-func joinPath(path, key string) string { return fieldpath.Join(path, key) }
-
-func indexPath(path string, i int) string { return fieldpath.Index(path, i) }
-
-func keyPath(path, key string) string { return fieldpath.Key(path, key) }
 
 // restamp copies a tree with every node attributed to src.
 func restamp(v *value, src Source) *value {

@@ -14,7 +14,10 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
 
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/podsecurity"
@@ -294,7 +297,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 			}
 		}
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: portName, ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
-		prov[fmt.Sprintf("%s.ports[%d].protocol", containerPath, r.serverPort)] = Origin{Source: r.portSource}
+		prov[fieldpath.Item(containerPath+".ports", strconv.Itoa(int(r.serverPort)))+".protocol"] = Origin{Source: r.portSource}
 	}
 	annos, server := r.containerSteps(name, &c, tmpl, &doc.LifecycleConfig, merged, false, res, w, probs)
 
@@ -309,15 +312,15 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 				podMeta.Annotations = map[string]string{}
 			}
 			podMeta.Annotations[k] = v
-			prov[joinPath("metadata.annotations", k)] = Origin{Source: SourceClusterTemplate}
+			prov[fieldpath.Join("metadata.annotations", k)] = Origin{Source: SourceClusterTemplate}
 		}
 	}
 	scope, scopeSource := r.secretsScope()
 	annos[AnnotationSecretsScope] = scope
 	prov["metadata.name"] = Origin{Source: SourceUser}
 	prov["metadata.labels.app"] = Origin{Source: SourceBuiltin}
-	prov[joinPath("metadata.labels", LabelWorkspace)] = Origin{Source: SourceBuiltin}
-	prov[joinPath("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
+	prov[fieldpath.Join("metadata.labels", LabelWorkspace)] = Origin{Source: SourceBuiltin}
+	prov[fieldpath.Join("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
 	terminationProvenance(annos, merged, "metadata.annotations", prov)
 	prov["service.metadata.name"] = Origin{Source: SourceBuiltin}
 	prov["service.spec.ports[http].port"] = Origin{Source: r.portSource}
@@ -388,9 +391,9 @@ func terminationProvenance(annos map[string]string, merged *value, base string, 
 		return
 	}
 	tp := lookupTree(merged, "lifecycle_config", "termination_policy")
-	prov[joinPath(base, AnnotationAutoTermination)] = Origin{Source: tp.get("enable_auto_termination").srcOr(tp.src)}
+	prov[fieldpath.Join(base, AnnotationAutoTermination)] = Origin{Source: tp.get("enable_auto_termination").srcOr(tp.src)}
 	if _, ok := annos[AnnotationMaxIdleSeconds]; ok {
-		prov[joinPath(base, AnnotationMaxIdleSeconds)] = Origin{Source: tp.get("max_idle_seconds").srcOr(tp.src)}
+		prov[fieldpath.Join(base, AnnotationMaxIdleSeconds)] = Origin{Source: tp.get("max_idle_seconds").srcOr(tp.src)}
 	}
 }
 

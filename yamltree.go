@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/limits"
 	"github.com/workspacekit/workspace/internal/yamldoc"
 	"gopkg.in/yaml.v3"
@@ -95,7 +96,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 		v.kind = kindList
 		v.items = make([]*value, 0, len(n.Content))
 		for i, item := range n.Content {
-			v.items = append(v.items, c.convert(item, indexPath(path, i), depth+1))
+			v.items = append(v.items, c.convert(item, fieldpath.Index(path, i), depth+1))
 		}
 	case yaml.MappingNode:
 		v.kind = kindMap
@@ -112,7 +113,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 				c.probs.add(c.in.position(k.Line, k.Column), path, "map keys must be strings")
 				continue
 			}
-			kp := joinPath(path, k.Value)
+			kp := fieldpath.Join(path, k.Value)
 			if seen[k.Value] {
 				c.probs.add(c.in.position(k.Line, k.Column), kp, "duplicate key %q; each key may appear once", k.Value)
 				continue

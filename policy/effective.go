@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
+
 	"github.com/workspacekit/workspace/internal/diag"
 	"sigs.k8s.io/yaml"
 )
@@ -106,7 +108,7 @@ func (e *Effective) mergeDefaults(i int, p *Policy) {
 				for j, it := range list {
 					if m, ok := it.(map[string]any); ok {
 						e.ImposedAssets = append(e.ImposedAssets, ImposedAsset{Kind: kind, Spec: m, Source: p.Ref(),
-							policy: p, path: fmt.Sprintf("defaults.imposedAssets.datasources.%s[%d]", kind, j)})
+							policy: p, path: fieldpath.Index("defaults.imposedAssets.datasources."+kind, j)})
 					}
 				}
 			}
@@ -156,7 +158,7 @@ func (e *Effective) mergeItems(i int, field, key string, cur, val any) any {
 			continue
 		}
 		k, _ := m[key].(string)
-		e.defaultSource[field+"["+k+"]"] = i
+		e.defaultSource[fieldpath.Item(field, k)] = i
 		if j, ok := index[k]; ok {
 			out[j] = maps.Clone(m)
 			continue

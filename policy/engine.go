@@ -4,16 +4,19 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"github.com/workspacekit/workspace/internal/judge"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/workspacekit/workspace/internal/judge"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
 // crossFieldReads are the fields the cross-field rules of rules.rego read
@@ -202,22 +205,24 @@ func (p *Policy) problem(path, msg string) *diag.Problem {
 	return &diag.Problem{Path: path, File: at.File, Line: at.Line, Column: at.Column, Message: msg}
 }
 
-// pathString formats a Rego path (a list of keys and indexes).
+// pathString is a Rego path (a list of keys and indexes) as a document
+// path.
 func pathString(x any) string {
 	parts, _ := x.([]any)
-	var b strings.Builder
-	for _, p := range parts {
-		switch v := p.(type) {
+	var p string
+	for _, part := range parts {
+		switch v := part.(type) {
 		case string:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(v)
+			p = fieldpath.Join(p, v)
 		default:
-			fmt.Fprintf(&b, "[%v]", v)
+			if n, err := strconv.Atoi(fmt.Sprint(v)); err == nil {
+				p = fieldpath.Index(p, n)
+			} else {
+				p = fieldpath.Item(p, fmt.Sprint(v))
+			}
 		}
 	}
-	return b.String()
+	return p
 }
 
 // effectiveProblems checks the effective policy: bounds that contradict

@@ -1,10 +1,11 @@
 package policy
 
 import (
-	"github.com/workspacekit/workspace/internal/judge"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/judge"
 
 	"github.com/kballard/go-shellquote"
 
@@ -209,7 +210,7 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 	env := judge.Items{User: map[string]string{}, Final: map[string]string{}}
 	for _, ev := range c.Env {
 		env.Final[ev.Name] = ev.Value
-		item := fieldpath.Key(cp+"env", ev.Name)
+		item := fieldpath.Item(cp+"env", ev.Name)
 		if x, ok := offered(item + ".value"); ok {
 			env.User[ev.Name] = scalarText(x)
 		} else if _, ok := offered(item + ".valueFrom"); ok {
@@ -263,7 +264,7 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, s
 	if vol == nil || volumeKind(vol) != kind {
 		return
 	}
-	vp := fieldpath.Key("volumes", name)
+	vp := fieldpath.Item("volumes", name)
 	field := func(f string) string { return kind + "." + f }
 	// What the request set on the policy's volume, through container_config.
 	for _, f := range storageShape(kind).fields {
@@ -285,7 +286,7 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, s
 		}
 	}
 	if m := mount; m != nil {
-		mp := fieldpath.Key("containers[0].volumeMounts", m.MountPath)
+		mp := fieldpath.Item("containers[0].volumeMounts", m.MountPath)
 		set(field("mountPath"), mp+".mountPath", str(m.MountPath), true)
 		if kind == "hostPath" {
 			set(field("readOnly"), mp+".readOnly", boolean(m.ReadOnly), true)
@@ -319,13 +320,13 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, s
 			if ic.Name != "git-"+name {
 				continue
 			}
-			set(field("image"), "initContainers[git-"+name+"].image", str(ic.Image), true)
+			set(field("image"), fieldpath.Item("initContainers", "git-"+name)+".image", str(ic.Image), true)
 			for _, a := range ic.Args {
 				if r, ok := strings.CutPrefix(a, "--repo="); ok {
-					set(field("repository"), "initContainers[git-"+name+"].args", str(r), true)
+					set(field("repository"), fieldpath.Item("initContainers", "git-"+name)+".args", str(r), true)
 				}
 				if r, ok := strings.CutPrefix(a, "--ref="); ok {
-					set(field("branch"), "initContainers[git-"+name+"].args", str(r), true)
+					set(field("branch"), fieldpath.Item("initContainers", "git-"+name)+".args", str(r), true)
 				}
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/limits"
 	"github.com/workspacekit/workspace/internal/yamldoc"
 )
@@ -106,7 +107,7 @@ func (r *reader) read(n *yaml.Node, s *shape, path string, depth int) any {
 				r.add(r.pos(k), path, "map keys must be plain strings (merge keys are not accepted in policies)")
 				continue
 			}
-			kp := join(path, k.Value)
+			kp := fieldpath.Join(path, k.Value)
 			fs := s.field(k.Value)
 			if fs == nil {
 				r.add(r.pos(k), kp, "%s", unknownField(path, k.Value, s))
@@ -135,7 +136,7 @@ func (r *reader) read(n *yaml.Node, s *shape, path string, depth int) any {
 		}
 		out := make([]any, 0, len(n.Content))
 		for i, c := range n.Content {
-			if v := r.read(c, item, fmt.Sprintf("%s[%d]", path, i), depth+1); v != nil {
+			if v := r.read(c, item, fieldpath.Index(path, i), depth+1); v != nil {
 				out = append(out, v)
 			}
 		}
@@ -259,13 +260,6 @@ func unknownField(path, key string, s *shape) string {
 		what = "top-level key"
 	}
 	return diag.UnknownKey(what, key, valid)
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }
 
 // flattenRules maps the rules section onto field names; a rule object

@@ -3,6 +3,8 @@ package policy
 import (
 	"fmt"
 	"sort"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
 // Level is where a policy sits in the hierarchy: a cluster policy applies
@@ -130,37 +132,12 @@ type Option = AllowedValue
 // position is where a document path is in the policy's file: the path
 // itself, or the nearest enclosing path that has a position.
 func (p *Policy) position(path string) place {
-	for {
-		if at, ok := p.at[path]; ok {
+	for fp := fieldpath.Parse(path); len(fp) > 0; fp = fp.Parent() {
+		if at, ok := p.at[fp.String()]; ok {
 			return at
 		}
-		i := lastSep(path)
-		if i < 0 {
-			return place{File: p.file}
-		}
-		path = path[:i]
 	}
-}
-
-// lastSep is the index of the last "." or "[" that starts a path element.
-func lastSep(path string) int {
-	depth := 0
-	for i := len(path) - 1; i >= 0; i-- {
-		switch path[i] {
-		case ']':
-			depth++
-		case '[':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		case '.':
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
+	return place{File: p.file}
 }
 
 // ruleFields lists the fields a policy rules, sorted.

@@ -9,10 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
 
 	"gopkg.in/yaml.v3"
 )
@@ -381,7 +382,7 @@ func compare(path string, a, b any, out *[]change) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			p := joinKey(path, k)
+			p := fieldpath.Join(path, k)
 			av, inA := x[k]
 			bv, inB := y[k]
 			switch {
@@ -410,7 +411,7 @@ func compare(path string, a, b any, out *[]change) {
 			return
 		}
 		for i := range max(len(x), len(y)) {
-			p := fmt.Sprintf("%s[%d]", path, i)
+			p := fieldpath.Index(path, i)
 			switch {
 			case i >= len(x):
 				*out = append(*out, change{op: '+', path: p, new: y[i]})
@@ -440,7 +441,7 @@ func compareKeyed(path, field string, x, y []any, out *[]change) {
 	for _, it := range x {
 		k := key(it)
 		inX[k] = true
-		p := path + "[" + k + "]"
+		p := fieldpath.Item(path, k)
 		if other, ok := inY[k]; ok {
 			compare(p, it, other, out)
 		} else {
@@ -449,7 +450,7 @@ func compareKeyed(path, field string, x, y []any, out *[]change) {
 	}
 	for _, it := range y {
 		if k := key(it); !inX[k] {
-			*out = append(*out, change{op: '+', path: path + "[" + k + "]", new: it})
+			*out = append(*out, change{op: '+', path: fieldpath.Item(path, k), new: it})
 		}
 	}
 }
@@ -524,19 +525,4 @@ func equalScalar(a, b any) bool {
 		}
 		return a == b
 	}
-}
-
-// plainKey matches map keys that read well after a dot.
-var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
-
-// joinKey adds a map key to a path: .key, or ["key"] when the key holds
-// dots, slashes or other characters.
-func joinKey(path, k string) string {
-	if !plainKey.MatchString(k) {
-		return path + "[" + strconv.Quote(k) + "]"
-	}
-	if path == "" {
-		return k
-	}
-	return path + "." + k
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/render"
 )
 
@@ -208,14 +209,14 @@ func matchField(keys []string, field string) []string {
 	if slices.Contains(keys, field) {
 		return []string{field}
 	}
-	q := names(splitPath(field))
+	q := fieldpath.Parse(field).Names()
 	if len(q) == 0 {
 		return nil
 	}
 	for _, eq := range []func(a, b string) bool{func(a, b string) bool { return a == b }, strings.EqualFold} {
 		var out []string
 		for _, k := range keys {
-			kn := names(splitPath(k))
+			kn := fieldpath.Parse(k).Names()
 			if endsWith(kn, q, eq) || len(kn) > 0 && kn[len(kn)-1] == "value" && endsWith(kn[:len(kn)-1], q, eq) {
 				out = append(out, k)
 			}
@@ -236,12 +237,12 @@ func endsWith(s, t []string, eq func(a, b string) bool) bool {
 // nearFields lists up to 8 keys close to an unknown field path: those
 // holding its last segment, else the nearest by edit distance.
 func nearFields(keys []string, field string) []string {
-	q := names(splitPath(field))
+	q := fieldpath.Parse(field).Names()
 	var out []string
 	if len(q) > 0 {
 		last := strings.ToLower(q[len(q)-1])
 		for _, k := range keys {
-			for _, n := range names(splitPath(k)) {
+			for _, n := range fieldpath.Parse(k).Names() {
 				if strings.ToLower(n) == last {
 					out = append(out, k)
 					break
@@ -292,7 +293,7 @@ var renderedRoots = [][]string{
 // renderedValue finds the value of a provenance path in the rendered
 // document (decoded JSON).
 func renderedValue(doc any, key string) (any, bool) {
-	segs := names(splitPath(key))
+	segs := fieldpath.Parse(key).Names()
 	if len(segs) > 0 && segs[0] == "lifecycle" {
 		return lifecycleValue(doc, segs)
 	}

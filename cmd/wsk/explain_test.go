@@ -9,21 +9,6 @@ import (
 	"github.com/workspacekit/workspace"
 )
 
-func TestSplitPath(t *testing.T) {
-	for in, want := range map[string]string{
-		"containers[0].env[ENV].value":                 "[containers 0 env ENV value]",
-		`metadata.annotations["prometheus.io/scrape"]`: "[metadata annotations prometheus.io/scrape]",
-		"volumeMounts[/home/src].name":                 "[volumeMounts /home/src name]",
-		"containers.0.image":                           "[containers 0 image]",
-		`a["x\"]y"].b`:                                 `[a x"]y b]`,
-		"open[":                                        "[open ]",
-	} {
-		if got := fmt.Sprint(names(splitPath(in))); got != want {
-			t.Errorf("splitPath(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 func TestMatchField(t *testing.T) {
 	keys := []string{
 		"containers[0].env[ENV].value",

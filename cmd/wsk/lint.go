@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
 const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT] [--color auto|always|never] [REQUEST...]"
@@ -378,9 +378,6 @@ func (b *reportBuilder) files() []*lintFile {
 	return out
 }
 
-// pathKeys matches the list indices and keys of a field path.
-var pathKeys = regexp.MustCompile(`\[[^\]]*\]`)
-
 // ruleID names the kind of a diagnostic: the file kind and the field path
 // without list indices and keys ("request/containers[].env[].value"), or
 // the file kind alone for a problem of the whole file.
@@ -388,7 +385,7 @@ func ruleID(kind, path string) string {
 	if path == "" {
 		return kind
 	}
-	return kind + "/" + pathKeys.ReplaceAllString(path, "[]")
+	return kind + "/" + fieldpath.Parse(path).Generic()
 }
 
 // useColor decides whether the text format is coloured.

@@ -1,32 +1,205 @@
-// Package fieldpath spells the paths of rendered fields, the keys of
+// Package fieldpath is the path of a rendered field, the key of
 // provenance and of every problem: containers[0].env[ENV].value,
 // resources.limits["nvidia.com/gpu"].
+//
+// A Path is a list of segments: a map key, a list index, or a list item
+// named by its merge key. String writes it and Parse reads it back;
+// Parse(p.String()) is p. Join, Index and Item append one segment to a
+// path that is already a string, writing it as String does.
 package fieldpath
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
-// Join appends a map key to a field path, bracketing keys that are not
-// plain identifiers: a.b, a["node.kubernetes.io/instance-type"].
+// Kind is what a segment addresses.
+type Kind uint8
+
+const (
+	// KindKey is a map key or struct field: .name, or ["a.b/c"] when the name
+	// is not a plain identifier.
+	KindKey Kind = iota
+	// KindIndex is a list element by position: [0].
+	KindIndex
+	// KindItem is a list element by its merge key: env[ENV], ports[6789] is
+	// not one (digits read as an index), volumeMounts[/home/src] is.
+	KindItem
+)
+
+// Segment is one step of a path.
+type Segment struct {
+	Kind Kind
+	// Name is the key or the item's merge key; for an index, its digits.
+	Name string
+	// Quoted is set on a key written ["..."]: one that is not a plain
+	// identifier, or that the parsed text wrote so.
+	Quoted bool
+}
+
+// Path is a field path, outermost segment first.
+type Path []Segment
+
+// Parse reads a path as String writes it. It never fails: text that is
+// not a path reads as keys, so that a person's query (wsk explain) and a
+// problem's path are read alike. Dots and brackets both separate, so
+// containers.0.image and containers[0].image have the same names.
+func Parse(s string) Path {
+	var out Path
+	start := 0
+	flush := func(end int) {
+		if end > start {
+			out = append(out, Segment{Kind: KindKey, Name: s[start:end]})
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '.':
+			flush(i)
+			start = i + 1
+		case '[':
+			flush(i)
+			rest := s[i+1:]
+			if strings.HasPrefix(rest, `"`) {
+				if end := quotedEnd(rest); end > 0 && end < len(rest) && rest[end] == ']' {
+					if name, err := strconv.Unquote(rest[:end]); err == nil {
+						out = append(out, Segment{Kind: KindKey, Name: name, Quoted: true})
+						i += end + 1
+						start = i + 1
+						continue
+					}
+				}
+			}
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				out = append(out, bracketed(rest))
+				return out
+			}
+			out = append(out, bracketed(rest[:end]))
+			i += end + 1
+			start = i + 1
+		}
+	}
+	flush(len(s))
+	return out
+}
+
+// bracketed is the segment written [name]: an index when name is digits,
+// else an item.
+func bracketed(name string) Segment {
+	if _, err := strconv.Atoi(name); err == nil && name != "" && name[0] != '+' && name[0] != '-' {
+		return Segment{Kind: KindIndex, Name: name}
+	}
+	return Segment{Kind: KindItem, Name: name}
+}
+
+// quotedEnd is the index just after the Go-quoted string s starts with,
+// or -1.
+func quotedEnd(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// String writes the path: a.b[0].env[ENV].value, a["b.c"].
+func (p Path) String() string {
+	var b []byte
+	for _, s := range p {
+		b = s.appendTo(b)
+	}
+	return string(b)
+}
+
+// appendTo writes the segment after the path in b.
+func (s Segment) appendTo(b []byte) []byte {
+	switch {
+	case s.Kind == KindItem && (strings.HasPrefix(s.Name, `"`) || strings.Contains(s.Name, "]")):
+		// Written plainly it would not read back: quote it.
+		b = append(b, '[')
+		b = strconv.AppendQuote(b, s.Name)
+		return append(b, ']')
+	case s.Kind != KindKey:
+		b = append(b, '[')
+		b = append(b, s.Name...)
+		return append(b, ']')
+	case s.Quoted:
+		b = append(b, '[')
+		b = strconv.AppendQuote(b, s.Name)
+		return append(b, ']')
+	}
+	if len(b) > 0 {
+		b = append(b, '.')
+	}
+	return append(b, s.Name...)
+}
+
+// Names are the segments' names: what a person types for each.
+func (p Path) Names() []string {
+	out := make([]string, len(p))
+	for i, s := range p {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Parent is the path without its last segment.
+func (p Path) Parent() Path {
+	if len(p) == 0 {
+		return nil
+	}
+	return p[:len(p)-1]
+}
+
+// Last is the path's last segment; the zero Segment for an empty path.
+func (p Path) Last() Segment {
+	if len(p) == 0 {
+		return Segment{}
+	}
+	return p[len(p)-1]
+}
+
+// Generic writes the path with every bracketed segment (index, item,
+// quoted key) as []: the shape of a field whatever its keys,
+// containers[].env[].value.
+func (p Path) Generic() string {
+	var b []byte
+	for _, s := range p {
+		if s.Kind == KindKey && !s.Quoted {
+			b = s.appendTo(b)
+			continue
+		}
+		b = append(b, "[]"...)
+	}
+	return string(b)
+}
+
+// KeySegment is the segment of map key k, quoted when k is not a plain
+// identifier.
+func KeySegment(k string) Segment { return Segment{Kind: KindKey, Name: k, Quoted: !plain(k)} }
+
+// Join appends a map key to a path: a.b, a["node.kubernetes.io/instance-type"].
 func Join(path, key string) string {
-	if !plain(key) {
-		return path + "[" + strconv.Quote(key) + "]"
-	}
-	if path == "" {
-		return key
-	}
-	return path + "." + key
+	return string(KeySegment(key).appendTo([]byte(path)))
 }
 
-// Index appends a list index to a field path.
+// Index appends a list index to a path: a[0].
 func Index(path string, i int) string {
-	return path + "[" + strconv.Itoa(i) + "]"
+	return string(Segment{Kind: KindIndex, Name: strconv.Itoa(i)}.appendTo([]byte(path)))
 }
 
-// Key appends a list element addressed by its merge key: env[ENV].
-func Key(path, key string) string {
-	return path + "[" + key + "]"
+// Item appends a list element addressed by its merge key: env[ENV].
+func Item(path, key string) string {
+	return string(Segment{Kind: KindItem, Name: key}.appendTo([]byte(path)))
 }
 
+// plain reports whether a key is written after a dot: letters, digits
+// (not first), _ and -.
 func plain(k string) bool {
 	if k == "" {
 		return false
