@@ -49,61 +49,62 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 			in.User[field] = v
 		}
 	}
-	const cp = "containers[0]."
 	// environment
 	if len(w.Command) > 0 {
-		set("environment.command", cp+"command", str(shellquote.Join(w.Command...)), true)
+		set("environment.command", renderedPath("environment.command"), str(shellquote.Join(w.Command...)), true)
 	}
-	user("environment.command", cp+"command", ruleString, joinWords)
+	user("environment.command", renderedPath("environment.command"), ruleString, joinWords)
 	if len(w.Args) > 0 {
-		set("environment.args", cp+"args", str(shellquote.Join(w.Args...)), true)
+		set("environment.args", renderedPath("environment.args"), str(shellquote.Join(w.Args...)), true)
 	}
-	user("environment.args", cp+"args", ruleString, joinWords)
+	user("environment.args", renderedPath("environment.args"), ruleString, joinWords)
 	sc := c.SecurityContext
 	psc := spec.SecurityContext
 	for _, id := range []struct {
-		field, key string
-		get        func(*corev1.SecurityContext) *int64
-		pod        func(*corev1.PodSecurityContext) *int64
+		field string
+		get   func(*corev1.SecurityContext) *int64
+		pod   func(*corev1.PodSecurityContext) *int64
 	}{
-		{"environment.runAsUid", "runAsUser", func(s *corev1.SecurityContext) *int64 { return s.RunAsUser }, func(s *corev1.PodSecurityContext) *int64 { return s.RunAsUser }},
-		{"environment.runAsGid", "runAsGroup", func(s *corev1.SecurityContext) *int64 { return s.RunAsGroup }, func(s *corev1.PodSecurityContext) *int64 { return s.RunAsGroup }},
+		{"environment.runAsUid", func(s *corev1.SecurityContext) *int64 { return s.RunAsUser }, func(s *corev1.PodSecurityContext) *int64 { return s.RunAsUser }},
+		{"environment.runAsGid", func(s *corev1.SecurityContext) *int64 { return s.RunAsGroup }, func(s *corev1.PodSecurityContext) *int64 { return s.RunAsGroup }},
 	} {
+		// The pod's security context, or the container's, which wins.
+		podPath := renderedPath(id.field)
+		containerSetting := containerPath + "." + podPath
 		switch {
 		case sc != nil && id.get(sc) != nil:
-			set(id.field, cp+"securityContext."+id.key, num(float64(*id.get(sc))), true)
+			set(id.field, containerSetting, num(float64(*id.get(sc))), true)
 		case psc != nil && id.pod(psc) != nil:
-			set(id.field, "securityContext."+id.key, num(float64(*id.pod(psc))), true)
+			set(id.field, podPath, num(float64(*id.pod(psc))), true)
 		}
-		user(id.field, cp+"securityContext."+id.key, ruleNumber, nil)
+		user(id.field, containerSetting, ruleNumber, nil)
 	}
 	if psc != nil && len(psc.SupplementalGroups) > 0 {
 		gs := make([]string, len(psc.SupplementalGroups))
 		for i, g := range psc.SupplementalGroups {
 			gs[i] = strconv.FormatInt(g, 10)
 		}
-		set("environment.supplementalGroups", "securityContext.supplementalGroups", str(strings.Join(gs, ",")), true)
+		set("environment.supplementalGroups", renderedPath("environment.supplementalGroups"), str(strings.Join(gs, ",")), true)
 	}
-	set("environment.image", cp+"image", str(c.Image), c.Image != "")
-	user("environment.image", cp+"image", ruleString, nil)
-	set("environment.imagePullPolicy", cp+"imagePullPolicy", str(string(c.ImagePullPolicy)), c.ImagePullPolicy != "")
-	user("environment.imagePullPolicy", cp+"imagePullPolicy", ruleString, nil)
-	set("environment.workingDir", cp+"workingDir", str(c.WorkingDir), c.WorkingDir != "")
-	user("environment.workingDir", cp+"workingDir", ruleString, nil)
-	set("environment.hostIpc", "hostIPC", boolean(spec.HostIPC), true)
-	user("environment.hostIpc", "hostIPC", ruleBoolean, nil)
-	set("environment.hostNetwork", "hostNetwork", boolean(spec.HostNetwork), true)
-	user("environment.hostNetwork", "hostNetwork", ruleBoolean, nil)
+	both := func(field string, v judge.Value, ok bool, rt ruleType) {
+		set(field, renderedPath(field), v, ok)
+		user(field, renderedPath(field), rt, nil)
+	}
+	both("environment.image", str(c.Image), c.Image != "", ruleString)
+	both("environment.imagePullPolicy", str(string(c.ImagePullPolicy)), c.ImagePullPolicy != "", ruleString)
+	both("environment.workingDir", str(c.WorkingDir), c.WorkingDir != "", ruleString)
+	both("environment.hostIpc", boolean(spec.HostIPC), true, ruleBoolean)
+	both("environment.hostNetwork", boolean(spec.HostNetwork), true, ruleBoolean)
 	if v, ok := pod.Annotations[AnnotationCreateHomeDir]; ok {
 		b, err := strconv.ParseBool(v)
-		set("environment.createHomeDir", fieldpath.Join("metadata.annotations", AnnotationCreateHomeDir), boolean(b), err == nil)
+		set("environment.createHomeDir", renderedPath("environment.createHomeDir"), boolean(b), err == nil)
 	}
 	if sc != nil {
 		if sc.AllowPrivilegeEscalation != nil {
-			set("environment.allowPrivilegeEscalation", cp+"securityContext.allowPrivilegeEscalation", boolean(*sc.AllowPrivilegeEscalation), true)
+			set("environment.allowPrivilegeEscalation", renderedPath("environment.allowPrivilegeEscalation"), boolean(*sc.AllowPrivilegeEscalation), true)
 		}
 		if sc.RunAsNonRoot != nil {
-			set("environment.runAsNonRoot", cp+"securityContext.runAsNonRoot", boolean(*sc.RunAsNonRoot), true)
+			set("environment.runAsNonRoot", renderedPath("environment.runAsNonRoot"), boolean(*sc.RunAsNonRoot), true)
 		}
 		if sc.Capabilities != nil && len(sc.Capabilities.Add) > 0 {
 			caps := make([]any, len(sc.Capabilities.Add))
@@ -111,20 +112,20 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 				caps[i] = string(c)
 			}
 			v, ok := normalize(ruleArray, caps)
-			set("environment.capabilities", cp+"securityContext.capabilities.add", v, ok)
+			set("environment.capabilities", renderedPath("environment.capabilities"), v, ok)
 		}
 		if sp := sc.SeccompProfile; sp != nil {
 			t := string(sp.Type)
 			if sp.Type == corev1.SeccompProfileTypeRuntimeDefault {
 				t = "Runtime"
 			}
-			set("environment.seccompProfileType", cp+"securityContext.seccompProfile.type", str(t), true)
+			set("environment.seccompProfileType", renderedPath("environment.seccompProfileType"), str(t), true)
 		}
 	}
-	user("environment.allowPrivilegeEscalation", cp+"securityContext.allowPrivilegeEscalation", ruleBoolean, nil)
-	user("environment.runAsNonRoot", cp+"securityContext.runAsNonRoot", ruleBoolean, nil)
-	user("environment.capabilities", cp+"securityContext.capabilities.add", ruleArray, nil)
-	user("environment.seccompProfileType", cp+"securityContext.seccompProfile.type", ruleString, func(x any) (any, bool) {
+	user("environment.allowPrivilegeEscalation", renderedPath("environment.allowPrivilegeEscalation"), ruleBoolean, nil)
+	user("environment.runAsNonRoot", renderedPath("environment.runAsNonRoot"), ruleBoolean, nil)
+	user("environment.capabilities", renderedPath("environment.capabilities"), ruleArray, nil)
+	user("environment.seccompProfileType", renderedPath("environment.seccompProfileType"), ruleString, func(x any) (any, bool) {
 		if x == "RuntimeDefault" {
 			return "Runtime", true
 		}
@@ -146,15 +147,16 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		if r.list == "requests" {
 			list = c.Resources.Requests
 		}
-		path := fieldpath.Join(cp+"resources."+r.list, r.name)
+		path := renderedPath(r.field)
 		if q, ok := list[corev1.ResourceName(r.name)]; ok {
 			set(r.field, path, quantity(q), true)
 		}
 		user(r.field, path, ruleQuantity, nil)
 	}
+	limitsPath := renderedPath("compute.extendedResources")
 	for name := range c.Resources.Limits {
 		if p, ok := strings.CutPrefix(string(name), ResourceMIGPrefix); ok {
-			set("compute.migProfile", fieldpath.Join(cp+"resources.limits", string(name)), str(p), true)
+			set("compute.migProfile", fieldpath.Join(limitsPath, string(name)), str(p), true)
 		}
 	}
 	shm := false
@@ -165,7 +167,7 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 			}
 		}
 	}
-	set("compute.largeShmRequest", "volumes[dshm]", boolean(shm), true)
+	set("compute.largeShmRequest", renderedPath("compute.largeShmRequest"), boolean(shm), true)
 	for _, a := range []struct {
 		field, key string
 		rt         ruleType
@@ -192,7 +194,7 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		if a.rt == ruleNumber {
 			v.Text = text
 		}
-		set(a.field, fieldpath.Join("metadata.annotations", a.key), v, ok)
+		set(a.field, renderedPath(a.field), v, ok)
 	}
 	// storage: the policy's own data source of each kind, by its volume name
 	for _, kind := range storageKinds {
@@ -200,17 +202,17 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 	}
 	// workspace
 	if t, ok := spec.NodeSelector[LabelNodeType]; ok {
-		set("workspace.nodeType", fieldpath.Join("nodeSelector", LabelNodeType), str(t), true)
+		set("workspace.nodeType", renderedPath("workspace.nodeType"), str(t), true)
 	}
 	if pools := nodePools(spec); pools != nil {
 		v, ok := normalize(ruleArray, pools)
-		set("workspace.nodePools", "affinity.nodeAffinity", v, ok)
+		set("workspace.nodePools", renderedPath("workspace.nodePools"), v, ok)
 	}
 	// items
 	env := judge.Items{User: map[string]string{}, Final: map[string]string{}}
 	for _, ev := range c.Env {
 		env.Final[ev.Name] = ev.Value
-		item := fieldpath.Item(cp+"env", ev.Name)
+		item := fieldpath.Item(renderedPath("environment.environmentVariables"), ev.Name)
 		if x, ok := offered(item + ".value"); ok {
 			env.User[ev.Name] = scalarText(x)
 		} else if _, ok := offered(item + ".valueFrom"); ok {
@@ -225,7 +227,7 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 			continue
 		}
 		ext.Final[n] = q.String()
-		if x, ok := offered(fieldpath.Join(cp+"resources.limits", n)); ok {
+		if x, ok := offered(fieldpath.Join(limitsPath, n)); ok {
 			ext.User[n] = scalarText(x)
 		}
 	}
@@ -249,6 +251,10 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 	return in
 }
 
+// renderedPath is where a policy field is rendered on a Kubernetes
+// workspace, as its shape says (DESIGN section 6.1).
+func renderedPath(field string) string { return fieldShape(field).to }
+
 func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, string, judge.Value, bool), user func(string, string, ruleType, func(any) (any, bool))) {
 	spec, _ := e.eff.Defaults[kind].(map[string]any)
 	name, _ := spec["name"].(string)
@@ -264,15 +270,18 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, s
 	if vol == nil || volumeKind(vol) != kind {
 		return
 	}
-	vp := fieldpath.Item("volumes", name)
 	field := func(f string) string { return kind + "." + f }
+	mountPath := ""
+	// at is where a field of the data source is rendered: its shape's path
+	// for this volume and mount.
+	at := func(f string) string { return storagePath(fieldShape(field(f)).to, name, mountPath) }
 	// What the request set on the policy's volume, through container_config.
 	for _, f := range storageShape(kind).fields {
-		if rest, ok := strings.CutPrefix(f.shape.to, "volumes[NAME]."); ok {
-			user(field(f.name), vp+"."+rest, f.shape.rule, nil)
+		if strings.HasPrefix(f.shape.to, "volumes[NAME].") {
+			user(field(f.name), at(f.name), f.shape.rule, nil)
 		}
 	}
-	set(field("name"), vp, str(name), true)
+	set(field("name"), at("name"), str(name), true)
 	// The volume's mount: one the request moved it to, when there is one,
 	// else the policy's own.
 	policyMount, _ := spec["mountPath"].(string)
@@ -286,51 +295,69 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, s
 		}
 	}
 	if m := mount; m != nil {
-		mp := fieldpath.Item("containers[0].volumeMounts", m.MountPath)
-		set(field("mountPath"), mp+".mountPath", str(m.MountPath), true)
+		mountPath = m.MountPath
+		set(field("mountPath"), at("mountPath"), str(m.MountPath), true)
 		if kind == "hostPath" {
-			set(field("readOnly"), mp+".readOnly", boolean(m.ReadOnly), true)
+			set(field("readOnly"), at("readOnly"), boolean(m.ReadOnly), true)
 			if m.MountPropagation != nil {
-				set(field("mountPropagation"), mp+".mountPropagation", str(string(*m.MountPropagation)), true)
+				set(field("mountPropagation"), at("mountPropagation"), str(string(*m.MountPropagation)), true)
 			}
 		}
 	}
 	switch kind {
 	case "hostPath":
-		set(field("path"), vp+".hostPath.path", str(vol.HostPath.Path), true)
+		set(field("path"), at("path"), str(vol.HostPath.Path), true)
 	case "nfs":
-		set(field("server"), vp+".nfs.server", str(vol.NFS.Server), true)
-		set(field("path"), vp+".nfs.path", str(vol.NFS.Path), true)
-		set(field("readOnly"), vp+".nfs.readOnly", boolean(vol.NFS.ReadOnly), true)
+		set(field("server"), at("server"), str(vol.NFS.Server), true)
+		set(field("path"), at("path"), str(vol.NFS.Path), true)
+		set(field("readOnly"), at("readOnly"), boolean(vol.NFS.ReadOnly), true)
 	case "pvc":
-		set(field("claimName"), vp+".persistentVolumeClaim.claimName", str(vol.PersistentVolumeClaim.ClaimName), true)
-		set(field("readOnly"), vp+".persistentVolumeClaim.readOnly", boolean(vol.PersistentVolumeClaim.ReadOnly), true)
+		set(field("claimName"), at("claimName"), str(vol.PersistentVolumeClaim.ClaimName), true)
+		set(field("readOnly"), at("readOnly"), boolean(vol.PersistentVolumeClaim.ReadOnly), true)
 	case "s3":
-		set(field("bucket"), vp+".csi.volumeAttributes.bucketName", str(vol.CSI.VolumeAttributes["bucketName"]), true)
-		set(field("driver"), vp+".csi.driver", str(vol.CSI.Driver), true)
+		set(field("bucket"), at("bucket"), str(vol.CSI.VolumeAttributes["bucketName"]), true)
+		set(field("driver"), at("driver"), str(vol.CSI.Driver), true)
 		if u, ok := vol.CSI.VolumeAttributes["endpointUrl"]; ok {
-			set(field("url"), vp+".csi.volumeAttributes.endpointUrl", str(u), true)
+			set(field("url"), at("url"), str(u), true)
 		}
-		set(field("readOnly"), vp+".csi.readOnly", boolean(vol.CSI.ReadOnly != nil && *vol.CSI.ReadOnly), true)
+		set(field("readOnly"), at("readOnly"), boolean(vol.CSI.ReadOnly != nil && *vol.CSI.ReadOnly), true)
 		if vol.CSI.NodePublishSecretRef != nil {
-			set(field("secretName"), vp+".csi.nodePublishSecretRef.name", str(vol.CSI.NodePublishSecretRef.Name), true)
+			set(field("secretName"), at("secretName"), str(vol.CSI.NodePublishSecretRef.Name), true)
 		}
 	case "git":
 		for _, ic := range pod.Spec.InitContainers {
 			if ic.Name != "git-"+name {
 				continue
 			}
-			set(field("image"), fieldpath.Item("initContainers", "git-"+name)+".image", str(ic.Image), true)
+			set(field("image"), at("image"), str(ic.Image), true)
 			for _, a := range ic.Args {
 				if r, ok := strings.CutPrefix(a, "--repo="); ok {
-					set(field("repository"), fieldpath.Item("initContainers", "git-"+name)+".args", str(r), true)
+					set(field("repository"), at("repository"), str(r), true)
 				}
 				if r, ok := strings.CutPrefix(a, "--ref="); ok {
-					set(field("branch"), fieldpath.Item("initContainers", "git-"+name)+".args", str(r), true)
+					set(field("branch"), at("branch"), str(r), true)
 				}
 			}
 		}
 	}
+}
+
+// storagePath is a data source field's rendered path for one volume and
+// its mount: the shape's path with NAME filled in (a mount is named by its
+// mount path, a git clone by its init container), without the note a
+// shape may add after a space ("args --repo").
+func storagePath(to, volume, mount string) string {
+	to, _, _ = strings.Cut(to, " ")
+	for _, p := range []struct{ placeholder, path string }{
+		{"volumes[NAME]", fieldpath.Item("volumes", volume)},
+		{containerPath + ".volumeMounts[NAME]", fieldpath.Item(containerPath+".volumeMounts", mount)},
+		{"initContainers[git-NAME]", fieldpath.Item("initContainers", "git-"+volume)},
+	} {
+		if rest, ok := strings.CutPrefix(to, p.placeholder); ok {
+			return p.path + rest
+		}
+	}
+	return to
 }
 
 // volumeKind is the data source kind of a volume, or "".

@@ -2,10 +2,12 @@ package policy
 
 import (
 	"fmt"
-	"github.com/workspacekit/workspace/internal/judge"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/judge"
 
 	"github.com/kballard/go-shellquote"
 	corev1 "k8s.io/api/core/v1"
@@ -139,7 +141,7 @@ func (l layerBuilder) apply(field string, x any, cfg map[string]any) error {
 		for i, w := range words {
 			list[i] = w
 		}
-		cfg[strings.TrimPrefix(field, "environment.")] = list
+		setAt(cfg, field, list)
 	case "environment.environmentVariables":
 		for _, it := range x.([]any) {
 			m, _ := it.(map[string]any)
@@ -148,7 +150,7 @@ func (l layerBuilder) apply(field string, x any, cfg map[string]any) error {
 				l.DeletedEnv = append(l.DeletedEnv, name)
 				continue
 			}
-			appendList(cfg, "env", map[string]any{"name": name, "value": scalarText(m["value"])})
+			appendAt(cfg, field, map[string]any{"name": name, "value": scalarText(m["value"])})
 		}
 	case "environment.runAsUid", "environment.runAsGid":
 		sc := l.podSecurity()
@@ -166,54 +168,38 @@ func (l layerBuilder) apply(field string, x any, cfg map[string]any) error {
 		if len(groups) > 0 {
 			l.podSecurity().SupplementalGroups = groups
 		}
-	case "environment.image", "environment.imagePullPolicy", "environment.workingDir":
-		cfg[strings.TrimPrefix(field, "environment.")] = x
-	case "environment.hostIpc":
-		cfg["hostIPC"] = x
-	case "environment.hostNetwork":
-		cfg["hostNetwork"] = x
+	case "environment.image", "environment.imagePullPolicy", "environment.workingDir", "environment.hostIpc", "environment.hostNetwork",
+		"environment.allowPrivilegeEscalation", "environment.runAsNonRoot", "workspace.nodeType":
+		setAt(cfg, field, x)
 	case "environment.connections":
 		l.connections(x.([]any), cfg)
 	case "environment.createHomeDir":
-		l.annotate(AnnotationCreateHomeDir, strconv.FormatBool(x.(bool)))
-	case "environment.allowPrivilegeEscalation", "environment.runAsNonRoot":
-		sub(cfg, "securityContext")[strings.TrimPrefix(field, "environment.")] = x
+		l.annotateAt(field, strconv.FormatBool(x.(bool)))
 	case "environment.capabilities":
 		list := x.([]any)
 		add := make([]any, len(list))
 		for i, c := range list {
 			add[i] = capabilityName(c.(string))
 		}
-		sub(sub(cfg, "securityContext"), "capabilities")["add"] = add
+		setAt(cfg, field, add)
 	case "environment.seccompProfileType":
 		t := "RuntimeDefault"
 		if x == "Unconfined" {
 			t = "Unconfined"
 		}
-		sub(sub(cfg, "securityContext"), "seccompProfile")["type"] = t
-	case "compute.cpuCoreRequest", "compute.cpuMemoryRequest":
-		sub(sub(cfg, "resources"), "requests")[resourceOf(field)] = scalarText(x)
-	case "compute.cpuCoreLimit", "compute.cpuMemoryLimit":
-		sub(sub(cfg, "resources"), "limits")[resourceOf(field)] = scalarText(x)
+		setAt(cfg, field, t)
+	case "compute.cpuCoreRequest", "compute.cpuMemoryRequest", "compute.cpuCoreLimit", "compute.cpuMemoryLimit", "compute.gpuDevicesRequest":
+		setAt(cfg, field, scalarText(x))
 	case "compute.largeShmRequest":
 		if x == true {
 			appendList(cfg, "volumes", map[string]any{"name": "dshm", "emptyDir": map[string]any{"medium": "Memory"}})
 			appendList(cfg, "volumeMounts", map[string]any{"name": "dshm", "mountPath": "/dev/shm"})
 		}
-	case "compute.gpuDevicesRequest":
-		sub(sub(cfg, "resources"), "limits")[ResourceGPU] = scalarText(x)
 	case "compute.migProfile":
-		sub(sub(cfg, "resources"), "limits")[ResourceMIGPrefix+x.(string)] = "1"
-	case "compute.gpuRequestType":
-		l.annotate(AnnotationGPURequestType, x.(string))
-	case "compute.gpuPortionRequest":
-		l.annotate(AnnotationGPUFraction, scalarText(x))
-	case "compute.gpuPortionLimit":
-		l.annotate(AnnotationGPUFractionLimit, scalarText(x))
-	case "compute.gpuMemoryRequest":
-		l.annotate(AnnotationGPUMemory, scalarText(x))
-	case "compute.gpuMemoryLimit":
-		l.annotate(AnnotationGPUMemoryLimit, scalarText(x))
+		limits := fieldpath.Parse(configPath(field)).Parent()
+		setPath(cfg, append(limits, fieldpath.KeySegment(ResourceMIGPrefix+x.(string))), "1")
+	case "compute.gpuRequestType", "compute.gpuPortionRequest", "compute.gpuPortionLimit", "compute.gpuMemoryRequest", "compute.gpuMemoryLimit":
+		l.annotateAt(field, scalarText(x))
 	case "compute.extendedResources":
 		for _, it := range x.([]any) {
 			m, _ := it.(map[string]any)
@@ -245,8 +231,6 @@ func (l layerBuilder) apply(field string, x any, cfg map[string]any) error {
 				l.Labels[name] = scalarText(m["value"])
 			}
 		}
-	case "workspace.nodeType":
-		sub(cfg, "nodeSelector")[LabelNodeType] = x
 	case "workspace.nodePools":
 		cfg["affinity"] = map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
 			"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{map[string]any{"key": LabelNodePool, "operator": "In", "values": x}}}},
@@ -255,11 +239,41 @@ func (l layerBuilder) apply(field string, x any, cfg map[string]any) error {
 	return nil
 }
 
-func resourceOf(field string) string {
-	if strings.Contains(field, "Memory") {
-		return "memory"
+// configPath is where a policy field goes in container_config: its
+// rendered path, without the workspace container's prefix.
+func configPath(field string) string {
+	to := renderedPath(field)
+	if rest, ok := strings.CutPrefix(to, containerPath+"."); ok {
+		return rest
 	}
-	return "cpu"
+	return to
+}
+
+// setAt sets a field's value at its place in container_config.
+func setAt(cfg map[string]any, field string, x any) {
+	setPath(cfg, fieldpath.Parse(configPath(field)), x)
+}
+
+// setPath sets x at a path of keys in cfg, making the maps on the way.
+func setPath(cfg map[string]any, p fieldpath.Path, x any) {
+	for _, s := range p.Parent() {
+		cfg = sub(cfg, s.Name)
+	}
+	cfg[p.Last().Name] = x
+}
+
+// appendAt appends an item to a list field in container_config.
+func appendAt(cfg map[string]any, field string, item any) {
+	p := fieldpath.Parse(configPath(field))
+	for _, s := range p.Parent() {
+		cfg = sub(cfg, s.Name)
+	}
+	appendList(cfg, p.Last().Name, item)
+}
+
+// annotateAt sets the pod annotation a field is rendered as.
+func (l layerBuilder) annotateAt(field, v string) {
+	l.annotate(fieldpath.Parse(renderedPath(field)).Last().Name, v)
 }
 
 func (l layerBuilder) podSecurity() *corev1.PodSecurityContext {

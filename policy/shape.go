@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
+)
 
 // kind is the type of a value in a policy document.
 type kind uint8
@@ -113,6 +117,12 @@ var (
 		"SYS_TTY_CONFIG", "SYSLOG", "WAKE_ALARM"}
 )
 
+// containerPath is the rendered path of the workspace container.
+const containerPath = "containers[0]"
+
+// annotationPath is the rendered path of a pod annotation.
+func annotationPath(key string) string { return fieldpath.Join("metadata.annotations", key) }
+
 // storageKinds are the data source sections, in document order.
 var storageKinds = []string{"hostPath", "nfs", "pvc", "git", "s3"}
 
@@ -121,7 +131,7 @@ var storageKinds = []string{"hostPath", "nfs", "pvc", "git", "s3"}
 func storageShape(kind string) *shape {
 	name := f("name", leaf(kindString, ruleString, "volumes[NAME]", "the volume name (default "+strings.ToLower(kind)+")"))
 	mountPath := func(doc string) field {
-		return f("mountPath", leaf(kindString, ruleString, "containers[0].volumeMounts[NAME].mountPath", doc))
+		return f("mountPath", leaf(kindString, ruleString, containerPath+".volumeMounts[NAME].mountPath", doc))
 	}
 	attr := func(field, to, doc string) field {
 		return f(field, leaf(kindString, ruleString, "volumes[NAME]."+to, doc))
@@ -132,8 +142,8 @@ func storageShape(kind string) *shape {
 		return object(name,
 			attr("path", "hostPath.path", "the path on the node"),
 			mountPath("where the container sees it"),
-			readOnly("containers[0].volumeMounts[NAME].readOnly"),
-			f("mountPropagation", enumLeaf(ruleEnum, mountPropagations, "containers[0].volumeMounts[NAME].mountPropagation", "None, HostToContainer or Bidirectional")),
+			readOnly(containerPath+".volumeMounts[NAME].readOnly"),
+			f("mountPropagation", enumLeaf(ruleEnum, mountPropagations, containerPath+".volumeMounts[NAME].mountPropagation", "None, HostToContainer or Bidirectional")),
 		)
 	case "nfs":
 		return object(name,
@@ -175,19 +185,19 @@ func storageShape(kind string) *shape {
 // policy doc, and the tables it leaves empty.
 var defaultsShape = func() *shape {
 	env := object(
-		f("command", leaf(kindString, ruleStringOptional, "containers[0].command", "the entry point, split into words as a POSIX shell does")),
-		f("args", leaf(kindString, ruleStringOptional, "containers[0].args", "the arguments, split into words as a POSIX shell does")),
+		f("command", leaf(kindString, ruleStringOptional, containerPath+".command", "the entry point, split into words as a POSIX shell does")),
+		f("args", leaf(kindString, ruleStringOptional, containerPath+".args", "the arguments, split into words as a POSIX shell does")),
 		f("environmentVariables", items("name", object(
 			f("name", leaf(kindString, "", "", "the variable name")),
 			f("value", leaf(kindString, "", "", "its value")),
 			f("deleted", leaf(kindBool, "", "", "remove the variable, whatever layer set it")),
-		), "containers[0].env", "variables of the container")),
+		), containerPath+".env", "variables of the container")),
 		f("runAsUid", leaf(kindInt, ruleIntegerOptional, "securityContext.runAsUser", "the user id")),
 		f("runAsGid", leaf(kindInt, ruleIntegerOptional, "securityContext.runAsGroup", "the group id")),
 		f("supplementalGroups", leaf(kindString, ruleStringOptional, "securityContext.supplementalGroups", "comma-separated group ids")),
-		f("image", leaf(kindString, ruleString, "containers[0].image", "the image")),
-		f("imagePullPolicy", enumLeaf(ruleEnum, imagePullPolicies, "containers[0].imagePullPolicy", "Always, Never or IfNotPresent")),
-		f("workingDir", leaf(kindString, ruleString, "containers[0].workingDir", "the working directory")),
+		f("image", leaf(kindString, ruleString, containerPath+".image", "the image")),
+		f("imagePullPolicy", enumLeaf(ruleEnum, imagePullPolicies, containerPath+".imagePullPolicy", "Always, Never or IfNotPresent")),
+		f("workingDir", leaf(kindString, ruleString, containerPath+".workingDir", "the working directory")),
 		f("hostIpc", leaf(kindBool, ruleBoolean, "hostIPC", "use the host's IPC namespace")),
 		f("hostNetwork", leaf(kindBool, ruleBoolean, "hostNetwork", "use the host's network")),
 		f("connections", listOf(object(
@@ -208,32 +218,32 @@ var defaultsShape = func() *shape {
 				f("externalUrl", leaf(kindString, "", "", "the URL of the tool")),
 			)),
 		))),
-		f("createHomeDir", leaf(kindBool, ruleBoolean, `metadata.annotations["workspacekit.dev/create-home-dir"]`, "create a home directory")),
-		f("allowPrivilegeEscalation", leaf(kindBool, ruleBoolean, "containers[0].securityContext.allowPrivilegeEscalation", "allow privilege escalation")),
+		f("createHomeDir", leaf(kindBool, ruleBoolean, annotationPath(AnnotationCreateHomeDir), "create a home directory")),
+		f("allowPrivilegeEscalation", leaf(kindBool, ruleBoolean, containerPath+".securityContext.allowPrivilegeEscalation", "allow privilege escalation")),
 		f("uidGidSource", enumLeaf(ruleString, uidGidSources, "", "fromTheImage, custom or idpToken")),
 		f("overrideUidGidInWorkspace", leaf(kindBool, ruleBooleanOptional, "", "let a workspace give its uid and gid")),
-		f("capabilities", &shape{kind: kindStrings, rule: ruleArray, enum: capabilityNames, to: "containers[0].securityContext.capabilities.add", doc: "POSIX capabilities to add"}),
-		f("seccompProfileType", enumLeaf(ruleString, seccompProfileTypes, "containers[0].securityContext.seccompProfile.type", "Runtime (RuntimeDefault) or Unconfined")),
-		f("runAsNonRoot", leaf(kindBool, ruleBoolean, "containers[0].securityContext.runAsNonRoot", "refuse to run as root")),
+		f("capabilities", &shape{kind: kindStrings, rule: ruleArray, enum: capabilityNames, to: containerPath+".securityContext.capabilities.add", doc: "POSIX capabilities to add"}),
+		f("seccompProfileType", enumLeaf(ruleString, seccompProfileTypes, containerPath+".securityContext.seccompProfile.type", "Runtime (RuntimeDefault) or Unconfined")),
+		f("runAsNonRoot", leaf(kindBool, ruleBoolean, containerPath+".securityContext.runAsNonRoot", "refuse to run as root")),
 	)
 	compute := object(
-		f("cpuCoreRequest", leaf(kindNumber, ruleNumber, "containers[0].resources.requests.cpu", "CPU cores requested")),
-		f("cpuCoreLimit", leaf(kindNumber, ruleNumber, "containers[0].resources.limits.cpu", "CPU core limit")),
-		f("cpuMemoryRequest", leaf(kindQuantity, ruleQuantity, "containers[0].resources.requests.memory", "memory requested")),
-		f("cpuMemoryLimit", leaf(kindQuantity, ruleQuantity, "containers[0].resources.limits.memory", "memory limit")),
+		f("cpuCoreRequest", leaf(kindNumber, ruleNumber, containerPath+".resources.requests.cpu", "CPU cores requested")),
+		f("cpuCoreLimit", leaf(kindNumber, ruleNumber, containerPath+".resources.limits.cpu", "CPU core limit")),
+		f("cpuMemoryRequest", leaf(kindQuantity, ruleQuantity, containerPath+".resources.requests.memory", "memory requested")),
+		f("cpuMemoryLimit", leaf(kindQuantity, ruleQuantity, containerPath+".resources.limits.memory", "memory limit")),
 		f("largeShmRequest", leaf(kindBool, ruleBoolean, "volumes[dshm]", "a memory-backed /dev/shm")),
-		f("gpuRequestType", enumLeaf(ruleEnum, gpuRequestTypes, `metadata.annotations["workspacekit.dev/gpu-request-type"]`, "portion, memory or migProfile")),
-		f("gpuDevicesRequest", leaf(kindInt, ruleInteger, `containers[0].resources.limits["nvidia.com/gpu"]`, "whole GPU devices")),
-		f("gpuPortionRequest", leaf(kindNumber, ruleNumber, `metadata.annotations["workspacekit.dev/gpu-fraction"]`, "a portion of a GPU, 0 to 1")),
-		f("gpuPortionLimit", leaf(kindNumber, ruleNumber, `metadata.annotations["workspacekit.dev/gpu-fraction-limit"]`, "the portion limit, 0 to 1")),
-		f("gpuMemoryRequest", leaf(kindQuantity, ruleQuantity, `metadata.annotations["workspacekit.dev/gpu-memory"]`, "GPU memory requested")),
-		f("gpuMemoryLimit", leaf(kindQuantity, ruleQuantity, `metadata.annotations["workspacekit.dev/gpu-memory-limit"]`, "GPU memory limit")),
-		f("migProfile", leaf(kindString, ruleString, `containers[0].resources.limits["nvidia.com/mig-PROFILE"]`, "a MIG profile such as 1g.5gb")),
+		f("gpuRequestType", enumLeaf(ruleEnum, gpuRequestTypes, annotationPath(AnnotationGPURequestType), "portion, memory or migProfile")),
+		f("gpuDevicesRequest", leaf(kindInt, ruleInteger, fieldpath.Join(containerPath+".resources.limits", ResourceGPU), "whole GPU devices")),
+		f("gpuPortionRequest", leaf(kindNumber, ruleNumber, annotationPath(AnnotationGPUFraction), "a portion of a GPU, 0 to 1")),
+		f("gpuPortionLimit", leaf(kindNumber, ruleNumber, annotationPath(AnnotationGPUFractionLimit), "the portion limit, 0 to 1")),
+		f("gpuMemoryRequest", leaf(kindQuantity, ruleQuantity, annotationPath(AnnotationGPUMemory), "GPU memory requested")),
+		f("gpuMemoryLimit", leaf(kindQuantity, ruleQuantity, annotationPath(AnnotationGPUMemoryLimit), "GPU memory limit")),
+		f("migProfile", leaf(kindString, ruleString, fieldpath.Join(containerPath+".resources.limits", ResourceMIGPrefix+"PROFILE"), "a MIG profile such as 1g.5gb")),
 		f("extendedResources", items("resource", object(
 			f("resource", leaf(kindString, "", "", "the resource name, e.g. hugepages-2Mi")),
 			f("quantity", leaf(kindQuantity, "", "", "how much")),
 			f("deleted", leaf(kindBool, "", "", "remove the resource, whatever level set it")),
-		), "containers[0].resources.limits", "extended resources, requested and limited alike")),
+		), containerPath+".resources.limits", "extended resources, requested and limited alike")),
 	)
 	ws := object(
 		f("annotations", items("name", object(
@@ -246,7 +256,7 @@ var defaultsShape = func() *shape {
 			f("value", leaf(kindString, "", "", "its value")),
 			f("deleted", leaf(kindBool, "", "", "remove the label")),
 		), "metadata.labels", "pod labels")),
-		f("nodeType", leaf(kindString, ruleString, `nodeSelector["workspacekit.dev/node-type"]`, "the node type the pod runs on")),
+		f("nodeType", leaf(kindString, ruleString, fieldpath.Join("nodeSelector", LabelNodeType), "the node type the pod runs on")),
 		f("nodePools", &shape{kind: kindStrings, rule: ruleArray, to: "affinity.nodeAffinity", doc: "node pools the pod may run on"}),
 	)
 	datasources := object()
