@@ -222,7 +222,7 @@ var defaultsShape = func() *shape {
 		f("allowPrivilegeEscalation", leaf(kindBool, ruleBoolean, containerPath+".securityContext.allowPrivilegeEscalation", "allow privilege escalation")),
 		f("uidGidSource", enumLeaf(ruleString, uidGidSources, "", "fromTheImage, custom or idpToken")),
 		f("overrideUidGidInWorkspace", leaf(kindBool, ruleBooleanOptional, "", "let a workspace give its uid and gid")),
-		f("capabilities", &shape{kind: kindStrings, rule: ruleArray, enum: capabilityNames, to: containerPath+".securityContext.capabilities.add", doc: "POSIX capabilities to add"}),
+		f("capabilities", &shape{kind: kindStrings, rule: ruleArray, enum: capabilityNames, to: containerPath + ".securityContext.capabilities.add", doc: "POSIX capabilities to add"}),
 		f("seccompProfileType", enumLeaf(ruleString, seccompProfileTypes, containerPath+".securityContext.seccompProfile.type", "Runtime (RuntimeDefault) or Unconfined")),
 		f("runAsNonRoot", leaf(kindBool, ruleBoolean, containerPath+".securityContext.runAsNonRoot", "refuse to run as root")),
 	)
