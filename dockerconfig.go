@@ -161,42 +161,6 @@ func dockerPolicyView(cfg map[string]any) map[string]any {
 	return out
 }
 
-// dockerCanonical is the Kubernetes-shaped view of a merged Docker layer
-// tree: container_config's image, and its environment as env entries
-// sorted by name, with lifecycle_config. The values are the merged tree's
-// own, so they keep their layer, position and the values they beat; the
-// resolver's env inheritance, lifecycle, server command and policy checks
-// then run on it as they do for a Kubernetes workspace.
-func dockerCanonical(merged *value) *value {
-	out := &value{kind: kindMap, src: merged.src, at: merged.at}
-	cc := merged.get("container_config")
-	kc := &value{kind: kindMap, src: cc.srcOr(merged.src)}
-	if cc != nil {
-		kc.at = cc.at
-		if img := cc.get("image"); img != nil {
-			kc.entries = append(kc.entries, entry{"image", img})
-		}
-		if env := cc.get("environment"); env != nil && env.kind == kindMap {
-			entries := slices.Clone(env.entries)
-			slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
-			list := &value{kind: kindList, src: env.src, at: env.at}
-			for _, e := range entries {
-				name := &value{kind: kindScalar, text: e.key, src: e.val.src, at: e.val.at, self: e.val.at}
-				list.items = append(list.items, &value{kind: kindMap, src: e.val.src, at: e.val.at,
-					entries: []entry{{"name", name}, {"value", e.val}}})
-			}
-			kc.entries = append(kc.entries, entry{"env", list})
-		}
-	}
-	if len(kc.entries) > 0 {
-		out.entries = append(out.entries, entry{"container_config", kc})
-	}
-	if lc := merged.get("lifecycle_config"); lc != nil {
-		out.entries = append(out.entries, entry{"lifecycle_config", lc})
-	}
-	return out
-}
-
 // dockerBoundAt returns the host path bound at a container path, if any.
 func dockerBoundAt(cc *dockerContainerConfig, bind string) (string, bool) {
 	for _, h := range slices.Sorted(maps.Keys(cc.Volumes)) {

@@ -11,7 +11,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/workspacekit/workspace/docker"
 	"github.com/workspacekit/workspace/internal/fieldpath"
@@ -21,21 +20,16 @@ import (
 // through the same steps as a Kubernetes container's (the cluster
 // template's image, env inheritance and the ENV pattern, the cluster's
 // resource defaults, the post-start wrapper, the policy's rules on the
-// image and env), on the container that dockerCanonical views the merged
-// configuration as; the result is then written as Docker Engine API bodies.
+// image and env), on the one container the create body describes, each
+// recorded at its Docker path; the result is then written as Docker
+// Engine API bodies.
 func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, userTree *value, res *Result, w *warnings, probs *problemList) {
 	var doc dockerDoc
 	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", probs)
-	canon := dockerCanonical(merged)
-	var kdoc configDoc
-	var again problemList // the Docker decode above reported these
-	decodeInto(canon, reflect.ValueOf(&kdoc).Elem(), "", &again)
+	paths := &dockerPaths
 	prov := make(Provenance, 16+len(r.inherit.base))
 	res.Provenance = prov
-	collectProvenance(canon, shape{t: configDocType}, "", prov)
-	if u := lookupTree(merged, "container_config", "public_url"); u.kind != kindNull {
-		prov["publicURL"] = origin(u)
-	}
+	collectDockerProvenance(merged, prov)
 	if merged.get("service_account_name") != nil {
 		w.add("service_account_name", "a Docker workspace has no service account; service_account_name is not used")
 	}
@@ -45,34 +39,45 @@ func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, user
 	r.policy.imposeBinds(cc, prov, req, w, probs)
 
 	name := req.Name
-	c := kdoc.ContainerConfig.Container
+	c := corev1.Container{Image: cc.Image}
+	for _, k := range slices.Sorted(maps.Keys(cc.Environment)) {
+		c.Env = append(c.Env, corev1.EnvVar{Name: k, Value: cc.Environment[k]})
+	}
 	tmpl := r.templateContainer()
-	r.fallbackImage(&c, tmpl, canon, req, prov, probs)
-	labels, server := r.containerSteps(name, &c, tmpl, &kdoc.LifecycleConfig, canon, true, res, w, probs)
-	r.policy.deleteEnv(&c, prov)
+	r.fallbackImage(&c, tmpl, merged, req, paths, prov, probs)
+	labels, server := r.containerSteps(name, &c, tmpl, &doc.LifecycleConfig, merged, paths, res, w, probs)
+	r.policy.deleteEnv(&c, paths, prov)
 
 	scope, scopeSource := r.secretsScope()
 	labels[AnnotationSecretsScope] = scope
 	labels[LabelWorkspace] = name
-	prov[fieldpath.Join("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
-	prov[fieldpath.Join("metadata.annotations", LabelWorkspace)] = Origin{Source: SourceBuiltin}
-	terminationProvenance(labels, canon, "metadata.annotations", prov)
+	prov[paths.label(AnnotationSecretsScope)] = Origin{Source: scopeSource}
+	prov[paths.label(LabelWorkspace)] = Origin{Source: SourceBuiltin}
+	terminationProvenance(labels, merged, paths.labels, prov)
 	res.Docker = r.dockerWorkspace(name, &c, cc, labels, prov, probs)
+	r.policy.checkDocker(ctx, r, req, userTree, res, &c, server, userBinds, w, probs)
+	r.dockerConnectionProvenance(prov)
+}
 
-	// The policy judges the workspace as the pod of its one container,
-	// each bind a hostPath volume named by its host path.
-	pod := &corev1.Pod{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: labels},
-		Spec:       corev1.PodSpec{Containers: []corev1.Container{c}},
+// collectDockerProvenance records the origin of the merged Docker
+// configuration's image, env variables, public URL and lifecycle at their
+// Docker paths.
+func collectDockerProvenance(merged *value, prov Provenance) {
+	cc := merged.get("container_config")
+	if img := cc.get("image"); img != nil {
+		prov[dockerPaths.image] = origin(img)
 	}
-	for _, h := range slices.Sorted(maps.Keys(cc.Volumes)) {
-		v := cc.Volumes[h]
-		pod.Spec.Volumes = append(pod.Spec.Volumes, corev1.Volume{Name: h, VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: h}}})
-		pod.Spec.Containers[0].VolumeMounts = append(pod.Spec.Containers[0].VolumeMounts, corev1.VolumeMount{Name: h, MountPath: v.Bind, ReadOnly: v.Mode == "ro"})
+	if env := cc.get("environment"); env != nil && env.kind == kindMap {
+		for _, e := range env.entries {
+			prov[dockerPaths.env(e.key)] = origin(e.val)
+		}
 	}
-	r.policy.check(ctx, r, req, userTree, res, pod, server, userBinds, w, probs)
-	res.Provenance = dockerProvenance(prov, r)
+	if u := lookupTree(merged, "container_config", "public_url"); u.kind != kindNull {
+		prov["publicURL"] = origin(u)
+	}
+	if lc := merged.get("lifecycle_config"); lc != nil {
+		collectProvenance(lc, shape{t: configDocType}.field("lifecycle_config"), "lifecycle", prov)
+	}
 }
 
 // dockerBinds records the origin of every bind of the merged
@@ -86,7 +91,7 @@ func dockerBinds(merged *value, prov Provenance, probs *problemList) []string {
 		if e.val.kind != kindMap {
 			continue
 		}
-		base := fieldpath.Item("volumes", e.key)
+		base := fieldpath.Item(dockerBindsPath, e.key)
 		bind := e.val.get("bind")
 		if bind == nil {
 			probs.add(e.val.at, fieldpath.Join(fieldpath.Join("container_config.volumes", e.key), "bind"), "the bind path is missing; give the absolute path in the container, such as /home/src")
@@ -159,9 +164,10 @@ func (r *Resolver) dockerResources(c *corev1.Container, prov Provenance, probs *
 		if v >= min {
 			return v
 		}
-		src := prov[f.path()].Source
+		path := dockerPaths.resource(f)
+		src := prov[path].Source
 		variable := strings.TrimPrefix(string(src), "cluster-env:")
-		probs.add(r.cluster.envPos(variable), "env."+variable, "%s=%s is below the smallest %s a Docker container takes (%s); raise it", variable, q.String(), dockerPath(f.path()), minText)
+		probs.add(r.cluster.envPos(variable), "env."+variable, "%s=%s is below the smallest %s a Docker container takes (%s); raise it", variable, q.String(), path, minText)
 		return 0
 	}
 	lim, req := c.Resources.Limits, c.Resources.Requests
@@ -216,63 +222,18 @@ func swarmService(name string, create *docker.CreateBody, mounts []docker.Mount)
 	return spec
 }
 
-// dockerPaths maps the container paths that the resolution records onto
-// the create body's fields.
-var dockerPaths = map[string]string{
-	containerPath + ".image":                     "create.Image",
-	containerPath + ".command":                   "create.Entrypoint",
-	containerPath + ".args":                      "create.Cmd",
-	containerPath + ".resources.limits.cpu":      "create.HostConfig.NanoCpus",
-	containerPath + ".resources.limits.memory":   "create.HostConfig.Memory",
-	containerPath + ".resources.requests.memory": "create.HostConfig.MemoryReservation",
-}
+// dockerBindsPath is where a Docker workspace's binds are rendered; a
+// bind is recorded under its host path.
+const dockerBindsPath = "create.HostConfig.Binds"
 
-// dockerPath is the Docker path of a rendered container path
-// (containers[0].env[ENV].value is create.Env[ENV]); "" when the field
-// has no place in a Docker workspace.
-func dockerPath(p string) string {
-	if d, ok := dockerPaths[p]; ok {
-		return d
-	}
-	if rest, ok := strings.CutPrefix(p, containerPath+".env["); ok {
-		return "create.Env[" + strings.TrimSuffix(rest, ".value")
-	}
-	if rest, ok := strings.CutPrefix(p, "metadata.annotations"); ok {
-		return "create.Labels" + rest
-	}
-	if rest, ok := strings.CutPrefix(p, "volumes"); ok {
-		return "create.HostConfig.Binds" + rest
-	}
-	if strings.HasPrefix(p, "lifecycle") || p == "publicURL" {
-		return p
-	}
-	return ""
-}
-
-// dockerPolicyField reports whether a policy field applies to a Docker
-// workspace: its image, its env variables, and whether it may add data
-// sources of its own (its binds are host paths).
-func dockerPolicyField(field string) bool {
-	return field == "environment.image" || strings.HasPrefix(field, "environment.environmentVariables") ||
-		strings.HasPrefix(field, "imposedAssets.datasources.")
-}
-
-// dockerProvenance is the provenance of a Docker workspace: the recorded
-// container paths at their Docker places, the binds, the public URL, the
-// exposed port and the connection settings.
-func dockerProvenance(prov Provenance, r *Resolver) Provenance {
-	out := make(Provenance, len(prov)+8)
-	for p, o := range prov {
-		if d := dockerPath(p); d != "" {
-			out[d] = o
-		}
-	}
-	out[fmt.Sprintf("create.ExposedPorts[%d/tcp]", r.serverPort)] = Origin{Source: r.portSource}
+// dockerConnectionProvenance records the sources of the exposed port and
+// the connection settings.
+func (r *Resolver) dockerConnectionProvenance(prov Provenance) {
+	prov[fmt.Sprintf("create.ExposedPorts[%d/tcp]", r.serverPort)] = Origin{Source: r.portSource}
 	for field, variable := range map[string]string{"host.host": varDockerHost, "host.tlsVerify": varDockerTLSVerify, "host.certPath": varDockerCertPath, "host.swarmMode": varDockerSwarmMode} {
 		if field == "host.certPath" && r.settings.docker.CertPath == "" {
 			continue
 		}
-		out[field] = Origin{Source: r.cluster.sourceOf(variable)}
+		prov[field] = Origin{Source: r.cluster.sourceOf(variable)}
 	}
-	return out
 }

@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/workspacekit/workspace/internal/fieldpath"
-
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -120,8 +118,8 @@ type inheritance struct {
 
 type inherited struct {
 	env    corev1.EnvVar
-	path   string // containers[0].env[NAME]
-	origin Origin // cluster-env:NAME
+	paths  [2]string // its provenance path: kubePaths.env, dockerPaths.env
+	origin Origin    // cluster-env:NAME
 }
 
 func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
@@ -175,7 +173,7 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 			}
 			out = append(out, inherited{
 				env:    corev1.EnvVar{Name: name, Value: c.Env[name]},
-				path:   fieldpath.Item(containerPath+".env", name) + ".value",
+				paths:  [2]string{kubePaths.env(name), dockerPaths.env(name)},
 				origin: Origin{Source: ClusterEnvSource(name)},
 			})
 		}
@@ -200,7 +198,7 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 // inheritEnv adds the ENV pattern and inherited variables to the workspace
 // container's env, never overriding a variable already set (DESIGN section 4).
 // It returns the resolved ENV.
-func (r *Resolver) inheritEnv(name string, c *corev1.Container, prov Provenance) string {
+func (r *Resolver) inheritEnv(name string, c *corev1.Container, paths *containerPaths, prov Provenance) string {
 	explicit := make(map[string]bool, len(c.Env)+1)
 	env := ""
 	for _, e := range c.Env {
@@ -212,7 +210,7 @@ func (r *Resolver) inheritEnv(name string, c *corev1.Container, prov Provenance)
 	if !explicit["ENV"] && r.settings.hasEnvPattern {
 		env = strings.ReplaceAll(r.settings.envPattern, "{workspace_name}", name)
 		c.Env = append(c.Env, corev1.EnvVar{Name: "ENV", Value: env})
-		prov[containerPath+".env[ENV].value"] = Origin{Source: ClusterEnvSource(varEnvPattern)}
+		prov[paths.env("ENV")] = Origin{Source: ClusterEnvSource(varEnvPattern)}
 		explicit["ENV"] = true
 	}
 	if !explicit["ENV"] {
@@ -232,7 +230,11 @@ func (r *Resolver) inheritEnv(name string, c *corev1.Container, prov Provenance)
 			continue
 		}
 		c.Env = append(c.Env, v.env)
-		prov[v.path] = v.origin
+		if paths.docker {
+			prov[v.paths[1]] = v.origin
+		} else {
+			prov[v.paths[0]] = v.origin
+		}
 	}
 	for _, e := range c.Env {
 		if e.Name == "ENV" {

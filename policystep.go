@@ -48,7 +48,7 @@ func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Reque
 		return
 	}
 	c := &pod.Spec.Containers[0]
-	s.deleteEnv(c, prov)
+	s.deleteEnv(c, &kubePaths, prov)
 	for _, name := range l.DeletedResources {
 		rn := corev1.ResourceName(name)
 		if !userSet(prov, fieldpath.Join(containerPath+".resources.limits", name)) {
@@ -120,12 +120,12 @@ func userSet(prov Provenance, path string) bool {
 
 // deleteEnv removes the env variables the policy deletes (deleted: true),
 // unless the request set them itself.
-func (s *policyStep) deleteEnv(c *corev1.Container, prov Provenance) {
+func (s *policyStep) deleteEnv(c *corev1.Container, paths *containerPaths, prov Provenance) {
 	if s.layer == nil {
 		return
 	}
 	c.Env = slices.DeleteFunc(c.Env, func(e corev1.EnvVar) bool {
-		path := fieldpath.Item(containerPath+".env", e.Name) + ".value"
+		path := paths.env(e.Name)
 		drop := slices.Contains(s.layer.DeletedEnv, e.Name) && !userSet(prov, path)
 		if drop {
 			delete(prov, path)
@@ -200,13 +200,14 @@ func (s *policyStep) imposeBinds(cc *dockerContainerConfig, prov Provenance, req
 			continue
 		}
 		host, m := v.HostPath.Path, im.Mounts[i]
-		path := fieldpath.Item("volumes", host)
+		path := fieldpath.Item(dockerBindsPath, host)
 		if _, taken := cc.Volumes[host]; taken {
-			probs.add(violationPos(prov, path, req), dockerPath(path), "host path %s is an imposed asset of the policy (%q); bind another host path", host, v.Name)
+			probs.add(violationPos(prov, path, req), path, "host path %s is an imposed asset of the policy (%q); bind another host path", host, v.Name)
 			continue
 		}
 		if other, bound := dockerBoundAt(cc, m.MountPath); bound {
-			probs.add(violationPos(prov, fieldpath.Item("volumes", other), req), dockerPath(fieldpath.Item("volumes", other)), "%s is where the policy's imposed asset %q is bound; bind %s elsewhere", m.MountPath, v.Name, other)
+			otherPath := fieldpath.Item(dockerBindsPath, other)
+			probs.add(violationPos(prov, otherPath, req), otherPath, "%s is where the policy's imposed asset %q is bound; bind %s elsewhere", m.MountPath, v.Name, other)
 			continue
 		}
 		mode := "rw"
@@ -221,55 +222,75 @@ func (s *policyStep) imposeBinds(cc *dockerContainerConfig, prov Provenance, req
 	}
 }
 
-// check judges a rendered workspace: the policy's rules, the Pod Security
-// level it requires, and the custom modules.
-//
-// A Docker workspace is judged as the pod of its one container: only the
-// rules on fields a Docker workspace has (the image and the env
-// variables) apply, each reported at its Docker path, and a Pod Security
-// level does not.
+// check judges a rendered pod: the policy's rules, the Pod Security level
+// it requires, and the custom modules.
 func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, pod *corev1.Pod, server [2][]string, userVolumes []string, w *warnings, probs *problemList) {
 	if s.engine == nil {
 		return
 	}
-	prov := res.Provenance
-	docker := res.Type == TypeDocker
-	if ps := s.engine.Effective().PodSecurity; docker && ps != nil {
-		w.add("securityLevel", fmt.Sprintf("%s requires Pod Security level %s, which judges pods; a Docker workspace is not checked against it", ps.Source, ps.Level))
-	}
-	cmd, args := server[0], server[1]
-	in := s.judge.Extract(judge.Workspace{
-		Pod: pod, Command: cmd, Args: args, UserVolumes: userVolumes,
-		Offered: func(path string) (any, bool) {
-			v, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
-			return v, ok
-		},
-	})
-	violations, err := s.judge.Validate(ctx, in)
-	if err != nil {
-		probs.add(pos{}, "policy", "%v", err)
+	ws := judge.Workspace{Pod: pod, Command: server[0], Args: server[1], UserVolumes: userVolumes}
+	if !s.judgeRules(ctx, ws, req, res.Provenance, probs) {
 		return
 	}
+	if msg := s.judge.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
+		probs.add(violationPos(res.Provenance, containerPath, req), "securityLevel", "%s", msg)
+	}
+	s.checkCustom(ctx, r, req, user, res, w, probs)
+}
+
+// dockerPolicyPaths are where the policy fields a Docker workspace has are
+// rendered on it: its image, its env variables, and its binds, which are
+// host-path data sources. Only the rules on these fields judge it.
+var dockerPolicyPaths = map[string]string{
+	"environment.image":                  dockerPaths.image,
+	"environment.environmentVariables":   dockerPaths.envList,
+	"imposedAssets.datasources.hostPath": dockerBindsPath,
+}
+
+// checkDocker judges a rendered Docker workspace: the rules on the fields
+// it has (dockerPolicyPaths), each reported at its Docker path, and the
+// custom modules. A Pod Security level does not judge it.
+func (s *policyStep) checkDocker(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, c *corev1.Container, server [2][]string, userBinds []string, w *warnings, probs *problemList) {
+	if s.engine == nil {
+		return
+	}
+	if ps := s.engine.Effective().PodSecurity; ps != nil {
+		w.add("securityLevel", fmt.Sprintf("%s requires Pod Security level %s, which judges pods; a Docker workspace is not checked against it", ps.Source, ps.Level))
+	}
+	ws := judge.Workspace{Container: c, Paths: dockerPolicyPaths, Command: server[0], Args: server[1], UserVolumes: userBinds}
+	if s.judgeRules(ctx, ws, req, res.Provenance, probs) {
+		s.checkCustom(ctx, r, req, user, res, w, probs)
+	}
+}
+
+// judgeRules reports the violations of the policy's rules, each at its
+// place in the request; false when the rules could not be evaluated.
+func (s *policyStep) judgeRules(ctx context.Context, ws judge.Workspace, req *Request, prov Provenance, probs *problemList) bool {
+	ws.Offered = func(path string) (any, bool) {
+		v, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
+		return v, ok
+	}
+	violations, err := s.judge.Validate(ctx, s.judge.Extract(ws))
+	if err != nil {
+		probs.add(pos{}, "policy", "%v", err)
+		return false
+	}
 	for _, v := range violations {
-		at := violationPos(prov, v.Path, req)
-		if docker {
-			if !dockerPolicyField(v.Field) {
-				continue
-			}
-			dp := dockerPath(v.Path)
-			v.Message = strings.ReplaceAll(v.Message, "("+v.Path+")", "("+dp+")")
-			v.Path = dp
+		if _, has := ws.Paths[v.Field]; ws.Paths != nil && !has {
+			continue // a field this workspace type does not have
 		}
-		probs.add(at, v.Path, "%s", v.Message)
+		probs.add(violationPos(prov, v.Path, req), v.Path, "%s", v.Message)
 	}
-	if !docker {
-		if msg := s.judge.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
-			probs.add(violationPos(prov, containerPath, req), "securityLevel", "%s", msg)
-		}
-	}
+	return true
+}
+
+// checkCustom runs the custom modules: each deny a problem, each warn a
+// warning.
+func (s *policyStep) checkCustom(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, w *warnings, probs *problemList) {
 	if !s.judge.HasCustom() {
 		return
 	}
+	prov := res.Provenance
 	input, err := customInput(r, req, user, res, s.engine)
 	if err != nil {
 		probs.add(pos{}, "policy", "custom Rego input: %v", err)

@@ -120,20 +120,48 @@ func overcommittable(name corev1.ResourceName) bool {
 // the other is capped (a request) or raised (a limit) to it, with a warning
 // naming both sources. A resource that cannot be overcommitted gets its
 // limit from its request when only the request is set.
-func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provenance, w *warnings, probs *problemList) {
+func (r *Resolver) applyResources(c *corev1.Container, tree *value, paths *containerPaths, prov Provenance, w *warnings, probs *problemList) {
+	// defaulted are the sources of the fields the cluster set, also those
+	// the workspace type has no path for.
+	var defaulted map[resourceField]Source
 	for i, f := range resourceFields {
 		d := r.settings.resources[i]
 		if !d.set {
 			continue
 		}
+		p := paths.resources[i]
 		if _, set := f.get(c); !set {
 			f.set(c, d.quantity.DeepCopy())
-			prov[f.path()] = Origin{Source: d.offer.Source}
-		} else if o, ok := prov[f.path()]; ok {
+			if defaulted == nil {
+				defaulted = make(map[resourceField]Source, len(resourceFields))
+			}
+			defaulted[f] = d.offer.Source
+			if p != "" {
+				prov[p] = Origin{Source: d.offer.Source}
+			}
+		} else if o, ok := prov[p]; ok && p != "" {
 			// A higher layer set the field: the cluster's default lost.
 			o.Lost = append(slices.Clip(o.Lost), d.offer)
-			prov[f.path()] = o
+			prov[p] = o
 		}
+	}
+	// at is where a field's warning points: its path, else (a field the
+	// type renders nowhere) its container path.
+	at := func(f resourceField) string {
+		if p := paths.resource(f); p != "" {
+			return p
+		}
+		return f.path()
+	}
+	side := func(f resourceField) resourceValue {
+		v := resourceValue{field: f}
+		v.q, v.set = f.get(c)
+		if p := paths.resource(f); p != "" {
+			v.source = prov[p].Source
+		} else {
+			v.source = defaulted[f]
+		}
+		return v
 	}
 	names := map[corev1.ResourceName]bool{}
 	for n := range c.Resources.Requests {
@@ -143,8 +171,8 @@ func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provena
 		names[n] = true
 	}
 	for _, name := range slices.Sorted(maps.Keys(names)) {
-		req := r.resourceValue(c, resourceField{"requests", name}, prov)
-		lim := r.resourceValue(c, resourceField{"limits", name}, prov)
+		req := side(resourceField{"requests", name})
+		lim := side(resourceField{"limits", name})
 		exact := !overcommittable(name)
 		switch {
 		case !req.set:
@@ -152,8 +180,10 @@ func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provena
 		case !lim.set:
 			if exact {
 				lim.field.set(c, req.q.DeepCopy())
-				prov[lim.field.path()] = Origin{Source: req.source}
-				w.add(lim.field.path(), fmt.Sprintf("%s cannot be overcommitted: its limit is set to the request %s", name, req.q.String()))
+				if p := paths.resource(lim.field); p != "" {
+					prov[p] = Origin{Source: req.source}
+				}
+				w.add(at(lim.field), fmt.Sprintf("%s cannot be overcommitted: its limit is set to the request %s", name, req.q.String()))
 			}
 			continue
 		}
@@ -182,18 +212,10 @@ func (r *Resolver) applyResources(c *corev1.Container, tree *value, prov Provena
 			verb = "raised to"
 		}
 		adjust.field.set(c, keep.q.DeepCopy())
-		w.add(adjust.field.path(), fmt.Sprintf("%s %s from %s %s %s, the %s set by %s, so the pair stays valid",
+		w.add(at(adjust.field), fmt.Sprintf("%s %s from %s %s %s, the %s set by %s, so the pair stays valid",
 			strings.TrimSuffix(adjust.field.list, "s"), adjust.q.String(), adjust.source, verb, keep.q.String(),
 			strings.TrimSuffix(keep.field.list, "s"), keep.source))
 	}
-}
-
-// resourceValue reads one side of a pair with the layer that set it.
-func (r *Resolver) resourceValue(c *corev1.Container, f resourceField, prov Provenance) resourceValue {
-	v := resourceValue{field: f}
-	v.q, v.set = f.get(c)
-	v.source = prov[f.path()].Source
-	return v
 }
 
 // lookupTree follows map keys down a tree; it returns an empty value (with

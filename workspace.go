@@ -288,7 +288,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		c.Name = DefaultContainerName
 		prov[containerPath+".name"] = Origin{Source: SourceBuiltin}
 	}
-	r.fallbackImage(&c, tmpl, merged, req, prov, probs)
+	r.fallbackImage(&c, tmpl, merged, req, &kubePaths, prov, probs)
 	if !hasPort(c.Ports, r.serverPort) {
 		portName := "http"
 		for _, p := range c.Ports {
@@ -299,7 +299,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: portName, ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
 		prov[fieldpath.Item(containerPath+".ports", strconv.Itoa(int(r.serverPort)))+".protocol"] = Origin{Source: r.portSource}
 	}
-	annos, server := r.containerSteps(name, &c, tmpl, &doc.LifecycleConfig, merged, false, res, w, probs)
+	annos, server := r.containerSteps(name, &c, tmpl, &doc.LifecycleConfig, merged, &kubePaths, res, w, probs)
 
 	labels := map[string]string{"app": name, LabelWorkspace: name}
 	meta := metav1.ObjectMeta{Namespace: r.cluster.Namespace, Labels: maps.Clone(labels)}
@@ -360,25 +360,25 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 // lifecycle and the server command with its post-start wrapper. They
 // return the lifecycle's annotations and the server command before any
 // wrapper, for the policy's command and args rules.
-func (r *Resolver) containerSteps(name string, c, tmpl *corev1.Container, lc *LifecycleConfig, merged *value, docker bool, res *Result, w *warnings, probs *problemList) (map[string]string, [2][]string) {
-	res.Env = r.inheritEnv(name, c, res.Provenance)
-	r.applyResources(c, merged, res.Provenance, w, probs)
+func (r *Resolver) containerSteps(name string, c, tmpl *corev1.Container, lc *LifecycleConfig, merged *value, paths *containerPaths, res *Result, w *warnings, probs *problemList) (map[string]string, [2][]string) {
+	res.Env = r.inheritEnv(name, c, paths, res.Provenance)
+	r.applyResources(c, merged, paths, res.Provenance, w, probs)
 	lifecycle, annos := r.resolveLifecycle(lc, merged, probs)
 	res.Lifecycle = lifecycle
 	var server [2][]string
-	server[0], server[1] = r.applyServerCommand(c, tmpl, lifecycle.PostStart, merged, res.Provenance, docker, probs)
+	server[0], server[1] = r.applyServerCommand(c, tmpl, lifecycle.PostStart, merged, paths, res.Provenance, probs)
 	return annos, server
 }
 
 // fallbackImage gives the container the cluster pod template's image when
 // no layer set one (layer 8).
-func (r *Resolver) fallbackImage(c, tmpl *corev1.Container, merged *value, req *Request, prov Provenance, probs *problemList) {
+func (r *Resolver) fallbackImage(c, tmpl *corev1.Container, merged *value, req *Request, paths *containerPaths, prov Provenance, probs *problemList) {
 	if c.Image != "" || lookupTree(merged, "container_config", "image").kind != kindNull {
 		return
 	}
 	if tmpl != nil && tmpl.Image != "" {
 		c.Image = tmpl.Image
-		prov[containerPath+".image"] = Origin{Source: SourceClusterTemplate}
+		prov[paths.image] = Origin{Source: SourceClusterTemplate}
 		return
 	}
 	probs.add(req.at("container_config"), "container_config.image", "no image: set container_config.image, or give the cluster pod template's first container an image")
@@ -425,18 +425,14 @@ func hasPort(ports []corev1.ContainerPort, port int32) bool {
 // applyServerCommand sets the container's command: the server command (the
 // request's, the cluster pod template's first container's, then the
 // cluster's server.command), wrapped by the post-start steps when there are any.
-func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, prov Provenance, docker bool, probs *problemList) ([]string, []string) {
-	ownCommand := "set command in container_config, "
-	if docker {
-		ownCommand = "" // a Docker container_config has no command
-	}
+func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, paths *containerPaths, prov Provenance, probs *problemList) ([]string, []string) {
 	// Without a command of its own the container runs the cluster's server
 	// command; args of its own replace the cluster's, as they replace an
 	// image's CMD.
 	cmd, args := c.Command, c.Args
 	source := SourceUser
 	if len(cmd) > 0 {
-		source = prov[containerPath+".command"].Source
+		source = prov[paths.command].Source
 	} else if tmpl != nil && len(tmpl.Command) > 0 {
 		cmd, args, source = slices.Clone(tmpl.Command), slices.Clone(tmpl.Args), SourceClusterTemplate
 	} else if len(r.cluster.Server.Command) > 0 {
@@ -448,16 +444,16 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 	if len(steps) == 0 {
 		if len(c.Command) == 0 && len(cmd) > 0 {
 			c.Command, c.Args = cmd, args
-			prov[containerPath+".command"] = Origin{Source: source}
-			if _, own := prov[containerPath+".args"]; len(args) > 0 && !own {
-				prov[containerPath+".args"] = Origin{Source: source}
+			prov[paths.command] = Origin{Source: source}
+			if _, own := prov[paths.args]; len(args) > 0 && !own {
+				prov[paths.args] = Origin{Source: source}
 			}
 		}
 		return c.Command, c.Args
 	}
 	if len(cmd) == 0 {
 		probs.add(lookupTree(merged, "lifecycle_config", "post_start").at, "server.command",
-			"post-start steps need the server command to run after them, and none is known: %sgive the cluster pod template's first container a command, or set server.command in the cluster file", ownCommand)
+			"post-start steps need the server command to run after them, and none is known: %sgive the cluster pod template's first container a command, or set server.command in the cluster file", paths.commandHint)
 		return nil, nil
 	}
 	wrapperSource := lookupTree(merged, "lifecycle_config", "post_start", "command").src
@@ -466,7 +462,7 @@ func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Containe
 	}
 	c.Command = []string{"/bin/sh", "-c"}
 	c.Args = append([]string{postStartWrapper(steps, len(cmd)), wrapperName}, append(append([]string(nil), cmd...), args...)...)
-	prov[containerPath+".command"] = Origin{Source: wrapperSource}
-	prov[containerPath+".args"] = Origin{Source: wrapperSource}
+	prov[paths.command] = Origin{Source: wrapperSource}
+	prov[paths.args] = Origin{Source: wrapperSource}
 	return cmd, args
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +19,10 @@ import (
 // what the request set, the item lists and the request's data sources.
 func (e *Engine) extract(w judge.Workspace) *judge.Input {
 	in := &judge.Input{Values: map[string]judge.Value{}, User: map[string]judge.Value{}, Items: map[string]judge.Items{}, DataSources: map[string][]string{}}
+	if w.Pod == nil && w.Container != nil {
+		e.extractContainer(w, in)
+		return in
+	}
 	pod := w.Pod
 	if pod == nil || len(pod.Spec.Containers) == 0 {
 		return in
@@ -249,6 +254,44 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		sort.Strings(in.DataSources[k])
 	}
 	return in
+}
+
+// extractContainer reads a workspace that is one container with its own
+// path table (a Docker workspace): the image, the env variables and the
+// host paths it binds, each at its path in the table.
+func (e *Engine) extractContainer(w judge.Workspace, in *judge.Input) {
+	in.Paths = w.Paths
+	c := w.Container
+	offered := w.Offered
+	if offered == nil {
+		offered = func(string) (any, bool) { return nil, false }
+	}
+	if p, ok := w.Paths["environment.image"]; ok {
+		if c.Image != "" {
+			v := str(c.Image)
+			v.Path = p
+			in.Values["environment.image"] = v
+		}
+		if x, ok := offered(p); ok {
+			if v, ok := normalize(ruleString, x); ok {
+				v.Path = p
+				in.User["environment.image"] = v
+			}
+		}
+	}
+	if p, ok := w.Paths["environment.environmentVariables"]; ok {
+		env := judge.Items{User: map[string]string{}, Final: map[string]string{}}
+		for _, ev := range c.Env {
+			env.Final[ev.Name] = ev.Value
+			if x, ok := offered(fieldpath.Item(p, ev.Name)); ok {
+				env.User[ev.Name] = scalarText(x)
+			}
+		}
+		in.Items["environment.environmentVariables"] = env
+	}
+	if _, ok := w.Paths["imposedAssets.datasources.hostPath"]; ok && len(w.UserVolumes) > 0 {
+		in.DataSources["hostPath"] = slices.Sorted(slices.Values(w.UserVolumes))
+	}
 }
 
 // renderedPath is where a policy field is rendered on a Kubernetes

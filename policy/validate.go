@@ -53,6 +53,9 @@ func (e *Engine) validateWith(ctx context.Context, in *judge.Input, opts ...rego
 		ast.Item(ast.StringTerm("items"), ast.NewTerm(items)),
 		ast.Item(ast.StringTerm("datasources"), ast.NewTerm(sources)),
 	)
+	if in.Paths != nil {
+		input.Insert(ast.StringTerm("paths"), stringsTerm(in.Paths))
+	}
 	found, err := setParsed(ctx, e.rules, input, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)

@@ -79,10 +79,19 @@ type Storage struct {
 	InitContainers []corev1.Container
 }
 
-// Workspace is a rendered workspace as the rules read it.
+// Workspace is a rendered workspace as the rules read it: a Kubernetes
+// pod, or a Docker workspace's one container.
 type Workspace struct {
 	// Pod is the rendered pod; its first container is the workspace's.
 	Pod *corev1.Pod
+	// Container is a Docker workspace's container (when Pod is nil): its
+	// image and env variables.
+	Container *corev1.Container
+	// Paths is the workspace type's own table of where each policy field
+	// it has is rendered, when it is not a pod (a Docker workspace's:
+	// environment.image at create.Image); nil for a pod, whose paths are
+	// the policy's own.
+	Paths map[string]string
 	// Command and Args are the server command, before any post-start
 	// wrapper the resolver put around it.
 	Command, Args []string
@@ -90,7 +99,8 @@ type Workspace struct {
 	// offered for a rendered path, whether it won or lost; ok is false
 	// when it offered nothing.
 	Offered func(path string) (value any, ok bool)
-	// UserVolumes are the names of the volumes the request defined itself.
+	// UserVolumes are the names of the volumes the request defined itself
+	// (a Docker workspace's: the host paths it binds).
 	UserVolumes []string
 }
 
@@ -108,6 +118,9 @@ type Input struct {
 	// DataSources are the volume names of the request's own data sources,
 	// by kind (hostPath, nfs, pvc, git, s3).
 	DataSources map[string][]string
+	// Paths is Workspace.Paths: where the violations of list and data
+	// source rules point.
+	Paths map[string]string
 }
 
 // Value is one field's value in policy terms, as the rules see it.

@@ -7,6 +7,8 @@
 #   user:        field -> {v, t, path}  what the request itself set
 #   items:       field -> {user: {key: value}, final: {key: value}}
 #   datasources: kind -> [volume names the request added itself]
+#   paths:       field -> path  where a workspace that is not a pod (Docker)
+#                renders each field it has; absent for a pod
 #   defaults:    true when the values are a policy's own defaults
 #
 # Each violation is {field, path, msg}.
@@ -28,8 +30,12 @@ origin(field) := policy.origin[field]
 
 origin(field) := "a cross-field rule of the policy model" if not policy.origin[field]
 
+# table_path is where a field renders on this workspace: its own path
+# table's place (a Docker workspace's), else the policy's.
+table_path(field) := object.get(input, ["paths", field], object.get(policy.paths, field, ""))
+
 # path_of is where a field renders.
-path_of(field) := object.get(input, ["values", field, "path"], object.get(policy.paths, field, ""))
+path_of(field) := object.get(input, ["values", field, "path"], table_path(field))
 
 # The value rules. Each body is the loop over the policy's entries and one
 # comparison; the value's text and path are read in the head, which is
@@ -99,21 +105,21 @@ deny contains violation(field, val.path, sprintf("is locked and has no policy va
 }
 
 # itemRules.canAdd false: no items beyond the policy's own.
-deny contains violation(field, sprintf("%s[%s]", [policy.paths[field], key]), sprintf("may not gain item %q; the policy allows only %s", [key, rule.t])) if {
+deny contains violation(field, sprintf("%s[%s]", [table_path(field), key]), sprintf("may not gain item %q; the policy allows only %s", [key, rule.t])) if {
 	some field, rule in policy.items_fixed
 	some key, _ in object.get(input.items, [field, "user"], {})
 	not rule.keys[key]
 }
 
 # itemRules.locked: the request may not change or remove a locked item.
-deny contains violation(field, sprintf("%s[%s]", [policy.paths[field], key]), sprintf("item %q is locked to %q; the request set %q", [key, want, got])) if {
+deny contains violation(field, sprintf("%s[%s]", [table_path(field), key]), sprintf("item %q is locked to %q; the request set %q", [key, want, got])) if {
 	some field, locked in policy.items_locked
 	some key, want in locked
 	got := input.items[field].user[key]
 	got != want
 }
 
-deny contains violation(field, sprintf("%s[%s]", [policy.paths[field], key]), sprintf("item %q is locked and may not be removed", [key])) if {
+deny contains violation(field, sprintf("%s[%s]", [table_path(field), key]), sprintf("item %q is locked and may not be removed", [key])) if {
 	not input.defaults
 	some field, locked in policy.items_locked
 	some key, _ in locked
@@ -121,12 +127,13 @@ deny contains violation(field, sprintf("%s[%s]", [policy.paths[field], key]), sp
 }
 
 # Imposed assets: canAdd false forbids the request's own data sources.
-deny contains {"field": field, "path": "volumes", "msg": msg} if {
+deny contains {"field": field, "path": path, "msg": msg} if {
 	some kind, _ in policy.no_add
 	names := object.get(input.datasources, kind, [])
 	count(names) > 0
 	field := sprintf("imposedAssets.datasources.%s", [kind])
-	msg := sprintf("%s (volumes) forbids the request's own %s data sources; remove %s (%s)", [field, kind, concat(", ", names), policy.origin[field]])
+	path := object.get(input, ["paths", field], "volumes")
+	msg := sprintf("%s (%s) forbids the request's own %s data sources; remove %s (%s)", [field, path, kind, concat(", ", names), policy.origin[field]])
 }
 
 # uid and gid: only when the uid/gid source is not the image and workspaces
