@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 
+	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/limits"
 	"github.com/workspacekit/workspace/policy"
 )
@@ -179,12 +180,7 @@ func fileProblems(err error, file string) Problems {
 		return nil
 	}
 	var ps Problems
-	var p *Problem
-	switch {
-	case errors.As(err, &ps):
-	case errors.As(err, &p):
-		ps = Problems{p}
-	default:
+	if !errors.As(JoinProblems(err), &ps) {
 		ps = Problems{{Message: err.Error()}}
 	}
 	out := make(Problems, len(ps))
@@ -220,7 +216,7 @@ func fileProblems(err error, file string) Problems {
 func ReadFolder(fsys fs.FS) ([]InputFile, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return nil, Problems{{Message: "cannot read the folder: " + fsReason(err)}}
+		return nil, Problems{{Message: "cannot read the folder: " + diag.FileReason(err)}}
 	}
 	var files []InputFile
 	var probs Problems
@@ -276,25 +272,15 @@ func folderKind(name string) (InputKind, bool) {
 func readFolderFile(fsys fs.FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, errors.New(fsReason(err))
+		return nil, errors.New(diag.FileReason(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limits.MaxInputBytes+1))
 	if err != nil {
-		return nil, errors.New(fsReason(err))
+		return nil, errors.New(diag.FileReason(err))
 	}
 	if len(data) > limits.MaxInputBytes {
 		return nil, fmt.Errorf("more than %d bytes; at most %d are accepted", limits.MaxInputBytes, limits.MaxInputBytes)
 	}
 	return data, nil
-}
-
-// fsReason is the reason of a file system error without the path, which
-// the problem names itself.
-func fsReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return err.Error()
 }
