@@ -11,38 +11,35 @@ import (
 	"github.com/workspacekit/workspace/policy"
 )
 
+// loadExample reads and parses an example folder (examples/<dir>) through
+// the folder loader.
+func loadExample(tb testing.TB, dir string) *workspace.Inputs {
+	tb.Helper()
+	in, err := workspace.LoadFolder(os.DirFS("examples/" + dir))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(in.Requests) != 1 {
+		tb.Fatalf("examples/%s: %d requests; expected a request.yaml", dir, len(in.Requests))
+	}
+	return in
+}
+
 // example parses an example folder's cluster.yaml and request.yaml.
 func example(tb testing.TB, dir string) (workspace.Cluster, workspace.Request) {
 	tb.Helper()
-	cluster, err := workspace.ParseCluster("cluster.yaml", readExample(tb, dir, "cluster.yaml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req, err := workspace.ParseRequest("request.yaml", readExample(tb, dir, "request.yaml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return cluster, req
-}
-
-func readExample(tb testing.TB, dir, name string) []byte {
-	tb.Helper()
-	data, err := os.ReadFile("examples/" + dir + "/" + name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return data
+	in := loadExample(tb, dir)
+	return in.Cluster, in.Requests[0]
 }
 
 // quickstart parses the bundled example once.
 func quickstart(tb testing.TB) (workspace.Cluster, workspace.DefaultConfig, workspace.Request) {
 	tb.Helper()
-	cluster, req := example(tb, "quickstart")
-	defaults, err := workspace.ParseDefaultConfig("defaults.yaml", readExample(tb, "quickstart", "defaults.yaml"))
-	if err != nil {
-		tb.Fatal(err)
+	in := loadExample(tb, "quickstart")
+	if in.Defaults == nil {
+		tb.Fatal("examples/quickstart: no defaults.yaml")
 	}
-	return cluster, defaults, req
+	return in.Cluster, *in.Defaults, in.Requests[0]
 }
 
 // BenchmarkResolve resolves the quickstart request with a resolver built
@@ -159,20 +156,22 @@ func BenchmarkNewResolverLargeEnv(b *testing.B) {
 // policy layers, the rules, and the Pod Security evaluation.
 func BenchmarkResolveWithPolicy(b *testing.B) {
 	cluster, defaults, req := quickstart(b)
-	var ps []*policy.Policy
+	// examples/policy holds policies only, named by level: not a folder
+	// of the folder convention, so each file is named as a policy.
+	var files []workspace.InputFile
 	for _, name := range []string{"cluster.yaml", "department.yaml", "project.yaml"} {
 		path := "examples/policy/" + name
 		data, err := os.ReadFile(path)
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := policy.Parse(path, data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ps = append(ps, p)
+		files = append(files, workspace.InputFile{Kind: workspace.InputPolicy, Name: path, Data: data})
 	}
-	engine, err := policy.NewEngine(context.Background(), ps)
+	var in workspace.Inputs
+	if err := in.Parse(files...); err != nil {
+		b.Fatal(err)
+	}
+	engine, err := policy.NewEngine(context.Background(), in.Policies)
 	if err != nil {
 		b.Fatal(err)
 	}

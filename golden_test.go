@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/casefs"
 	"github.com/workspacekit/workspace/internal/podsecurity"
 	"github.com/workspacekit/workspace/policy"
 	"github.com/workspacekit/workspace/render"
@@ -24,18 +26,22 @@ import (
 //	go test -run TestGolden -update
 var update = flag.Bool("update", false, "rewrite testdata/golden/*/expected.yaml and expected-error.txt from the current output")
 
-// goldenDir holds one folder per case. Each folder has the real input files
-// (the paths below, relative to the folder, are also the file names the
-// parsers are given, so error positions read "request.yaml:4:3") and the
-// expected output: expected.yaml, render.YAML of the result with Explain,
-// or expected-error.txt, the exact error text when resolution must fail.
+// goldenDir holds one folder per case. Each folder has the input files of
+// the folder convention that workspace.ReadFolder reads (cluster.yaml,
+// cluster.env, defaults.yaml, policy-*.yaml, custom-*.rego, request.yaml;
+// their names in the folder are also the file names the parsers are given,
+// so error positions read "request.yaml:4:3") and the expected output:
+// expected.yaml, render.YAML of the result with Explain, or
+// expected-error.txt, the exact error text when resolution must fail.
+//
+// An input many cases share lives once in testdata/fixtures/: the case's
+// fixtures file names it (cluster.yaml: ../../fixtures/cluster-mage.yaml),
+// and the case reads it as its own cluster.yaml (internal/casefs).
 const goldenDir = "testdata/golden"
 
 const (
-	clusterFile       = "cluster.yaml"  // required: ParseCluster
-	clusterEnvFile    = "cluster.env"   // optional: Cluster.MergeDotenv
-	defaultsFile      = "defaults.yaml" // optional: ParseDefaultConfig
-	requestFile       = "request.yaml"  // required: ParseRequest
+	clusterFile       = "cluster.yaml" // required, but in policy cases
+	requestFile       = "request.yaml" // required, but in policy cases
 	expectedFile      = "expected.yaml"
 	expectedErrorFile = "expected-error.txt"
 	// expectedEffectiveFile is the effective policy a policy case prints
@@ -87,70 +93,39 @@ func checkGoldenFile(t *testing.T, dir, name string, got []byte) {
 // never rewrites them.
 var knownBugs = map[string]string{}
 
-// goldenInputs are the parsed inputs of one case.
-type goldenInputs struct {
-	cluster  workspace.Cluster
-	defaults *workspace.DefaultConfig
-	request  workspace.Request
-	policies []*policy.Policy // policy-*.yaml, in name order (hierarchy order)
-	modules  []policy.Module  // custom-*.rego
-}
-
-// readGoldenInputs parses a case's input files as wsk render does, joining
-// every parse error.
-func readGoldenInputs(t *testing.T, dir string) (goldenInputs, error) {
+// readGoldenInputs reads a case's folder through the folder loader, as
+// wsk render reads its files, and parses every input, joining every
+// problem.
+func readGoldenInputs(t *testing.T, dir string) (*workspace.Inputs, error) {
 	t.Helper()
-	var in goldenInputs
-	var errs []error
-	read := func(name string, required bool) ([]byte, bool) {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if errors.Is(err, os.ErrNotExist) && !required {
-			return nil, false
-		}
-		if err != nil {
-			t.Fatalf("read %s: %v", name, err)
-		}
-		return data, true
+	fsys, err := casefs.Open(os.DirFS("."), filepath.ToSlash(dir))
+	if err != nil {
+		t.Fatal(err)
 	}
-	policyFiles, _ := filepath.Glob(filepath.Join(dir, "policy-*.yaml"))
-	regoFiles, _ := filepath.Glob(filepath.Join(dir, "custom-*.rego"))
-	policyCase := len(policyFiles) > 0 || len(regoFiles) > 0
-	for _, f := range policyFiles {
-		data, _ := read(filepath.Base(f), true)
-		p, err := policy.Parse(filepath.Base(f), data)
-		errs = append(errs, err)
-		if p != nil {
-			in.policies = append(in.policies, p)
-		}
+	files, err := workspace.ReadFolder(fsys)
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
 	}
-	for _, f := range regoFiles {
-		data, _ := read(filepath.Base(f), true)
-		in.modules = append(in.modules, policy.Module{Name: filepath.Base(f), Source: string(data)})
+	has := func(kinds ...workspace.InputKind) bool {
+		return slices.ContainsFunc(files, func(f workspace.InputFile) bool { return slices.Contains(kinds, f.Kind) })
 	}
 	// A policy case may leave out the cluster and the request: a cluster
 	// whose template gives the image, and a request named ws.
-	data, ok := read(clusterFile, !policyCase)
-	if !ok {
-		data = []byte(defaultPolicyCluster)
+	policyCase := has(workspace.InputPolicy, workspace.InputRego)
+	for _, d := range []workspace.InputFile{
+		{Kind: workspace.InputCluster, Name: clusterFile, Data: []byte(defaultPolicyCluster)},
+		{Kind: workspace.InputRequest, Name: requestFile, Data: []byte("name: ws\n")},
+	} {
+		switch {
+		case has(d.Kind):
+		case policyCase:
+			files = append(files, d)
+		default:
+			t.Fatalf("%s: no %s", dir, d.Name)
+		}
 	}
-	cluster, err := workspace.ParseCluster(clusterFile, data)
-	errs = append(errs, err)
-	if data, ok := read(clusterEnvFile, false); ok {
-		errs = append(errs, cluster.MergeDotenv(clusterEnvFile, data))
-	}
-	in.cluster = cluster
-	if data, ok := read(defaultsFile, false); ok {
-		d, err := workspace.ParseDefaultConfig(defaultsFile, data)
-		errs = append(errs, err)
-		in.defaults = &d
-	}
-	data, ok = read(requestFile, !policyCase)
-	if !ok {
-		data = []byte("name: ws\n")
-	}
-	in.request, err = workspace.ParseRequest(requestFile, data)
-	errs = append(errs, err)
-	return in, errors.Join(errs...)
+	in := &workspace.Inputs{}
+	return in, in.Parse(files...)
 }
 
 // runGolden parses a case, builds a fresh resolver and renders the result:
@@ -163,10 +138,10 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 	// A request that parsed with problems is resolved too, as wsk does, so
 	// that the problems only resolution finds are shown with them.
 	var opts []workspace.Option
-	if len(in.policies) > 0 || len(in.modules) > 0 {
+	if len(in.Policies) > 0 || len(in.Modules) > 0 {
 		// Policies that parsed with problems are checked too, as wsk does,
 		// so that every problem of every file is reported at once.
-		engine, err := policy.NewEngine(context.Background(), in.policies, policy.WithModules(in.modules...))
+		engine, err := policy.NewEngine(context.Background(), in.Policies, policy.WithModules(in.Modules...))
 		if err != nil || parseErr != nil {
 			return nil, problemText(t, workspace.JoinProblems(parseErr, err))
 		}
@@ -177,11 +152,11 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 		checkGoldenFile(t, dir, expectedEffectiveFile, eff)
 		opts = append(opts, workspace.WithPolicy(engine))
 	}
-	r, err := workspace.NewResolver(in.cluster, in.defaults, opts...)
+	r, err := workspace.NewResolver(in.Cluster, in.Defaults, opts...)
 	if err != nil {
 		return nil, problemText(t, workspace.JoinProblems(parseErr, err))
 	}
-	res, err := r.Resolve(context.Background(), in.request)
+	res, err := r.Resolve(context.Background(), in.Requests[0])
 	if err := workspace.JoinProblems(parseErr, err); err != nil {
 		return nil, problemText(t, err)
 	}
@@ -205,7 +180,7 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 	if !bytes.Equal(out, again) {
 		t.Errorf("rendering the same result twice gave different output (-first +second):\n%s", lineDiff(out, again))
 	}
-	res2, err := r.Resolve(context.Background(), in.request)
+	res2, err := r.Resolve(context.Background(), in.Requests[0])
 	if err != nil {
 		t.Fatalf("resolving the same request a second time failed: %v", err)
 	}

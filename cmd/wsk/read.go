@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/limits"
 )
 
@@ -131,13 +132,7 @@ func lineCol(data []byte, i int) (int, int) {
 
 // osReason is the reason of a file system error without the path, which
 // the caller names itself: "no such file or directory".
-func osReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return err.Error()
-}
+func osReason(err error) string { return diag.FileReason(err) }
 
 // expandPatterns turns --request values into file paths: "-" and plain
 // paths stay as given (reading them reports a missing file), patterns

@@ -36,7 +36,9 @@ func (s *shared) request(ctx context.Context, path string, stdin io.Reader, reso
 		out.unreadable = err
 		return out
 	}
-	req, reqErr := workspace.ParseRequest(out.name, data)
+	var in workspace.Inputs
+	reqErr := in.Parse(workspace.InputFile{Kind: workspace.InputRequest, Name: out.name, Data: data})
+	req := in.Requests[0]
 	errs := []error{reqErr}
 	if resolve && s.resolver != nil && (reqErr == nil || req.Name != "" || req.ContainerConfig != nil) {
 		out.resolved = true

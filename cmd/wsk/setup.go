@@ -13,14 +13,15 @@ import (
 	"github.com/workspacekit/workspace/policy"
 )
 
-// What each kind of input is expected to hold, for read errors.
+// The kinds of input, as the library's loader names them (the kind of a
+// file in wsk lint's reports).
 const (
-	kindCluster    = "cluster"
-	kindClusterEnv = "cluster-env"
-	kindDefaults   = "defaults"
-	kindPolicy     = "policy"
-	kindRego       = "rego"
-	kindRequest    = "request"
+	kindCluster    = string(workspace.InputCluster)
+	kindClusterEnv = string(workspace.InputClusterEnv)
+	kindDefaults   = string(workspace.InputDefaults)
+	kindPolicy     = string(workspace.InputPolicy)
+	kindRego       = string(workspace.InputRego)
+	kindRequest    = string(workspace.InputRequest)
 )
 
 // expected says what a file of each kind should hold.
@@ -140,42 +141,42 @@ func problemsOf(err error, file string) []*workspace.Problem {
 	return out
 }
 
-// loadShared reads and parses the cluster, its env, the default config
-// file, the policies and the custom modules, and builds the resolver once.
-// Every problem of every file is collected; an unreadable file does not
-// stop the others from being read.
+// loadShared reads the cluster, its env, the default config file, the
+// policies and the custom modules by wsk's read rules (readInput), parses
+// them through the library's loader (workspace.Inputs), and builds the
+// resolver once. Every problem of every file is collected; an unreadable
+// file does not stop the others from being read.
 func loadShared(f *sharedFlags, stdin io.Reader) *shared {
 	s := &shared{clusterName: displayName(f.cluster)}
-	read := func(path, kind string) ([]byte, bool) { return s.read(path, kind, stdin) }
+	read := func(path, kind string) (workspace.InputFile, bool) { return s.read(path, kind, stdin) }
+	in := &workspace.Inputs{}
+	parse := func(file workspace.InputFile) error {
+		err := in.Parse(file)
+		s.addProblems(err, file.Name)
+		return err
+	}
 
 	clusterOK := false
 	if f.cluster == "" {
 		s.clusterName = defaultClusterName
-		c, err := workspace.ParseCluster(defaultClusterName, []byte(defaultCluster))
-		s.addProblems(err, defaultClusterName)
-		s.cluster, clusterOK = c, err == nil
-	} else if data, ok := read(f.cluster, kindCluster); ok {
-		c, err := workspace.ParseCluster(s.clusterName, data)
-		s.addProblems(err, s.clusterName)
-		s.cluster, clusterOK = c, err == nil
+		clusterOK = parse(workspace.InputFile{Kind: workspace.InputCluster, Name: defaultClusterName, Data: []byte(defaultCluster)}) == nil
+	} else if file, ok := read(f.cluster, kindCluster); ok {
+		clusterOK = parse(file) == nil
 	}
-	var dotenv map[string]string
 	if f.clusterEnv != "" {
-		if data, ok := read(f.clusterEnv, kindClusterEnv); ok {
-			name := displayName(f.clusterEnv)
-			s.addProblems(s.cluster.MergeDotenv(name, data), name)
-			dotenv, _ = workspace.ParseDotenv(name, data)
+		if file, ok := read(f.clusterEnv, kindClusterEnv); ok {
+			parse(file)
 		}
 	}
+	s.cluster = in.Cluster
 
-	var defaults *workspace.DefaultConfig
 	defaultsPath := f.defaults
 	if defaultsPath == "" {
 		if v := s.cluster.Env[defaultConfigVar]; v != "" {
 			defaultsPath = defaultsFromEnv(f.cluster, v)
 			if _, err := readInput(defaultsPath, expected[kindDefaults], nil); err != nil {
 				from := s.clusterName
-				if _, ok := dotenv[defaultConfigVar]; ok {
+				if _, ok := in.ClusterEnv[defaultConfigVar]; ok {
 					from = displayName(f.clusterEnv)
 				}
 				s.unreadable = append(s.unreadable, usageError{fmt.Sprintf("%s: env.%s: %q names %s, which cannot be read: %s; fix the variable or give --defaults FILE",
@@ -185,13 +186,8 @@ func loadShared(f *sharedFlags, stdin io.Reader) *shared {
 		}
 	}
 	if defaultsPath != "" {
-		if data, ok := read(defaultsPath, kindDefaults); ok {
-			name := displayName(defaultsPath)
-			d, err := workspace.ParseDefaultConfig(name, data)
-			s.addProblems(err, name)
-			if err == nil {
-				defaults = &d
-			}
+		if file, ok := read(defaultsPath, kindDefaults); ok {
+			parse(file)
 		}
 	}
 
@@ -204,7 +200,7 @@ func loadShared(f *sharedFlags, stdin io.Reader) *shared {
 		if engine != nil {
 			opts = append(opts, workspace.WithPolicy(engine))
 		}
-		r, err := workspace.NewResolver(s.cluster, defaults, opts...)
+		r, err := workspace.NewResolver(s.cluster, in.Defaults, opts...)
 		s.addProblems(err, s.clusterName)
 		if clusterOK {
 			s.resolver = r
@@ -224,15 +220,16 @@ func defaultsFromEnv(clusterPath, v string) string {
 	return filepath.Join(filepath.Dir(clusterPath), v)
 }
 
-// read reads one shared input, recording it or the reason it cannot be read.
-func (s *shared) read(path, kind string, stdin io.Reader) ([]byte, bool) {
+// read reads one shared input, recording it or the reason it cannot be
+// read: the file as the loader takes it, named as given.
+func (s *shared) read(path, kind string, stdin io.Reader) (workspace.InputFile, bool) {
 	data, err := readInput(path, expected[kind], stdin)
 	if err != nil {
 		s.unreadable = append(s.unreadable, err)
-		return nil, false
+		return workspace.InputFile{}, false
 	}
 	s.files = append(s.files, inputFile{displayName(path), kind})
-	return data, true
+	return workspace.InputFile{Kind: workspace.InputKind(kind), Name: displayName(path), Data: data}, true
 }
 
 // loadPolicies reads and parses the policies and custom modules and builds
@@ -240,27 +237,21 @@ func (s *shared) read(path, kind string, stdin io.Reader) ([]byte, bool) {
 // engine has problems. Policies that parsed with problems are checked by
 // the Rego too, so that every problem of every file comes in one run.
 func (s *shared) loadPolicies(policies, modules []string, stdin io.Reader) (engine *policy.Engine, ok bool) {
-	var ps []*policy.Policy
+	in := &workspace.Inputs{}
 	for _, p := range policies {
-		if data, ok := s.read(p, kindPolicy, stdin); ok {
-			name := displayName(p)
-			pol, err := policy.Parse(name, data)
-			s.addProblems(err, name)
-			if pol != nil {
-				ps = append(ps, pol)
-			}
+		if file, ok := s.read(p, kindPolicy, stdin); ok {
+			s.addProblems(in.Parse(file), file.Name)
 		}
 	}
-	var mods []policy.Module
 	for _, m := range modules {
-		if data, ok := s.read(m, kindRego, stdin); ok {
-			mods = append(mods, policy.Module{Name: displayName(m), Source: string(data)})
+		if file, ok := s.read(m, kindRego, stdin); ok {
+			s.addProblems(in.Parse(file), file.Name)
 		}
 	}
-	if len(ps) == 0 && len(mods) == 0 {
+	if len(in.Policies) == 0 && len(in.Modules) == 0 {
 		return nil, len(s.unreadable) == 0
 	}
-	e, err := policy.NewEngine(context.Background(), ps, policy.WithModules(mods...))
+	e, err := policy.NewEngine(context.Background(), in.Policies, policy.WithModules(in.Modules...))
 	// A problem of the engine with no file of its own is the first policy's
 	// (or module's): that is where the effective policy starts.
 	owner := ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,14 +14,17 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/casefs"
 )
 
-// The root module's folders, from this one.
+// The root module's folders, from this one; resolveDir takes its folders
+// from the repository root.
 const (
+	repoRoot  = "../.."
 	goldenDir = "../../testdata/golden"
 	policyDir = "../../testdata/policy" // policy cases: expected.yaml only
 
-	quickstartDir = "../../examples/quickstart"
+	quickstartDir = "examples/quickstart"
 )
 
 // goldenCases lists every folder under testdata/golden that holds an
@@ -101,7 +105,7 @@ func TestGoldenResolved(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c, func(t *testing.T) {
-			res, err := resolveDir(filepath.Join(goldenDir, c))
+			res, err := resolveDir("testdata/golden/" + c)
 			if err != nil {
 				t.Fatalf("case %s: resolving its inputs: %v", c, err)
 			}
@@ -122,50 +126,24 @@ func TestQuickstart(t *testing.T) {
 	requireAdmitted(t, "examples/quickstart", res.Kubernetes)
 }
 
-// resolveDir resolves a folder's inputs as `wsk render` does:
+// resolveDir resolves a folder's inputs (a slash path from the repository
+// root) as `wsk render` does, through the library's folder loader:
 // cluster.yaml, then cluster.env merged over its env when present,
-// defaults.yaml when present, and request.yaml.
+// defaults.yaml when present, and request.yaml. A golden case's shared
+// fixtures (its fixtures file) read as its own files.
 func resolveDir(dir string) (*workspace.Result, error) {
-	read := func(name string, optional bool) ([]byte, string, error) {
-		path := filepath.Join(dir, name)
-		data, err := os.ReadFile(path)
-		if optional && errors.Is(err, fs.ErrNotExist) {
-			return nil, "", nil
-		}
-		return data, path, err
-	}
-	data, path, err := read("cluster.yaml", false)
+	fsys, err := casefs.Open(os.DirFS(repoRoot), dir)
 	if err != nil {
 		return nil, err
 	}
-	cluster, err := workspace.ParseCluster(path, data)
-	if err != nil {
+	in, err := workspace.LoadFolder(fsys)
+	switch {
+	case err != nil:
 		return nil, err
+	case len(in.Requests) != 1 || len(in.Files) == 0 || in.Files[0].Kind != workspace.InputCluster:
+		return nil, fmt.Errorf("%s: expected a cluster.yaml and a request.yaml", dir)
+	case len(in.Policies) > 0 || len(in.Modules) > 0:
+		return nil, fmt.Errorf("%s: policies are not resolved here", dir)
 	}
-	if data, path, err := read("cluster.env", true); err != nil {
-		return nil, err
-	} else if path != "" {
-		if err := cluster.MergeDotenv(path, data); err != nil {
-			return nil, err
-		}
-	}
-	var defaults *workspace.DefaultConfig
-	if data, path, err := read("defaults.yaml", true); err != nil {
-		return nil, err
-	} else if path != "" {
-		d, err := workspace.ParseDefaultConfig(path, data)
-		if err != nil {
-			return nil, err
-		}
-		defaults = &d
-	}
-	data, path, err = read("request.yaml", false)
-	if err != nil {
-		return nil, err
-	}
-	req, err := workspace.ParseRequest(path, data)
-	if err != nil {
-		return nil, err
-	}
-	return workspace.Resolve(context.Background(), cluster, defaults, req)
+	return workspace.Resolve(context.Background(), in.Cluster, in.Defaults, in.Requests[0])
 }
