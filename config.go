@@ -2,14 +2,8 @@ package workspace
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
-	"slices"
 	"strings"
-
-	"github.com/workspacekit/workspace/internal/diag"
-	"github.com/workspacekit/workspace/internal/fieldpath"
-	corev1 "k8s.io/api/core/v1"
 )
 
 // Config is the workspace configuration that both a request and the default
@@ -103,46 +97,3 @@ type configDoc struct {
 }
 
 var configDocType = reflect.TypeFor[configDoc]()
-
-// containerConfig is container_config decoded: the workspace container and
-// the pod fields it sets.
-type containerConfig struct {
-	Container corev1.Container
-	Pod       corev1.PodSpec
-}
-
-var (
-	containerType = reflect.TypeFor[corev1.Container]()
-	podSpecType   = reflect.TypeFor[corev1.PodSpec]()
-	// containerConfigSchema splits container_config by the Kubernetes types
-	// themselves: Container's fields first, then PodSpec's. "containers" is
-	// left out: container_config is the workspace container.
-	containerConfigSchema = unionSchema([]string{"containers"}, containerType, podSpecType)
-)
-
-func (c *containerConfig) decodeTree(v *value, path string, probs *problemList) {
-	if v.kind != kindMap {
-		probs.add(v.at, path, "expected a map of Kubernetes container and pod fields, got %s", v.describe())
-		return
-	}
-	container := reflect.ValueOf(&c.Container).Elem()
-	pod := reflect.ValueOf(&c.Pod).Elem()
-	for _, e := range v.entries {
-		f := containerConfigSchema.fields[e.key]
-		fp := fieldpath.Join(path, e.key)
-		switch {
-		case e.key == "containers":
-			probs.add(e.val.at, fp, "container_config configures the workspace container itself; put its fields at the top level, and sidecars under initContainers (with restartPolicy: Always)")
-		case f == nil:
-			msg := diag.UnknownKey("field", e.key, containerConfigSchema.names)
-			if slices.Contains(dockerContainerKeys, e.key) {
-				msg = fmt.Sprintf("unknown field %q; it is a key of a Docker container_config: give the request type: docker (or the cluster type: docker)", e.key)
-			}
-			probs.add(e.val.at, fp, "%s", msg)
-		case f.owner == containerType:
-			decodeInto(e.val, container.FieldByIndex(f.index), fp, probs)
-		default:
-			decodeInto(e.val, pod.FieldByIndex(f.index), fp, probs)
-		}
-	}
-}

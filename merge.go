@@ -3,37 +3,25 @@ package workspace
 import (
 	"reflect"
 	"slices"
-
-	corev1 "k8s.io/api/core/v1"
 )
 
 // shape is where a tree node sits in the Go types it will decode into; it
 // tells the merge which lists Kubernetes merges by key.
 type shape struct {
 	t          reflect.Type
-	union      *typeSchema // container_config: Container and PodSpec fields together
-	mergeKey   string      // set on a list field merged element by element
-	retainKeys bool        // its merged elements keep only the higher layer's keys
+	mergeKey   string // set on a list field merged element by element
+	retainKeys bool   // its merged elements keep only the higher layer's keys
 	owner      reflect.Type
 }
 
 // field is the shape of a map entry below s.
 func (s shape) field(key string) shape {
-	if s.union != nil {
-		if f := s.union.fields[key]; f != nil {
-			return shape{t: f.typ, mergeKey: f.mergeKey, retainKeys: f.retainKeys, owner: f.owner}
-		}
-		return shape{}
-	}
 	t := deref(s.t)
 	if t == nil {
 		return shape{}
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		if t == configDocType && key == "container_config" {
-			return shape{union: containerConfigSchema}
-		}
 		if f := schemaOf(t).fields[key]; f != nil {
 			return shape{t: f.typ, mergeKey: f.mergeKey, retainKeys: f.retainKeys, owner: f.owner}
 		}
@@ -149,17 +137,6 @@ func retain(low, high *value) *value {
 		}
 	}
 	return &out
-}
-
-// oneOfGroups are the Kubernetes unions that are declared in comments, not
-// in strategic-merge tags: a higher layer that sets one member replaces the
-// lower layer's other members instead of rendering both, which the API
-// server rejects. (Volumes are a union too; their retainKeys tag covers them.)
-var oneOfGroups = map[reflect.Type][][]string{
-	reflect.TypeFor[corev1.EnvVar]():           {{"value", "valueFrom"}},
-	reflect.TypeFor[corev1.Probe]():            {{"exec", "httpGet", "tcpSocket", "grpc"}},
-	reflect.TypeFor[corev1.LifecycleHandler](): {{"exec", "httpGet", "tcpSocket", "sleep"}},
-	reflect.TypeFor[corev1.EnvFromSource]():    {{"configMapRef", "secretRef"}},
 }
 
 // replacedMember reports whether key belongs to a one-of group of which the

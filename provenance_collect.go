@@ -11,27 +11,9 @@ func collectProvenance(v *value, s shape, path string, prov Provenance) {
 		return
 	}
 	switch {
-	case s.t == configDocType:
-		for _, e := range v.entries {
-			switch e.key {
-			case "container_config":
-				for _, f := range e.val.entries {
-					fs := shape{union: containerConfigSchema}.field(f.key)
-					base := ""
-					if fs.owner == containerType {
-						base = containerPath
-					}
-					collectProvenance(f.val, fs, fieldpath.Join(base, f.key), prov)
-				}
-			case "lifecycle_config":
-				collectProvenance(e.val, s.field(e.key), "lifecycle", prov)
-			case "service_account_name":
-				collectProvenance(e.val, s.field(e.key), "serviceAccountName", prov)
-			}
-		}
 	case v.kind == kindMap && len(v.entries) > 0:
 		for _, e := range v.entries {
-			collectProvenance(e.val, s.field(e.key), fieldpath.Join(path, e.key), prov)
+			collectProvenance(e.val, s.field(e.key), s.renderedPath(path, e.key), prov)
 		}
 	case v.kind == kindList && s.mergeKey != "":
 		elem := s.item()
@@ -51,7 +33,7 @@ func collectProvenance(v *value, s shape, path string, prov Provenance) {
 				prov[p] = origin(it)
 			}
 		}
-	default:
+	case path != "": // a value with no place of its own (an empty container_config) records nothing
 		prov[path] = origin(v)
 	}
 }

@@ -30,6 +30,9 @@ var schemas sync.Map // reflect.Type -> *typeSchema
 
 // schemaOf returns the schema of a struct type, built once.
 func schemaOf(t reflect.Type) *typeSchema {
+	if t == containerConfigType {
+		return containerConfigSchema
+	}
 	if s, ok := schemas.Load(t); ok {
 		return s.(*typeSchema)
 	}
