@@ -3,22 +3,39 @@ package workspace
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/limits"
 )
 
 // parsedConfig is the tree a Parse function built for a Config, kept so that
-// Resolve does not parse the same YAML again. It is used only while the
-// Config's fields are those it was built from.
+// Resolve does not parse the same YAML again and can report file positions.
+// It is used only while the Config's fields still equal, by value, what it
+// was built from; the Config's maps and lifecycle are the caller's to edit
+// in place, so it keeps its own copy of the lifecycle and compares
+// container_config with the tree itself.
 type parsedConfig struct {
 	root *value // the whole file, for positions of its other keys
 	doc  *value // the configDoc part: the layer tree
-	cc   any
-	lc   *LifecycleConfig
+	cc   ccShape
+	text string           // container_config as a YAML string, for ccString
+	lc   *LifecycleConfig // a deep copy of the lifecycle_config decoded
 	sa   string
 }
+
+// ccShape is how a parsed file gave container_config.
+type ccShape uint8
+
+const (
+	ccNone   ccShape = iota // not at all, or as null
+	ccString                // as a YAML string (or another scalar), kept as text
+	ccMap                   // as a map: doc's container_config, as goValue gives it
+)
 
 // decodeConfigFile decodes a parsed request or default config file into
 // the struct that header and the configuration keys of the workspace type
@@ -44,18 +61,22 @@ func decodeConfigFile[H any](root *value, header *H, docker bool, probs *problem
 
 // current reports whether c still holds what p was built from.
 func (p *parsedConfig) current(c *Config) bool {
-	if p == nil || c.LifecycleConfig != p.lc || c.ServiceAccountName != p.sa {
+	return p != nil && p.sameContainerConfig(c.ContainerConfig) && sameLifecycle(p.lc, c.LifecycleConfig) && c.ServiceAccountName == p.sa
+}
+
+// sameContainerConfig reports whether x is the container_config p was
+// built from: the same string, or a map equal by value to the parsed one.
+func (p *parsedConfig) sameContainerConfig(x any) bool {
+	if p == nil {
 		return false
 	}
-	switch cc := c.ContainerConfig.(type) {
+	switch x := x.(type) {
 	case nil:
-		return p.cc == nil
+		return p.cc == ccNone
 	case string:
-		s, ok := p.cc.(string)
-		return ok && s == cc
+		return p.cc == ccString && x == p.text
 	case map[string]any:
-		m, ok := p.cc.(map[string]any)
-		return ok && len(m) == len(cc) && reflect.ValueOf(m).UnsafePointer() == reflect.ValueOf(cc).UnsafePointer()
+		return p.cc == ccMap && equalsTree(p.doc.get("container_config"), x)
 	}
 	return false
 }
@@ -87,18 +108,20 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *val
 		}
 	}
 	var cfg Config
+	parsed := &parsedConfig{root: root, doc: doc, sa: sa}
 	if cc := root.get("container_config"); cc != nil {
 		if cc.kind == kindMap && cc.text == "" {
-			cfg.ContainerConfig = cc.goValue()
+			cfg.ContainerConfig, parsed.cc = cc.goValue(), ccMap
 		} else if cc.text != "" {
-			cfg.ContainerConfig = cc.text // the YAML string as the file wrote it
+			// The YAML string as the file wrote it.
+			cfg.ContainerConfig, parsed.cc, parsed.text = cc.text, ccString, cc.text
 		}
 	}
 	if root.get("lifecycle_config") != nil {
-		cfg.LifecycleConfig = &lc
+		cfg.LifecycleConfig, parsed.lc = &lc, cloneLifecycle(&lc)
 	}
 	cfg.ServiceAccountName = sa
-	cfg.parsed = &parsedConfig{root: root, doc: doc, cc: cfg.ContainerConfig, lc: cfg.LifecycleConfig, sa: cfg.ServiceAccountName}
+	cfg.parsed = parsed
 	return &cfg, root, probs.err()
 }
 
@@ -209,49 +232,321 @@ func blockIndent(data []byte, headerLine int) int {
 
 // layerTree returns the tree of one Config layer: the parsed tree when the
 // Config came from a Parse function and is unchanged, else one built and
-// checked from its fields against doc (configDocType or dockerDocType).
+// checked from its fields against doc (configDocType or dockerDocType). A
+// parsed Config that was edited keeps the parsed subtrees, with their
+// positions, of every part that still equals what the file gave.
 func layerTree(c *Config, src Source, file string, doc reflect.Type) (*value, error) {
-	if c.parsed.current(c) {
-		if c.parsed.doc.src != src {
-			return restamp(c.parsed.doc, src), nil
+	p := c.parsed
+	if p.current(c) {
+		if p.doc.src != src {
+			return restamp(p.doc, src), nil
 		}
-		return c.parsed.doc, nil
+		return p.doc, nil
 	}
 	var probs problemList
 	budget := limits.MaxNodes
 	tree := &value{kind: kindMap, src: src}
-	switch cc := c.ContainerConfig.(type) {
-	case nil:
-	case string:
-		cct, err := parseYAML([]byte(cc), yamlSource{file: file, src: src}, "container_config")
-		if err != nil {
-			return nil, err
+	add := func(key string, v *value) {
+		if v != nil {
+			tree.entries = append(tree.entries, entry{key, v})
 		}
-		if cct.kind != kindNull {
-			tree.entries = append(tree.entries, entry{"container_config", cct})
-		}
-	case map[string]any:
-		tree.entries = append(tree.entries, entry{"container_config", fromGo(cc, src, "container_config", 1, &budget, &probs)})
+	}
+	m, isMap := c.ContainerConfig.(map[string]any)
+	switch {
+	case p.sameContainerConfig(c.ContainerConfig):
+		add("container_config", p.doc.get("container_config"))
+	case isMap && p != nil && p.cc == ccMap:
+		t := p.doc.get("container_config")
+		add("container_config", rebuild(t, t.goValue(), m, src, "container_config", 1, &budget, &probs))
 	default:
-		probs.add(pos{file: file}, "container_config", "expected a YAML string or a map, got Go type %T", cc)
-	}
-	if c.LifecycleConfig != nil {
-		data, err := json.Marshal(c.LifecycleConfig)
-		var generic map[string]any
-		if err == nil {
-			err = json.Unmarshal(data, &generic)
+		switch cc := c.ContainerConfig.(type) {
+		case nil:
+		case string:
+			cct, err := parseYAML([]byte(cc), yamlSource{file: file, src: src}, "container_config")
+			if err != nil {
+				return nil, err
+			}
+			if cct.kind != kindNull {
+				add("container_config", cct)
+			}
+		case map[string]any:
+			add("container_config", fromGo(cc, src, "container_config", 1, &budget, &probs))
+		default:
+			probs.add(pos{file: file}, "container_config", "expected a YAML string or a map, got Go type %T", cc)
 		}
-		if err != nil {
-			probs.add(pos{file: file}, "lifecycle_config", "cannot read: %v", err)
-		}
-		tree.entries = append(tree.entries, entry{"lifecycle_config", fromGo(generic, src, "lifecycle_config", 1, &budget, &probs)})
 	}
-	if c.ServiceAccountName != "" {
-		tree.entries = append(tree.entries, entry{"service_account_name", &value{kind: kindScalar, text: c.ServiceAccountName, src: src}})
+	switch {
+	case p != nil && sameLifecycle(p.lc, c.LifecycleConfig):
+		add("lifecycle_config", p.doc.get("lifecycle_config"))
+	case p != nil && p.lc != nil && c.LifecycleConfig != nil:
+		was, now := lifecycleGo(p.lc, file, &probs), lifecycleGo(c.LifecycleConfig, file, &probs)
+		add("lifecycle_config", rebuild(p.doc.get("lifecycle_config"), was, now, src, "lifecycle_config", 1, &budget, &probs))
+	case c.LifecycleConfig != nil:
+		add("lifecycle_config", fromGo(lifecycleGo(c.LifecycleConfig, file, &probs), src, "lifecycle_config", 1, &budget, &probs))
+	}
+	switch {
+	case p != nil && c.ServiceAccountName == p.sa:
+		add("service_account_name", p.doc.get("service_account_name"))
+	case c.ServiceAccountName != "":
+		add("service_account_name", &value{kind: kindScalar, text: c.ServiceAccountName, src: src})
 	}
 	if !probs.empty() {
 		return nil, probs.err()
 	}
+	if p != nil {
+		// The file's order, as a fresh parse of the edited file has it, and
+		// its source when the layer is another (an edited enforce).
+		slices.SortStableFunc(tree.entries, func(a, b entry) int { return p.doc.index(a.key) - p.doc.index(b.key) })
+		if p.doc.src != src {
+			tree = restamp(tree, src)
+		}
+	}
 	decodeInto(tree, reflect.New(doc).Elem(), "", &probs)
 	return tree, probs.err()
+}
+
+// lifecycleGo is a lifecycle_config as plain Go data, the way encoding/json
+// writes it.
+func lifecycleGo(l *LifecycleConfig, file string, probs *problemList) map[string]any {
+	data, err := json.Marshal(l)
+	var generic map[string]any
+	if err == nil {
+		err = json.Unmarshal(data, &generic)
+	}
+	if err != nil {
+		probs.add(pos{file: file}, "lifecycle_config", "cannot read: %v", err)
+	}
+	return generic
+}
+
+// index is the place of key among a map's entries; past the end when the
+// map lacks it.
+func (v *value) index(key string) int {
+	for i, e := range v.entries {
+		if e.key == key {
+			return i
+		}
+	}
+	return len(v.entries)
+}
+
+// rebuild is fromGo for x, except that it keeps the parsed subtrees of t,
+// positions and all, wherever x still equals was, the Go value t was built
+// from. An entry of t that was lacks (an explicit null in lifecycle_config,
+// which its Go type cannot hold) stays unless x sets its key. A value that
+// x changed is reported where t had it. Kept subtrees do not count against
+// budget: the parser bounded them.
+func rebuild(t *value, was, x any, src Source, path string, depth int, budget *int, probs *problemList) *value {
+	if goEqual(was, x) {
+		return t
+	}
+	if t == nil {
+		return fromGo(x, src, path, depth, budget, probs)
+	}
+	wm, wasMap := was.(map[string]any)
+	xm, isMap := x.(map[string]any)
+	if t.kind == kindMap && wasMap && isMap {
+		out := &value{kind: kindMap, src: src, at: t.at, self: t.self}
+		had := make(map[string]bool, len(t.entries))
+		for _, e := range t.entries {
+			had[e.key] = true
+			xv, inX := xm[e.key]
+			wv, inWas := wm[e.key]
+			switch {
+			case inX && inWas:
+				e.val = rebuild(e.val, wv, xv, src, fieldpath.Join(path, e.key), depth+1, budget, probs)
+			case inX:
+				at := e.val.at
+				e.val = fromGo(xv, src, fieldpath.Join(path, e.key), depth+1, budget, probs)
+				e.val.at = at
+			case inWas:
+				continue // the edit removed it
+			}
+			out.entries = append(out.entries, e)
+		}
+		var added []string
+		for k := range xm {
+			if !had[k] {
+				added = append(added, k)
+			}
+		}
+		slices.Sort(added)
+		for _, k := range added {
+			out.entries = append(out.entries, entry{k, fromGo(xm[k], src, fieldpath.Join(path, k), depth+1, budget, probs)})
+		}
+		return out
+	}
+	wl, wasList := was.([]any)
+	xl, isList := x.([]any)
+	if t.kind == kindList && wasList && isList && len(wl) == len(t.items) {
+		out := &value{kind: kindList, src: src, at: t.at, self: t.self, items: make([]*value, len(xl))}
+		for i, it := range xl {
+			if i < len(wl) {
+				out.items[i] = rebuild(t.items[i], wl[i], it, src, fieldpath.Index(path, i), depth+1, budget, probs)
+			} else {
+				out.items[i] = fromGo(it, src, fieldpath.Index(path, i), depth+1, budget, probs)
+			}
+		}
+		return out
+	}
+	v := fromGo(x, src, path, depth, budget, probs)
+	v.at = t.at
+	return v
+}
+
+// equalsTree reports whether x equals t.goValue(), without building it.
+func equalsTree(t *value, x any) bool {
+	if t == nil {
+		return x == nil
+	}
+	switch t.kind {
+	case kindScalar:
+		switch t.tag {
+		case tagInt:
+			if n, err := strconv.ParseInt(t.text, 0, 64); err == nil {
+				y, ok := x.(int64)
+				return ok && y == n
+			}
+		case tagFloat:
+			if f, err := strconv.ParseFloat(t.text, 64); err == nil {
+				y, ok := x.(float64)
+				return ok && math.Float64bits(y) == math.Float64bits(f)
+			}
+		case tagBool:
+			y, ok := x.(bool)
+			return ok && y == strings.EqualFold(t.text, "true")
+		}
+		y, ok := x.(string)
+		return ok && y == t.text
+	case kindMap:
+		m, ok := x.(map[string]any)
+		if !ok || len(m) != len(t.entries) {
+			return false
+		}
+		for _, e := range t.entries {
+			if y, ok := m[e.key]; !ok || !equalsTree(e.val, y) {
+				return false
+			}
+		}
+		return true
+	case kindList:
+		l, ok := x.([]any)
+		if !ok || len(l) != len(t.items) {
+			return false
+		}
+		for i, it := range t.items {
+			if !equalsTree(it, l[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return x == nil
+}
+
+// goEqual reports whether two values of plain Go data (as goValue and
+// encoding/json make them) are equal; any other Go type is unequal.
+func goEqual(a, b any) bool {
+	switch a := a.(type) {
+	case nil:
+		return b == nil
+	case string:
+		y, ok := b.(string)
+		return ok && y == a
+	case bool:
+		y, ok := b.(bool)
+		return ok && y == a
+	case int64:
+		y, ok := b.(int64)
+		return ok && y == a
+	case float64:
+		y, ok := b.(float64)
+		return ok && math.Float64bits(y) == math.Float64bits(a)
+	case map[string]any:
+		m, ok := b.(map[string]any)
+		if !ok || len(m) != len(a) {
+			return false
+		}
+		for k, v := range a {
+			if y, ok := m[k]; !ok || !goEqual(v, y) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		l, ok := b.([]any)
+		if !ok || len(l) != len(a) {
+			return false
+		}
+		for i := range a {
+			if !goEqual(a[i], l[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// cloneLifecycle is a deep copy of l.
+func cloneLifecycle(l *LifecycleConfig) *LifecycleConfig {
+	if l == nil {
+		return nil
+	}
+	c := *l
+	if tp := l.TerminationPolicy; tp != nil {
+		c.TerminationPolicy = &TerminationPolicy{EnableAutoTermination: clonePtr(tp.EnableAutoTermination), MaxIdleSeconds: clonePtr(tp.MaxIdleSeconds)}
+	}
+	if ps := l.PostStart; ps != nil {
+		s := *ps
+		if ps.Command != nil {
+			s.Command = &Command{Exec: slices.Clone(ps.Command.Exec), Shell: ps.Command.Shell}
+		}
+		c.PostStart = &s
+	}
+	return &c
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// sameLifecycle reports whether two lifecycle configs are equal by value.
+func sameLifecycle(a, b *LifecycleConfig) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.PreStartScriptPath == b.PreStartScriptPath && sameTermination(a.TerminationPolicy, b.TerminationPolicy) && samePostStart(a.PostStart, b.PostStart)
+}
+
+func sameTermination(a, b *TerminationPolicy) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return samePtr(a.EnableAutoTermination, b.EnableAutoTermination) && samePtr(a.MaxIdleSeconds, b.MaxIdleSeconds)
+}
+
+func samePostStart(a, b *PostStart) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.HookPath != b.HookPath {
+		return false
+	}
+	if a.Command == nil || b.Command == nil {
+		return a.Command == b.Command
+	}
+	// A nil Exec is a shell command; an empty one an empty list.
+	return a.Command.Shell == b.Command.Shell && (a.Command.Exec == nil) == (b.Command.Exec == nil) && slices.Equal(a.Command.Exec, b.Command.Exec)
+}
+
+func samePtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }

@@ -21,6 +21,9 @@ type defaultsHeader struct {
 // ParseDefaultConfig parses a default config file; file names it in errors.
 // Its container_config is checked as a Docker one when it is written for
 // Docker (environment, public_url or a volumes map), else as a Kubernetes one.
+//
+// The DefaultConfig may be edited, in place too, before NewResolver reads
+// it, as a parsed Request may be before Resolve.
 func ParseDefaultConfig(file string, data []byte) (DefaultConfig, error) {
 	var df defaultsHeader
 	cfg, _, err := parseConfigFile(data, file, SourceDefaults, func(root *value, probs *problemList) (LifecycleConfig, string) {

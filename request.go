@@ -37,6 +37,10 @@ type requestHeader struct {
 // written for Docker: it has environment, public_url or a volumes map) is
 // checked as a Docker request; Resolve checks it again for the type it
 // resolves to.
+//
+// The Request may be edited, in place too, before each Resolve: Resolve
+// uses the parsed tree, with its positions, for what still equals the file
+// and the edited values for the rest.
 func ParseRequest(file string, data []byte) (Request, error) {
 	var h requestHeader
 	cfg, _, err := parseConfigFile(data, file, SourceUser, func(root *value, probs *problemList) (LifecycleConfig, string) {
