@@ -49,7 +49,7 @@ func checkClusterNames(c *Cluster, s *settings, probs *problemList) {
 // checkPodNames checks the names the merged configuration put into the pod
 // that Kubernetes would reject: the container name, the service account,
 // and mounts of volumes the pod does not have.
-func checkPodNames(pod *corev1.PodSpec, merged *value, probs *problemList) {
+func checkPodNames(pod *corev1.PodSpec, merged *node, probs *problemList) {
 	cc := lookupTree(merged, "container_config")
 	c := &pod.Containers[0]
 	if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {

@@ -69,7 +69,7 @@ type envVars struct {
 	at   map[string]pos
 }
 
-func (e *envVars) decodeTree(v *value, path string, probs *problemList) {
+func (e *envVars) decodeTree(v *node, path string, probs *problemList) {
 	if v.kind != kindMap {
 		probs.add(v.at, path, "expected a map of VARIABLE: value, got %s", v.describe())
 		return

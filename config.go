@@ -71,7 +71,7 @@ func (c Command) MarshalJSON() ([]byte, error) {
 	return json.Marshal(c.Shell)
 }
 
-func (c *Command) decodeTree(v *value, path string, probs *problemList) {
+func (c *Command) decodeTree(v *node, path string, probs *problemList) {
 	switch {
 	case v.kind == kindScalar && v.tag == tagStr:
 		if strings.TrimSpace(v.text) == "" {

@@ -20,8 +20,8 @@ import (
 // in place, so it keeps its own copy of the lifecycle and compares
 // container_config with the tree itself.
 type parsedConfig struct {
-	root *value // the whole file, for positions of its other keys
-	doc  *value // the configDoc part: the layer tree
+	root *node // the whole file, for positions of its other keys
+	doc  *node // the configDoc part: the layer tree
 	cc   ccShape
 	text string           // container_config as a YAML string, for ccString
 	lc   *LifecycleConfig // a deep copy of the lifecycle_config decoded
@@ -40,7 +40,7 @@ const (
 // decodeConfigFile decodes a parsed request or default config file into
 // the struct that header and the configuration keys of the workspace type
 // make: a Docker one when docker says so.
-func decodeConfigFile[H any](root *value, header *H, docker bool, probs *problemList) (LifecycleConfig, string) {
+func decodeConfigFile[H any](root *node, header *H, docker bool, probs *problemList) (LifecycleConfig, string) {
 	if docker {
 		var f struct {
 			Header H `json:",inline"`
@@ -86,14 +86,14 @@ func (p *parsedConfig) sameContainerConfig(x any) bool {
 // file), then every key checked by decode, which decodes the whole file and
 // returns its lifecycle_config and service_account_name. It returns the
 // root tree, with the configuration keys as a subtree for layering.
-func parseConfigFile(data []byte, file string, src Source, decode func(root *value, probs *problemList) (LifecycleConfig, string)) (*Config, *value, error) {
+func parseConfigFile(data []byte, file string, src Source, decode func(root *node, probs *problemList) (LifecycleConfig, string)) (*Config, *node, error) {
 	var probs problemList
 	root, err := parseYAML(data, yamlSource{file: file, src: src}, "")
 	if err != nil {
 		return nil, nil, err
 	}
 	if root.kind == kindNull {
-		root = &value{kind: kindMap, src: src, at: pos{file: file, line: 1, col: 1}}
+		root = &node{kind: kindMap, src: src, at: pos{file: file, line: 1, col: 1}}
 	}
 	if root.kind != kindMap {
 		probs.add(root.at, "", "expected a map of fields, got %s", root.describe())
@@ -101,7 +101,7 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *val
 	}
 	root = expandContainerConfig(root, data, file, src, &probs)
 	lc, sa := decode(root, &probs)
-	doc := &value{kind: kindMap, src: src, at: root.at}
+	doc := &node{kind: kindMap, src: src, at: root.at}
 	for _, e := range root.entries {
 		if schemaOf(configDocType).fields[e.key] != nil {
 			doc.entries = append(doc.entries, e)
@@ -127,7 +127,7 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *val
 
 // expandContainerConfig parses a container_config given as a YAML string,
 // keeping the string as the node's text so the original can be returned.
-func expandContainerConfig(root *value, data []byte, file string, src Source, probs *problemList) *value {
+func expandContainerConfig(root *node, data []byte, file string, src Source, probs *problemList) *node {
 	cc := root.get("container_config")
 	if cc == nil || cc.kind != kindScalar || cc.tag != tagStr {
 		return root
@@ -172,7 +172,7 @@ func lineLength(data []byte, n int) int {
 // embeddedShift maps a line and column inside a string scalar to the file.
 // For a literal block (|) it is exact; for a one-line string it is exact
 // when the string has no escapes; otherwise it points at the string.
-func embeddedShift(s *value, data []byte) func(int, int) (int, int) {
+func embeddedShift(s *node, data []byte) func(int, int) (int, int) {
 	line, col := s.self.line, s.self.col
 	atString := func(int, int) (int, int) { return line, col }
 	switch s.style {
@@ -235,7 +235,7 @@ func blockIndent(data []byte, headerLine int) int {
 // checked from its fields against doc (configDocType or dockerDocType). A
 // parsed Config that was edited keeps the parsed subtrees, with their
 // positions, of every part that still equals what the file gave.
-func layerTree(c *Config, src Source, file string, doc reflect.Type) (*value, error) {
+func layerTree(c *Config, src Source, file string, doc reflect.Type) (*node, error) {
 	p := c.parsed
 	if p.current(c) {
 		if p.doc.src != src {
@@ -245,8 +245,8 @@ func layerTree(c *Config, src Source, file string, doc reflect.Type) (*value, er
 	}
 	var probs problemList
 	budget := limits.MaxNodes
-	tree := &value{kind: kindMap, src: src}
-	add := func(key string, v *value) {
+	tree := &node{kind: kindMap, src: src}
+	add := func(key string, v *node) {
 		if v != nil {
 			tree.entries = append(tree.entries, entry{key, v})
 		}
@@ -288,7 +288,7 @@ func layerTree(c *Config, src Source, file string, doc reflect.Type) (*value, er
 	case p != nil && c.ServiceAccountName == p.sa:
 		add("service_account_name", p.doc.get("service_account_name"))
 	case c.ServiceAccountName != "":
-		add("service_account_name", &value{kind: kindScalar, text: c.ServiceAccountName, src: src})
+		add("service_account_name", &node{kind: kindScalar, text: c.ServiceAccountName, src: src})
 	}
 	if !probs.empty() {
 		return nil, probs.err()
@@ -321,7 +321,7 @@ func lifecycleGo(l *LifecycleConfig, file string, probs *problemList) map[string
 
 // index is the place of key among a map's entries; past the end when the
 // map lacks it.
-func (v *value) index(key string) int {
+func (v *node) index(key string) int {
 	for i, e := range v.entries {
 		if e.key == key {
 			return i
@@ -336,7 +336,7 @@ func (v *value) index(key string) int {
 // which its Go type cannot hold) stays unless x sets its key. A value that
 // x changed is reported where t had it. Kept subtrees do not count against
 // budget: the parser bounded them.
-func rebuild(t *value, was, x any, src Source, path string, depth int, budget *int, probs *problemList) *value {
+func rebuild(t *node, was, x any, src Source, path string, depth int, budget *int, probs *problemList) *node {
 	if goEqual(was, x) {
 		return t
 	}
@@ -346,7 +346,7 @@ func rebuild(t *value, was, x any, src Source, path string, depth int, budget *i
 	wm, wasMap := was.(map[string]any)
 	xm, isMap := x.(map[string]any)
 	if t.kind == kindMap && wasMap && isMap {
-		out := &value{kind: kindMap, src: src, at: t.at, self: t.self}
+		out := &node{kind: kindMap, src: src, at: t.at, self: t.self}
 		had := make(map[string]bool, len(t.entries))
 		for _, e := range t.entries {
 			had[e.key] = true
@@ -379,7 +379,7 @@ func rebuild(t *value, was, x any, src Source, path string, depth int, budget *i
 	wl, wasList := was.([]any)
 	xl, isList := x.([]any)
 	if t.kind == kindList && wasList && isList && len(wl) == len(t.items) {
-		out := &value{kind: kindList, src: src, at: t.at, self: t.self, items: make([]*value, len(xl))}
+		out := &node{kind: kindList, src: src, at: t.at, self: t.self, items: make([]*node, len(xl))}
 		for i, it := range xl {
 			if i < len(wl) {
 				out.items[i] = rebuild(t.items[i], wl[i], it, src, fieldpath.Index(path, i), depth+1, budget, probs)
@@ -395,7 +395,7 @@ func rebuild(t *value, was, x any, src Source, path string, depth int, budget *i
 }
 
 // equalsTree reports whether x equals t.goValue(), without building it.
-func equalsTree(t *value, x any) bool {
+func equalsTree(t *node, x any) bool {
 	if t == nil {
 		return x == nil
 	}

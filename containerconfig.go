@@ -47,7 +47,7 @@ func init() {
 	containerConfigSchema = unionSchema([]string{"containers"}, containerType, podSpecType)
 }
 
-func (c *containerConfig) decodeTree(v *value, path string, probs *problemList) {
+func (c *containerConfig) decodeTree(v *node, path string, probs *problemList) {
 	if v.kind != kindMap {
 		probs.add(v.at, path, "expected a map of Kubernetes container and pod fields, got %s", v.describe())
 		return

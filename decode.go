@@ -17,7 +17,7 @@ import (
 // treeDecoder is implemented by this package's types whose YAML form is not
 // one Go kind (a command is a list or a string).
 type treeDecoder interface {
-	decodeTree(v *value, path string, probs *problemList)
+	decodeTree(v *node, path string, probs *problemList)
 }
 
 var (
@@ -31,7 +31,7 @@ var (
 // type, checking every key against the type's JSON field names and every
 // scalar against its Go kind. It reports every problem with its path and
 // position and never panics.
-func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
+func decodeInto(v *node, out reflect.Value, path string, probs *problemList) {
 	if v == nil || v.kind == kindNull {
 		return
 	}
@@ -177,7 +177,7 @@ func decodeInto(v *value, out reflect.Value, path string, probs *problemList) {
 }
 
 // decodeJSON handles the few types that only know how to read JSON (times).
-func decodeJSON(v *value, out reflect.Value, path string, probs *problemList) {
+func decodeJSON(v *node, out reflect.Value, path string, probs *problemList) {
 	data, err := json.Marshal(v.goValue())
 	if err == nil {
 		err = out.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data)

@@ -48,7 +48,7 @@ type dockerVolume struct {
 
 // decodeTree decodes and checks a Docker container_config, reporting every
 // problem with the key it is about.
-func (c *dockerContainerConfig) decodeTree(v *value, path string, probs *problemList) {
+func (c *dockerContainerConfig) decodeTree(v *node, path string, probs *problemList) {
 	if v.kind != kindMap {
 		probs.add(v.at, path, "expected a map of Docker settings (image, volumes, environment, public_url), got %s", v.describe())
 		return
@@ -74,7 +74,7 @@ func (c *dockerContainerConfig) decodeTree(v *value, path string, probs *problem
 // checkDockerVolumes checks every bind: absolute host and container paths
 // that a Binds entry can carry, a mode of ro or rw, and no container path
 // bound twice.
-func checkDockerVolumes(vols *value, at string, probs *problemList) {
+func checkDockerVolumes(vols *node, at string, probs *problemList) {
 	bound := map[string]string{}
 	for _, e := range vols.entries {
 		vp := fieldpath.Join(at, e.key)
@@ -125,7 +125,7 @@ var dockerContainerKeys = schemaOf(reflect.TypeFor[dockerFields]()).names
 // looksDocker reports whether a container_config is written for Docker:
 // it has a key only Docker's has (environment, public_url) or volumes as
 // a map (Kubernetes' volumes are a list).
-func looksDocker(cc *value) bool {
+func looksDocker(cc *node) bool {
 	if cc == nil || cc.kind != kindMap {
 		return false
 	}

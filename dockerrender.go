@@ -23,7 +23,7 @@ import (
 // image and env), on the one container the create body describes, each
 // recorded at its Docker path; the result is then written as Docker
 // Engine API bodies.
-func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, userTree *value, res *Result, w *warnings, probs *problemList) {
+func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, userTree *node, res *Result, w *warnings, probs *problemList) {
 	var doc dockerDoc
 	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", probs)
 	paths := &dockerPaths
@@ -62,7 +62,7 @@ func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, user
 // collectDockerProvenance records the origin of the merged Docker
 // configuration's image, env variables, public URL and lifecycle at their
 // Docker paths.
-func collectDockerProvenance(merged *value, prov Provenance) {
+func collectDockerProvenance(merged *node, prov Provenance) {
 	cc := merged.get("container_config")
 	if img := cc.get("image"); img != nil {
 		prov[dockerPaths.image] = origin(img)
@@ -84,7 +84,7 @@ func collectDockerProvenance(merged *value, prov Provenance) {
 // configuration (under volumes[<host path>], as a pod's volumes would be),
 // reports a bind with no container path, and returns the host paths the
 // request (or its pre-start output) bound itself.
-func dockerBinds(merged *value, prov Provenance, probs *problemList) []string {
+func dockerBinds(merged *node, prov Provenance, probs *problemList) []string {
 	vols := lookupTree(merged, "container_config", "volumes")
 	var user []string
 	for _, e := range vols.entries {

@@ -13,13 +13,13 @@ import (
 type layerSet struct {
 	doc reflect.Type // configDocType or dockerDocType
 	// locked is layer 1; policyDefaults layer 6.
-	locked, policyDefaults *value
+	locked, policyDefaults *node
 	// defaults is the default config file: layer 2 with enforce, else 5.
-	defaults *value
+	defaults *node
 	enforce  bool
 	// skipped is the default config file's container_config when it was
 	// written for the other workspace type and so is not applied.
-	skipped *value
+	skipped *node
 }
 
 // layers returns the layer set of a workspace type ("" is Kubernetes).
@@ -36,7 +36,7 @@ func (ls *layerSet) policy(l *judge.Layer, view func(map[string]any) map[string]
 	if l == nil {
 		return
 	}
-	tree := func(cfg map[string]any, src Source) *value {
+	tree := func(cfg map[string]any, src Source) *node {
 		if len(cfg) == 0 {
 			return nil
 		}
@@ -51,13 +51,13 @@ func (ls *layerSet) policy(l *judge.Layer, view func(map[string]any) map[string]
 // setDefaults sets the default config file's tree. The file's
 // container_config is written for the cluster's type (own); a workspace of
 // the other type takes only its other keys.
-func (ls *layerSet) setDefaults(tree *value, enforce, own bool) {
+func (ls *layerSet) setDefaults(tree *node, enforce, own bool) {
 	ls.enforce = enforce
 	if own {
 		ls.defaults = tree
 		return
 	}
-	out := &value{kind: kindMap, src: tree.src, at: tree.at, self: tree.self}
+	out := &node{kind: kindMap, src: tree.src, at: tree.at, self: tree.self}
 	for _, e := range tree.entries {
 		if e.key == "container_config" {
 			ls.skipped = e.val
@@ -72,8 +72,8 @@ func (ls *layerSet) setDefaults(tree *value, enforce, own bool) {
 // highest first: the policy's locked fields, an enforced default config
 // file, the pre-start output, the user, a default config file that does not
 // enforce, the policy's defaults.
-func (ls *layerSet) fold(preStart, user *value) *value {
-	layers := make([]*value, 0, 6)
+func (ls *layerSet) fold(preStart, user *node) *node {
+	layers := make([]*node, 0, 6)
 	layers = append(layers, ls.locked)
 	if ls.enforce {
 		layers = append(layers, ls.defaults)
@@ -83,7 +83,7 @@ func (ls *layerSet) fold(preStart, user *value) *value {
 		layers = append(layers, ls.defaults)
 	}
 	layers = append(layers, ls.policyDefaults)
-	var acc *value
+	var acc *node
 	for _, l := range layers {
 		if l != nil {
 			acc = merge(acc, l, shape{t: ls.doc})

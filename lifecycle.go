@@ -48,7 +48,7 @@ type Lifecycle struct {
 	// PreStart is the pre-start script, when one is configured.
 	PreStart *PreStart `json:"preStart,omitempty"`
 	// PostStart is the post-start steps, in the order the wrapper runs them.
-	PostStart []Step `json:"postStart,omitempty"`
+	PostStart []PostStartStep `json:"postStart,omitempty"`
 }
 
 // PreStart reports the pre-start script: where it is and whether it ran.
@@ -61,8 +61,13 @@ type PreStart struct {
 	Note string `json:"note,omitempty"`
 }
 
-// Step is one post-start step, in the order the wrapper runs them.
-type Step struct {
+// Step is the former name of PostStartStep.
+//
+// Deprecated: use PostStartStep.
+type Step = PostStartStep
+
+// PostStartStep is one post-start step, in the order the wrapper runs them.
+type PostStartStep struct {
 	// Exec is a command run directly; Shell a string run by /bin/sh -c;
 	// Hook a script path run directly. Exactly one is set.
 	Exec  []string `json:"exec,omitempty"`
@@ -99,7 +104,7 @@ func within(root, p string) bool {
 
 // resolveLifecycle checks the merged lifecycle_config and returns it
 // resolved, with the pod annotations it sets.
-func (r *Resolver) resolveLifecycle(lc *LifecycleConfig, tree *value, probs *problemList) (Lifecycle, map[string]string) {
+func (r *Resolver) resolveLifecycle(lc *LifecycleConfig, tree *node, probs *problemList) (Lifecycle, map[string]string) {
 	var out Lifecycle
 	annos := map[string]string{}
 	lcTree := lookupTree(tree, "lifecycle_config")
@@ -133,14 +138,14 @@ func (r *Resolver) resolveLifecycle(lc *LifecycleConfig, tree *value, probs *pro
 	}
 	if ps := lc.PostStart; ps != nil {
 		if ps.Command != nil {
-			out.PostStart = append(out.PostStart, Step{Exec: ps.Command.Exec, Shell: ps.Command.Shell})
+			out.PostStart = append(out.PostStart, PostStartStep{Exec: ps.Command.Exec, Shell: ps.Command.Shell})
 		}
 		if ps.HookPath != "" {
 			resolved, err := resolvePath(r.projectRoot, ps.HookPath)
 			if err != nil {
 				probs.add(lookupTree(lcTree, "post_start", "hook_path").at, "lifecycle_config.post_start.hook_path", "%v", err)
 			}
-			out.PostStart = append(out.PostStart, Step{Hook: resolved})
+			out.PostStart = append(out.PostStart, PostStartStep{Hook: resolved})
 		}
 	}
 	return out, annos
@@ -154,7 +159,7 @@ const serverWordsPrefix = "# server-command-words: "
 // postStartWrapper renders the steps as a /bin/sh script that runs each,
 // logs a warning when one fails and goes on, then execs the server command,
 // which it receives as its arguments; commandWords of them are the command.
-func postStartWrapper(steps []Step, commandWords int) string {
+func postStartWrapper(steps []PostStartStep, commandWords int) string {
 	var b strings.Builder
 	b.WriteString(PostStartMarker + "\n")
 	b.WriteString(serverWordsPrefix + strconv.Itoa(commandWords) + "\n")
@@ -186,7 +191,7 @@ const wrapperName = "workspacekit-post-start"
 // server command inside it instead, so that resolving a rendered container
 // again does not wrap it twice. It runs on each layer before merging, so
 // that another layer's command or args cannot hide the wrapper.
-func unwrapPostStart(doc *value) *value {
+func unwrapPostStart(doc *node) *node {
 	cc := doc.get("container_config")
 	command, args := cc.get("command"), cc.get("args")
 	if !isWrapper(command, args) {
@@ -194,16 +199,16 @@ func unwrapPostStart(doc *value) *value {
 	}
 	server := args.items[2:]
 	words := min(commandWords(args.items[0].text), len(server))
-	out := &value{kind: kindMap, src: cc.src, at: cc.at, text: cc.text}
+	out := &node{kind: kindMap, src: cc.src, at: cc.at, text: cc.text}
 	for _, e := range cc.entries {
 		switch e.key {
 		case "command":
 			if words > 0 {
-				out.entries = append(out.entries, entry{"command", &value{kind: kindList, src: command.src, at: command.at, items: server[:words]}})
+				out.entries = append(out.entries, entry{"command", &node{kind: kindList, src: command.src, at: command.at, items: server[:words]}})
 			}
 		case "args":
 			if len(server) > words {
-				out.entries = append(out.entries, entry{"args", &value{kind: kindList, src: args.src, at: args.at, items: server[words:]}})
+				out.entries = append(out.entries, entry{"args", &node{kind: kindList, src: args.src, at: args.at, items: server[words:]}})
 			}
 		default:
 			out.entries = append(out.entries, e)
@@ -233,8 +238,8 @@ func commandWords(script string) int {
 
 // isWrapper reports whether command and args are the post-start wrapper:
 // ["/bin/sh", "-c"] and [SCRIPT starting with PostStartMarker, wrapperName, SERVER...].
-func isWrapper(command, args *value) bool {
-	scalar := func(v *value, i int, ok func(string) bool) bool {
+func isWrapper(command, args *node) bool {
+	scalar := func(v *node, i int, ok func(string) bool) bool {
 		return v != nil && v.kind == kindList && i < len(v.items) && v.items[i].kind == kindScalar && ok(v.items[i].text)
 	}
 	is := func(s string) func(string) bool { return func(t string) bool { return t == s } }

@@ -45,14 +45,14 @@ func (s shape) item() shape {
 // element, anything else is taken whole from the higher layer. An explicit
 // null in the higher layer is kept, to be resolved by dropNulls once all
 // layers are merged. Neither input is modified.
-func merge(high, low *value, s shape) *value {
+func merge(high, low *node, s shape) *node {
 	switch {
 	case high == nil:
 		return low
 	case low == nil:
 		return high
 	case high.kind == kindMap && low.kind == kindMap:
-		out := &value{kind: kindMap, src: high.src, at: high.at, self: high.self, entries: make([]entry, 0, len(high.entries)+len(low.entries))}
+		out := &node{kind: kindMap, src: high.src, at: high.at, self: high.self, entries: make([]entry, 0, len(high.entries)+len(low.entries))}
 		lowAt, highHas := index(low), index(high)
 		for _, e := range high.entries {
 			out.entries = append(out.entries, entry{e.key, merge(e.val, lowAt(e.key), s.field(e.key))})
@@ -72,22 +72,22 @@ func merge(high, low *value, s shape) *value {
 
 // index returns a lookup of a map's entries: a linear scan for small maps,
 // a hash index for large ones, so merging stays linear.
-func index(v *value) func(string) *value {
+func index(v *node) func(string) *node {
 	if len(v.entries) <= 16 {
 		return v.get
 	}
-	m := make(map[string]*value, len(v.entries))
+	m := make(map[string]*node, len(v.entries))
 	for _, e := range v.entries {
 		m[e.key] = e.val
 	}
-	return func(k string) *value { return m[k] }
+	return func(k string) *node { return m[k] }
 }
 
 // mergeList merges two lists element by element on s.mergeKey, as strategic
 // merge does: the higher layer's elements first, in its order, each merged
 // with the lower element of the same key; then the lower layer's others.
-func mergeList(high, low *value, s shape) *value {
-	out := &value{kind: kindList, src: high.src, at: high.at, self: high.self, items: make([]*value, 0, len(high.items)+len(low.items))}
+func mergeList(high, low *node, s shape) *node {
+	out := &node{kind: kindList, src: high.src, at: high.at, self: high.self, items: make([]*node, 0, len(high.items)+len(low.items))}
 	used := make([]bool, len(low.items))
 	elem := s.item()
 	byKey := make(map[string][]int, len(low.items)) // key -> indexes in low, in order
@@ -124,7 +124,7 @@ func mergeList(high, low *value, s shape) *value {
 // retain keeps of low only the keys high sets: the retainKeys strategy,
 // under which a higher layer's element replaces the lower one's shape (a
 // volume that becomes an emptyDir stops being a claim).
-func retain(low, high *value) *value {
+func retain(low, high *node) *node {
 	if low.kind != kindMap || high.kind != kindMap {
 		return low
 	}
@@ -141,7 +141,7 @@ func retain(low, high *value) *value {
 
 // replacedMember reports whether key belongs to a one-of group of which the
 // higher layer sets another member.
-func replacedMember(groups [][]string, key string, highHas func(string) *value) bool {
+func replacedMember(groups [][]string, key string, highHas func(string) *node) bool {
 	for _, g := range groups {
 		if !slices.Contains(g, key) {
 			continue
@@ -156,9 +156,9 @@ func replacedMember(groups [][]string, key string, highHas func(string) *value) 
 }
 
 // beat returns high, recording that it beat low.
-func beat(high, low *value) *value {
+func beat(high, low *node) *node {
 	out := *high
-	out.lost = make([]*value, 0, len(high.lost)+1+len(low.lost))
+	out.lost = make([]*node, 0, len(high.lost)+1+len(low.lost))
 	out.lost = append(out.lost, high.lost...)
 	out.lost = append(out.lost, low)
 	out.lost = append(out.lost, low.lost...)
@@ -167,13 +167,13 @@ func beat(high, low *value) *value {
 
 // dropNulls removes every explicit null from a merged tree, in one final
 // pass. It returns v itself when v holds no null.
-func dropNulls(v *value) *value {
+func dropNulls(v *node) *node {
 	if v == nil || v.kind == kindNull {
 		return nil
 	}
 	switch v.kind {
 	case kindMap:
-		var out *value
+		var out *node
 		for i, e := range v.entries {
 			d := dropNulls(e.val)
 			if d == e.val && out == nil {
@@ -192,7 +192,7 @@ func dropNulls(v *value) *value {
 			return out
 		}
 	case kindList:
-		var out *value
+		var out *node
 		for i, it := range v.items {
 			d := dropNulls(it)
 			if d == it && out == nil {
@@ -200,7 +200,7 @@ func dropNulls(v *value) *value {
 			}
 			if out == nil {
 				c := *v
-				c.items = append(make([]*value, 0, len(v.items)), v.items[:i]...)
+				c.items = append(make([]*node, 0, len(v.items)), v.items[:i]...)
 				out = &c
 			}
 			if d != nil {

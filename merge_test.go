@@ -25,7 +25,7 @@ func TestMergeKeysFromKubernetesTypes(t *testing.T) {
 	}
 }
 
-func tree(t *testing.T, src Source, yaml string) *value {
+func tree(t *testing.T, src Source, yaml string) *node {
 	t.Helper()
 	v, err := parseYAML([]byte(yaml), yamlSource{file: string(src), src: src}, "")
 	if err != nil {

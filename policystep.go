@@ -23,15 +23,15 @@ func WithPolicy(e *policy.Engine) Option {
 	return func(r *Resolver) { r.policy.engine = e }
 }
 
-// policyStep is what the resolver keeps of a policy engine.
-type policyStep struct {
+// resolverPolicy is what the resolver keeps of a policy engine.
+type resolverPolicy struct {
 	engine *policy.Engine
 	judge  judge.Engine
 	layer  *judge.Layer
 }
 
 // prepare takes the engine's judge and layer once, in NewResolver.
-func (s *policyStep) prepare() {
+func (s *resolverPolicy) prepare() {
 	if s.engine == nil {
 		return
 	}
@@ -42,7 +42,7 @@ func (s *policyStep) prepare() {
 // applyToPod adds what a container_config cannot say: the pod's security
 // context, annotations and labels, deleted items, the connections'
 // Service ports, and the imposed assets.
-func (s *policyStep) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Request, prov Provenance, probs *problemList) {
+func (s *resolverPolicy) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Request, prov Provenance, probs *problemList) {
 	l := s.layer
 	if l == nil {
 		return
@@ -120,7 +120,7 @@ func userSet(prov Provenance, path string) bool {
 
 // deleteEnv removes the env variables the policy deletes (deleted: true),
 // unless the request set them itself.
-func (s *policyStep) deleteEnv(c *corev1.Container, paths *containerPaths, prov Provenance) {
+func (s *resolverPolicy) deleteEnv(c *corev1.Container, paths *containerPaths, prov Provenance) {
 	if s.layer == nil {
 		return
 	}
@@ -145,7 +145,7 @@ func hasServicePort(ports []corev1.ServicePort, port int32) bool {
 
 // impose adds the imposed assets; the request cannot remove them, and a
 // volume name or mount path of its own that collides with one is an error.
-func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, req *Request, probs *problemList) {
+func (s *resolverPolicy) impose(pod *corev1.Pod, prov Provenance, req *Request, probs *problemList) {
 	im := s.layer.Imposed
 	c := &pod.Spec.Containers[0]
 	for _, v := range im.Volumes {
@@ -174,7 +174,7 @@ func (s *policyStep) impose(pod *corev1.Pod, prov Provenance, req *Request, prob
 
 // userVolumes are the names of the volumes a request's own configuration
 // defines.
-func userVolumes(user *value) []string {
+func userVolumes(user *node) []string {
 	var names []string
 	for _, v := range lookupTree(user, "container_config", "volumes").items {
 		if n := v.get("name"); n != nil && n.kind == kindScalar {
@@ -188,7 +188,7 @@ func userVolumes(user *value) []string {
 // as binds; an imposed asset of another kind has no Docker form and is
 // left out with a warning. A host path or container path of the request's
 // own that collides with an imposed one is an error.
-func (s *policyStep) imposeBinds(cc *dockerContainerConfig, prov Provenance, req *Request, w *warnings, probs *problemList) {
+func (s *resolverPolicy) imposeBinds(cc *dockerContainerConfig, prov Provenance, req *Request, w *warnings, probs *problemList) {
 	if s.layer == nil {
 		return
 	}
@@ -224,7 +224,7 @@ func (s *policyStep) imposeBinds(cc *dockerContainerConfig, prov Provenance, req
 
 // check judges a rendered pod: the policy's rules, the Pod Security level
 // it requires, and the custom modules.
-func (s *policyStep) check(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, pod *corev1.Pod, server [2][]string, userVolumes []string, w *warnings, probs *problemList) {
+func (s *resolverPolicy) check(ctx context.Context, r *Resolver, req *Request, user *node, res *Result, pod *corev1.Pod, server [2][]string, userVolumes []string, w *warnings, probs *problemList) {
 	if s.engine == nil {
 		return
 	}
@@ -250,7 +250,7 @@ var dockerPolicyPaths = map[string]string{
 // checkDocker judges a rendered Docker workspace: the rules on the fields
 // it has (dockerPolicyPaths), each reported at its Docker path, and the
 // custom modules. A Pod Security level does not judge it.
-func (s *policyStep) checkDocker(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, c *corev1.Container, server [2][]string, userBinds []string, w *warnings, probs *problemList) {
+func (s *resolverPolicy) checkDocker(ctx context.Context, r *Resolver, req *Request, user *node, res *Result, c *corev1.Container, server [2][]string, userBinds []string, w *warnings, probs *problemList) {
 	if s.engine == nil {
 		return
 	}
@@ -265,7 +265,7 @@ func (s *policyStep) checkDocker(ctx context.Context, r *Resolver, req *Request,
 
 // judgeRules reports the violations of the policy's rules, each at its
 // place in the request; false when the rules could not be evaluated.
-func (s *policyStep) judgeRules(ctx context.Context, ws judge.Workspace, req *Request, prov Provenance, probs *problemList) bool {
+func (s *resolverPolicy) judgeRules(ctx context.Context, ws judge.Workspace, req *Request, prov Provenance, probs *problemList) bool {
 	ws.Offered = func(path string) (any, bool) {
 		v, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
 		return v, ok
@@ -286,7 +286,7 @@ func (s *policyStep) judgeRules(ctx context.Context, ws judge.Workspace, req *Re
 
 // checkCustom runs the custom modules: each deny a problem, each warn a
 // warning.
-func (s *policyStep) checkCustom(ctx context.Context, r *Resolver, req *Request, user *value, res *Result, w *warnings, probs *problemList) {
+func (s *resolverPolicy) checkCustom(ctx context.Context, r *Resolver, req *Request, user *node, res *Result, w *warnings, probs *problemList) {
 	if !s.judge.HasCustom() {
 		return
 	}
@@ -357,7 +357,7 @@ func violationPos(prov Provenance, path string, req *Request) pos {
 }
 
 // customInput is {cluster, request, policy, rendered} as plain data.
-func customInput(r *Resolver, req *Request, user *value, res *Result, e *policy.Engine) (map[string]any, error) {
+func customInput(r *Resolver, req *Request, user *node, res *Result, e *policy.Engine) (map[string]any, error) {
 	request, _ := user.goValue().(map[string]any)
 	if request == nil {
 		request = map[string]any{}

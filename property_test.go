@@ -552,7 +552,7 @@ func propKeysOf(cs ConfigSpec, ctx propRenderContext) []propKeyCheck {
 		})
 	}
 	if l.HasPostStartCommand() {
-		want := workspace.Step{Exec: l.PostStartExec}
+		want := workspace.PostStartStep{Exec: l.PostStartExec}
 		if l.PostStartExec == nil {
 			want.Shell = l.PostStartShell
 		}
@@ -564,7 +564,7 @@ func propKeysOf(cs ConfigSpec, ctx propRenderContext) []propKeyCheck {
 		})
 	}
 	if l.PostStartHook != "" {
-		want := workspace.Step{Hook: propResolvedPath(l.PostStartHook)}
+		want := workspace.PostStartStep{Hook: propResolvedPath(l.PostStartHook)}
 		add("lifecycle.post_start.hook_path", "lifecycle.post_start.hook_path", func(r *workspace.Result) string {
 			if s := r.Lifecycle.PostStart; len(s) == 0 || !reflect.DeepEqual(s[len(s)-1], want) {
 				return fmt.Sprintf("steps %+v, want last %+v", s, want)

@@ -38,7 +38,7 @@ type Origin struct {
 	// Lost is what the layers below offered, highest first.
 	Lost []Offer `json:"lost,omitempty"`
 
-	val *value // the value that won, for the policy's view of the request
+	val *node // the value that won, for the policy's view of the request
 }
 
 // offeredBy is what a layer offered for the field, whether it won or

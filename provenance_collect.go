@@ -6,7 +6,7 @@ import "github.com/workspacekit/workspace/internal/fieldpath"
 // under its rendered path: container_config's container fields under
 // containers[0], its pod fields at the top, lifecycle_config under
 // lifecycle, lists with a merge key by key (env[ENV]), other lists whole.
-func collectProvenance(v *value, s shape, path string, prov Provenance) {
+func collectProvenance(v *node, s shape, path string, prov Provenance) {
 	if v == nil {
 		return
 	}
@@ -38,7 +38,7 @@ func collectProvenance(v *value, s shape, path string, prov Provenance) {
 	}
 }
 
-func origin(v *value) Origin {
+func origin(v *node) Origin {
 	o := Origin{Source: v.src, val: v}
 	if len(v.lost) > 0 {
 		o.Lost = make([]Offer, len(v.lost))

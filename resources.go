@@ -120,7 +120,7 @@ func overcommittable(name corev1.ResourceName) bool {
 // the other is capped (a request) or raised (a limit) to it, with a warning
 // naming both sources. A resource that cannot be overcommitted gets its
 // limit from its request when only the request is set.
-func (r *Resolver) applyResources(c *corev1.Container, tree *value, paths *containerPaths, prov Provenance, w *warnings, probs *problemList) {
+func (r *Resolver) applyResources(c *corev1.Container, tree *node, paths *containerPaths, prov Provenance, w *warnings, probs *problemList) {
 	// defaulted are the sources of the fields the cluster set, also those
 	// the workspace type has no path for.
 	var defaulted map[resourceField]Source
@@ -220,16 +220,16 @@ func (r *Resolver) applyResources(c *corev1.Container, tree *value, paths *conta
 
 // lookupTree follows map keys down a tree; it returns an empty value (with
 // no position) when a key is missing, so callers can read .at safely.
-func lookupTree(v *value, keys ...string) *value {
+func lookupTree(v *node, keys ...string) *node {
 	for _, k := range keys {
 		next := v.get(k)
 		if next == nil {
-			return &value{}
+			return &node{}
 		}
 		v = next
 	}
 	if v == nil {
-		return &value{}
+		return &node{}
 	}
 	return v
 }

@@ -52,7 +52,7 @@ type Resolver struct {
 	serverPort   int32
 	portSource   Source // builtin, or cluster-template when the cluster sets server.port
 	preStart     PreStartRunner
-	policy       policyStep
+	policy       resolverPolicy
 	security     *podsecurity.Evaluator
 }
 
@@ -176,7 +176,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	merged, ranPreStart := r.runPreStart(ctx, ls, req.Name, merged, userTree, &probs)
 	merged = dropNulls(merged)
 	if merged == nil {
-		merged = &value{kind: kindMap}
+		merged = &node{kind: kindMap}
 	}
 	res := &Result{Name: req.Name, Type: typ}
 	if ls.skipped != nil {
@@ -202,7 +202,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 
 // resolveKubernetes decodes the merged configuration, renders the pod and
 // its objects and checks them.
-func (r *Resolver) resolveKubernetes(ctx context.Context, req *Request, merged, userTree *value, res *Result, w *warnings, probs *problemList) {
+func (r *Resolver) resolveKubernetes(ctx context.Context, req *Request, merged, userTree *node, res *Result, w *warnings, probs *problemList) {
 	// Fields that do not decode are reported and left out; resolution goes
 	// on with the rest, so that every problem is reported in one call.
 	var doc configDoc
@@ -228,7 +228,7 @@ func (r *Resolver) clusterType() Type {
 // runPreStart runs the pre-start script through the caller's runner, when
 // there is one and the merged configuration names a script, and folds its
 // output in as layer 3.
-func (r *Resolver) runPreStart(ctx context.Context, ls *layerSet, name string, merged, user *value, probs *problemList) (*value, bool) {
+func (r *Resolver) runPreStart(ctx context.Context, ls *layerSet, name string, merged, user *node, probs *problemList) (*node, bool) {
 	script := lookupTree(merged, "lifecycle_config", "pre_start_script_path")
 	if r.preStart == nil || script.kind != kindScalar || script.text == "" {
 		return merged, false
@@ -277,7 +277,7 @@ func (r *Resolver) checkName(req *Request, probs *problemList) {
 // built-ins) to the merged configuration and renders the Kubernetes objects.
 // It also returns the server command the container runs, before any
 // post-start wrapper, for the policy's command and args rules.
-func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Result, w *warnings, probs *problemList) (*Kubernetes, [2][]string) {
+func (r *Resolver) render(req *Request, doc *configDoc, merged *node, res *Result, w *warnings, probs *problemList) (*Kubernetes, [2][]string) {
 	name := req.Name
 	c := doc.ContainerConfig.Container
 	spec := doc.ContainerConfig.Pod
@@ -360,7 +360,7 @@ func (r *Resolver) render(req *Request, doc *configDoc, merged *value, res *Resu
 // lifecycle and the server command with its post-start wrapper. They
 // return the lifecycle's annotations and the server command before any
 // wrapper, for the policy's command and args rules.
-func (r *Resolver) containerSteps(name string, c, tmpl *corev1.Container, lc *LifecycleConfig, merged *value, paths *containerPaths, res *Result, w *warnings, probs *problemList) (map[string]string, [2][]string) {
+func (r *Resolver) containerSteps(name string, c, tmpl *corev1.Container, lc *LifecycleConfig, merged *node, paths *containerPaths, res *Result, w *warnings, probs *problemList) (map[string]string, [2][]string) {
 	res.Env = r.inheritEnv(name, c, paths, res.Provenance)
 	r.applyResources(c, merged, paths, res.Provenance, w, probs)
 	lifecycle, annos := r.resolveLifecycle(lc, merged, probs)
@@ -372,7 +372,7 @@ func (r *Resolver) containerSteps(name string, c, tmpl *corev1.Container, lc *Li
 
 // fallbackImage gives the container the cluster pod template's image when
 // no layer set one (layer 8).
-func (r *Resolver) fallbackImage(c, tmpl *corev1.Container, merged *value, req *Request, paths *containerPaths, prov Provenance, probs *problemList) {
+func (r *Resolver) fallbackImage(c, tmpl *corev1.Container, merged *node, req *Request, paths *containerPaths, prov Provenance, probs *problemList) {
 	if c.Image != "" || lookupTree(merged, "container_config", "image").kind != kindNull {
 		return
 	}
@@ -386,7 +386,7 @@ func (r *Resolver) fallbackImage(c, tmpl *corev1.Container, merged *value, req *
 
 // terminationProvenance records the sources of the termination policy's
 // annotations (or Docker labels) under base.
-func terminationProvenance(annos map[string]string, merged *value, base string, prov Provenance) {
+func terminationProvenance(annos map[string]string, merged *node, base string, prov Provenance) {
 	if _, ok := annos[AnnotationAutoTermination]; !ok {
 		return
 	}
@@ -425,7 +425,7 @@ func hasPort(ports []corev1.ContainerPort, port int32) bool {
 // applyServerCommand sets the container's command: the server command (the
 // request's, the cluster pod template's first container's, then the
 // cluster's server.command), wrapped by the post-start steps when there are any.
-func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []Step, merged *value, paths *containerPaths, prov Provenance, probs *problemList) ([]string, []string) {
+func (r *Resolver) applyServerCommand(c *corev1.Container, tmpl *corev1.Container, steps []PostStartStep, merged *node, paths *containerPaths, prov Provenance, probs *problemList) ([]string, []string) {
 	// Without a command of its own the container runs the cluster's server
 	// command; args of its own replace the cluster's, as they replace an
 	// image's CMD.

@@ -18,7 +18,7 @@ type yamlSource struct {
 
 // parseYAML parses one YAML document into a tree, bounding size, depth,
 // node count and alias expansion. An empty document gives a null tree.
-func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
+func parseYAML(data []byte, in yamlSource, path string) (*node, error) {
 	var probs problemList
 	root, serr := yamldoc.Decode(data)
 	if serr != nil {
@@ -26,7 +26,7 @@ func parseYAML(data []byte, in yamlSource, path string) (*value, error) {
 		return nil, probs.err()
 	}
 	if root == nil {
-		return &value{kind: kindNull, src: in.src}, nil
+		return &node{kind: kindNull, src: in.src}, nil
 	}
 	c := converter{in: in, budget: limits.MaxNodes, probs: &probs}
 	v := c.convert(root, path, 0)
@@ -51,24 +51,24 @@ type converter struct {
 	probs  *problemList
 }
 
-func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
+func (c *converter) convert(n *yaml.Node, path string, depth int) *node {
 	at := c.in.position(n.Line, n.Column)
 	c.budget--
 	if c.budget < 0 {
 		if c.budget == -1 {
 			c.probs.add(at, path, "document holds more than %d values (an alias counts each time it is used); it is too large", limits.MaxNodes)
 		}
-		return &value{kind: kindNull, src: c.in.src, at: at}
+		return &node{kind: kindNull, src: c.in.src, at: at}
 	}
 	if depth > limits.MaxDepth {
 		c.probs.add(at, path, "nesting deeper than %d levels is not accepted", limits.MaxDepth)
-		return &value{kind: kindNull, src: c.in.src, at: at}
+		return &node{kind: kindNull, src: c.in.src, at: at}
 	}
-	v := &value{src: c.in.src, at: at, self: at}
+	v := &node{src: c.in.src, at: at, self: at}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return &value{kind: kindNull, src: c.in.src, at: at}
+			return &node{kind: kindNull, src: c.in.src, at: at}
 		}
 		return c.convert(n.Alias, path, depth+1)
 	case yaml.ScalarNode:
@@ -94,7 +94,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 		}
 	case yaml.SequenceNode:
 		v.kind = kindList
-		v.items = make([]*value, 0, len(n.Content))
+		v.items = make([]*node, 0, len(n.Content))
 		for i, item := range n.Content {
 			v.items = append(v.items, c.convert(item, fieldpath.Index(path, i), depth+1))
 		}
@@ -133,9 +133,9 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *value {
 }
 
 // mergeInto applies a YAML merge key ("<<: *base"): entries not already set.
-func (c *converter) mergeInto(v *value, m *yaml.Node, path string, depth int, seen map[string]bool) {
+func (c *converter) mergeInto(v *node, m *yaml.Node, path string, depth int, seen map[string]bool) {
 	src := c.convert(m, path, depth+1)
-	maps := []*value{src}
+	maps := []*node{src}
 	if src.kind == kindList {
 		maps = src.items
 	}

@@ -44,20 +44,20 @@ func (t scalarTag) String() string {
 	return "string"
 }
 
-// value is one node of a configuration tree: a layer's input, or the merge
+// node is one node of a configuration tree: a layer's input, or the merge
 // of several layers. Trees are immutable once built, so a parsed request or
 // defaults file can be shared by concurrent resolutions.
-type value struct {
+type node struct {
 	kind    kind
 	tag     scalarTag
 	text    string  // scalar text
 	entries []entry // kindMap, in source order
-	items   []*value
+	items   []*node
 	style   scalarStyle
 	src     Source
 	at      pos      // where to report the value: its key, for a map entry
 	self    pos      // where the value itself starts
-	lost    []*value // values of lower layers this one beat, highest first
+	lost    []*node // values of lower layers this one beat, highest first
 }
 
 // scalarStyle is how a string scalar was written, to map positions inside
@@ -73,11 +73,11 @@ const (
 
 type entry struct {
 	key string
-	val *value
+	val *node
 }
 
 // get returns the value under key in a map, or nil.
-func (v *value) get(key string) *value {
+func (v *node) get(key string) *node {
 	if v == nil || v.kind != kindMap {
 		return nil
 	}
@@ -91,7 +91,7 @@ func (v *value) get(key string) *value {
 
 // goValue turns a value back into plain Go data (map[string]any, []any,
 // string, int64, float64, bool, nil), for messages and for Rego input.
-func (v *value) goValue() any {
+func (v *node) goValue() any {
 	if v == nil {
 		return nil
 	}
@@ -127,7 +127,7 @@ func (v *value) goValue() any {
 }
 
 // srcOr is the value's source, or def when there is no value.
-func (v *value) srcOr(def Source) Source {
+func (v *node) srcOr(def Source) Source {
 	if v == nil {
 		return def
 	}
@@ -135,7 +135,7 @@ func (v *value) srcOr(def Source) Source {
 }
 
 // describe renders a value shortly for a message.
-func (v *value) describe() string {
+func (v *node) describe() string {
 	if v == nil {
 		return "nothing"
 	}
@@ -154,19 +154,19 @@ func (v *value) describe() string {
 }
 
 // fromGo converts plain Go data (as decoded from YAML or JSON) into a tree.
-func fromGo(x any, src Source, path string, depth int, budget *int, probs *problemList) *value {
+func fromGo(x any, src Source, path string, depth int, budget *int, probs *problemList) *node {
 	*budget--
 	if *budget < 0 {
 		if *budget == -1 {
 			probs.add(pos{}, path, "configuration has more than %d values; it is too large", limits.MaxNodes)
 		}
-		return &value{kind: kindNull, src: src}
+		return &node{kind: kindNull, src: src}
 	}
 	if depth > limits.MaxDepth {
 		probs.add(pos{}, path, "configuration nests deeper than %d levels", limits.MaxDepth)
-		return &value{kind: kindNull, src: src}
+		return &node{kind: kindNull, src: src}
 	}
-	v := &value{kind: kindScalar, src: src}
+	v := &node{kind: kindScalar, src: src}
 	switch t := x.(type) {
 	case nil:
 		v.kind = kindNull
@@ -201,7 +201,7 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 		}
 	case []any:
 		v.kind = kindList
-		v.items = make([]*value, len(t))
+		v.items = make([]*node, len(t))
 		for i, it := range t {
 			v.items[i] = fromGo(it, src, fieldpath.Index(path, i), depth+1, budget, probs)
 		}
@@ -225,7 +225,7 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 }
 
 // restamp copies a tree with every node attributed to src.
-func restamp(v *value, src Source) *value {
+func restamp(v *node, src Source) *node {
 	if v == nil {
 		return nil
 	}
@@ -238,7 +238,7 @@ func restamp(v *value, src Source) *value {
 		}
 	}
 	if v.items != nil {
-		out.items = make([]*value, len(v.items))
+		out.items = make([]*node, len(v.items))
 		for i, it := range v.items {
 			out.items[i] = restamp(it, src)
 		}
