@@ -55,8 +55,8 @@ type node struct {
 	items   []*node
 	style   scalarStyle
 	src     Source
-	at      pos      // where to report the value: its key, for a map entry
-	self    pos      // where the value itself starts
+	at      pos     // where to report the value: its key, for a map entry
+	self    pos     // where the value itself starts
 	lost    []*node // values of lower layers this one beat, highest first
 }
 
