@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -23,39 +22,39 @@ import (
 // image and env), on the one container the create body describes, each
 // recorded at its Docker path; the result is then written as Docker
 // Engine API bodies.
-func (r *Resolver) resolveDocker(ctx context.Context, req *Request, merged, userTree *node, res *Result, w *warnings, probs *problemList) {
+func (b *build) resolveDocker() {
+	r, paths := b.r, b.paths
 	var doc dockerDoc
-	decodeInto(merged, reflect.ValueOf(&doc).Elem(), "", probs)
-	paths := &dockerPaths
-	prov := make(Provenance, 16+len(r.inherit.base))
-	res.Provenance = prov
-	collectDockerProvenance(merged, prov)
-	if merged.get("service_account_name") != nil {
-		w.add("service_account_name", "a Docker workspace has no service account; service_account_name is not used")
+	decodeInto(b.merged, reflect.ValueOf(&doc).Elem(), "", &b.probs)
+	b.prov = make(Provenance, 16+len(r.inherit.base))
+	b.res.Provenance = b.prov
+	prov := b.prov
+	collectDockerProvenance(b.merged, prov)
+	if b.merged.get("service_account_name") != nil {
+		b.w.add("service_account_name", "a Docker workspace has no service account; service_account_name is not used")
 	}
 
 	cc := &doc.ContainerConfig
-	userBinds := dockerBinds(merged, prov, probs)
-	r.policy.imposeBinds(cc, prov, req, w, probs)
+	userBinds := b.dockerBinds()
+	r.policy.imposeBinds(b, cc)
 
-	name := req.Name
-	c := corev1.Container{Image: cc.Image}
+	name := b.req.Name
+	b.c = corev1.Container{Image: cc.Image}
 	for _, k := range slices.Sorted(maps.Keys(cc.Environment)) {
-		c.Env = append(c.Env, corev1.EnvVar{Name: k, Value: cc.Environment[k]})
+		b.c.Env = append(b.c.Env, corev1.EnvVar{Name: k, Value: cc.Environment[k]})
 	}
-	tmpl := r.templateContainer()
-	r.fallbackImage(&c, tmpl, merged, req, paths, prov, probs)
-	labels, server := r.containerSteps(name, &c, tmpl, &doc.LifecycleConfig, merged, paths, res, w, probs)
-	r.policy.deleteEnv(&c, paths, prov)
+	b.fallbackImage()
+	labels := b.containerSteps(&doc.LifecycleConfig)
+	r.policy.deleteEnv(b, &b.c)
 
 	scope, scopeSource := r.secretsScope()
 	labels[AnnotationSecretsScope] = scope
 	labels[LabelWorkspace] = name
 	prov[paths.label(AnnotationSecretsScope)] = Origin{Source: scopeSource}
 	prov[paths.label(LabelWorkspace)] = Origin{Source: SourceBuiltin}
-	terminationProvenance(labels, merged, paths.labels, prov)
-	res.Docker = r.dockerWorkspace(name, &c, cc, labels, prov, probs)
-	r.policy.checkDocker(ctx, r, req, userTree, res, &c, server, userBinds, w, probs)
+	b.terminationProvenance(labels, paths.labels)
+	b.res.Docker = b.dockerWorkspace(cc, labels)
+	r.policy.checkDocker(b, userBinds)
 	r.dockerConnectionProvenance(prov)
 }
 
@@ -84,7 +83,8 @@ func collectDockerProvenance(merged *node, prov Provenance) {
 // configuration (under volumes[<host path>], as a pod's volumes would be),
 // reports a bind with no container path, and returns the host paths the
 // request (or its pre-start output) bound itself.
-func dockerBinds(merged *node, prov Provenance, probs *problemList) []string {
+func (b *build) dockerBinds() []string {
+	merged, prov, probs := b.merged, b.prov, &b.probs
 	vols := lookupTree(merged, "container_config", "volumes")
 	var user []string
 	for _, e := range vols.entries {
@@ -111,7 +111,8 @@ func dockerBinds(merged *node, prov Provenance, probs *problemList) []string {
 
 // dockerWorkspace writes the resolved container as the Engine API's
 // create body and, in Swarm mode, service spec.
-func (r *Resolver) dockerWorkspace(name string, c *corev1.Container, cc *dockerContainerConfig, labels map[string]string, prov Provenance, probs *problemList) *docker.Workspace {
+func (b *build) dockerWorkspace(cc *dockerContainerConfig, labels map[string]string) *docker.Workspace {
+	r, name, c := b.r, b.req.Name, &b.c
 	env := make([]string, 0, len(c.Env))
 	for _, e := range c.Env {
 		env = append(env, e.Name+"="+e.Value)
@@ -141,7 +142,7 @@ func (r *Resolver) dockerWorkspace(name string, c *corev1.Container, cc *dockerC
 	if len(binds) > 0 {
 		create.HostConfig.Binds = binds
 	}
-	create.HostConfig.NanoCpus, create.HostConfig.Memory, create.HostConfig.MemoryReservation = r.dockerResources(c, prov, probs)
+	create.HostConfig.NanoCpus, create.HostConfig.Memory, create.HostConfig.MemoryReservation = b.dockerResources()
 	out := &docker.Workspace{Host: r.settings.docker, Name: name, Create: create, PublicURL: cc.PublicURL}
 	if r.settings.docker.SwarmMode {
 		out.Service = swarmService(name, create, mounts)
@@ -159,7 +160,8 @@ const (
 // memory request (only the cluster's resource defaults set them) into the
 // create body's NanoCpus, Memory and MemoryReservation, reporting values
 // Docker refuses at the variable that set them.
-func (r *Resolver) dockerResources(c *corev1.Container, prov Provenance, probs *problemList) (nanoCPUs, memory, reservation int64) {
+func (b *build) dockerResources() (nanoCPUs, memory, reservation int64) {
+	r, c, prov, probs := b.r, &b.c, b.prov, &b.probs
 	check := func(f resourceField, q resource.Quantity, v, min int64, minText string) int64 {
 		if v >= min {
 			return v

@@ -198,7 +198,8 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 // inheritEnv adds the ENV pattern and inherited variables to the workspace
 // container's env, never overriding a variable already set (DESIGN section 4).
 // It returns the resolved ENV.
-func (r *Resolver) inheritEnv(name string, c *corev1.Container, paths *containerPaths, prov Provenance) string {
+func (b *build) inheritEnv() string {
+	r, name, c, paths, prov := b.r, b.req.Name, &b.c, b.paths, b.prov
 	explicit := make(map[string]bool, len(c.Env)+1)
 	env := ""
 	for _, e := range c.Env {

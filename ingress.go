@@ -20,7 +20,8 @@ var albAnnotations = map[string]string{
 // one); istio gives a networking.istio.io/v1 VirtualService bound to the
 // gateway of that name. No ingress name (WORKSPACE_INGRESS_NAME or
 // MAGE_CLUSTER_UUID): nil, the service alone.
-func (r *Resolver) ingressRule(name string, port int32, labels map[string]string, prov Provenance) runtime.Object {
+func (b *build) ingressRule(labels map[string]string) runtime.Object {
+	r, name, port, prov := b.r, b.req.Name, b.r.serverPort, b.prov
 	s := &r.settings
 	if s.ingressName == "" {
 		return nil

@@ -104,7 +104,8 @@ func within(root, p string) bool {
 
 // resolveLifecycle checks the merged lifecycle_config and returns it
 // resolved, with the pod annotations it sets.
-func (r *Resolver) resolveLifecycle(lc *LifecycleConfig, tree *node, probs *problemList) (Lifecycle, map[string]string) {
+func (b *build) resolveLifecycle(lc *LifecycleConfig) (Lifecycle, map[string]string) {
+	r, tree, probs := b.r, b.merged, &b.probs
 	var out Lifecycle
 	annos := map[string]string{}
 	lcTree := lookupTree(tree, "lifecycle_config")

@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -42,13 +41,14 @@ func (s *resolverPolicy) prepare() {
 // applyToPod adds what a container_config cannot say: the pod's security
 // context, annotations and labels, deleted items, the connections'
 // Service ports, and the imposed assets.
-func (s *resolverPolicy) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *Request, prov Provenance, probs *problemList) {
+func (s *resolverPolicy) applyToPod(b *build, pod *corev1.Pod, svc *corev1.Service) {
+	prov := b.prov
 	l := s.layer
 	if l == nil {
 		return
 	}
 	c := &pod.Spec.Containers[0]
-	s.deleteEnv(c, &kubePaths, prov)
+	s.deleteEnv(b, c)
 	for _, name := range l.DeletedResources {
 		rn := corev1.ResourceName(name)
 		if !userSet(prov, fieldpath.Join(containerPath+".resources.limits", name)) {
@@ -108,7 +108,7 @@ func (s *resolverPolicy) applyToPod(pod *corev1.Pod, svc *corev1.Service, req *R
 		svc.Spec.Ports = append(svc.Spec.Ports, p)
 		prov[fieldpath.Item("service.spec.ports", strconv.Itoa(int(p.Port)))+".port"] = Origin{Source: SourcePolicyDefault}
 	}
-	s.impose(pod, prov, req, probs)
+	s.impose(b, pod)
 }
 
 // userSet reports whether the request (or its pre-start output) offered a
@@ -120,7 +120,8 @@ func userSet(prov Provenance, path string) bool {
 
 // deleteEnv removes the env variables the policy deletes (deleted: true),
 // unless the request set them itself.
-func (s *resolverPolicy) deleteEnv(c *corev1.Container, paths *containerPaths, prov Provenance) {
+func (s *resolverPolicy) deleteEnv(b *build, c *corev1.Container) {
+	paths, prov := b.paths, b.prov
 	if s.layer == nil {
 		return
 	}
@@ -145,7 +146,8 @@ func hasServicePort(ports []corev1.ServicePort, port int32) bool {
 
 // impose adds the imposed assets; the request cannot remove them, and a
 // volume name or mount path of its own that collides with one is an error.
-func (s *resolverPolicy) impose(pod *corev1.Pod, prov Provenance, req *Request, probs *problemList) {
+func (s *resolverPolicy) impose(b *build, pod *corev1.Pod) {
+	prov, req, probs := b.prov, b.req, &b.probs
 	im := s.layer.Imposed
 	c := &pod.Spec.Containers[0]
 	for _, v := range im.Volumes {
@@ -188,7 +190,8 @@ func userVolumes(user *node) []string {
 // as binds; an imposed asset of another kind has no Docker form and is
 // left out with a warning. A host path or container path of the request's
 // own that collides with an imposed one is an error.
-func (s *resolverPolicy) imposeBinds(cc *dockerContainerConfig, prov Provenance, req *Request, w *warnings, probs *problemList) {
+func (s *resolverPolicy) imposeBinds(b *build, cc *dockerContainerConfig) {
+	prov, req, w, probs := b.prov, b.req, &b.w, &b.probs
 	if s.layer == nil {
 		return
 	}
@@ -224,18 +227,18 @@ func (s *resolverPolicy) imposeBinds(cc *dockerContainerConfig, prov Provenance,
 
 // check judges a rendered pod: the policy's rules, the Pod Security level
 // it requires, and the custom modules.
-func (s *resolverPolicy) check(ctx context.Context, r *Resolver, req *Request, user *node, res *Result, pod *corev1.Pod, server [2][]string, userVolumes []string, w *warnings, probs *problemList) {
+func (s *resolverPolicy) check(b *build, pod *corev1.Pod, userVolumes []string) {
 	if s.engine == nil {
 		return
 	}
-	ws := judge.Workspace{Pod: pod, Command: server[0], Args: server[1], UserVolumes: userVolumes}
-	if !s.judgeRules(ctx, ws, req, res.Provenance, probs) {
+	ws := judge.Workspace{Pod: pod, Command: b.server[0], Args: b.server[1], UserVolumes: userVolumes}
+	if !s.judgeRules(b, ws) {
 		return
 	}
-	if msg := s.judge.SecurityViolation(r.security, pod, res.SecurityLevel); msg != "" {
-		probs.add(violationPos(res.Provenance, containerPath, req), "securityLevel", "%s", msg)
+	if msg := s.judge.SecurityViolation(b.r.security, pod, b.res.SecurityLevel); msg != "" {
+		b.probs.add(violationPos(b.prov, containerPath, b.req), "securityLevel", "%s", msg)
 	}
-	s.checkCustom(ctx, r, req, user, res, w, probs)
+	s.checkCustom(b)
 }
 
 // dockerPolicyPaths are where the policy fields a Docker workspace has are
@@ -250,22 +253,23 @@ var dockerPolicyPaths = map[string]string{
 // checkDocker judges a rendered Docker workspace: the rules on the fields
 // it has (dockerPolicyPaths), each reported at its Docker path, and the
 // custom modules. A Pod Security level does not judge it.
-func (s *resolverPolicy) checkDocker(ctx context.Context, r *Resolver, req *Request, user *node, res *Result, c *corev1.Container, server [2][]string, userBinds []string, w *warnings, probs *problemList) {
+func (s *resolverPolicy) checkDocker(b *build, userBinds []string) {
 	if s.engine == nil {
 		return
 	}
 	if ps := s.engine.Effective().PodSecurity; ps != nil {
-		w.add("securityLevel", fmt.Sprintf("%s requires Pod Security level %s, which judges pods; a Docker workspace is not checked against it", ps.Source, ps.Level))
+		b.w.add("securityLevel", fmt.Sprintf("%s requires Pod Security level %s, which judges pods; a Docker workspace is not checked against it", ps.Source, ps.Level))
 	}
-	ws := judge.Workspace{Container: c, Paths: dockerPolicyPaths, Command: server[0], Args: server[1], UserVolumes: userBinds}
-	if s.judgeRules(ctx, ws, req, res.Provenance, probs) {
-		s.checkCustom(ctx, r, req, user, res, w, probs)
+	ws := judge.Workspace{Container: &b.c, Paths: dockerPolicyPaths, Command: b.server[0], Args: b.server[1], UserVolumes: userBinds}
+	if s.judgeRules(b, ws) {
+		s.checkCustom(b)
 	}
 }
 
 // judgeRules reports the violations of the policy's rules, each at its
 // place in the request; false when the rules could not be evaluated.
-func (s *resolverPolicy) judgeRules(ctx context.Context, ws judge.Workspace, req *Request, prov Provenance, probs *problemList) bool {
+func (s *resolverPolicy) judgeRules(b *build, ws judge.Workspace) bool {
+	ctx, req, prov, probs := b.ctx, b.req, b.prov, &b.probs
 	ws.Offered = func(path string) (any, bool) {
 		v, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
 		return v, ok
@@ -286,12 +290,12 @@ func (s *resolverPolicy) judgeRules(ctx context.Context, ws judge.Workspace, req
 
 // checkCustom runs the custom modules: each deny a problem, each warn a
 // warning.
-func (s *resolverPolicy) checkCustom(ctx context.Context, r *Resolver, req *Request, user *node, res *Result, w *warnings, probs *problemList) {
+func (s *resolverPolicy) checkCustom(b *build) {
 	if !s.judge.HasCustom() {
 		return
 	}
-	prov := res.Provenance
-	input, err := customInput(r, req, user, res, s.engine)
+	ctx, req, prov, w, probs := b.ctx, b.req, b.prov, &b.w, &b.probs
+	input, err := b.customInput(s.engine)
 	if err != nil {
 		probs.add(pos{}, "policy", "custom Rego input: %v", err)
 		return
@@ -357,7 +361,8 @@ func violationPos(prov Provenance, path string, req *Request) pos {
 }
 
 // customInput is {cluster, request, policy, rendered} as plain data.
-func customInput(r *Resolver, req *Request, user *node, res *Result, e *policy.Engine) (map[string]any, error) {
+func (b *build) customInput(e *policy.Engine) (map[string]any, error) {
+	r, req, user, res := b.r, b.req, b.user, b.res
 	request, _ := user.goValue().(map[string]any)
 	if request == nil {
 		request = map[string]any{}

@@ -120,7 +120,8 @@ func overcommittable(name corev1.ResourceName) bool {
 // the other is capped (a request) or raised (a limit) to it, with a warning
 // naming both sources. A resource that cannot be overcommitted gets its
 // limit from its request when only the request is set.
-func (r *Resolver) applyResources(c *corev1.Container, tree *node, paths *containerPaths, prov Provenance, w *warnings, probs *problemList) {
+func (b *build) applyResources() {
+	r, c, tree, paths, prov, w, probs := b.r, &b.c, b.merged, b.paths, b.prov, &b.w, &b.probs
 	// defaulted are the sources of the fields the cluster set, also those
 	// the workspace type has no path for.
 	var defaulted map[resourceField]Source

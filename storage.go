@@ -24,7 +24,8 @@ const (
 // claim WORKSPACE_PVC_NAME at subPath <prefix>/<name>, or a claim of its
 // own, <name>-data, of WORKSPACE_STORAGE_CLASS, which it returns. A volume
 // or mount the upper layers already set at the same name or path is kept.
-func (r *Resolver) applyStorage(name string, pod *corev1.PodSpec, c *corev1.Container, meta metav1.ObjectMeta, prov Provenance) *corev1.PersistentVolumeClaim {
+func (b *build) applyStorage(pod *corev1.PodSpec, meta metav1.ObjectMeta) *corev1.PersistentVolumeClaim {
+	r, name, c, prov := b.r, b.req.Name, &b.c, b.prov
 	s := &r.settings
 	mount := corev1.VolumeMount{Name: codeVolumeName, MountPath: CodeMountPath}
 	claimName, source := name+"-data", s.storageClassSource
