@@ -21,8 +21,10 @@ type containerPaths struct {
 	// resources are the paths of resourceFields, "" where the type has no
 	// place for the field (a Docker container has no CPU request).
 	resources [4]string
-	// labels is where the workspace's annotations (Docker: labels) go.
-	labels string
+	// labels is where the workspace's annotations (Docker: labels) go;
+	// envENV, secretsScope and workspaceLabel are env("ENV"),
+	// label(AnnotationSecretsScope) and label(LabelWorkspace), built once.
+	labels, envENV, secretsScope, workspaceLabel string
 	// commandHint says how a person sets the container's own command, for
 	// a message; "" when the type's container_config has none.
 	commandHint string
@@ -48,6 +50,15 @@ var (
 		labels:    "create.Labels",
 	}
 )
+
+func init() {
+	for _, p := range []*containerPaths{&kubePaths, &dockerPaths} {
+		p.envENV, p.secretsScope, p.workspaceLabel = p.env("ENV"), p.label(AnnotationSecretsScope), p.label(LabelWorkspace)
+	}
+}
+
+// workspaceLabelPath is the provenance path of the pod's workspace label.
+var workspaceLabelPath = fieldpath.Join("metadata.labels", LabelWorkspace)
 
 // pathsOf is the container paths of a workspace type.
 func pathsOf(t Type) *containerPaths {

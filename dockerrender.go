@@ -50,8 +50,8 @@ func (b *build) resolveDocker() {
 	scope, scopeSource := r.secretsScope()
 	labels[AnnotationSecretsScope] = scope
 	labels[LabelWorkspace] = name
-	prov[paths.label(AnnotationSecretsScope)] = Origin{Source: scopeSource}
-	prov[paths.label(LabelWorkspace)] = Origin{Source: SourceBuiltin}
+	prov[paths.secretsScope] = Origin{Source: scopeSource}
+	prov[paths.workspaceLabel] = Origin{Source: SourceBuiltin}
 	b.terminationProvenance(labels, paths.labels)
 	b.res.Docker = b.dockerWorkspace(cc, labels)
 	r.policy.checkDocker(b, userBinds)

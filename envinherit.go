@@ -211,7 +211,7 @@ func (b *build) inheritEnv() string {
 	if !explicit["ENV"] && r.settings.hasEnvPattern {
 		env = strings.ReplaceAll(r.settings.envPattern, "{workspace_name}", name)
 		c.Env = append(c.Env, corev1.EnvVar{Name: "ENV", Value: env})
-		prov[paths.env("ENV")] = Origin{Source: ClusterEnvSource(varEnvPattern)}
+		prov[paths.envENV] = Origin{Source: ClusterEnvSource(varEnvPattern)}
 		explicit["ENV"] = true
 	}
 	if !explicit["ENV"] {

@@ -3,7 +3,6 @@ package workspace
 import (
 	"maps"
 	"reflect"
-	"strconv"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	corev1 "k8s.io/api/core/v1"
@@ -50,7 +49,7 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 			}
 		}
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: portName, ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
-		prov[fieldpath.Item(containerPath+".ports", strconv.Itoa(int(r.serverPort)))+".protocol"] = Origin{Source: r.portSource}
+		prov[r.serverPortPath] = Origin{Source: r.portSource}
 	}
 	annos := b.containerSteps(&doc.LifecycleConfig)
 
@@ -72,8 +71,8 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 	annos[AnnotationSecretsScope] = scope
 	prov["metadata.name"] = Origin{Source: SourceUser}
 	prov["metadata.labels.app"] = Origin{Source: SourceBuiltin}
-	prov[fieldpath.Join("metadata.labels", LabelWorkspace)] = Origin{Source: SourceBuiltin}
-	prov[fieldpath.Join("metadata.annotations", AnnotationSecretsScope)] = Origin{Source: scopeSource}
+	prov[workspaceLabelPath] = Origin{Source: SourceBuiltin}
+	prov[kubePaths.secretsScope] = Origin{Source: scopeSource}
 	b.terminationProvenance(annos, "metadata.annotations")
 	prov["service.metadata.name"] = Origin{Source: SourceBuiltin}
 	prov["service.spec.ports[http].port"] = Origin{Source: r.portSource}

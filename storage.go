@@ -24,6 +24,12 @@ const (
 // claim WORKSPACE_PVC_NAME at subPath <prefix>/<name>, or a claim of its
 // own, <name>-data, of WORKSPACE_STORAGE_CLASS, which it returns. A volume
 // or mount the upper layers already set at the same name or path is kept.
+// The provenance paths of the code volume and its mount, built once.
+var (
+	codeVolumePath = fieldpath.Item("volumes", codeVolumeName)
+	codeMountPath  = fieldpath.Item(containerPath+".volumeMounts", CodeMountPath)
+)
+
 func (b *build) applyStorage(pod *corev1.PodSpec, meta metav1.ObjectMeta) *corev1.PersistentVolumeClaim {
 	r, name, c, prov := b.r, b.req.Name, &b.c, b.prov
 	s := &r.settings
@@ -33,7 +39,7 @@ func (b *build) applyStorage(pod *corev1.PodSpec, meta metav1.ObjectMeta) *corev
 	if s.pvcName != "" {
 		claimName, source = s.pvcName, ClusterEnvSource(varPVCName)
 		mount.SubPath = s.pvcPrefix + "/" + name
-		prov[fieldpath.Item(containerPath+".volumeMounts", CodeMountPath)+".subPath"] = Origin{Source: ClusterEnvSource(varPVCSubpathPrefix)}
+		prov[codeMountPath+".subPath"] = Origin{Source: ClusterEnvSource(varPVCSubpathPrefix)}
 	} else {
 		prov["persistentVolumeClaim.spec.storageClassName"] = Origin{Source: s.storageClassSource}
 		prov["persistentVolumeClaim.spec.resources.requests.storage"] = Origin{Source: SourceBuiltin}
@@ -58,11 +64,11 @@ func (b *build) applyStorage(pod *corev1.PodSpec, meta metav1.ObjectMeta) *corev
 		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: codeVolumeName, VolumeSource: corev1.VolumeSource{
 			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claimName},
 		}})
-		prov[fieldpath.Item("volumes", codeVolumeName)+".persistentVolumeClaim.claimName"] = Origin{Source: source}
+		prov[codeVolumePath+".persistentVolumeClaim.claimName"] = Origin{Source: source}
 	}
 	if !hasMount(c.VolumeMounts, CodeMountPath) {
 		c.VolumeMounts = append(c.VolumeMounts, mount)
-		prov[fieldpath.Item(containerPath+".volumeMounts", CodeMountPath)+".name"] = Origin{Source: source}
+		prov[codeMountPath+".name"] = Origin{Source: source}
 	}
 	return pvc
 }

@@ -11,9 +11,11 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/diag"
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/podsecurity"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -42,9 +44,11 @@ type Resolver struct {
 	projectRoot  string
 	serverPort   int32
 	portSource   Source // builtin, or cluster-template when the cluster sets server.port
-	preStart     PreStartRunner
-	policy       resolverPolicy
-	security     *podsecurity.Evaluator
+	// serverPortPath is the provenance path of the server port's protocol.
+	serverPortPath string
+	preStart       PreStartRunner
+	policy         resolverPolicy
+	security       *podsecurity.Evaluator
 }
 
 // Option configures a Resolver.
@@ -90,6 +94,7 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 		}
 		r.serverPort, r.portSource = cluster.Server.Port, SourceClusterTemplate
 	}
+	r.serverPortPath = fieldpath.Item(containerPath+".ports", strconv.Itoa(int(r.serverPort))) + ".protocol"
 	r.policy.prepare()
 	r.kube = layerSet{doc: configDocType}
 	r.docker = layerSet{doc: dockerDocType}

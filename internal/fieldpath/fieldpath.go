@@ -109,34 +109,44 @@ func quotedEnd(s string) int {
 
 // String writes the path: a.b[0].env[ENV].value, a["b.c"].
 func (p Path) String() string {
-	var b []byte
+	var b strings.Builder
 	for _, s := range p {
-		b = s.appendTo(b)
+		s.writeTo(&b)
 	}
-	return string(b)
+	return b.String()
 }
 
-// appendTo writes the segment after the path in b.
-func (s Segment) appendTo(b []byte) []byte {
+// writeTo writes the segment after the path already in b.
+func (s Segment) writeTo(b *strings.Builder) {
 	switch {
 	case s.Kind == KindItem && (strings.HasPrefix(s.Name, `"`) || strings.Contains(s.Name, "]")):
 		// Written plainly it would not read back: quote it.
-		b = append(b, '[')
-		b = strconv.AppendQuote(b, s.Name)
-		return append(b, ']')
+		b.WriteByte('[')
+		b.WriteString(strconv.Quote(s.Name))
+		b.WriteByte(']')
 	case s.Kind != KindKey:
-		b = append(b, '[')
-		b = append(b, s.Name...)
-		return append(b, ']')
+		b.WriteByte('[')
+		b.WriteString(s.Name)
+		b.WriteByte(']')
 	case s.Quoted:
-		b = append(b, '[')
-		b = strconv.AppendQuote(b, s.Name)
-		return append(b, ']')
+		b.WriteByte('[')
+		b.WriteString(strconv.Quote(s.Name))
+		b.WriteByte(']')
+	default:
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.Name)
 	}
-	if len(b) > 0 {
-		b = append(b, '.')
-	}
-	return append(b, s.Name...)
+}
+
+// after writes path with s appended, in one allocation.
+func after(path string, s Segment) string {
+	var b strings.Builder
+	b.Grow(len(path) + len(s.Name) + 2)
+	b.WriteString(path)
+	s.writeTo(&b)
+	return b.String()
 }
 
 // Names are the segments' names: what a person types for each.
@@ -168,15 +178,15 @@ func (p Path) Last() Segment {
 // quoted key) as []: the shape of a field whatever its keys,
 // containers[].env[].value.
 func (p Path) Generic() string {
-	var b []byte
+	var b strings.Builder
 	for _, s := range p {
 		if s.Kind == KindKey && !s.Quoted {
-			b = s.appendTo(b)
+			s.writeTo(&b)
 			continue
 		}
-		b = append(b, "[]"...)
+		b.WriteString("[]")
 	}
-	return string(b)
+	return b.String()
 }
 
 // KeySegment is the segment of map key k, quoted when k is not a plain
@@ -185,17 +195,17 @@ func KeySegment(k string) Segment { return Segment{Kind: KindKey, Name: k, Quote
 
 // Join appends a map key to a path: a.b, a["node.kubernetes.io/instance-type"].
 func Join(path, key string) string {
-	return string(KeySegment(key).appendTo([]byte(path)))
+	return after(path, KeySegment(key))
 }
 
 // Index appends a list index to a path: a[0].
 func Index(path string, i int) string {
-	return string(Segment{Kind: KindIndex, Name: strconv.Itoa(i)}.appendTo([]byte(path)))
+	return after(path, Segment{Kind: KindIndex, Name: strconv.Itoa(i)})
 }
 
 // Item appends a list element addressed by its merge key: env[ENV].
 func Item(path, key string) string {
-	return string(Segment{Kind: KindItem, Name: key}.appendTo([]byte(path)))
+	return after(path, Segment{Kind: KindItem, Name: key})
 }
 
 // plain reports whether a key is written after a dot: letters, digits
