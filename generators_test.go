@@ -116,6 +116,14 @@ func genShrinkTo(target any) gopter.Shrinker {
 	}
 }
 
+// GenWhere is g restricted to the values cond (a func(T) bool) accepts. It
+// draws again, up to 1,000 times, where g.SuchThat(cond) would make gopter
+// discard the whole case: a property with filtered generators then runs
+// its cases without discards (gopter gives up on a property whose
+// discards outnumber its cases five to one, which a short run of 100
+// cases can reach early). The filter still applies to shrunk values.
+func GenWhere(g gopter.Gen, cond any) gopter.Gen { return gen.RetryUntil(g, cond, 1000) }
+
 // GenPick picks one of pool; it shrinks to pool[0].
 func GenPick(pool ...string) gopter.Gen {
 	return func(p *gopter.GenParameters) *gopter.GenResult {
@@ -524,9 +532,31 @@ func (c ContainerSpec) Map() map[string]any {
 
 // GenResources generates requests and limits, each optional; when both of
 // a pair are set the request is at most the limit (by pool order).
-func GenResources() gopter.Gen {
+func GenResources() gopter.Gen { return genResources(false) }
+
+// genResources is GenResources. With conflicting, each of cpu and memory is
+// unset one time in ten, one side only six times in ten (a lower layer
+// often fills the other side, capped or raised to it) and a pair three
+// times in ten, out of order (the request above the limit: an explicit
+// conflict, which Resolve must refuse) half the time.
+func genResources(conflicting bool) gopter.Gen {
 	pair := func(pool []string) gopter.Gen {
 		return gen.IntRange(0, 2*len(pool)-1).Map(func(i int, p *gopter.GenParameters) [2]string {
+			if conflicting {
+				a, b := p.Rng.Intn(len(pool)), p.Rng.Intn(len(pool))
+				switch k := p.Rng.Intn(10); {
+				case k == 0:
+					return [2]string{}
+				case k <= 3:
+					return [2]string{pool[a], ""}
+				case k <= 6:
+					return [2]string{"", pool[a]}
+				}
+				if a > b != (p.Rng.Intn(2) == 0) {
+					a, b = b, a
+				}
+				return [2]string{pool[a], pool[b]}
+			}
 			// i < len(pool): one side only (or none); else an ordered pair.
 			if i < len(pool) {
 				switch p.Rng.Intn(3) {
@@ -586,12 +616,18 @@ func genResourcesShrinker(v any) gopter.Shrink {
 }
 
 // GenEnvVar generates a container env entry from the name and value pools.
-func GenEnvVar(values ...string) gopter.Gen {
+func GenEnvVar(values ...string) gopter.Gen { return genEnvVar(nil, values) }
+
+// genEnvVar is GenEnvVar with a pool of names (default PoolEnvNames).
+func genEnvVar(names, values []string) gopter.Gen {
+	if len(names) == 0 {
+		names = PoolEnvNames
+	}
 	if len(values) == 0 {
 		values = PoolEnvValues
 	}
 	return gen.Struct(reflect.TypeOf(EnvVarSpec{}), map[string]gopter.Gen{
-		"Name":  GenPick(PoolEnvNames...),
+		"Name":  GenPick(names...),
 		"Value": GenPick(values...),
 	})
 }
@@ -610,6 +646,17 @@ func GenToleration() gopter.Gen {
 type ContainerOptions struct {
 	// EnvValues is the pool of env values (default PoolEnvValues).
 	EnvValues []string
+	// EnvNames is the pool of env names (default PoolEnvNames); a name
+	// listed twice is picked twice as often.
+	EnvNames []string
+	// ConflictingResources sets one side of a resource more often, and
+	// makes half the pairs an explicit request above its explicit limit
+	// (genResources).
+	ConflictingResources bool
+	// BindClashes always sets Docker volumes (possibly none) and binds
+	// them to two container paths only, so that two layers often bind one
+	// path from two hosts (an error).
+	BindClashes bool
 	// NoCommand leaves command and args unset.
 	NoCommand bool
 	// ArgsWithCommand sets args only together with command.
@@ -622,13 +669,17 @@ type ContainerOptions struct {
 // genDockerContainer generates a Docker container_config whose every key
 // is optional.
 func genDockerContainer(opts ContainerOptions) gopter.Gen {
+	binds, volumes := PoolBindPaths, GenOptionalSliceUpTo
+	if opts.BindClashes {
+		binds, volumes = PoolBindPaths[:2], GenSliceUpTo
+	}
 	return gen.Struct(reflect.TypeOf(ContainerSpec{}), map[string]gopter.Gen{
 		"Docker": gen.Const(true),
 		"Image":  GenOptional(PoolImages...),
-		"Env":    GenOptionalSliceUpTo(4, GenEnvVar(opts.EnvValues...)),
-		"Volumes": GenOptionalSliceUpTo(3, gen.Struct(reflect.TypeOf(DockerVolumeSpec{}), map[string]gopter.Gen{
+		"Env":    GenOptionalSliceUpTo(4, genEnvVar(opts.EnvNames, opts.EnvValues)),
+		"Volumes": volumes(3, gen.Struct(reflect.TypeOf(DockerVolumeSpec{}), map[string]gopter.Gen{
 			"Host": GenPick(PoolHostPaths...),
-			"Bind": GenPick(PoolBindPaths...),
+			"Bind": GenPick(binds...),
 			"Mode": GenPick(PoolBindModes...),
 		})),
 		"PublicURL": GenOptional(PoolPublicURLs...),
@@ -646,8 +697,8 @@ func GenContainer(opts ContainerOptions) gopter.Gen {
 		"Image":           GenOptional(PoolImages...),
 		"ImagePullPolicy": GenOptional(PoolPullPolicies...),
 		"WorkingDir":      GenOptional(PoolWorkingDirs...),
-		"Resources":       GenResources(),
-		"Env":             GenOptionalSliceUpTo(4, GenEnvVar(opts.EnvValues...)),
+		"Resources":       genResources(opts.ConflictingResources),
+		"Env":             GenOptionalSliceUpTo(4, genEnvVar(opts.EnvNames, opts.EnvValues)),
 		"NodeSelector":    GenMapUpTo(3, GenPick(PoolNodeSelectorKeys...), GenPick(PoolNodeSelectorValues...)),
 		"Tolerations":     GenOptionalSliceUpTo(2, GenToleration()),
 		"AffinityZones":   GenOptionalList([]string{PoolZones[0]}, []string{PoolZones[1], PoolZones[2]}),
@@ -658,7 +709,7 @@ func GenContainer(opts ContainerOptions) gopter.Gen {
 	}
 	g := gen.Struct(reflect.TypeOf(ContainerSpec{}), gens)
 	if opts.ArgsWithCommand {
-		g = g.SuchThat(func(c ContainerSpec) bool { return c.Args == nil || c.Command != nil })
+		g = GenWhere(g, func(c ContainerSpec) bool { return c.Args == nil || c.Command != nil })
 	}
 	return g
 }
@@ -764,7 +815,7 @@ func GenLifecycle(opts LifecycleOptions) gopter.Gen {
 	}
 	g := gen.Struct(reflect.TypeOf(LifecycleSpec{}), gens)
 	if opts.PostStart {
-		g = g.SuchThat(func(l LifecycleSpec) bool { return l.HasPostStart() })
+		g = GenWhere(g, func(l LifecycleSpec) bool { return l.HasPostStart() })
 	}
 	return g
 }
@@ -1076,6 +1127,14 @@ type ClusterOptions struct {
 	VarPatterns []string
 	// Docker makes the cluster's type docker.
 	Docker bool
+	// ENVs is the pool of the cluster's own ENV values, "" for unset,
+	// picked uniformly (default: unset one time in three, else one of
+	// PoolEnvValuesForENV).
+	ENVs []string
+	// EnvPatterns is the pool of WORKSPACE_ENV_PATTERN values, "" for
+	// unset, picked uniformly (default: unset one time in three, else one
+	// of PoolEnvPatterns).
+	EnvPatterns []string
 }
 
 // GenCluster generates a cluster that the resolver accepts: boolean
@@ -1097,6 +1156,13 @@ func GenCluster(opts ClusterOptions) gopter.Gen {
 		items = PoolVarPatterns
 	}
 	patterns := GenPatternList(items...)
+	clusterENV, envPattern := GenOptional(PoolEnvValuesForENV...), GenOptional(PoolEnvPatterns...)
+	if opts.ENVs != nil {
+		clusterENV = GenPick(opts.ENVs...)
+	}
+	if opts.EnvPatterns != nil {
+		envPattern = GenPick(opts.EnvPatterns...)
+	}
 	gens := map[string]gopter.Gen{
 		"Mode":                GenOptional("managed", "self-hosted"),
 		"TemplateImage":       GenPick(PoolImages...),
@@ -1106,12 +1172,12 @@ func GenCluster(opts ClusterOptions) gopter.Gen {
 		"InheritEnvVars":      inherit,
 		"UserDefinedVars":     patterns,
 		"UserDefinedVarsSet":  GenFlag(),
-		"ENV":                 GenOptional(PoolEnvValuesForENV...),
+		"ENV":                 clusterENV,
 		"EnvSpecificPatterns": GenSliceUpTo(2, gen.Struct(reflect.TypeOf(EnvVarSpec{}), map[string]gopter.Gen{
 			"Name":  GenPick(PoolEnvValuesForENV...),
 			"Value": patterns,
 		})),
-		"EnvPattern":         GenOptional(PoolEnvPatterns...),
+		"EnvPattern":         envPattern,
 		"ShareSecrets":       GenOptional(append(append([]string(nil), PoolBoolTrue...), PoolBoolFalse...)...),
 		"InheritAnnotations": GenOptional(append(append([]string(nil), PoolBoolTrue...), PoolBoolFalse...)...),
 		"IngressName":        GenOptional("shared-ingress"),

@@ -86,13 +86,6 @@ func checkGoldenFile(t *testing.T, dir, name string, got []byte) {
 	}
 }
 
-// knownBugs are golden cases whose expected file was written by hand to
-// the behaviour the workspace doc and DESIGN.md ask for, because the library
-// does not do that yet. Such a case is skipped while the library's output
-// still differs, and fails once it matches, so the entry gets removed. -update
-// never rewrites them.
-var knownBugs = map[string]string{}
-
 // readGoldenInputs reads a case's folder through the folder loader, as
 // wsk render reads its files, and parses every input, joining every
 // problem.
@@ -215,7 +208,7 @@ func testGoldenDir(t *testing.T, root string) {
 		name := d.Name()
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			testGoldenCase(t, filepath.Join(root, name), knownBugs[name])
+			testGoldenCase(t, filepath.Join(root, name))
 		})
 	}
 	if n == 0 {
@@ -223,7 +216,7 @@ func testGoldenDir(t *testing.T, root string) {
 	}
 }
 
-func testGoldenCase(t *testing.T, dir, bug string) {
+func testGoldenCase(t *testing.T, dir string) {
 	out, errText := runGolden(t, dir)
 
 	// Determinism across resolvers: parse every input again and build a new
@@ -248,7 +241,7 @@ func testGoldenCase(t *testing.T, dir, bug string) {
 		got, wantFile, staleFile = []byte(strings.TrimRight(errText, "\n")+"\n"), expectedErrorFile, expectedFile
 	}
 
-	if *update && bug == "" {
+	if *update {
 		if err := os.WriteFile(filepath.Join(dir, wantFile), got, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -260,33 +253,19 @@ func testGoldenCase(t *testing.T, dir, bug string) {
 
 	want, err := os.ReadFile(filepath.Join(dir, wantFile))
 	if errors.Is(err, os.ErrNotExist) {
-		_, errStale := os.Stat(filepath.Join(dir, staleFile))
-		if bug != "" && errors.Is(errStale, os.ErrNotExist) {
-			t.Skipf("known bug: %s\nno expected file yet: once fixed, remove the case from knownBugs, run -update and review it; today's %s:\n%s",
-				bug, wantFile, got)
-		}
-		if errStale == nil {
+		if _, errStale := os.Stat(filepath.Join(dir, staleFile)); errStale == nil {
 			if errText != "" {
 				err = errors.New("resolution failed, but the case expects success (" + expectedFile + "):\n" + errText)
 			} else {
 				err = errors.New("resolution succeeded, but the case expects an error (" + expectedErrorFile + ")")
 			}
 		}
-		if bug != "" {
-			t.Skipf("known bug: %s\n%v", bug, err)
-		}
 		t.Fatalf("%v\n(run go test -run TestGolden -update to write %s)", err, wantFile)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	diff := lineDiff(want, got)
-	switch {
-	case bug != "" && diff != "":
-		t.Skipf("known bug: %s\n%s differs (-want +got):\n%s", bug, wantFile, diff)
-	case bug != "":
-		t.Errorf("known bug %q seems fixed: the output matches %s; remove the case from knownBugs", bug, wantFile)
-	case diff != "":
+	if diff := lineDiff(want, got); diff != "" {
 		t.Errorf("%s differs (-want +got):\n%s\n(if the change is intended, run go test -run TestGolden -update and review the diff)", wantFile, diff)
 	}
 }

@@ -17,7 +17,10 @@ package workspace_test
 //
 //	PROPERTY_SEED=1234 go test -run TestPropertyEnforcedDefaultsWin .
 //
-// PROPERTY_TESTS raises (or, for a quick look, lowers) the number of cases.
+// go test -short runs 100 cases of each instead of 1,000; PROPERTY_TESTS
+// sets the number of cases. Each property counts the kinds of case it met
+// (go test -v logs them) and fails when a kind falls short of its floor
+// for that number of cases (propCounter).
 
 import (
 	"bytes"
@@ -25,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path"
 	"reflect"
@@ -45,11 +49,16 @@ import (
 	"github.com/workspacekit/workspace/render"
 )
 
-// propMinTests is the number of generated cases each property passes.
-const propMinTests = 1000
+// propMinTests is the number of generated cases each property passes;
+// under -short (the fast local loop) it is propShortTests.
+const (
+	propMinTests   = 1000
+	propShortTests = 100
+)
 
-// propParameters are gopter's defaults with 1,000 cases, a random seed
-// unless PROPERTY_SEED fixes one, and bounded shrinking.
+// propParameters are gopter's defaults with 1,000 cases (100 under
+// -short), a random seed unless PROPERTY_SEED fixes one, and bounded
+// shrinking.
 func propParameters(t *testing.T) *gopter.TestParameters {
 	t.Helper()
 	params := gopter.DefaultTestParameters()
@@ -61,6 +70,9 @@ func propParameters(t *testing.T) *gopter.TestParameters {
 		params = gopter.DefaultTestParametersWithSeed(seed)
 	}
 	params.MinSuccessfulTests = propMinTests
+	if testing.Short() {
+		params.MinSuccessfulTests = propShortTests
+	}
 	if s := os.Getenv("PROPERTY_TESTS"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -73,8 +85,13 @@ func propParameters(t *testing.T) *gopter.TestParameters {
 }
 
 // propCheck runs one property, in parallel with the other properties, and
-// reports its seed and shrunk counterexample on failure. The counts it logs
-// include the checks run while shrinking.
+// reports its seed and shrunk counterexample on failure. It logs what each
+// counter counted (go test -v shows it) and, when the property holds,
+// asserts every counter's bound for the number of cases run (propBound):
+// a property whose cases of one kind stop happening, because a generator
+// or the code under test changed, fails instead of passing unchecked. (On
+// failure the counts include the checks run while shrinking, so the
+// bounds are not asserted then.)
 func propCheck(t *testing.T, p gopter.Prop, stats ...*propCounter) {
 	t.Helper()
 	t.Parallel()
@@ -83,15 +100,43 @@ func propCheck(t *testing.T, p gopter.Prop, stats ...*propCounter) {
 	props.Property(t.Name(), p)
 	var out bytes.Buffer
 	start := time.Now()
-	ok := props.Run(gopter.NewFormatedReporter(true, 160, &out))
-	var counts []string
+	rep := &propReporter{Reporter: gopter.NewFormatedReporter(true, 160, &out)}
+	ok := props.Run(rep)
+	cases := params.MinSuccessfulTests
+	var counts, short []string
 	for _, s := range stats {
-		counts = append(counts, fmt.Sprintf("%s: %d", s.name, s.n.Load()))
+		got, bound := s.n.Load(), s.bound(cases)
+		rel := ">="
+		if s.most {
+			rel = "<="
+		}
+		counts = append(counts, fmt.Sprintf("%s: %d (%s %d)", s.name, got, rel, bound))
+		if s.most && got > bound || !s.most && got < bound {
+			short = append(short, fmt.Sprintf("%s: %d in %d cases, want %s %d (rate %g a case, up to chance)", s.name, got, cases, rel, bound, s.rate))
+		}
 	}
-	t.Logf("seed %d, %s; %s", params.Seed(), time.Since(start).Round(time.Millisecond), strings.Join(counts, ", "))
+	t.Logf("seed %d, %d cases (%d discarded by generator filters), %s; %s",
+		params.Seed(), cases, rep.discarded, time.Since(start).Round(time.Millisecond), strings.Join(counts, ", "))
 	if !ok {
 		t.Errorf("%s\nseed %d; rerun with: PROPERTY_SEED=%d go test -run '^%s$' .", out.String(), params.Seed(), params.Seed(), t.Name())
+		return
 	}
+	if len(short) > 0 {
+		t.Errorf("the property held, but its cases missed their bounds:\n\t%s\nseed %d; rerun with: PROPERTY_SEED=%d go test -run '^%s$' .",
+			strings.Join(short, "\n\t"), params.Seed(), params.Seed(), t.Name())
+	}
+}
+
+// propReporter is gopter's report, plus the number of generated cases a
+// generator's filter (SuchThat) discarded.
+type propReporter struct {
+	gopter.Reporter
+	discarded int
+}
+
+func (r *propReporter) ReportTestResult(name string, res *gopter.TestResult) {
+	r.discarded = res.Discarded
+	r.Reporter.ReportTestResult(name, res)
 }
 
 // propWithInputs appends the input files of a failing case to its failure
@@ -103,15 +148,63 @@ func propWithInputs(msg string, inputs ...Filer) string {
 	return msg + "\n--- minimal input ---\n" + Files(inputs...)
 }
 
-// propCounter counts the generated cases of one kind, to show what a property
-// covered.
+// propCounter counts the generated cases of one kind, to show what a
+// property covered and to assert that it covered it: at least rate a case
+// (newPropCounter), or, for the cases a property cannot check and skips,
+// at most rate a case (newPropSkipCounter). A count may exceed one a case
+// when it counts items (rules, variables) rather than cases.
 type propCounter struct {
 	name string
+	rate float64
+	most bool
 	n    atomic.Int64
 }
 
-func newPropCounter(name string) *propCounter { return &propCounter{name: name} }
-func (c *propCounter) inc()                   { c.n.Add(1) }
+// newPropCounter is a counter that must reach about rate a case: rate is a
+// little below what the generators give (the counts of go test -v show it).
+func newPropCounter(name string, rate float64) *propCounter {
+	return &propCounter{name: name, rate: rate}
+}
+
+// newPropSkipCounter is a counter of skipped cases that must stay at about
+// rate a case at most.
+func newPropSkipCounter(name string, rate float64) *propCounter {
+	return &propCounter{name: name, rate: rate, most: true}
+}
+
+func (c *propCounter) inc() { c.n.Add(1) }
+
+// propChance is how likely a counter of the right rate is to miss its
+// bound by chance alone in one run.
+const propChance = 1e-6
+
+// bound is the floor (or ceiling) of the counter in a run of cases: the
+// count that a Poisson variable with mean rate*cases falls below (or
+// rises above) with probability at most propChance. The Poisson tails
+// bound the binomial ones of a count of cases, so a floor scales with the
+// number of cases and holds with room to spare: rate 0.5 gives at least
+// 397 of 1,000 and 20 of 100, rate 0.2 gives 137 and 3.
+func (c *propCounter) bound(cases int) int64 {
+	mu := c.rate * float64(cases)
+	if mu <= 0 {
+		return 0
+	}
+	pmf := func(k int64) float64 {
+		lg, _ := math.Lgamma(float64(k) + 1)
+		return math.Exp(-mu + float64(k)*math.Log(mu) - lg)
+	}
+	var cdf float64
+	for k := int64(0); ; k++ {
+		p := pmf(k)
+		if !c.most && cdf+p > propChance {
+			return k // P(X < k) <= propChance < P(X <= k)
+		}
+		cdf += p
+		if c.most && 1-cdf <= propChance {
+			return k // P(X > k) <= propChance
+		}
+	}
+}
 
 // ---------------------------------------------------------------------------
 // Shared helpers.
@@ -641,39 +734,45 @@ func propLayerLaw(cluster ClusterSpec, r RequestSpec, d DefaultsSpec, conflicts,
 // user's value.
 func TestPropertyEnforcedDefaultsWin(t *testing.T) {
 	enforce := true
-	conflicts, resolved := newPropCounter("expected request>limit errors"), newPropCounter("resolved")
-	adjusted := newPropCounter("file resources capped or raised")
+	conflicts, resolved := newPropCounter("expected request>limit errors", 0.17), newPropCounter("resolved", 0.65)
+	// Enforced resources are explicit: nothing is capped or raised.
+	adjusted := newPropSkipCounter("file resources capped or raised", 0)
 	propCheck(t, prop.ForAll(
 		func(c ClusterSpec, r RequestSpec, d DefaultsSpec) string {
 			return propWithInputs(propLayerLaw(c, r, d, conflicts, resolved, adjusted), c, r, d)
 		},
 		GenCluster(ClusterOptions{}),
-		GenRequest(RequestOptions{}),
+		GenRequest(propConflictingRequests),
 		GenDefaults(DefaultsOptions{Enforce: &enforce, Enabled: []string{"", "true"}}),
-	), resolved, conflicts)
+	), resolved, conflicts, adjusted)
 }
 
 // (b) With enforce: false, every key the user sets has the user's value,
 // and the file only fills the keys the user left unset.
 func TestPropertyUserWinsOverDefaults(t *testing.T) {
 	enforce := false
-	conflicts, resolved := newPropCounter("expected request>limit errors"), newPropCounter("resolved")
-	adjusted := newPropCounter("file resources capped or raised")
+	conflicts, resolved := newPropCounter("expected request>limit errors", 0.17), newPropCounter("resolved", 0.65)
+	adjusted := newPropCounter("file resources capped or raised", 0.2)
 	propCheck(t, prop.ForAll(
 		func(c ClusterSpec, r RequestSpec, d DefaultsSpec) string {
 			return propWithInputs(propLayerLaw(c, r, d, conflicts, resolved, adjusted), c, r, d)
 		},
 		GenCluster(ClusterOptions{}),
-		GenRequest(RequestOptions{}),
+		GenRequest(propConflictingRequests),
 		GenDefaults(DefaultsOptions{Enforce: &enforce, Enabled: []string{"", "true"}}),
 	), resolved, conflicts, adjusted)
 }
+
+// propConflictingRequests are the requests of laws (a) and (b): one pair of
+// explicit resources in three is out of order, so that both laws meet the
+// request above its limit that Resolve must refuse.
+var propConflictingRequests = RequestOptions{Config: ConfigOptions{Container: ContainerOptions{ConflictingResources: true}}}
 
 // (c) With enabled: false, the result does not depend on the file: the
 // rendered bytes (with provenance) equal those of resolving with no default
 // config file at all, and so do the errors.
 func TestPropertyDisabledDefaultsIgnored(t *testing.T) {
-	resolved := newPropCounter("resolved")
+	resolved := newPropCounter("resolved", 0.85)
 	propCheck(t, prop.ForAll(
 		func(c ClusterSpec, r RequestSpec, d DefaultsSpec) string {
 			return propWithInputs(propDisabledLaw(c, r, d, resolved), c, r, d)
@@ -748,9 +847,9 @@ type propEnvCounters struct {
 
 func newPropEnvCounters() *propEnvCounters {
 	return &propEnvCounters{
-		resolved: newPropCounter("resolved"), overlap: newPropCounter("user var also a cluster var"),
-		envFromPattern: newPropCounter("ENV from the pattern"), envExplicit: newPropCounter("ENV explicit"),
-		envInherited: newPropCounter("ENV inherited from the cluster"),
+		resolved: newPropCounter("resolved", 0.9), overlap: newPropCounter("user var also a cluster var", 0.3),
+		envFromPattern: newPropCounter("ENV from the pattern", 0.3), envExplicit: newPropCounter("ENV explicit", 0.17),
+		envInherited: newPropCounter("ENV inherited from the cluster", 0.2),
 	}
 }
 
@@ -759,12 +858,18 @@ func (n *propEnvCounters) all() []*propCounter {
 }
 
 // propExplicitEnvGens generate the inputs of law (d): clusters that
-// inherit, with patterns that often name the request's variables.
+// inherit, with patterns that often name the request's variables, an ENV
+// of their own and half the time no ENV pattern; requests that often set
+// ENV. Each way ENV is decided (explicit, pattern, inherited) is common.
 func propExplicitEnvGens(docker bool) []gopter.Gen {
 	return []gopter.Gen{
 		GenCluster(ClusterOptions{Inherit: true, NoResourceDefaults: true, Docker: docker,
-			VarPatterns: []string{"ENV", "ENV", "ENV", "FOO", "SHARED_BUCKET", "DEV_ENV_*", "*", "(FOO|BAR)", "API_.*", " DB_URL ", ""}}),
-		GenRequest(RequestOptions{Config: ConfigOptions{Container: ContainerOptions{Docker: docker}, Lifecycle: LifecycleOptions{NoPostStart: true}}}),
+			VarPatterns: []string{"ENV", "ENV", "ENV", "FOO", "SHARED_BUCKET", "DEV_ENV_*", "*", "(FOO|BAR)", "API_.*", " DB_URL ", ""},
+			ENVs:        PoolEnvValuesForENV,
+			EnvPatterns: append([]string{"", "", "", ""}, PoolEnvPatterns...)}),
+		GenRequest(RequestOptions{Config: ConfigOptions{
+			Container: ContainerOptions{Docker: docker, EnvNames: append([]string{"ENV"}, PoolEnvNames...)},
+			Lifecycle: LifecycleOptions{NoPostStart: true}}}),
 	}
 }
 
@@ -883,7 +988,7 @@ func TestPropertyExplicitEnvWins(t *testing.T) {
 // (merged with Cluster.MergeDotenv) and a cluster YAML file with its env keys
 // shuffled all render the same YAML, provenance included.
 func TestPropertyClusterEnvOrderIrrelevant(t *testing.T) {
-	resolved := newPropCounter("resolved")
+	resolved := newPropCounter("resolved", 0.8)
 	propCheck(t, prop.ForAll(
 		func(c ClusterSpec, r RequestSpec, d DefaultsSpec, s1, s2, s3 int64) string {
 			return propWithInputs(propClusterOrderLaw(c, r, d, [3]int64{s1, s2, s3}, resolved), c, r, d)
@@ -976,12 +1081,12 @@ func GenQuantities() gopter.Gen {
 			return gopter.NewGenResult(v, genShrinkTo(""))
 		}
 	}
-	return gen.Struct(reflect.TypeOf(QuantitiesSpec{}), map[string]gopter.Gen{
+	return GenWhere(gen.Struct(reflect.TypeOf(QuantitiesSpec{}), map[string]gopter.Gen{
 		"RequestsCPU":    opt(GenCPUQuantity()),
 		"LimitsCPU":      opt(GenCPUQuantity()),
 		"RequestsMemory": opt(GenMemoryQuantity()),
 		"LimitsMemory":   opt(GenMemoryQuantity()),
-	}).SuchThat(func(q QuantitiesSpec) bool { return q.Valid() })
+	}), func(q QuantitiesSpec) bool { return q.Valid() })
 }
 
 // ResourcesCase is one case of law (f): the user's explicit quantities and
@@ -1014,7 +1119,7 @@ func (rc ResourcesCase) Files() string { return Files(rc.request(), rc.cluster()
 // default fills an unset field, capped at an explicit limit or raised to an
 // explicit request.
 func TestPropertyResourcesStayValid(t *testing.T) {
-	resolved, adjusted := newPropCounter("resolved"), newPropCounter("defaults capped or raised")
+	resolved, adjusted := newPropCounter("resolved", 0.9), newPropCounter("defaults capped or raised", 0.2)
 	vars := map[string]string{
 		"requests.cpu": "WORKSPACE_DEFAULT_RESOURCE_REQUESTS_CPU", "requests.memory": "WORKSPACE_DEFAULT_RESOURCE_REQUESTS_MEMORY",
 		"limits.cpu": "WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU", "limits.memory": "WORKSPACE_DEFAULT_RESOURCE_LIMITS_MEMORY",
@@ -1186,7 +1291,9 @@ func propIdempotenceLaw(c ClusterSpec, r RequestSpec, d DefaultsSpec, resolved, 
 // {name: X} without a value is "unset" (a lower layer may fill it), as in
 // strategic merge, so the round trip through JSON is not exact for them.
 func TestPropertyIdempotent(t *testing.T) {
-	resolved, discarded, wrapped := newPropCounter("resolved"), newPropCounter("not resolvable (request>limit), skipped"), newPropCounter("with post-start")
+	resolved, discarded := newPropCounter("resolved", 0.85), newPropSkipCounter("not resolvable (request>limit), skipped", 0.06)
+	// The generators give no post-start steps here: none may be wrapped.
+	wrapped := newPropSkipCounter("with post-start", 0)
 	noPostStart := ConfigOptions{Lifecycle: LifecycleOptions{NoPostStart: true}, Container: ContainerOptions{EnvValues: PoolEnvValuesNonEmpty}}
 	propCheck(t, prop.ForAll(
 		func(c ClusterSpec, r RequestSpec, d DefaultsSpec) *gopter.PropResult {
@@ -1202,7 +1309,8 @@ func TestPropertyIdempotent(t *testing.T) {
 // wrapper (PostStartMarker), so re-resolving the wrapped container with the
 // same lifecycle_config gives the same pod, not a wrapper in a wrapper.
 func TestPropertyIdempotentPostStart(t *testing.T) {
-	resolved, discarded, wrapped := newPropCounter("resolved"), newPropCounter("not resolvable (request>limit), skipped"), newPropCounter("with post-start")
+	resolved, discarded := newPropCounter("resolved", 0.85), newPropSkipCounter("not resolvable (request>limit), skipped", 0.06)
+	wrapped := newPropCounter("with post-start", 0.85)
 	withPostStart := ConfigOptions{Lifecycle: LifecycleOptions{PostStart: true}, Container: ContainerOptions{EnvValues: PoolEnvValuesNonEmpty}}
 	defaults := ConfigOptions{Container: ContainerOptions{EnvValues: PoolEnvValuesNonEmpty}}
 	propCheck(t, prop.ForAll(

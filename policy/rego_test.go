@@ -18,12 +18,6 @@ import (
 // package rename cannot make TestRego pass by running nothing.
 const minRegoTests = 231
 
-// knownRegoBugs are Rego tests (package.name) that describe a bug in the built-in modules
-// and fail until it is fixed; they are skipped with the reason. A test in
-// this list that passes fails TestRego, so that the entry is removed once
-// the bug is fixed.
-var knownRegoBugs = map[string]string{}
-
 // TestRego runs the Rego unit tests of rego/*_test.rego (as embedded with
 // the modules) with data.workspacekit.schema built from the Go field table,
 // as NewEngine builds it. The rules and effective tests give their own
@@ -68,32 +62,18 @@ func TestRego(t *testing.T) {
 	if len(results) != tests {
 		t.Errorf("the Rego test runner ran %d tests; rego/*_test.rego define %d", len(results), tests)
 	}
-	seen := map[string]bool{}
 	for _, r := range results {
 		name := strings.TrimPrefix(r.Package, "data.") + "." + r.Name
-		seen[name] = true
 		t.Run(name, func(t *testing.T) {
-			bug, known := knownRegoBugs[name]
 			switch {
 			case r.Skip:
 				t.Skipf("%s is marked todo_", name)
-			case r.Error != nil && known:
-				t.Skipf("known bug: %s (the test errs: %v)", bug, r.Error)
 			case r.Error != nil:
 				t.Errorf("%s (%s): error: %v", name, r.Location, r.Error)
-			case r.Fail && known:
-				t.Skipf("known bug: %s", bug)
 			case r.Fail:
 				t.Errorf("%s (%s) failed", name, r.Location)
-			case known:
-				t.Errorf("%s passes, but knownRegoBugs lists it (%s); remove the entry", name, bug)
 			}
 		})
-	}
-	for name := range knownRegoBugs {
-		if !seen[name] {
-			t.Errorf("knownRegoBugs lists %s, but no such Rego test ran", name)
-		}
 	}
 }
 
