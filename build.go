@@ -8,12 +8,14 @@ import (
 
 // build is one workspace in progress, from the request's layer to the
 // result. Resolve makes one per request and runs the pipeline of DESIGN
-// section 11 over it: the layers folded into one merged tree (layers.go,
-// merge.go), the steps that resolve the workspace container from it
-// (container.go: envinherit.go, resources.go, lifecycle.go), the objects
-// of its type (pod.go with storage.go and ingress.go, or dockerrender.go),
-// and the checks (checks.go, policystep.go). Each step is a method that
-// reads and writes it; nothing in it is shared with another request.
+// section 11 over it, and the file names follow it: parse (parseyaml.go,
+// parseconfig.go and the inputs' own files), layers (layers.go,
+// policylayers.go, prestart.go), merge (merge.go), resolve
+// (resolvecontainer.go with envinherit.go, resources.go and lifecycle.go;
+// storage.go, ingress.go), decode (decode.go), check (checknames.go,
+// checkpolicy.go) and render (renderpod.go, renderdocker.go, then package
+// render). Each step is a method that reads and writes the build; nothing
+// in it is shared with another request.
 type build struct {
 	r     *Resolver
 	ctx   context.Context
