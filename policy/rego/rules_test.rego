@@ -804,3 +804,35 @@ test_step_set_leaves_outside_range_to_min_and_max if {
 test_step_set_off_grid_key_denied if {
 	denied_field(stepped_set, cpu_k(4.0000001, "off-grid"), cpu_limit)
 }
+
+# --- a workspace's own path table (a Docker workspace's) --------------------
+
+test_paths_table_places_item_violations if {
+	inp := {
+		"items": {env_vars: {"user": {"EXTRA": "1"}, "final": {"HOME": "/x", "EXTRA": "1"}}},
+		"paths": {env_vars: "create.Env"},
+	}
+	denied(
+		fixed_env, inp, env_vars, "create.Env[EXTRA]",
+		`environment.environmentVariables (create.Env[EXTRA]) may not gain item "EXTRA"; the policy allows only "HOME", "TZ" (cluster policy "prod")`,
+	)
+	count(violations(fixed_env, inp)) == 1
+}
+
+test_paths_table_places_required_violations if {
+	field := "environment.image"
+	p := pol({"origin": {field: prod}, "paths": {field: "containers[0].image"}, "required": {field: true}})
+	denied(
+		p, {"values": {}, "paths": {field: "create.Image"}}, field, "create.Image",
+		`environment.image (create.Image) is required and has no value; set it in the request (cluster policy "prod")`,
+	)
+}
+
+test_paths_table_places_data_source_violations if {
+	no_host := pol({"origin": {"imposedAssets.datasources.hostPath": prod}, "no_add": {"hostPath": true}})
+	inp := {"datasources": {"hostPath": ["/", "/data"]}, "paths": {"imposedAssets.datasources.hostPath": "create.HostConfig.Binds"}}
+	denied(
+		no_host, inp, "imposedAssets.datasources.hostPath", "create.HostConfig.Binds",
+		`imposedAssets.datasources.hostPath (create.HostConfig.Binds) forbids the request's own hostPath data sources; remove /, /data (cluster policy "prod")`,
+	)
+}
