@@ -2,10 +2,10 @@ package workspace
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"regexp/syntax"
 	"slices"
-	"sort"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -124,11 +124,7 @@ type inherited struct {
 
 func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 	var in inheritance
-	names := make([]string, 0, len(c.Env))
-	for k := range c.Env {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(c.Env))
 	// Compile every list, even with inheritance off, so errors show early.
 	var base *patternSet
 	if v, ok := c.lookup(varUserDefinedVars); ok {

@@ -2,8 +2,9 @@ package workspace
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -190,11 +191,7 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 		}
 	case map[string]any:
 		v.kind = kindMap
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(t))
 		v.entries = make([]entry, len(keys))
 		for i, k := range keys {
 			v.entries[i] = entry{k, fromGo(t[k], src, fieldpath.Join(path, k), depth+1, budget, probs)}

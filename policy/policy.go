@@ -2,7 +2,8 @@ package policy
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
@@ -142,12 +143,7 @@ func (p *Policy) position(path string) place {
 
 // ruleFields lists the fields a policy rules, sorted.
 func (p *Policy) ruleFields() []string {
-	out := make([]string, 0, len(p.Rules))
-	for k := range p.Rules {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(p.Rules))
 }
 
 // locks reports whether a rule locks its field: canEdit false, which an

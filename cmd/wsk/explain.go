@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,11 +87,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", o.name, err)
 		return exitProblems
 	}
-	keys := make([]string, 0, len(res.Provenance))
-	for k := range res.Provenance {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(res.Provenance))
 	if field != "" {
 		matches := matchField(keys, field)
 		switch {
@@ -409,12 +406,7 @@ func listItem(list []any, s string) (any, bool) {
 		if !ok {
 			continue
 		}
-		ks := make([]string, 0, len(m))
-		for k := range m {
-			ks = append(ks, k)
-		}
-		slices.Sort(ks)
-		for _, k := range ks {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			switch f := m[k].(type) {
 			case string, json.Number, float64:
 				if fmt.Sprint(f) == s {
