@@ -42,6 +42,18 @@ func quickstart(tb testing.TB) (workspace.Cluster, workspace.DefaultConfig, work
 	return in.Cluster, *in.Defaults, in.Requests[0]
 }
 
+// benchResolve resolves req with r, b.N times.
+func benchResolve(b *testing.B, r *workspace.Resolver, req workspace.Request) {
+	b.Helper()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Resolve(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkResolve resolves the quickstart request with a resolver built
 // once, as a control plane does.
 func BenchmarkResolve(b *testing.B) {
@@ -50,13 +62,7 @@ func BenchmarkResolve(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := r.Resolve(ctx, req); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchResolve(b, r, req)
 }
 
 // BenchmarkResolveDocker resolves the README's Docker example

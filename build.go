@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"reflect"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -35,4 +36,15 @@ type build struct {
 	prov   Provenance // res.Provenance
 	w      warnings
 	probs  problemList
+}
+
+// decode decodes the merged configuration into doc (a *configDoc or a
+// *dockerDoc) and starts the result's provenance, with room for about
+// fields entries and the inherited variables. Fields that do not decode
+// are reported and left out; resolution goes on with the rest, so that
+// every problem is reported in one call.
+func (b *build) decode(doc any, fields int) {
+	decodeInto(b.merged, reflect.ValueOf(doc).Elem(), "", &b.probs)
+	b.prov = make(Provenance, fields+len(b.r.inherit.base))
+	b.res.Provenance = b.prov
 }

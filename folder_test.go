@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/goldenfile"
 	"github.com/workspacekit/workspace/policy"
 	"github.com/workspacekit/workspace/render"
 )
@@ -258,7 +259,7 @@ func TestLoadFolderQuickstart(t *testing.T) {
 	if err := errors.Join(err1, err2); err != nil {
 		t.Fatal(err)
 	}
-	if diff := lineDiff(wantYAML, gotYAML); diff != "" {
+	if diff := goldenfile.LineDiff(wantYAML, gotYAML); diff != "" {
 		t.Errorf("LoadFolder resolves differently (-want +got):\n%s", diff)
 	}
 }

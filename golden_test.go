@@ -12,10 +12,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/internal/casefs"
+	"github.com/workspacekit/workspace/internal/goldenfile"
 	"github.com/workspacekit/workspace/internal/podsecurity"
 	"github.com/workspacekit/workspace/policy"
 	"github.com/workspacekit/workspace/render"
@@ -70,20 +69,7 @@ var goldenSecurity = sync.OnceValue(func() *podsecurity.Evaluator {
 // checkGoldenFile compares (or with -update writes) one expected file.
 func checkGoldenFile(t *testing.T, dir, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(dir, name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestPolicyGolden -update to write it)", err)
-	}
-	if diff := lineDiff(want, got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", name, diff)
-	}
+	goldenfile.Check(t, filepath.Join(dir, name), got, *update, "go test -run TestPolicyGolden -update")
 }
 
 // readGoldenInputs reads a case's folder through the folder loader, as
@@ -171,7 +157,7 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 		t.Fatalf("render.YAML (second time): %v", err)
 	}
 	if !bytes.Equal(out, again) {
-		t.Errorf("rendering the same result twice gave different output (-first +second):\n%s", lineDiff(out, again))
+		t.Errorf("rendering the same result twice gave different output (-first +second):\n%s", goldenfile.LineDiff(out, again))
 	}
 	res2, err := r.Resolve(context.Background(), in.Requests[0])
 	if err != nil {
@@ -182,7 +168,7 @@ func runGolden(t *testing.T, dir string) (out []byte, errText string) {
 		t.Fatalf("render.YAML (second resolve): %v", err)
 	}
 	if !bytes.Equal(out, again) {
-		t.Errorf("resolving the same request twice with one resolver gave different output (-first +second):\n%s", lineDiff(out, again))
+		t.Errorf("resolving the same request twice with one resolver gave different output (-first +second):\n%s", goldenfile.LineDiff(out, again))
 	}
 	return out, ""
 }
@@ -232,7 +218,7 @@ func testGoldenCase(t *testing.T, dir string) {
 			t.Fatalf("a fresh resolver gave a different error:\nfirst:  %s\nsecond: %s", errText, errText2)
 		}
 		if !bytes.Equal(out, out2) {
-			t.Fatalf("a fresh resolver gave different output (-first +fresh):\n%s", lineDiff(out, out2))
+			t.Fatalf("a fresh resolver gave different output (-first +fresh):\n%s", goldenfile.LineDiff(out, out2))
 		}
 	}
 
@@ -265,7 +251,7 @@ func testGoldenCase(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := lineDiff(want, got); diff != "" {
+	if diff := goldenfile.LineDiff(want, got); diff != "" {
 		t.Errorf("%s differs (-want +got):\n%s\n(if the change is intended, run go test -run TestGolden -update and review the diff)", wantFile, diff)
 	}
 }
@@ -279,9 +265,4 @@ func problemText(t *testing.T, err error) string {
 		t.Errorf("error %q (%T) holds no *workspace.Problem", err, err)
 	}
 	return err.Error()
-}
-
-// lineDiff diffs two texts line by line.
-func lineDiff(want, got []byte) string {
-	return cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n"))
 }

@@ -2,6 +2,7 @@ package workspace_test
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,30 +19,14 @@ import (
 // cannot pass by the edit being ignored.
 
 // editRequestYAML is a request whose container_config is a map, with every
-// lifecycle field set.
-const editRequestYAML = `name: my-workspace
-container_config:
-  image: mageai/mageai:0.9.76
-  env:
-    - name: USER_CODE_PATH
-      value: /home/src/my-project
-  resources:
-    limits:
-      cpu: "3"
-    requests:
-      memory: 4Gi
-  nodeSelector:
-    disktype: ssd
-lifecycle_config:
-  termination_policy:
-    enable_auto_termination: true
-    max_idle_seconds: 1800
-  pre_start_script_path: scripts/pre_start.py
-  post_start:
-    command: ["echo", "started"]
-    hook_path: scripts/post_start.sh
-service_account_name: my-sa
-`
+// lifecycle field set (BenchmarkParsedCurrent reads it too).
+var editRequestYAML = func() string {
+	data, err := os.ReadFile("testdata/edit-request.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}()
 
 // editStringRequestYAML gives container_config as a YAML string.
 const editStringRequestYAML = `name: my-workspace
@@ -442,11 +427,5 @@ func BenchmarkResolveParsedMap(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := r.Resolve(ctx, req); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchResolve(b, r, req)
 }

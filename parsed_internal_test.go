@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"os"
 	"reflect"
 	"testing"
 )
@@ -154,22 +155,11 @@ m: {a: {b: [x]}, e: {}}
 // parsed request is unedited: container_config (a map) compared with the
 // parsed tree, the lifecycle with its copy.
 func BenchmarkParsedCurrent(b *testing.B) {
-	req, err := ParseRequest("request.yaml", []byte(`name: my-workspace
-container_config:
-  image: mageai/mageai:0.9.76
-  env:
-    - name: USER_CODE_PATH
-      value: /home/src/my-project
-  resources:
-    limits: {cpu: "3", memory: 8Gi}
-    requests: {memory: 4Gi}
-  nodeSelector: {disktype: ssd}
-lifecycle_config:
-  termination_policy: {enable_auto_termination: true, max_idle_seconds: 1800}
-  pre_start_script_path: scripts/pre_start.py
-  post_start: {command: ["echo", "started"], hook_path: scripts/post_start.sh}
-service_account_name: my-sa
-`))
+	data, err := os.ReadFile("testdata/edit-request.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, err := ParseRequest("request.yaml", data)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -25,9 +24,7 @@ import (
 func (b *build) resolveDocker() {
 	r, paths := b.r, b.paths
 	var doc dockerDoc
-	decodeInto(b.merged, reflect.ValueOf(&doc).Elem(), "", &b.probs)
-	b.prov = make(Provenance, 16+len(r.inherit.base))
-	b.res.Provenance = b.prov
+	b.decode(&doc, 16)
 	prov := b.prov
 	collectDockerProvenance(b.merged, prov)
 	if b.merged.get("service_account_name") != nil {

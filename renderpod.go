@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"maps"
-	"reflect"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	corev1 "k8s.io/api/core/v1"
@@ -14,12 +13,8 @@ import (
 // its objects and checks them.
 func (b *build) resolveKubernetes() {
 	r, res := b.r, b.res
-	// Fields that do not decode are reported and left out; resolution goes
-	// on with the rest, so that every problem is reported in one call.
 	var doc configDoc
-	decodeInto(b.merged, reflect.ValueOf(&doc).Elem(), "", &b.probs)
-	b.prov = make(Provenance, 32+len(r.inherit.base))
-	res.Provenance = b.prov
+	b.decode(&doc, 32)
 	collectProvenance(b.merged, shape{t: configDocType}, "", b.prov)
 	res.Kubernetes = b.renderPod(&doc)
 	if res.Kubernetes != nil {

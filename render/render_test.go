@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/goldenfile"
 	"github.com/workspacekit/workspace/render"
 )
 
@@ -199,20 +200,7 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				path := filepath.Join("testdata", name)
-				if *update {
-					if err := os.WriteFile(path, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (go test ./render -update writes it)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs (go test ./render -update rewrites it; review the diff)\n--- got:\n%s\n--- want:\n%s", path, got, want)
-				}
+				goldenfile.Check(t, filepath.Join("testdata", name), got, *update, "go test ./render -update")
 			})
 		}
 	}
@@ -297,17 +285,11 @@ func TestExplainAddsProvenance(t *testing.T) {
 				continue
 			}
 			if !reflect.DeepEqual(prov, want) {
-				var keys, diff []string
-				for k := range want {
-					keys = append(keys, k)
-				}
-				for k := range prov {
-					if _, ok := want[k]; !ok {
-						keys = append(keys, k)
-					}
-				}
-				slices.Sort(keys)
-				for _, k := range keys {
+				var diff []string
+				both := make(map[string]any, len(want)+len(prov))
+				maps.Copy(both, want)
+				maps.Copy(both, prov)
+				for _, k := range slices.Sorted(maps.Keys(both)) {
 					if !reflect.DeepEqual(prov[k], want[k]) {
 						diff = append(diff, fmt.Sprintf("%s: rendered %v, the result has %v", k, prov[k], want[k]))
 					}

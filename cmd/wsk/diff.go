@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -371,17 +372,10 @@ func compare(path string, a, b any, out *[]change) {
 		if !ok {
 			break
 		}
-		keys := make([]string, 0, len(x)+len(y))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		for k := range y {
-			if _, ok := x[k]; !ok {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		both := make(map[string]any, len(x)+len(y))
+		maps.Copy(both, x)
+		maps.Copy(both, y)
+		for _, k := range slices.Sorted(maps.Keys(both)) {
 			p := fieldpath.Join(path, k)
 			av, inA := x[k]
 			bv, inB := y[k]

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/workspacekit/workspace/internal/goldenfile"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/cli")
@@ -76,20 +78,7 @@ func TestGolden(t *testing.T) {
 				"expected-exit":   strconv.Itoa(c.code) + "\n",
 			}
 			for name, got := range files {
-				path := filepath.Join(dir, name)
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./cmd/wsk -update to write it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("%s differs (go test ./cmd/wsk -update rewrites it)\n--- got:\n%s\n--- want:\n%s", path, got, want)
-				}
+				goldenfile.Check(t, filepath.Join(dir, name), []byte(got), *update, "go test ./cmd/wsk -update")
 			}
 			checkStructure(t, c)
 		})
