@@ -154,8 +154,23 @@ func (v *node) describe() string {
 	return "a list"
 }
 
-// fromGo converts plain Go data (as decoded from YAML or JSON) into a tree.
-func fromGo(x any, src Source, path string, depth int, budget *int, probs *problemList) *node {
+// goTrees builds trees of one layer from plain Go data, within one budget
+// of nodes, reporting problems.
+type goTrees struct {
+	src    Source
+	budget int
+	probs  *problemList
+}
+
+// newGoTrees starts building trees of src with the limit's budget.
+func newGoTrees(src Source, probs *problemList) *goTrees {
+	return &goTrees{src: src, budget: limits.MaxNodes, probs: probs}
+}
+
+// fromGo converts plain Go data (as decoded from YAML or JSON) at path, at
+// a nesting depth, into a tree.
+func (g *goTrees) fromGo(x any, path string, depth int) *node {
+	src, budget, probs := g.src, &g.budget, g.probs
 	*budget--
 	if *budget < 0 {
 		if *budget == -1 {
@@ -194,13 +209,13 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 		keys := slices.Sorted(maps.Keys(t))
 		v.entries = make([]entry, len(keys))
 		for i, k := range keys {
-			v.entries[i] = entry{k, fromGo(t[k], src, fieldpath.Join(path, k), depth+1, budget, probs)}
+			v.entries[i] = entry{k, g.fromGo(t[k], fieldpath.Join(path, k), depth+1)}
 		}
 	case []any:
 		v.kind = kindList
 		v.items = make([]*node, len(t))
 		for i, it := range t {
-			v.items[i] = fromGo(it, src, fieldpath.Index(path, i), depth+1, budget, probs)
+			v.items[i] = g.fromGo(it, fieldpath.Index(path, i), depth+1)
 		}
 	default:
 		// Other Go data (typed slices and maps, structs with JSON tags) is
@@ -216,7 +231,7 @@ func fromGo(x any, src Source, path string, depth int, budget *int, probs *probl
 			return v
 		}
 		*budget++
-		return fromGo(generic, src, path, depth, budget, probs)
+		return g.fromGo(generic, path, depth)
 	}
 	return v
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
-	"github.com/workspacekit/workspace/internal/limits"
 )
 
 // parsedConfig is the tree a Parse function built for a Config, kept so that
@@ -244,7 +243,7 @@ func layerTree(c *Config, src Source, file string, doc reflect.Type) (*node, err
 		return p.doc, nil
 	}
 	var probs problemList
-	budget := limits.MaxNodes
+	g := newGoTrees(src, &probs)
 	tree := &node{kind: kindMap, src: src}
 	add := func(key string, v *node) {
 		if v != nil {
@@ -257,7 +256,7 @@ func layerTree(c *Config, src Source, file string, doc reflect.Type) (*node, err
 		add("container_config", p.doc.get("container_config"))
 	case isMap && p != nil && p.cc == ccMap:
 		t := p.doc.get("container_config")
-		add("container_config", rebuild(t, t.goValue(), m, src, "container_config", 1, &budget, &probs))
+		add("container_config", g.rebuild(t, t.goValue(), m, "container_config", 1))
 	default:
 		switch cc := c.ContainerConfig.(type) {
 		case nil:
@@ -270,7 +269,7 @@ func layerTree(c *Config, src Source, file string, doc reflect.Type) (*node, err
 				add("container_config", cct)
 			}
 		case map[string]any:
-			add("container_config", fromGo(cc, src, "container_config", 1, &budget, &probs))
+			add("container_config", g.fromGo(cc, "container_config", 1))
 		default:
 			probs.add(pos{file: file}, "container_config", "expected a YAML string or a map, got Go type %T", cc)
 		}
@@ -280,9 +279,9 @@ func layerTree(c *Config, src Source, file string, doc reflect.Type) (*node, err
 		add("lifecycle_config", p.doc.get("lifecycle_config"))
 	case p != nil && p.lc != nil && c.LifecycleConfig != nil:
 		was, now := lifecycleGo(p.lc, file, &probs), lifecycleGo(c.LifecycleConfig, file, &probs)
-		add("lifecycle_config", rebuild(p.doc.get("lifecycle_config"), was, now, src, "lifecycle_config", 1, &budget, &probs))
+		add("lifecycle_config", g.rebuild(p.doc.get("lifecycle_config"), was, now, "lifecycle_config", 1))
 	case c.LifecycleConfig != nil:
-		add("lifecycle_config", fromGo(lifecycleGo(c.LifecycleConfig, file, &probs), src, "lifecycle_config", 1, &budget, &probs))
+		add("lifecycle_config", g.fromGo(lifecycleGo(c.LifecycleConfig, file, &probs), "lifecycle_config", 1))
 	}
 	switch {
 	case p != nil && c.ServiceAccountName == p.sa:
@@ -336,12 +335,13 @@ func (v *node) index(key string) int {
 // which its Go type cannot hold) stays unless x sets its key. A value that
 // x changed is reported where t had it. Kept subtrees do not count against
 // budget: the parser bounded them.
-func rebuild(t *node, was, x any, src Source, path string, depth int, budget *int, probs *problemList) *node {
+func (g *goTrees) rebuild(t *node, was, x any, path string, depth int) *node {
+	src := g.src
 	if goEqual(was, x) {
 		return t
 	}
 	if t == nil {
-		return fromGo(x, src, path, depth, budget, probs)
+		return g.fromGo(x, path, depth)
 	}
 	wm, wasMap := was.(map[string]any)
 	xm, isMap := x.(map[string]any)
@@ -354,10 +354,10 @@ func rebuild(t *node, was, x any, src Source, path string, depth int, budget *in
 			wv, inWas := wm[e.key]
 			switch {
 			case inX && inWas:
-				e.val = rebuild(e.val, wv, xv, src, fieldpath.Join(path, e.key), depth+1, budget, probs)
+				e.val = g.rebuild(e.val, wv, xv, fieldpath.Join(path, e.key), depth+1)
 			case inX:
 				at := e.val.at
-				e.val = fromGo(xv, src, fieldpath.Join(path, e.key), depth+1, budget, probs)
+				e.val = g.fromGo(xv, fieldpath.Join(path, e.key), depth+1)
 				e.val.at = at
 			case inWas:
 				continue // the edit removed it
@@ -372,7 +372,7 @@ func rebuild(t *node, was, x any, src Source, path string, depth int, budget *in
 		}
 		slices.Sort(added)
 		for _, k := range added {
-			out.entries = append(out.entries, entry{k, fromGo(xm[k], src, fieldpath.Join(path, k), depth+1, budget, probs)})
+			out.entries = append(out.entries, entry{k, g.fromGo(xm[k], fieldpath.Join(path, k), depth+1)})
 		}
 		return out
 	}
@@ -382,14 +382,14 @@ func rebuild(t *node, was, x any, src Source, path string, depth int, budget *in
 		out := &node{kind: kindList, src: src, at: t.at, self: t.self, items: make([]*node, len(xl))}
 		for i, it := range xl {
 			if i < len(wl) {
-				out.items[i] = rebuild(t.items[i], wl[i], it, src, fieldpath.Index(path, i), depth+1, budget, probs)
+				out.items[i] = g.rebuild(t.items[i], wl[i], it, fieldpath.Index(path, i), depth+1)
 			} else {
-				out.items[i] = fromGo(it, src, fieldpath.Index(path, i), depth+1, budget, probs)
+				out.items[i] = g.fromGo(it, fieldpath.Index(path, i), depth+1)
 			}
 		}
 		return out
 	}
-	v := fromGo(x, src, path, depth, budget, probs)
+	v := g.fromGo(x, path, depth)
 	v.at = t.at
 	return v
 }
