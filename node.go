@@ -257,3 +257,19 @@ func restamp(v *node, src Source) *node {
 	}
 	return &out
 }
+
+// lookupTree follows map keys down a tree; it returns an empty value (with
+// no position) when a key is missing, so callers can read .at safely.
+func lookupTree(v *node, keys ...string) *node {
+	for _, k := range keys {
+		next := v.get(k)
+		if next == nil {
+			return &node{}
+		}
+		v = next
+	}
+	if v == nil {
+		return &node{}
+	}
+	return v
+}

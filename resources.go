@@ -218,19 +218,3 @@ func (b *build) applyResources() {
 			strings.TrimSuffix(keep.field.list, "s"), keep.source))
 	}
 }
-
-// lookupTree follows map keys down a tree; it returns an empty value (with
-// no position) when a key is missing, so callers can read .at safely.
-func lookupTree(v *node, keys ...string) *node {
-	for _, k := range keys {
-		next := v.get(k)
-		if next == nil {
-			return &node{}
-		}
-		v = next
-	}
-	if v == nil {
-		return &node{}
-	}
-	return v
-}
