@@ -175,6 +175,10 @@ func readSettings(c *Cluster, probs *problemList) settings {
 			probs.add(c.envPos(name), "env."+name, "%v", err)
 			continue
 		}
+		if q.Sign() < 0 {
+			probs.add(c.envPos(name), "env."+name, "%s is negative; give a quantity of at least 0", v)
+			continue
+		}
 		s.resources[i] = resourceDefault{set: true, quantity: q, variable: name, offer: Offer{Source: ClusterEnvSource(name), Value: q.String()}}
 	}
 	for _, pair := range [][2]int{{reqCPU, limCPU}, {reqMemory, limMemory}} {

@@ -301,7 +301,7 @@ func resolveCase(c inputCase) (*workspace.Result, error) {
 }
 
 func TestBuiltinCases(t *testing.T) {
-	for _, c := range validCases {
+	for _, c := range append(validCases, passThroughAccepted...) {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := resolveCase(c)
 			if err != nil {
@@ -315,7 +315,7 @@ func TestBuiltinCases(t *testing.T) {
 // TestRejectedCases checks that inputs which would render objects the API
 // server rejects are reported by the library, at the right field.
 func TestRejectedCases(t *testing.T) {
-	for _, c := range rejectedCases {
+	for _, c := range append(rejectedCases, passThroughCases...) {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := resolveCase(c)
 			if err == nil {

@@ -1,0 +1,54 @@
+package workspace
+
+import (
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/kubevalidate"
+)
+
+// checkPod runs the API server's create validation (internal/kubevalidate)
+// over the rendered pod, whatever layer set each value: a value it rejects
+// is a problem at the input that set it, what it only warns about a
+// warning.
+func (b *build) checkPod(pod *corev1.Pod) {
+	found := kubevalidate.Pod(&pod.Spec)
+	for _, e := range found.Errors {
+		at, note := b.inputOf(e.Path)
+		b.probs.add(at, e.Path, "%s%s", e.Message, note)
+	}
+	for _, w := range found.Warnings {
+		b.w.add(w.Path, w.Message)
+	}
+}
+
+// inputOf is where the value at a rendered path came from: the place of
+// the nearest field on its path that provenance records (a list without a
+// merge key is recorded whole), and a note naming a layer whose values
+// have no place in the request (a cluster variable, the cluster pod
+// template, the policy).
+func (b *build) inputOf(path string) (pos, string) {
+	for fp := fieldpath.Parse(path); len(fp) > 0; fp = fp.Parent() {
+		o, ok := b.prov[fp.String()]
+		if !ok {
+			continue
+		}
+		switch src := string(o.Source); {
+		case strings.HasPrefix(src, "cluster-env:"):
+			variable := strings.TrimPrefix(src, "cluster-env:")
+			return b.r.cluster.envPos(variable), " (set by the cluster variable " + variable + ")"
+		case o.Source == SourceClusterTemplate:
+			return b.r.cluster.pos("podTemplate"), " (set by the cluster pod template)"
+		case o.Source == SourcePolicyDefault:
+			return violationPos(b.prov, fp.String(), b.req), " (set by the policy's defaults)"
+		case o.Source == SourceImposed:
+			return violationPos(b.prov, fp.String(), b.req), " (an imposed asset of the policy)"
+		case o.Source == SourceRule:
+			return violationPos(b.prov, fp.String(), b.req), " (locked by the policy)"
+		}
+		return violationPos(b.prov, fp.String(), b.req), ""
+	}
+	return violationPos(b.prov, path, b.req), ""
+}

@@ -1,0 +1,167 @@
+package kubevalidate
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
+)
+
+// Container checks one container of a pod at its rendered path (base,
+// containers[0]): its image pull policy, ports, env variables, resources,
+// probes and lifecycle handlers, and security context. hostNetwork is the
+// pod's: its host ports must then equal their container ports.
+func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool) {
+	f.oneOf(base+".imagePullPolicy", string(c.ImagePullPolicy), "Always", "IfNotPresent", "Never")
+	f.ports(c.Ports, base+".ports", hostNetwork)
+	f.env(c.Env, base+".env")
+	f.resources(c.Resources.Limits, base+".resources.limits")
+	f.resources(c.Resources.Requests, base+".resources.requests")
+	for _, p := range []struct {
+		name  string
+		probe *corev1.Probe
+	}{{"livenessProbe", c.LivenessProbe}, {"readinessProbe", c.ReadinessProbe}, {"startupProbe", c.StartupProbe}} {
+		if p.probe != nil {
+			h := p.probe.ProbeHandler
+			f.handler(base+"."+p.name, h.Exec != nil, h.HTTPGet != nil, h.TCPSocket != nil, h.GRPC != nil)
+		}
+	}
+	if lc := c.Lifecycle; lc != nil {
+		for _, hook := range []struct {
+			name    string
+			handler *corev1.LifecycleHandler
+		}{{"postStart", lc.PostStart}, {"preStop", lc.PreStop}} {
+			if h := hook.handler; h != nil {
+				f.handler(base+".lifecycle."+hook.name, h.Exec != nil, h.HTTPGet != nil, h.TCPSocket != nil, h.Sleep != nil)
+			}
+		}
+	}
+	if sc := c.SecurityContext; sc != nil {
+		f.id(base+".securityContext.runAsUser", sc.RunAsUser)
+		f.id(base+".securityContext.runAsGroup", sc.RunAsGroup)
+	}
+}
+
+// ports checks container ports, each at its provenance path (by
+// containerPort): a port in range, a supported protocol, a valid name
+// used once.
+func (f *Findings) ports(ports []corev1.ContainerPort, base string, hostNetwork bool) {
+	names := map[string]bool{}
+	for _, p := range ports {
+		at := fieldpath.Item(base, strconv.Itoa(int(p.ContainerPort)))
+		switch {
+		case p.ContainerPort == 0:
+			f.errorf(at+".containerPort", "is required: the port the container listens on, 1 to 65535")
+		case p.ContainerPort < 0 || p.ContainerPort > 65535:
+			f.errorf(at+".containerPort", "%d is not a port: %s", p.ContainerPort, messages(validation.IsValidPortNum(int(p.ContainerPort))))
+		}
+		if p.HostPort != 0 {
+			if errs := validation.IsValidPortNum(int(p.HostPort)); len(errs) > 0 {
+				f.errorf(at+".hostPort", "%d is not a port: %s", p.HostPort, messages(errs))
+			} else if hostNetwork && p.HostPort != p.ContainerPort {
+				f.errorf(at+".hostPort", "%d must equal the containerPort %d when hostNetwork is true (or leave hostPort unset)", p.HostPort, p.ContainerPort)
+			}
+		}
+		f.oneOf(at+".protocol", string(p.Protocol), "TCP", "UDP", "SCTP")
+		if p.Name != "" {
+			if errs := validation.IsValidPortName(p.Name); len(errs) > 0 {
+				f.errorf(at+".name", "%q is not a port name: %s", p.Name, messages(errs))
+			} else if names[p.Name] {
+				f.errorf(at+".name", "%q names another port of the container too; give each port its own name", p.Name)
+			}
+			names[p.Name] = true
+		}
+	}
+}
+
+// env checks env variables, each at its provenance path (by name): a
+// name, and a value or a source, not both. The API server keeps the last
+// of two variables of one name and warns: so does this.
+func (f *Findings) env(env []corev1.EnvVar, base string) {
+	seen := map[string]bool{}
+	for _, e := range env {
+		at := fieldpath.Item(base, e.Name)
+		switch {
+		case e.Name == "":
+			f.errorf(at+".name", "a variable needs a name")
+		default:
+			if errs := validation.IsRelaxedEnvVarName(e.Name); len(errs) > 0 {
+				f.errorf(at+".name", "%q is not a variable name: %s", e.Name, messages(errs))
+			}
+		}
+		if e.Value != "" && e.ValueFrom != nil {
+			f.errorf(at+".valueFrom", "variable %s has both a value and a valueFrom; give one of them", e.Name)
+		}
+		if seen[e.Name] && e.Name != "" {
+			f.warnf(at, "variable %s is set more than once; Kubernetes keeps the last", e.Name)
+		}
+		seen[e.Name] = true
+	}
+}
+
+// resources checks the names and quantities of a resource list.
+func (f *Findings) resources(list corev1.ResourceList, base string) {
+	for _, name := range slices.Sorted(maps.Keys(list)) {
+		q := list[name]
+		at := fieldpath.Join(base, string(name))
+		if !containerResource(string(name)) {
+			f.errorf(at, "%q is not a resource a container can ask for: give cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource named with its domain (nvidia.com/gpu)", name)
+		}
+		if q.Cmp(resource.Quantity{}) < 0 {
+			f.errorf(at, "%s is negative; give a quantity of at least 0", q.String())
+		} else if extendedResource(string(name)) && q.MilliValue()%1000 != 0 {
+			f.errorf(at, "%s is not a whole number; an extended resource is counted in units", q.String())
+		}
+	}
+}
+
+// containerResource reports whether a resource name is one a container's
+// requests and limits may hold: a standard container resource, a name in
+// the kubernetes.io domain, or an extended resource named with its domain.
+func containerResource(name string) bool {
+	switch {
+	case !strings.Contains(name, "/"):
+		return name == "cpu" || name == "memory" || name == "ephemeral-storage" || strings.HasPrefix(name, "hugepages-")
+	case len(validation.IsQualifiedName(name)) > 0:
+		return false
+	case strings.Contains(name, "kubernetes.io/"):
+		return true
+	}
+	return extendedResource(name) && len(validation.IsQualifiedName("requests."+name)) == 0
+}
+
+// extendedResource reports whether a qualified resource name is an
+// extended resource (not in the kubernetes.io domain, not a quota name).
+func extendedResource(name string) bool {
+	return strings.Contains(name, "/") && !strings.Contains(name, "kubernetes.io/") && !strings.HasPrefix(name, "requests.")
+}
+
+// handler checks a probe or lifecycle handler: exactly one kind is set.
+func (f *Findings) handler(path string, kinds ...bool) {
+	n := 0
+	for _, k := range kinds {
+		if k {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		f.errorf(path, "has no handler: give one of exec, httpGet, tcpSocket (and for a probe grpc, for a lifecycle hook sleep)")
+	case 1:
+	default:
+		f.errorf(path, "has %d handlers; give exactly one", n)
+	}
+}
+
+// id checks a user or group id: 0 to 2147483647.
+func (f *Findings) id(path string, id *int64) {
+	if id != nil && (*id < 0 || *id > 2147483647) {
+		f.errorf(path, "%d is not a user or group id: give 0 to 2147483647", *id)
+	}
+}

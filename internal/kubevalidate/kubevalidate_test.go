@@ -1,0 +1,129 @@
+package kubevalidate
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// Each value the API server rejects is found at its rendered path; the
+// valid pod next to it has no finding. (test/apivalidation holds these
+// rules to agreement with the API server's own validation.)
+func TestPodFindings(t *testing.T) {
+	neg := int64(-1)
+	for name, tc := range map[string]struct {
+		mutate func(*corev1.PodSpec)
+		path   string
+	}{
+		"pull policy":       {func(s *corev1.PodSpec) { s.Containers[0].ImagePullPolicy = "always" }, "containers[0].imagePullPolicy"},
+		"negative request":  {func(s *corev1.PodSpec) { s.Containers[0].Resources.Requests = q("cpu", "-500m") }, "containers[0].resources.requests.cpu"},
+		"unqualified name":  {func(s *corev1.PodSpec) { s.Containers[0].Resources.Limits = q("gpu", "1") }, "containers[0].resources.limits.gpu"},
+		"fractional device": {func(s *corev1.PodSpec) { s.Containers[0].Resources.Limits = q("nvidia.com/gpu", "500m") }, `containers[0].resources.limits["nvidia.com/gpu"]`},
+		"port too high":     {func(s *corev1.PodSpec) { s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 70000}} }, "containers[0].ports[70000].containerPort"},
+		"port zero":         {func(s *corev1.PodSpec) { s.Containers[0].Ports = []corev1.ContainerPort{{Name: "z"}} }, "containers[0].ports[0].containerPort"},
+		"protocol": {func(s *corev1.PodSpec) {
+			s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 80, Protocol: "tcp"}}
+		}, "containers[0].ports[80].protocol"},
+		"port name twice": {func(s *corev1.PodSpec) {
+			s.Containers[0].Ports = []corev1.ContainerPort{{Name: "web", ContainerPort: 80}, {Name: "web", ContainerPort: 81}}
+		}, "containers[0].ports[81].name"},
+		"host port": {func(s *corev1.PodSpec) {
+			s.HostNetwork = true
+			s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 80, HostPort: 90}}
+		}, "containers[0].ports[80].hostPort"},
+		"toleration op": {func(s *corev1.PodSpec) { s.Tolerations = []corev1.Toleration{{Key: "k", Operator: "Equals"}} }, "tolerations[0].operator"},
+		"exists with value": {func(s *corev1.PodSpec) {
+			s.Tolerations = []corev1.Toleration{{Key: "k", Operator: "Exists", Value: "v"}}
+		}, "tolerations[0].operator"},
+		"toleration effect": {func(s *corev1.PodSpec) {
+			s.Tolerations = []corev1.Toleration{{Key: "k", Operator: "Exists", Effect: "NoScheduled"}}
+		}, "tolerations[0].effect"},
+		"selector operator": {func(s *corev1.PodSpec) { s.Affinity = nodeAffinity("in", "gpu") }, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator"},
+		"gt not a number":   {func(s *corev1.PodSpec) { s.Affinity = nodeAffinity("Gt", "big") }, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"},
+		"dns policy":        {func(s *corev1.PodSpec) { s.DNSPolicy = "Sometimes" }, "dnsPolicy"},
+		"priority class":    {func(s *corev1.PodSpec) { s.PriorityClassName = "Bad Class" }, "priorityClassName"},
+		"env name empty":    {func(s *corev1.PodSpec) { s.Containers[0].Env = []corev1.EnvVar{{Value: "x"}} }, "containers[0].env[].name"},
+		"env name equals":   {func(s *corev1.PodSpec) { s.Containers[0].Env = []corev1.EnvVar{{Name: "A=B"}} }, "containers[0].env[A=B].name"},
+		"value and from": {func(s *corev1.PodSpec) {
+			s.Containers[0].Env = []corev1.EnvVar{{Name: "X", Value: "x", ValueFrom: &corev1.EnvVarSource{}}}
+		}, "containers[0].env[X].valueFrom"},
+		"node selector key":  {func(s *corev1.PodSpec) { s.NodeSelector = map[string]string{"bad key!": "x"} }, `nodeSelector["bad key!"]`},
+		"node selector long": {func(s *corev1.PodSpec) { s.NodeSelector = map[string]string{"disk": strings.Repeat("s", 64)} }, "nodeSelector.disk"},
+		"volume name":        {func(s *corev1.PodSpec) { s.Volumes = []corev1.Volume{{Name: "Bad_Name"}} }, "volumes[Bad_Name].name"},
+		"volume twice":       {func(s *corev1.PodSpec) { s.Volumes = []corev1.Volume{{Name: "v"}, {Name: "v"}} }, "volumes[v].name"},
+		"run as user":        {func(s *corev1.PodSpec) { s.SecurityContext = &corev1.PodSecurityContext{RunAsUser: &neg} }, "securityContext.runAsUser"},
+		"container user":     {func(s *corev1.PodSpec) { s.Containers[0].SecurityContext = &corev1.SecurityContext{RunAsGroup: &neg} }, "containers[0].securityContext.runAsGroup"},
+		"probe handler":      {func(s *corev1.PodSpec) { s.Containers[0].LivenessProbe = &corev1.Probe{PeriodSeconds: 10} }, "containers[0].livenessProbe"},
+		"lifecycle handlers": {func(s *corev1.PodSpec) {
+			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Exec: &corev1.ExecAction{}, Sleep: &corev1.SleepAction{}}}
+		}, "containers[0].lifecycle.preStop"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			spec := validSpec()
+			if f := Pod(spec); len(f.Errors)+len(f.Warnings) > 0 {
+				t.Fatalf("the valid pod has findings: %+v", f)
+			}
+			tc.mutate(spec)
+			f := Pod(spec)
+			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path || f.Errors[0].Message == "" {
+				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
+			}
+		})
+	}
+}
+
+// The API server keeps the last of two variables of one name and warns:
+// a warning, not an error, at the variable.
+func TestDuplicateEnvIsAWarning(t *testing.T) {
+	spec := validSpec()
+	spec.Containers[0].Env = []corev1.EnvVar{{Name: "D", Value: "1"}, {Name: "D", Value: "2"}}
+	f := Pod(spec)
+	if len(f.Errors) != 0 || len(f.Warnings) != 1 || f.Warnings[0].Path != "containers[0].env[D]" {
+		t.Errorf("want one warning at containers[0].env[D], got %+v", f)
+	}
+}
+
+// Findings come in one order whatever the map order.
+func TestFindingsAreDeterministic(t *testing.T) {
+	spec := validSpec()
+	spec.NodeSelector = map[string]string{}
+	spec.Containers[0].Resources.Limits = corev1.ResourceList{}
+	for i := range 20 {
+		spec.NodeSelector[fmt.Sprintf("bad key %d", i)] = "x"
+		spec.Containers[0].Resources.Limits[corev1.ResourceName(fmt.Sprintf("r%d", i))] = resource.MustParse("1")
+	}
+	first := fmt.Sprint(Pod(spec))
+	for range 20 {
+		if got := fmt.Sprint(Pod(spec)); got != first {
+			t.Fatalf("findings differ between runs:\n%s\n%s", first, got)
+		}
+	}
+}
+
+func validSpec() *corev1.PodSpec {
+	return &corev1.PodSpec{
+		Containers: []corev1.Container{{
+			Name: "workspace", Image: "x", ImagePullPolicy: "IfNotPresent",
+			Ports:     []corev1.ContainerPort{{Name: "http", ContainerPort: 6789, Protocol: "TCP"}},
+			Env:       []corev1.EnvVar{{Name: "1RELAXED.name", Value: "v"}},
+			Resources: corev1.ResourceRequirements{Limits: q("nvidia.com/gpu", "1"), Requests: q("hugepages-2Mi", "2Mi")},
+		}},
+		Tolerations:  []corev1.Toleration{{Operator: "Exists"}, {Key: "k", Operator: "Equal", Value: "v", Effect: "NoExecute"}},
+		Affinity:     nodeAffinity("In", "gpu"),
+		NodeSelector: map[string]string{"disktype": "ssd", "example.com/pool": ""},
+		Volumes:      []corev1.Volume{{Name: "data"}},
+	}
+}
+
+func q(name, value string) corev1.ResourceList {
+	return corev1.ResourceList{corev1.ResourceName(name): resource.MustParse(value)}
+}
+
+func nodeAffinity(op corev1.NodeSelectorOperator, values ...string) *corev1.Affinity {
+	return &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+		NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "pool", Operator: op, Values: values}}}},
+	}}}
+}

@@ -1,0 +1,126 @@
+package kubevalidate
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
+)
+
+// Pod checks a rendered pod spec: its policies, scheduling (node
+// selector, tolerations, node affinity), security context, volumes and
+// every container (the workspace container is containers[0], init
+// containers by name).
+func Pod(spec *corev1.PodSpec) Findings {
+	var f Findings
+	f.oneOf("dnsPolicy", string(spec.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+	f.oneOf("restartPolicy", string(spec.RestartPolicy), "Always", "OnFailure", "Never")
+	if n := spec.PriorityClassName; n != "" {
+		if errs := validation.IsDNS1123Subdomain(n); len(errs) > 0 {
+			f.errorf("priorityClassName", "%q is not a priority class name: %s", n, messages(errs))
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(spec.NodeSelector)) {
+		v := spec.NodeSelector[k]
+		if errs := metav1validation.ValidateLabels(map[string]string{k: v}, field.NewPath("nodeSelector")); len(errs) > 0 {
+			f.errorf(fieldpath.Join("nodeSelector", k), "%s", fieldMessages(errs))
+		}
+	}
+	for i := range spec.Tolerations {
+		f.toleration(&spec.Tolerations[i], fieldpath.Index("tolerations", i))
+	}
+	if a := spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+		base := "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+		for i, t := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
+			for j, r := range t.MatchExpressions {
+				f.selectorRequirement(r, fieldpath.Index(fieldpath.Index(base, i)+".matchExpressions", j))
+			}
+		}
+	}
+	if a := spec.Affinity; a != nil && a.NodeAffinity != nil {
+		for i, t := range a.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
+			base := fieldpath.Index("affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution", i) + ".preference.matchExpressions"
+			for j, r := range t.Preference.MatchExpressions {
+				f.selectorRequirement(r, fieldpath.Index(base, j))
+			}
+		}
+	}
+	if sc := spec.SecurityContext; sc != nil {
+		f.id("securityContext.runAsUser", sc.RunAsUser)
+		f.id("securityContext.runAsGroup", sc.RunAsGroup)
+		f.id("securityContext.fsGroup", sc.FSGroup)
+		for _, g := range sc.SupplementalGroups {
+			f.id("securityContext.supplementalGroups", &g)
+		}
+	}
+	names := map[string]bool{}
+	for _, v := range spec.Volumes {
+		at := fieldpath.Item("volumes", v.Name)
+		if errs := validation.IsDNS1123Label(v.Name); len(errs) > 0 {
+			f.errorf(at+".name", "%q is not a volume name: %s", v.Name, messages(errs))
+		} else if names[v.Name] {
+			f.errorf(at+".name", "volume %q is defined twice; give each volume its own name", v.Name)
+		}
+		names[v.Name] = true
+	}
+	for i := range spec.Containers {
+		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), spec.HostNetwork)
+	}
+	for i := range spec.InitContainers {
+		f.Container(&spec.InitContainers[i], fieldpath.Item("initContainers", spec.InitContainers[i].Name), spec.HostNetwork)
+	}
+	return f
+}
+
+// toleration checks one toleration: a supported operator and effect, no
+// value with Exists, a qualified key (an empty key only with Exists), and
+// tolerationSeconds only with NoExecute.
+func (f *Findings) toleration(t *corev1.Toleration, at string) {
+	f.oneOf(at+".operator", string(t.Operator), "Equal", "Exists")
+	if t.Operator == corev1.TolerationOpExists && t.Value != "" {
+		f.errorf(at+".operator", "is Exists with the value %q; Exists takes no value (use Equal to match one)", t.Value)
+	}
+	if t.Key != "" {
+		if errs := validation.IsQualifiedName(t.Key); len(errs) > 0 {
+			f.errorf(at+".key", "%q is not a taint key: %s", t.Key, messages(errs))
+		}
+	} else if t.Operator != corev1.TolerationOpExists {
+		f.errorf(at+".operator", "an empty key tolerates every taint only with operator Exists")
+	}
+	f.oneOf(at+".effect", string(t.Effect), "NoSchedule", "PreferNoSchedule", "NoExecute")
+	if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
+		f.errorf(at+".effect", "tolerationSeconds needs the effect NoExecute")
+	}
+}
+
+// selectorRequirement checks a node selector requirement: a supported
+// operator with the values it takes, and a qualified key.
+func (f *Findings) selectorRequirement(r corev1.NodeSelectorRequirement, at string) {
+	switch r.Operator {
+	case corev1.NodeSelectorOpIn, corev1.NodeSelectorOpNotIn:
+		if len(r.Values) == 0 {
+			f.errorf(at+".values", "operator %s needs at least one value", r.Operator)
+		}
+	case corev1.NodeSelectorOpExists, corev1.NodeSelectorOpDoesNotExist:
+		if len(r.Values) > 0 {
+			f.errorf(at+".values", "operator %s takes no values", r.Operator)
+		}
+	case corev1.NodeSelectorOpGt, corev1.NodeSelectorOpLt:
+		if len(r.Values) != 1 {
+			f.errorf(at+".values", "operator %s takes exactly one value, an integer", r.Operator)
+		} else if _, err := strconv.ParseInt(r.Values[0], 10, 64); err != nil {
+			f.errorf(at+".values", "%q is not an integer, which operator %s compares with", r.Values[0], r.Operator)
+		}
+	default:
+		f.errorf(at+".operator", "%q is not a selector operator; valid: In, NotIn, Exists, DoesNotExist, Gt, Lt", r.Operator)
+	}
+	if errs := validation.IsQualifiedName(r.Key); len(errs) > 0 {
+		f.errorf(at+".key", "%q is not a label key: %s", r.Key, messages(errs))
+	}
+}
