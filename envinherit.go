@@ -3,6 +3,7 @@ package workspace
 import (
 	"fmt"
 	"maps"
+	"net/url"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -183,12 +184,47 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 			"%s is on but %s is unset: a self-hosted cluster inherits only the variables it lists (in %s or %s<env>)", varInheritEnvVars, varUserDefinedVars, varUserDefinedVars, varUserDefinedVarsEnv)})
 	default:
 		in.base = selected(varUserDefinedVars, nil, nil)
+		if creds := credentials(in.base); len(creds) > 0 {
+			in.warnings = append(in.warnings, Warning{Path: "env." + varUserDefinedVars, Message: fmt.Sprintf(
+				"%s is unset, so every workspace inherits every cluster variable, and these look like credentials: %s; list the variables workspaces need in %s (docs/decisions.md)",
+				varUserDefinedVars, strings.Join(creds, ", "), varUserDefinedVars)})
+		}
 	}
 	in.byEnv = make(map[string][]inherited, len(envValues))
 	for _, env := range envValues {
 		in.byEnv[env] = selected(varUserDefinedVarsEnv+env, envSets[env], in.base)
 	}
 	return in
+}
+
+// credentials are the names of the inherited variables that look like
+// credentials: a name holding SECRET or PASSWORD, or ending in _TOKEN or
+// _KEY (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, DB_PASSWORD), or a value that
+// is a URL with a password (postgres://user:pass@host/db).
+func credentials(vars []inherited) []string {
+	var out []string
+	for _, v := range vars {
+		n := strings.ToUpper(v.env.Name)
+		named := strings.Contains(n, "SECRET") || strings.Contains(n, "PASSWORD") || strings.Contains(n, "PASSWD") ||
+			strings.HasSuffix(n, "_TOKEN") || n == "TOKEN" || strings.HasSuffix(n, "_KEY") || strings.Contains(n, "_KEY_")
+		if named || urlWithPassword(v.env.Value) {
+			out = append(out, v.env.Name)
+		}
+	}
+	return out
+}
+
+// urlWithPassword reports whether s is a URL that carries a password.
+func urlWithPassword(s string) bool {
+	if !strings.Contains(s, "://") || !strings.Contains(s, "@") {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return false
+	}
+	_, has := u.User.Password()
+	return has
 }
 
 // inheritEnv adds the ENV pattern and inherited variables to the workspace
