@@ -15,7 +15,11 @@ import (
 // warning.
 func (b *build) checkPod(pod *corev1.Pod) {
 	found := kubevalidate.Pod(&pod.Spec)
+	found.Meta(&pod.ObjectMeta)
 	for _, e := range found.Errors {
+		if b.prov[e.Path].Source == SourceBuiltin {
+			continue // the library's own value, made of inputs checked where they are read (the workspace name)
+		}
 		at, note := b.inputOf(e.Path)
 		b.probs.add(at, e.Path, "%s%s", e.Message, note)
 	}

@@ -18,6 +18,12 @@ import (
 // probes and lifecycle handlers, and security context. hostNetwork is the
 // pod's: its host ports must then equal their container ports.
 func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool) {
+	switch {
+	case c.Image == "":
+		f.errorf(base+".image", "the image is empty; give an image such as mageai/mageai:latest")
+	case strings.TrimSpace(c.Image) != c.Image:
+		f.errorf(base+".image", "%q starts or ends with white space; give the image without it", c.Image)
+	}
 	f.oneOf(base+".imagePullPolicy", string(c.ImagePullPolicy), "Always", "IfNotPresent", "Never")
 	f.ports(c.Ports, base+".ports", hostNetwork)
 	f.env(c.Env, base+".env")

@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Each value the API server rejects is found at its rendered path; the
@@ -126,4 +127,22 @@ func nodeAffinity(op corev1.NodeSelectorOperator, values ...string) *corev1.Affi
 	return &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
 		NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "pool", Operator: op, Values: values}}}},
 	}}}
+}
+
+// Labels and annotations are checked one by one, at their paths.
+func TestMetaFindings(t *testing.T) {
+	var f Findings
+	f.Meta(&metav1.ObjectMeta{
+		Labels:      map[string]string{"app": "ws", "team": "bad value!"},
+		Annotations: map[string]string{"example.com/owner": "me", "bad key!": "x"},
+	})
+	want := []string{"metadata.labels.team", `metadata.annotations["bad key!"]`}
+	if len(f.Errors) != len(want) {
+		t.Fatalf("want errors at %v, got %+v", want, f.Errors)
+	}
+	for i, e := range f.Errors {
+		if e.Path != want[i] {
+			t.Errorf("error %d at %s, want %s", i, e.Path, want[i])
+		}
+	}
 }

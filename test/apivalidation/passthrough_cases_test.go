@@ -12,6 +12,8 @@ func cc(yaml string) string {
 // through that the API server rejects. The library must report each, at the
 // rendered path in rejects, instead of rendering it.
 var passThroughCases = []inputCase{
+	{name: "empty-image", rejects: "containers[0].image", cluster: baseCluster, request: cc("  image: \"\"\n")},
+	{name: "image-with-space", rejects: "containers[0].image", cluster: baseCluster, request: cc("  image: \"mageai/mageai \"\n")},
 	{name: "negative-cpu-request", rejects: "containers[0].resources.requests.cpu", cluster: baseCluster,
 		request: cc("  resources: {requests: {cpu: \"-500m\"}}\n")},
 	{name: "negative-memory-limit", rejects: "containers[0].resources.limits.memory", cluster: baseCluster,
