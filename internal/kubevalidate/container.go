@@ -124,6 +124,12 @@ func (f *Findings) resources(list corev1.ResourceList, base string) {
 		} else if extendedResource(string(name)) && q.MilliValue()%1000 != 0 {
 			f.errorf(at, "%s is not a whole number; an extended resource is counted in units", q.String())
 		}
+		if size, ok := strings.CutPrefix(string(name), "hugepages-"); ok {
+			page, err := resource.ParseQuantity(size)
+			if err != nil || page.Value() <= 0 || q.Value()%page.Value() != 0 {
+				f.errorf(at, "%s is not a whole number of %s pages", q.String(), size)
+			}
+		}
 	}
 }
 

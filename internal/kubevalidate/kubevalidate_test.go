@@ -42,12 +42,15 @@ func TestPodFindings(t *testing.T) {
 		"toleration effect": {func(s *corev1.PodSpec) {
 			s.Tolerations = []corev1.Toleration{{Key: "k", Operator: "Exists", Effect: "NoScheduled"}}
 		}, "tolerations[0].effect"},
-		"selector operator": {func(s *corev1.PodSpec) { s.Affinity = nodeAffinity("in", "gpu") }, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator"},
-		"gt not a number":   {func(s *corev1.PodSpec) { s.Affinity = nodeAffinity("Gt", "big") }, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"},
-		"dns policy":        {func(s *corev1.PodSpec) { s.DNSPolicy = "Sometimes" }, "dnsPolicy"},
-		"priority class":    {func(s *corev1.PodSpec) { s.PriorityClassName = "Bad Class" }, "priorityClassName"},
-		"env name empty":    {func(s *corev1.PodSpec) { s.Containers[0].Env = []corev1.EnvVar{{Value: "x"}} }, "containers[0].env[].name"},
-		"env name equals":   {func(s *corev1.PodSpec) { s.Containers[0].Env = []corev1.EnvVar{{Name: "A=B"}} }, "containers[0].env[A=B].name"},
+		"selector operator":  {func(s *corev1.PodSpec) { s.Affinity = nodeAffinity("in", "gpu") }, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator"},
+		"gt two values":      {func(s *corev1.PodSpec) { s.Affinity = nodeAffinity("Gt", "1", "2") }, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"},
+		"dns none":           {func(s *corev1.PodSpec) { s.DNSPolicy = "None" }, "dnsPolicy"},
+		"toleration value":   {func(s *corev1.PodSpec) { s.Tolerations = []corev1.Toleration{{Key: "k", Value: "bad value!"}} }, "tolerations[0].value"},
+		"hugepages multiple": {func(s *corev1.PodSpec) { s.Containers[0].Resources.Limits = q("hugepages-2Mi", "3Mi") }, "containers[0].resources.limits.hugepages-2Mi"},
+		"dns policy":         {func(s *corev1.PodSpec) { s.DNSPolicy = "Sometimes" }, "dnsPolicy"},
+		"priority class":     {func(s *corev1.PodSpec) { s.PriorityClassName = "Bad Class" }, "priorityClassName"},
+		"env name empty":     {func(s *corev1.PodSpec) { s.Containers[0].Env = []corev1.EnvVar{{Value: "x"}} }, "containers[0].env[].name"},
+		"env name equals":    {func(s *corev1.PodSpec) { s.Containers[0].Env = []corev1.EnvVar{{Name: "A=B"}} }, "containers[0].env[A=B].name"},
 		"value and from": {func(s *corev1.PodSpec) {
 			s.Containers[0].Env = []corev1.EnvVar{{Name: "X", Value: "x", ValueFrom: &corev1.EnvVarSource{}}}
 		}, "containers[0].env[X].valueFrom"},

@@ -3,7 +3,6 @@ package kubevalidate
 import (
 	"maps"
 	"slices"
-	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
@@ -20,6 +19,9 @@ import (
 func Pod(spec *corev1.PodSpec) Findings {
 	var f Findings
 	f.oneOf("dnsPolicy", string(spec.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+	if spec.DNSPolicy == corev1.DNSNone && spec.DNSConfig == nil {
+		f.errorf("dnsPolicy", "is None, which needs a dnsConfig (nameservers, searches, options) to give the pod its DNS")
+	}
 	f.oneOf("restartPolicy", string(spec.RestartPolicy), "Always", "OnFailure", "Never")
 	if n := spec.PriorityClassName; n != "" {
 		if errs := validation.IsDNS1123Subdomain(n); len(errs) > 0 {
@@ -85,6 +87,8 @@ func (f *Findings) toleration(t *corev1.Toleration, at string) {
 	f.oneOf(at+".operator", string(t.Operator), "Equal", "Exists")
 	if t.Operator == corev1.TolerationOpExists && t.Value != "" {
 		f.errorf(at+".operator", "is Exists with the value %q; Exists takes no value (use Equal to match one)", t.Value)
+	} else if errs := validation.IsValidLabelValue(t.Value); len(errs) > 0 {
+		f.errorf(at+".value", "%q is not a taint value: %s", t.Value, messages(errs))
 	}
 	if t.Key != "" {
 		if errs := validation.IsQualifiedName(t.Key); len(errs) > 0 {
@@ -113,9 +117,7 @@ func (f *Findings) selectorRequirement(r corev1.NodeSelectorRequirement, at stri
 		}
 	case corev1.NodeSelectorOpGt, corev1.NodeSelectorOpLt:
 		if len(r.Values) != 1 {
-			f.errorf(at+".values", "operator %s takes exactly one value, an integer", r.Operator)
-		} else if _, err := strconv.ParseInt(r.Values[0], 10, 64); err != nil {
-			f.errorf(at+".values", "%q is not an integer, which operator %s compares with", r.Values[0], r.Operator)
+			f.errorf(at+".values", "operator %s takes exactly one value", r.Operator)
 		}
 	default:
 		f.errorf(at+".operator", "%q is not a selector operator; valid: In, NotIn, Exists, DoesNotExist, Gt, Lt", r.Operator)

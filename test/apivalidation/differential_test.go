@@ -1,0 +1,275 @@
+package apivalidation_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/workspacekit/workspace/internal/kubevalidate"
+)
+
+// mutation changes one field of a valid rendered pod to a value a layer
+// could pass through: a valid one or a plain mistake (a negative, an
+// out-of-range number, an enum typo, a bad name). It returns what it did.
+type mutation func(r *rand.Rand, pod *corev1.Pod) string
+
+func pick[T any](r *rand.Rand, values ...T) T { return values[r.IntN(len(values))] }
+
+func ptr[T any](v T) *T { return &v }
+
+// The mutations cover every field the library checks (internal/kubevalidate),
+// each with values on both sides of the API server's rules.
+var mutations = map[string]mutation{
+	"image": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.Containers[0].Image = pick(r, "x", "", " x", "x ", "mageai/mageai:0.9.76", "registry.example.com:5000/a/b@sha256:abc")
+		return fmt.Sprintf("image %q", p.Spec.Containers[0].Image)
+	},
+	"imagePullPolicy": func(r *rand.Rand, p *corev1.Pod) string {
+		v := pick[corev1.PullPolicy](r, "", "Always", "IfNotPresent", "Never", "always", "Sometimes")
+		p.Spec.Containers[0].ImagePullPolicy = v
+		return fmt.Sprintf("imagePullPolicy %q", v)
+	},
+	"port": func(r *rand.Rand, p *corev1.Pod) string {
+		port := corev1.ContainerPort{
+			ContainerPort: pick[int32](r, 0, 1, 80, 8080, 65535, 65536, -1, 70000),
+			HostPort:      pick[int32](r, 0, 0, 80, 8080, 70000, -5),
+			Protocol:      pick[corev1.Protocol](r, "", "TCP", "UDP", "SCTP", "tcp", "HTTP"),
+			Name:          pick(r, "", "web", "http", "Web", "a-very-long-port-name", "1234", "metrics"),
+		}
+		p.Spec.HostNetwork = r.IntN(4) == 0
+		c := &p.Spec.Containers[0]
+		c.Ports = append(c.Ports, port)
+		return fmt.Sprintf("port %+v hostNetwork %v", port, p.Spec.HostNetwork)
+	},
+	"env": func(r *rand.Rand, p *corev1.Pod) string {
+		e := corev1.EnvVar{Name: pick(r, "A", "", "A=B", "1BAD", "a.b-c", "with space", "é", "MAGE_X"), Value: pick(r, "", "x")}
+		if r.IntN(3) == 0 {
+			e.ValueFrom = &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}
+		}
+		c := &p.Spec.Containers[0]
+		c.Env = append(c.Env, e)
+		if r.IntN(5) == 0 {
+			c.Env = append(c.Env, corev1.EnvVar{Name: e.Name, Value: "again"})
+		}
+		return fmt.Sprintf("env %+v (%d variables)", e, len(c.Env))
+	},
+	"resource": func(r *rand.Rand, p *corev1.Pod) string {
+		name := corev1.ResourceName(pick(r, "cpu", "memory", "gpu", "nvidia.com/gpu", "ephemeral-storage", "hugepages-2Mi",
+			"example.com/foo", "kubernetes.io/bar", "requests.example.com/x", "bad name/x", "example.com/Bad_Name"))
+		q := resource.MustParse(pick(r, "1", "-1", "500m", "0", "2Gi", "-2Gi", "3"))
+		c := &p.Spec.Containers[0]
+		if c.Resources.Limits == nil {
+			c.Resources.Limits = corev1.ResourceList{}
+		}
+		if c.Resources.Requests == nil {
+			c.Resources.Requests = corev1.ResourceList{}
+		}
+		c.Resources.Limits[name] = q
+		c.Resources.Requests[name] = q
+		return fmt.Sprintf("resource %s=%s (request = limit)", name, q.String())
+	},
+	"probe": func(r *rand.Rand, p *corev1.Pod) string {
+		var h corev1.ProbeHandler
+		kinds := pick(r, "", "exec", "httpGet", "tcpSocket", "grpc", "exec+tcpSocket")
+		if strings.Contains(kinds, "exec") {
+			h.Exec = &corev1.ExecAction{Command: []string{"true"}}
+		}
+		if kinds == "httpGet" {
+			h.HTTPGet = &corev1.HTTPGetAction{Path: "/", Port: intstr.FromInt32(8080)}
+		}
+		if strings.Contains(kinds, "tcpSocket") {
+			h.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}
+		}
+		if kinds == "grpc" {
+			h.GRPC = &corev1.GRPCAction{Port: 9090}
+		}
+		probe := &corev1.Probe{ProbeHandler: h, PeriodSeconds: 10}
+		c := &p.Spec.Containers[0]
+		switch r.IntN(3) {
+		case 0:
+			c.LivenessProbe = probe
+		case 1:
+			c.ReadinessProbe = probe
+		default:
+			c.StartupProbe = probe
+		}
+		return "probe with " + kinds
+	},
+	"lifecycle": func(r *rand.Rand, p *corev1.Pod) string {
+		var h corev1.LifecycleHandler
+		kinds := pick(r, "", "exec", "sleep", "tcpSocket", "exec+sleep")
+		if strings.Contains(kinds, "exec") {
+			h.Exec = &corev1.ExecAction{Command: []string{"true"}}
+		}
+		if strings.Contains(kinds, "sleep") {
+			h.Sleep = &corev1.SleepAction{Seconds: 5}
+		}
+		if kinds == "tcpSocket" {
+			h.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}
+		}
+		p.Spec.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &h}
+		return "preStop with " + kinds
+	},
+	"user": func(r *rand.Rand, p *corev1.Pod) string {
+		id := pick[*int64](r, nil, ptr[int64](0), ptr[int64](1000), ptr[int64](-1), ptr[int64](2147483648))
+		if r.IntN(2) == 0 {
+			p.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{RunAsUser: id}
+			return fmt.Sprintf("container runAsUser %v", deref(id))
+		}
+		p.Spec.SecurityContext = &corev1.PodSecurityContext{RunAsGroup: id, FSGroup: id}
+		return fmt.Sprintf("pod runAsGroup and fsGroup %v", deref(id))
+	},
+	"dnsPolicy": func(r *rand.Rand, p *corev1.Pod) string {
+		v := pick[corev1.DNSPolicy](r, "", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None", "Sometimes")
+		p.Spec.DNSPolicy = v
+		if v == "None" && r.IntN(2) == 0 {
+			p.Spec.DNSConfig = &corev1.PodDNSConfig{Nameservers: []string{"1.1.1.1"}}
+		}
+		return fmt.Sprintf("dnsPolicy %q dnsConfig %v", v, p.Spec.DNSConfig != nil)
+	},
+	"restartPolicy": func(r *rand.Rand, p *corev1.Pod) string {
+		v := pick[corev1.RestartPolicy](r, "", "Always", "OnFailure", "Never", "always")
+		p.Spec.RestartPolicy = v
+		return fmt.Sprintf("restartPolicy %q", v)
+	},
+	"priorityClassName": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.PriorityClassName = pick(r, "", "high", "Bad Class", "a.b", "-x")
+		return fmt.Sprintf("priorityClassName %q", p.Spec.PriorityClassName)
+	},
+	"nodeSelector": func(r *rand.Rand, p *corev1.Pod) string {
+		k := pick(r, "disk", "example.com/pool", "bad key!", "a/b/c", strings.Repeat("k", 64), "")
+		v := pick(r, "", "ssd", "bad!", strings.Repeat("s", 64))
+		if p.Spec.NodeSelector == nil {
+			p.Spec.NodeSelector = map[string]string{}
+		}
+		p.Spec.NodeSelector[k] = v
+		return fmt.Sprintf("nodeSelector %q=%q", k, v)
+	},
+	"toleration": func(r *rand.Rand, p *corev1.Pod) string {
+		t := corev1.Toleration{
+			Key:      pick(r, "", "gpu", "example.com/gpu", "bad key!"),
+			Operator: pick[corev1.TolerationOperator](r, "", "Equal", "Exists", "Equals"),
+			Value:    pick(r, "", "true", "bad value!"),
+			Effect:   pick[corev1.TaintEffect](r, "", "NoSchedule", "PreferNoSchedule", "NoExecute", "NoScheduled"),
+		}
+		if r.IntN(4) == 0 {
+			t.TolerationSeconds = ptr[int64](30)
+		}
+		p.Spec.Tolerations = append(p.Spec.Tolerations, t)
+		return fmt.Sprintf("toleration %+v seconds %v", t, t.TolerationSeconds != nil)
+	},
+	"nodeAffinity": func(r *rand.Rand, p *corev1.Pod) string {
+		req := corev1.NodeSelectorRequirement{
+			Key:      pick(r, "pool", "example.com/pool", "bad key!"),
+			Operator: pick[corev1.NodeSelectorOperator](r, "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "in"),
+			Values:   pick(r, []string(nil), []string{"gpu"}, []string{"1"}, []string{"1", "2"}),
+		}
+		p.Spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+			NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{req}}},
+		}}}
+		return fmt.Sprintf("node affinity %+v", req)
+	},
+	"volume": func(r *rand.Rand, p *corev1.Pod) string {
+		name := pick(r, "scratch", "Bad_Name", "code", "a-b", "")
+		p.Spec.Volumes = append(p.Spec.Volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+		return fmt.Sprintf("volume %q", name)
+	},
+	"label": func(r *rand.Rand, p *corev1.Pod) string {
+		k := pick(r, "team", "example.com/team", "bad key!")
+		v := pick(r, "ml", "", "bad value!", strings.Repeat("v", 64))
+		p.Labels[k] = v
+		return fmt.Sprintf("label %q=%q", k, v)
+	},
+	"annotation": func(r *rand.Rand, p *corev1.Pod) string {
+		k := pick(r, "owner", "example.com/owner", "bad key!")
+		if p.Annotations == nil {
+			p.Annotations = map[string]string{}
+		}
+		p.Annotations[k] = "anything at all"
+		return fmt.Sprintf("annotation %q", k)
+	},
+}
+
+func deref(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// TestDifferential mutates the quickstart's rendered pod with one to three
+// of the mutations and checks that the library's checks and the API
+// server's validation agree on every case: the library finds an error iff
+// the API server rejects the pod. Every case the library finds nothing in
+// is a pod the API server admits, so a Resolve that passes every layer's
+// values through renders an admitted pod; every case the API server
+// rejects is found, so Resolve fails on it.
+func TestDifferential(t *testing.T) {
+	res, err := resolveDir(quickstartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := res.Kubernetes.Pod
+	if v, err := admitPod(context.Background(), base); err != nil || len(v.errs) > 0 {
+		t.Fatalf("the base pod is not admitted: %v %v", err, v.errs)
+	}
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range mutations {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	cases := 10_000
+	if n := os.Getenv("DIFFERENTIAL_CASES"); n != "" {
+		cases, _ = strconv.Atoi(n)
+	}
+	if testing.Short() {
+		cases = 1_000
+	}
+	r := rand.New(rand.NewPCG(11, uint64(cases)))
+	var counts struct{ bothAccept, bothReject, disagree int }
+	var disagreements []string
+	for i := range cases {
+		pod := base.DeepCopy()
+		var did []string
+		for range 1 + r.IntN(3) {
+			name := names[r.IntN(len(names))]
+			did = append(did, mutations[name](r, pod))
+		}
+		found := kubevalidate.Pod(&pod.Spec)
+		found.Meta(&pod.ObjectMeta)
+		v, err := admitPod(context.Background(), pod)
+		if err != nil {
+			t.Fatalf("case %d (%s): %v", i, strings.Join(did, "; "), err)
+		}
+		ours, theirs := len(found.Errors) > 0, len(v.errs) > 0
+		switch {
+		case ours && theirs:
+			counts.bothReject++
+		case !ours && !theirs:
+			counts.bothAccept++
+		default:
+			counts.disagree++
+			if len(disagreements) < 15 {
+				disagreements = append(disagreements, fmt.Sprintf("case %d: %s\n  library: %v\n  API server: %v", i, strings.Join(did, "; "), found.Errors, v.errs))
+			}
+		}
+	}
+	t.Logf("%d cases: both admit %d, both reject %d, disagree %d", cases, counts.bothAccept, counts.bothReject, counts.disagree)
+	if counts.disagree > 0 {
+		t.Errorf("the library and the API server disagree on %d of %d cases; the first:\n%s", counts.disagree, cases, strings.Join(disagreements, "\n"))
+	}
+	if counts.bothAccept < cases/10 || counts.bothReject < cases/10 {
+		t.Errorf("the cases are lopsided (admitted %d, rejected %d of %d): the mutations must reach both sides", counts.bothAccept, counts.bothReject, cases)
+	}
+}
