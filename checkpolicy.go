@@ -132,7 +132,7 @@ func violationPos(prov Provenance, path string, req *Request) pos {
 		var best pos
 		for k, o := range prov {
 			if strings.HasPrefix(k, p+".") || strings.HasPrefix(k, p+"[") {
-				if q, ok := at(o); ok && (best.line == 0 || q.line < best.line || q.line == best.line && q.col < best.col) {
+				if q, ok := at(o); ok && (best.line == 0 || earlier(q, best, req.at("").file)) {
 					best = q
 				}
 			}
@@ -145,6 +145,23 @@ func violationPos(prov Provenance, path string, req *Request) pos {
 		}
 	}
 	return req.at("container_config")
+}
+
+// earlier orders the places a violation may point at, whatever the order
+// provenance is read in: by line and column, and at the same line and
+// column in two files, the request's own file first, then by file name.
+func earlier(a, b pos, requestFile string) bool {
+	switch {
+	case a.line != b.line:
+		return a.line < b.line
+	case a.col != b.col:
+		return a.col < b.col
+	case a.file == b.file:
+		return false
+	case a.file == requestFile || b.file == requestFile:
+		return a.file == requestFile
+	}
+	return a.file < b.file
 }
 
 // customInput is {cluster, request, policy, rendered} as plain data.

@@ -70,7 +70,7 @@ func Parse(s string) Path {
 					}
 				}
 			}
-			end := strings.IndexByte(rest, ']')
+			end := closing(rest)
 			if end < 0 {
 				out = append(out, bracketed(rest))
 				return out
@@ -82,6 +82,26 @@ func Parse(s string) Path {
 	}
 	flush(len(s))
 	return out
+}
+
+// closing is the index in s (the text after a '[') of the ']' that closes
+// it: the first one at the end of s or before a '.' or '[', so that an
+// item's key may hold a ']' (env[A]B], a bind's host path); else the first
+// ']'; -1 when there is none.
+func closing(s string) int {
+	first := -1
+	for i := 0; i < len(s); i++ {
+		if s[i] != ']' {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		if i+1 == len(s) || s[i+1] == '.' || s[i+1] == '[' {
+			return i
+		}
+	}
+	return first
 }
 
 // bracketed is the segment written [name]: an index when name is digits,
@@ -119,11 +139,6 @@ func (p Path) String() string {
 // writeTo writes the segment after the path already in b.
 func (s Segment) writeTo(b *strings.Builder) {
 	switch {
-	case s.Kind == KindItem && (strings.HasPrefix(s.Name, `"`) || strings.Contains(s.Name, "]")):
-		// Written plainly it would not read back: quote it.
-		b.WriteByte('[')
-		b.WriteString(strconv.Quote(s.Name))
-		b.WriteByte(']')
 	case s.Kind != KindKey:
 		b.WriteByte('[')
 		b.WriteString(s.Name)
