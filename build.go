@@ -32,6 +32,9 @@ type build struct {
 	// server is the container's server command and args before any
 	// post-start wrapper, for the policy's command and args rules.
 	server [2][]string
+	// nameOK is whether the workspace name is valid; the objects made of
+	// it (the Service, the claim, the route) are checked only then.
+	nameOK bool
 	res    *Result
 	prov   Provenance // res.Provenance
 	w      warnings

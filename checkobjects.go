@@ -3,19 +3,34 @@ package workspace
 import (
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/kubevalidate"
 )
 
-// checkPod runs the API server's create validation (internal/kubevalidate)
-// over the rendered pod, whatever layer set each value: a value it rejects
-// is a problem at the input that set it, what it only warns about a
-// warning.
-func (b *build) checkPod(pod *corev1.Pod) {
-	found := kubevalidate.Pod(&pod.Spec)
-	found.Meta(&pod.ObjectMeta)
+// checkObjects runs the API server's create validation
+// (internal/kubevalidate) over the rendered objects, whatever layer set
+// each value: a value it rejects is a problem at the input that set it,
+// what it only warns about a warning. The Service, claim and Ingress are
+// built from settings checked when they are read; their pass is the
+// safety net of that promise.
+func (b *build) checkObjects(k *Kubernetes) {
+	found := kubevalidate.Pod(&k.Pod.Spec)
+	found.Meta(&k.Pod.ObjectMeta)
+	add := func(more kubevalidate.Findings) {
+		found.Errors = append(found.Errors, more.Errors...)
+		found.Warnings = append(found.Warnings, more.Warnings...)
+	}
+	if b.nameOK {
+		add(kubevalidate.Service(k.Service))
+		if k.PersistentVolumeClaim != nil {
+			add(kubevalidate.Claim(k.PersistentVolumeClaim))
+		}
+		if ing, ok := k.Ingress.(*networkingv1.Ingress); ok {
+			add(kubevalidate.Ingress(ing))
+		}
+	}
 	for _, e := range found.Errors {
 		if b.prov[e.Path].Source == SourceBuiltin {
 			continue // the library's own value, made of inputs checked where they are read (the workspace name)

@@ -98,8 +98,9 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 	svc.Name = name + "-service"
 	r.policy.applyToPod(b, pod, svc)
 	b.checkPodNames(&pod.Spec)
-	b.checkPod(pod)
-	return &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: b.ingressRule(maps.Clone(labels))}
+	k := &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: b.ingressRule(maps.Clone(labels))}
+	b.checkObjects(k)
+	return k
 }
 
 // secretsScope is the secrets-scope annotation's value and source.

@@ -149,7 +149,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	if req.parsed != nil {
 		file = req.parsed.root.at.file
 	}
-	r.checkName(&req, probs)
+	b.nameOK = r.checkName(&req, probs)
 	typ := req.Type
 	if typ == "" {
 		typ = r.cluster.Type
@@ -207,19 +207,21 @@ func (r *Resolver) clusterType() Type {
 }
 
 // checkName checks the workspace name: a DNS-1123 label whose service name
-// <name>-service is a valid Service name too.
-func (r *Resolver) checkName(req *Request, probs *problemList) {
+// <name>-service is a valid Service name too. It reports whether it is.
+func (r *Resolver) checkName(req *Request, probs *problemList) bool {
 	at := req.at("name")
 	if req.Name == "" {
 		probs.add(at, "name", "the workspace name is required: a DNS-1123 label such as my-workspace")
-		return
+		return false
 	}
 	if errs := validation.IsDNS1123Label(req.Name); len(errs) > 0 {
 		probs.add(at, "name", "%q is not a valid workspace name: %s", req.Name, strings.Join(errs, "; "))
-		return
+		return false
 	}
 	if errs := validation.IsDNS1035Label(req.Name + "-service"); len(errs) > 0 {
 		probs.add(at, "name", "%q cannot name a workspace: its Service %q would be invalid (%s); start with a letter and use at most 55 characters",
 			req.Name, req.Name+"-service", strings.Join(errs, "; "))
+		return false
 	}
+	return true
 }

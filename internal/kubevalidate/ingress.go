@@ -1,0 +1,56 @@
+package kubevalidate
+
+import (
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
+)
+
+// Ingress checks a rendered Ingress: its class name, and every rule's host,
+// paths (absolute, of a supported type) and backend Service (a DNS-1035
+// name and a port number or name).
+func Ingress(ing *networkingv1.Ingress) Findings {
+	var f Findings
+	if c := ing.Spec.IngressClassName; c != nil {
+		if errs := validation.IsDNS1123Subdomain(*c); len(errs) > 0 {
+			f.errorf("ingress.spec.ingressClassName", "%q is not an ingress class name: %s", *c, messages(errs))
+		}
+	}
+	for i, r := range ing.Spec.Rules {
+		at := fieldpath.Index("ingress.spec.rules", i)
+		if h := r.Host; h != "" {
+			errs := validation.IsDNS1123Subdomain(strings.TrimPrefix(h, "*."))
+			if len(errs) > 0 {
+				f.errorf(at+".host", "%q is not a host name: %s", h, messages(errs))
+			}
+		}
+		if r.HTTP == nil {
+			continue
+		}
+		for j, p := range r.HTTP.Paths {
+			pat := fieldpath.Index(at+".http.paths", j)
+			if !strings.HasPrefix(p.Path, "/") {
+				f.errorf(pat+".path", "%q is not an absolute path; start it with /", p.Path)
+			}
+			if p.PathType != nil {
+				f.oneOf(pat+".pathType", string(*p.PathType), "Exact", "Prefix", "ImplementationSpecific")
+			}
+			if s := p.Backend.Service; s != nil {
+				if errs := validation.IsDNS1035Label(s.Name); len(errs) > 0 {
+					f.errorf(pat+".backend.service.name", "%q is not a Service name: %s", s.Name, messages(errs))
+				}
+				if s.Port.Name != "" {
+					if errs := validation.IsValidPortName(s.Port.Name); len(errs) > 0 {
+						f.errorf(pat+".backend.service.port.name", "%q is not a port name: %s", s.Port.Name, messages(errs))
+					}
+				} else if errs := validation.IsValidPortNum(int(s.Port.Number)); len(errs) > 0 {
+					f.errorf(pat+".backend.service.port.number", "%d is not a port: %s", s.Port.Number, messages(errs))
+				}
+			}
+		}
+	}
+	return f
+}
