@@ -64,6 +64,48 @@ func TestPodFindings(t *testing.T) {
 		"lifecycle handlers": {func(s *corev1.PodSpec) {
 			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Exec: &corev1.ExecAction{}, Sleep: &corev1.SleepAction{}}}
 		}, "containers[0].lifecycle.preStop"},
+		"two sources": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{{Name: "v", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}, HostPath: &corev1.HostPathVolumeSource{Path: "/d"}}}}
+		}, "volumes[v].emptyDir"},
+		"host path required": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{}})}
+		}, "volumes[v].hostPath.path"},
+		"host path backstep": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/a/../b"}})}
+		}, "volumes[v].hostPath.path"},
+		"host path type": {func(s *corev1.PodSpec) {
+			typ := corev1.HostPathType("directory")
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/d", Type: &typ}})}
+		}, "volumes[v].hostPath.type"},
+		"claim name": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{}})}
+		}, "volumes[v].persistentVolumeClaim.claimName"},
+		"config map name": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{}})}
+		}, "volumes[v].configMap.name"},
+		"secret name": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{}})}
+		}, "volumes[v].secret.secretName"},
+		"secret mode": {func(s *corev1.PodSpec) {
+			mode := int32(0o1000)
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "s", DefaultMode: &mode}})}
+		}, "volumes[v].secret.defaultMode"},
+		"item path": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+				LocalObjectReference: corev1.LocalObjectReference{Name: "c"}, Items: []corev1.KeyToPath{{Key: "k", Path: "..x"}},
+			}})}
+		}, "volumes[v].configMap.items[0].path"},
+		"item key": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "s", Items: []corev1.KeyToPath{{Path: "x"}}}})}
+		}, "volumes[v].secret.items[0].key"},
+		"empty dir size": {func(s *corev1.PodSpec) {
+			size := resource.MustParse("-1Gi")
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: &size}})}
+		}, "volumes[v].emptyDir.sizeLimit"},
+		"empty dir mode": {func(s *corev1.PodSpec) {
+			mode := int32(-1)
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Mode: &mode}})}
+		}, "volumes[v].emptyDir.mode"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			spec := validSpec()
@@ -118,8 +160,19 @@ func validSpec() *corev1.PodSpec {
 		Tolerations:  []corev1.Toleration{{Operator: "Exists"}, {Key: "k", Operator: "Equal", Value: "v", Effect: "NoExecute"}},
 		Affinity:     nodeAffinity("In", "gpu"),
 		NodeSelector: map[string]string{"disktype": "ssd", "example.com/pool": ""},
-		Volumes:      []corev1.Volume{{Name: "data"}},
+		Volumes: []corev1.Volume{
+			{Name: "data"}, // no source: the API server's defaults make it an emptyDir
+			vol("code", corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/src/..x"}}),
+			vol("claim", corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "any Name"}}),
+			vol("cfg", corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+				LocalObjectReference: corev1.LocalObjectReference{Name: "c"}, Items: []corev1.KeyToPath{{Key: "k", Path: "a..b/c"}},
+			}}),
+		},
 	}
+}
+
+func vol(name string, src corev1.VolumeSource) corev1.Volume {
+	return corev1.Volume{Name: name, VolumeSource: src}
 }
 
 func q(name, value string) corev1.ResourceList {

@@ -62,7 +62,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 	}
 	names := map[string]bool{}
-	for _, v := range spec.Volumes {
+	for i, v := range spec.Volumes {
 		at := fieldpath.Item("volumes", v.Name)
 		if errs := validation.IsDNS1123Label(v.Name); len(errs) > 0 {
 			f.errorf(at+".name", "%q is not a volume name: %s", v.Name, messages(errs))
@@ -70,6 +70,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 			f.errorf(at+".name", "volume %q is defined twice; give each volume its own name", v.Name)
 		}
 		names[v.Name] = true
+		f.volume(&spec.Volumes[i], at)
 	}
 	for i := range spec.Containers {
 		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), spec.HostNetwork)

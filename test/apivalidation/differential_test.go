@@ -2,6 +2,7 @@ package apivalidation_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -180,8 +181,34 @@ var mutations = map[string]mutation{
 	},
 	"volume": func(r *rand.Rand, p *corev1.Pod) string {
 		name := pick(r, "scratch", "Bad_Name", "code", "a-b", "")
-		p.Spec.Volumes = append(p.Spec.Volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
-		return fmt.Sprintf("volume %q", name)
+		v := corev1.Volume{Name: name}
+		kinds := pick(r, "emptyDir", "emptyDir", "hostPath", "persistentVolumeClaim", "configMap", "secret", "", "emptyDir+hostPath", "configMap+secret")
+		for _, kind := range strings.Split(kinds, "+") {
+			switch kind {
+			case "emptyDir":
+				v.EmptyDir = &corev1.EmptyDirVolumeSource{
+					SizeLimit: pick(r, nil, ptr(resource.MustParse("1Gi")), ptr(resource.MustParse("0")), ptr(resource.MustParse("-1Gi"))),
+					Mode:      pick(r, nil, ptr[int32](0o755), ptr[int32](0o1777), ptr[int32](0o2000), ptr[int32](-1)),
+				}
+			case "hostPath":
+				v.HostPath = &corev1.HostPathVolumeSource{
+					Path: pick(r, "/data", "", "/a/../b", "..", "relative/dir", "/a/..b"),
+					Type: pick(r, nil, ptr(corev1.HostPathType("")), ptr(corev1.HostPathDirectoryOrCreate), ptr(corev1.HostPathSocket), ptr(corev1.HostPathType("directory"))),
+				}
+			case "persistentVolumeClaim":
+				v.PersistentVolumeClaim = &corev1.PersistentVolumeClaimVolumeSource{ClaimName: pick(r, "data", "", "Bad Name!", "a.b"), ReadOnly: r.IntN(2) == 0}
+			case "configMap":
+				v.ConfigMap = &corev1.ConfigMapVolumeSource{
+					LocalObjectReference: corev1.LocalObjectReference{Name: pick(r, "settings", "", "Bad Name!")},
+					DefaultMode:          fileMode(r),
+					Items:                keyToPaths(r),
+				}
+			case "secret":
+				v.Secret = &corev1.SecretVolumeSource{SecretName: pick(r, "creds", "", "Bad Name!"), DefaultMode: fileMode(r), Items: keyToPaths(r)}
+			}
+		}
+		p.Spec.Volumes = append(p.Spec.Volumes, v)
+		return fmt.Sprintf("volume %q with %s: %s", name, kinds, volumeSummary(v.VolumeSource))
 	},
 	"label": func(r *rand.Rand, p *corev1.Pod) string {
 		k := pick(r, "team", "example.com/team", "bad key!")
@@ -197,6 +224,27 @@ var mutations = map[string]mutation{
 		p.Annotations[k] = "anything at all"
 		return fmt.Sprintf("annotation %q", k)
 	},
+}
+
+// volumeSummary is the sources a volume mutation set, as JSON.
+func volumeSummary(v corev1.VolumeSource) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func fileMode(r *rand.Rand) *int32 {
+	return pick(r, nil, ptr[int32](0o644), ptr[int32](0), ptr[int32](0o777), ptr[int32](0o1000), ptr[int32](-1))
+}
+
+func keyToPaths(r *rand.Rand) []corev1.KeyToPath {
+	if r.IntN(2) == 0 {
+		return nil
+	}
+	return []corev1.KeyToPath{{
+		Key:  pick(r, "a", ""),
+		Path: pick(r, "a.yaml", "", "/abs", "../up", "..hidden", "a/../b", "a..b", "sub/a"),
+		Mode: pick(r, nil, ptr[int32](0o600), ptr[int32](0o1000), ptr[int32](-1)),
+	}}
 }
 
 func deref(p *int64) any {
