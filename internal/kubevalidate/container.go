@@ -2,6 +2,7 @@ package kubevalidate
 
 import (
 	"maps"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +15,8 @@ import (
 )
 
 // Container checks one container of a pod at its rendered path (base,
-// containers[0]): its image pull policy, ports, env variables, resources,
+// containers[0]): its image pull policy, ports, env variables, volume
+// mounts, resources,
 // probes and lifecycle handlers, and security context. hostNetwork is the
 // pod's: its host ports must then equal their container ports.
 func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool) {
@@ -27,6 +29,7 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool)
 	f.oneOf(base+".imagePullPolicy", string(c.ImagePullPolicy), "Always", "IfNotPresent", "Never")
 	f.ports(c.Ports, base+".ports", hostNetwork)
 	f.env(c.Env, base+".env")
+	f.mounts(c, base+".volumeMounts")
 	f.resources(c.Resources.Limits, base+".resources.limits")
 	f.resources(c.Resources.Requests, base+".resources.requests")
 	for _, p := range []struct {
@@ -108,6 +111,64 @@ func (f *Findings) env(env []corev1.EnvVar, base string) {
 			f.warnf(at, "variable %s is set more than once; Kubernetes keeps the last", e.Name)
 		}
 		seen[e.Name] = true
+	}
+}
+
+// mounts checks a container's volume mounts, each at its provenance path
+// (by mountPath): a mount path used once, relative subPath and
+// subPathExpr without '..' (one of the two), a supported mount
+// propagation (Bidirectional only in a privileged container) and
+// recursiveReadOnly (Enabled and IfPossible only on a readOnly mount
+// without propagation). A mount of a volume the pod lacks is reported
+// where the request names it (checkPodNames), not here.
+func (f *Findings) mounts(c *corev1.Container, base string) {
+	seen := map[string]bool{}
+	for _, m := range c.VolumeMounts {
+		at := fieldpath.Item(base, m.MountPath)
+		switch {
+		case m.MountPath == "":
+			f.errorf(at+".mountPath", "is required: where volume %q appears in the container, such as /data", m.Name)
+		case seen[m.MountPath]:
+			f.errorf(at+".mountPath", "%q is the path of another mount too; give each mount its own path", m.MountPath)
+		}
+		seen[m.MountPath] = true
+		f.descendingPath(at+".subPath", m.SubPath)
+		if m.SubPathExpr != "" && m.SubPath != "" {
+			f.errorf(at+".subPathExpr", "is set with subPath %q; give one of subPath and subPathExpr", m.SubPath)
+		}
+		f.descendingPath(at+".subPathExpr", m.SubPathExpr)
+		if p := m.MountPropagation; p != nil {
+			f.oneOf(at+".mountPropagation", string(*p), "None", "HostToContainer", "Bidirectional")
+			if *p == corev1.MountPropagationBidirectional && (c.SecurityContext == nil || c.SecurityContext.Privileged == nil || !*c.SecurityContext.Privileged) {
+				f.errorf(at+".mountPropagation", "is Bidirectional, which only a privileged container may use; use HostToContainer or None, or set securityContext.privileged")
+			}
+		}
+		if rro := m.RecursiveReadOnly; rro != nil {
+			switch *rro {
+			case corev1.RecursiveReadOnlyDisabled:
+			case corev1.RecursiveReadOnlyEnabled, corev1.RecursiveReadOnlyIfPossible:
+				if !m.ReadOnly {
+					f.errorf(at+".recursiveReadOnly", "is %s, which needs readOnly: true on the mount", *rro)
+				}
+				if p := m.MountPropagation; p != nil && *p != corev1.MountPropagationNone {
+					f.errorf(at+".recursiveReadOnly", "is %s, which needs mountPropagation None or unset, not %s", *rro, *p)
+				}
+			default:
+				f.errorf(at+".recursiveReadOnly", "%q is not supported; valid: Disabled, IfPossible, Enabled", *rro)
+			}
+		}
+	}
+}
+
+// descendingPath checks a path inside a volume (a mount's subPath): empty,
+// or relative without a '..' element.
+func (f *Findings) descendingPath(at, p string) {
+	switch {
+	case p == "":
+	case path.IsAbs(p):
+		f.errorf(at, "%q is absolute; give a path relative to the volume's root, such as projects/a", p)
+	case hasBackstep(p):
+		f.errorf(at, "%q has a '..' element; give a path inside the volume, such as projects/a", p)
 	}
 }
 

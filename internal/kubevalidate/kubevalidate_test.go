@@ -106,6 +106,31 @@ func TestPodFindings(t *testing.T) {
 			mode := int32(-1)
 			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Mode: &mode}})}
 		}, "volumes[v].emptyDir.mode"},
+		"mount path required": {func(s *corev1.PodSpec) { s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data"}} }, "containers[0].volumeMounts[].mountPath"},
+		"mount path twice": {func(s *corev1.PodSpec) {
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d"}, {Name: "code", MountPath: "/d"}}
+		}, "containers[0].volumeMounts[/d].mountPath"},
+		"sub path absolute": {func(s *corev1.PodSpec) {
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", SubPath: "/a"}}
+		}, "containers[0].volumeMounts[/d].subPath"},
+		"sub path backstep": {func(s *corev1.PodSpec) {
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", SubPath: "a/.."}}
+		}, "containers[0].volumeMounts[/d].subPath"},
+		"sub path and expr": {func(s *corev1.PodSpec) {
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", SubPath: "a", SubPathExpr: "$(X)"}}
+		}, "containers[0].volumeMounts[/d].subPathExpr"},
+		"propagation": {func(s *corev1.PodSpec) {
+			p := corev1.MountPropagationMode("none")
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", MountPropagation: &p}}
+		}, "containers[0].volumeMounts[/d].mountPropagation"},
+		"bidirectional unprivileged": {func(s *corev1.PodSpec) {
+			p := corev1.MountPropagationBidirectional
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", MountPropagation: &p}}
+		}, "containers[0].volumeMounts[/d].mountPropagation"},
+		"recursive read-only": {func(s *corev1.PodSpec) {
+			rro := corev1.RecursiveReadOnlyEnabled
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", RecursiveReadOnly: &rro}}
+		}, "containers[0].volumeMounts[/d].recursiveReadOnly"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			spec := validSpec()
@@ -156,6 +181,10 @@ func validSpec() *corev1.PodSpec {
 			Ports:     []corev1.ContainerPort{{Name: "http", ContainerPort: 6789, Protocol: "TCP"}},
 			Env:       []corev1.EnvVar{{Name: "1RELAXED.name", Value: "v"}},
 			Resources: corev1.ResourceRequirements{Limits: q("nvidia.com/gpu", "1"), Requests: q("hugepages-2Mi", "2Mi")},
+			VolumeMounts: []corev1.VolumeMount{
+				{Name: "data", MountPath: "relative", SubPath: "a..b/c", ReadOnly: true, RecursiveReadOnly: ptr(corev1.RecursiveReadOnlyIfPossible)},
+				{Name: "data", MountPath: "/code", SubPathExpr: "$(POD)", MountPropagation: ptr(corev1.MountPropagationHostToContainer)},
+			},
 		}},
 		Tolerations:  []corev1.Toleration{{Operator: "Exists"}, {Key: "k", Operator: "Equal", Value: "v", Effect: "NoExecute"}},
 		Affinity:     nodeAffinity("In", "gpu"),
@@ -170,6 +199,8 @@ func validSpec() *corev1.PodSpec {
 		},
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func vol(name string, src corev1.VolumeSource) corev1.Volume {
 	return corev1.Volume{Name: name, VolumeSource: src}

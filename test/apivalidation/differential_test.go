@@ -210,6 +210,25 @@ var mutations = map[string]mutation{
 		p.Spec.Volumes = append(p.Spec.Volumes, v)
 		return fmt.Sprintf("volume %q with %s: %s", name, kinds, volumeSummary(v.VolumeSource))
 	},
+	"volumeMount": func(r *rand.Rand, p *corev1.Pod) string {
+		c := &p.Spec.Containers[0]
+		// Mounts name a volume of the pod: a mount of a volume the pod
+		// lacks is checkPodNames's, outside kubevalidate.
+		m := corev1.VolumeMount{
+			Name:             p.Spec.Volumes[r.IntN(len(p.Spec.Volumes))].Name,
+			MountPath:        pick(r, "/data", "/data", "", "/home/src", "relative/dir", "/cache"),
+			SubPath:          pick(r, "", "", "a", "/abs", "a/../b", "..x", ".."),
+			SubPathExpr:      pick(r, "", "", "", "$(POD_NAME)", "../$(POD_NAME)"),
+			ReadOnly:         r.IntN(2) == 0,
+			MountPropagation: pick(r, nil, nil, ptr(corev1.MountPropagationNone), ptr(corev1.MountPropagationHostToContainer), ptr(corev1.MountPropagationBidirectional), ptr(corev1.MountPropagationMode("bidirectional"))),
+		}
+		m.RecursiveReadOnly = pick(r, nil, nil, ptr(corev1.RecursiveReadOnlyDisabled), ptr(corev1.RecursiveReadOnlyEnabled), ptr(corev1.RecursiveReadOnlyIfPossible), ptr(corev1.RecursiveReadOnlyMode("enabled")))
+		// (Bidirectional needs a privileged container; privileged itself is
+		// the cluster's --allow-privileged, off in this test, so it is not
+		// mutated.)
+		c.VolumeMounts = append(c.VolumeMounts, m)
+		return fmt.Sprintf("mount %s", mountSummary(m))
+	},
 	"label": func(r *rand.Rand, p *corev1.Pod) string {
 		k := pick(r, "team", "example.com/team", "bad key!")
 		v := pick(r, "ml", "", "bad value!", strings.Repeat("v", 64))
@@ -229,6 +248,11 @@ var mutations = map[string]mutation{
 // volumeSummary is the sources a volume mutation set, as JSON.
 func volumeSummary(v corev1.VolumeSource) string {
 	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func mountSummary(m corev1.VolumeMount) string {
+	b, _ := json.Marshal(m)
 	return string(b)
 }
 
