@@ -9,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
@@ -18,8 +19,10 @@ import (
 // containers[0]): its image pull policy, ports, env variables, volume
 // mounts, resources,
 // probes and lifecycle handlers, and security context. hostNetwork is the
-// pod's: its host ports must then equal their container ports.
-func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool) {
+// pod's: its host ports must then equal their container ports;
+// gracePeriod is the pod's termination grace period as the API server
+// defaults it, the longest a preStop sleep may be.
+func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool, gracePeriod int64) {
 	switch {
 	case c.Image == "":
 		f.errorf(base+".image", "the image is empty; give an image such as mageai/mageai:latest")
@@ -37,8 +40,7 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool)
 		probe *corev1.Probe
 	}{{"livenessProbe", c.LivenessProbe}, {"readinessProbe", c.ReadinessProbe}, {"startupProbe", c.StartupProbe}} {
 		if p.probe != nil {
-			h := p.probe.ProbeHandler
-			f.handler(base+"."+p.name, h.Exec != nil, h.HTTPGet != nil, h.TCPSocket != nil, h.GRPC != nil)
+			f.probe(p.probe, base+"."+p.name)
 		}
 	}
 	if lc := c.Lifecycle; lc != nil {
@@ -47,7 +49,7 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool)
 			handler *corev1.LifecycleHandler
 		}{{"postStart", lc.PostStart}, {"preStop", lc.PreStop}} {
 			if h := hook.handler; h != nil {
-				f.handler(base+".lifecycle."+hook.name, h.Exec != nil, h.HTTPGet != nil, h.TCPSocket != nil, h.Sleep != nil)
+				f.handler(base+".lifecycle."+hook.name, action{h.Exec, h.HTTPGet, h.TCPSocket, nil, h.Sleep}, gracePeriod)
 			}
 		}
 	}
@@ -215,20 +217,99 @@ func extendedResource(name string) bool {
 	return strings.Contains(name, "/") && !strings.Contains(name, "kubernetes.io/") && !strings.HasPrefix(name, "requests.")
 }
 
-// handler checks a probe or lifecycle handler: exactly one kind is set.
-func (f *Findings) handler(path string, kinds ...bool) {
+// probe checks a probe at its path (containers[0].livenessProbe): its
+// handler, its numbers not negative (0 is the default), a success
+// threshold of 1 for liveness and startup probes, and a positive
+// terminationGracePeriodSeconds, which a readiness probe does not take.
+func (f *Findings) probe(p *corev1.Probe, at string) {
+	h := p.ProbeHandler
+	f.handler(at, action{h.Exec, h.HTTPGet, h.TCPSocket, h.GRPC, nil}, 0)
+	for _, n := range []struct {
+		name  string
+		value int32
+	}{{"initialDelaySeconds", p.InitialDelaySeconds}, {"timeoutSeconds", p.TimeoutSeconds}, {"periodSeconds", p.PeriodSeconds},
+		{"successThreshold", p.SuccessThreshold}, {"failureThreshold", p.FailureThreshold}} {
+		if n.value < 0 {
+			f.errorf(at+"."+n.name, "%d is negative; give 0 or more (0 takes the default)", n.value)
+		}
+	}
+	readiness := strings.HasSuffix(at, ".readinessProbe")
+	if !readiness && p.SuccessThreshold > 1 {
+		f.errorf(at+".successThreshold", "%d is not 1; a liveness or startup probe succeeds once: give 1 (or leave it unset)", p.SuccessThreshold)
+	}
+	if g := p.TerminationGracePeriodSeconds; g != nil {
+		switch {
+		case readiness:
+			f.errorf(at+".terminationGracePeriodSeconds", "is set to %d; a readiness probe does not take one (only liveness and startup probes do)", *g)
+		case *g <= 0:
+			f.errorf(at+".terminationGracePeriodSeconds", "%d is not positive; give 1 or more seconds (or leave it unset for the pod's)", *g)
+		}
+	}
+}
+
+// action is the handler kinds of a probe or lifecycle hook; a probe has no
+// sleep, a hook no grpc.
+type action struct {
+	exec  *corev1.ExecAction
+	http  *corev1.HTTPGetAction
+	tcp   *corev1.TCPSocketAction
+	grpc  *corev1.GRPCAction
+	sleep *corev1.SleepAction
+}
+
+// handler checks a probe or lifecycle handler at its path: exactly one
+// kind is set, and its fields: an exec command, an httpGet or tcpSocket
+// port number or name, an httpGet scheme and header names, a grpc port, a
+// sleep of 0 to the pod's grace period.
+func (f *Findings) handler(at string, a action, gracePeriod int64) {
 	n := 0
-	for _, k := range kinds {
-		if k {
+	for _, set := range []bool{a.exec != nil, a.http != nil, a.tcp != nil, a.grpc != nil, a.sleep != nil} {
+		if set {
 			n++
 		}
 	}
 	switch n {
 	case 0:
-		f.errorf(path, "has no handler: give one of exec, httpGet, tcpSocket (and for a probe grpc, for a lifecycle hook sleep)")
+		f.errorf(at, "has no handler: give one of exec, httpGet, tcpSocket (and for a probe grpc, for a lifecycle hook sleep)")
 	case 1:
 	default:
-		f.errorf(path, "has %d handlers; give exactly one", n)
+		f.errorf(at, "has %d handlers; give exactly one", n)
+	}
+	if a.exec != nil && len(a.exec.Command) == 0 {
+		f.errorf(at+".exec.command", "is required: the command to run, such as [cat, /tmp/healthy]")
+	}
+	if h := a.http; h != nil {
+		f.portNumOrName(at+".httpGet.port", h.Port)
+		f.oneOf(at+".httpGet.scheme", string(h.Scheme), "HTTP", "HTTPS")
+		for i, hdr := range h.HTTPHeaders {
+			if errs := validation.IsHTTPHeaderName(hdr.Name); len(errs) > 0 {
+				f.errorf(fieldpath.Index(at+".httpGet.httpHeaders", i)+".name", "%q is not a header name: %s", hdr.Name, messages(errs))
+			}
+		}
+	}
+	if a.tcp != nil {
+		f.portNumOrName(at+".tcpSocket.port", a.tcp.Port)
+	}
+	if a.grpc != nil {
+		if errs := validation.IsValidPortNum(int(a.grpc.Port)); len(errs) > 0 {
+			f.errorf(at+".grpc.port", "%d is not a port: %s", a.grpc.Port, messages(errs))
+		}
+	}
+	if s := a.sleep; s != nil && (s.Seconds < 0 || s.Seconds > gracePeriod) {
+		f.errorf(at+".sleep.seconds", "%d is not 0 to the pod's terminationGracePeriodSeconds (%d); sleep at most that long, or raise the grace period", s.Seconds, gracePeriod)
+	}
+}
+
+// portNumOrName checks a handler's port: a number 1 to 65535, or the name
+// of a container port (an IANA service name: 1 to 15 lower-case letters,
+// digits and '-', with a letter).
+func (f *Findings) portNumOrName(at string, p intstr.IntOrString) {
+	if p.Type == intstr.String {
+		if errs := validation.IsValidPortName(p.StrVal); len(errs) > 0 {
+			f.errorf(at, "%q is not a port name: %s; give a port number or the name of a container port", p.StrVal, messages(errs))
+		}
+	} else if errs := validation.IsValidPortNum(p.IntValue()); len(errs) > 0 {
+		f.errorf(at, "%d is not a port: %s", p.IntValue(), messages(errs))
 	}
 }
 

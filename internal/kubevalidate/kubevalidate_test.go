@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // Each value the API server rejects is found at its rendered path; the
@@ -62,7 +63,7 @@ func TestPodFindings(t *testing.T) {
 		"container user":     {func(s *corev1.PodSpec) { s.Containers[0].SecurityContext = &corev1.SecurityContext{RunAsGroup: &neg} }, "containers[0].securityContext.runAsGroup"},
 		"probe handler":      {func(s *corev1.PodSpec) { s.Containers[0].LivenessProbe = &corev1.Probe{PeriodSeconds: 10} }, "containers[0].livenessProbe"},
 		"lifecycle handlers": {func(s *corev1.PodSpec) {
-			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Exec: &corev1.ExecAction{}, Sleep: &corev1.SleepAction{}}}
+			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Exec: &corev1.ExecAction{Command: []string{"x"}}, Sleep: &corev1.SleepAction{}}}
 		}, "containers[0].lifecycle.preStop"},
 		"two sources": {func(s *corev1.PodSpec) {
 			s.Volumes = []corev1.Volume{{Name: "v", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}, HostPath: &corev1.HostPathVolumeSource{Path: "/d"}}}}
@@ -131,6 +132,45 @@ func TestPodFindings(t *testing.T) {
 			rro := corev1.RecursiveReadOnlyEnabled
 			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", RecursiveReadOnly: &rro}}
 		}, "containers[0].volumeMounts[/d].recursiveReadOnly"},
+		"probe negative": {func(s *corev1.PodSpec) {
+			s.Containers[0].ReadinessProbe = execProbe(func(p *corev1.Probe) { p.PeriodSeconds = -1 })
+		}, "containers[0].readinessProbe.periodSeconds"},
+		"liveness success": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = execProbe(func(p *corev1.Probe) { p.SuccessThreshold = 2 })
+		}, "containers[0].livenessProbe.successThreshold"},
+		"startup success": {func(s *corev1.PodSpec) {
+			s.Containers[0].StartupProbe = execProbe(func(p *corev1.Probe) { p.SuccessThreshold = 3 })
+		}, "containers[0].startupProbe.successThreshold"},
+		"probe grace zero": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = execProbe(func(p *corev1.Probe) { p.TerminationGracePeriodSeconds = ptr[int64](0) })
+		}, "containers[0].livenessProbe.terminationGracePeriodSeconds"},
+		"readiness grace": {func(s *corev1.PodSpec) {
+			s.Containers[0].ReadinessProbe = execProbe(func(p *corev1.Probe) { p.TerminationGracePeriodSeconds = ptr[int64](10) })
+		}, "containers[0].readinessProbe.terminationGracePeriodSeconds"},
+		"exec command": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = execProbe(func(p *corev1.Probe) { p.Exec.Command = nil })
+		}, "containers[0].livenessProbe.exec.command"},
+		"http port name": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromString("8080")}}}
+		}, "containers[0].livenessProbe.httpGet.port"},
+		"http scheme": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromInt32(80), Scheme: "http"}}}
+		}, "containers[0].livenessProbe.httpGet.scheme"},
+		"http header": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
+				Port: intstr.FromString("http"), HTTPHeaders: []corev1.HTTPHeader{{Name: "bad header"}},
+			}}}
+		}, "containers[0].livenessProbe.httpGet.httpHeaders[0].name"},
+		"tcp port": {func(s *corev1.PodSpec) {
+			s.Containers[0].StartupProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(0)}}}
+		}, "containers[0].startupProbe.tcpSocket.port"},
+		"grpc port": {func(s *corev1.PodSpec) {
+			s.Containers[0].ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{GRPC: &corev1.GRPCAction{Port: 70000}}}
+		}, "containers[0].readinessProbe.grpc.port"},
+		"sleep past grace": {func(s *corev1.PodSpec) {
+			s.TerminationGracePeriodSeconds = ptr[int64](-5) // the API server's defaults make it 1
+			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 2}}}
+		}, "containers[0].lifecycle.preStop.sleep.seconds"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			spec := validSpec()
@@ -185,6 +225,12 @@ func validSpec() *corev1.PodSpec {
 				{Name: "data", MountPath: "relative", SubPath: "a..b/c", ReadOnly: true, RecursiveReadOnly: ptr(corev1.RecursiveReadOnlyIfPossible)},
 				{Name: "data", MountPath: "/code", SubPathExpr: "$(POD)", MountPropagation: ptr(corev1.MountPropagationHostToContainer)},
 			},
+			LivenessProbe: &corev1.Probe{
+				ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromString("http"), Scheme: "HTTPS"}},
+				SuccessThreshold: 1, TerminationGracePeriodSeconds: ptr[int64](5),
+			},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(6789)}}, SuccessThreshold: 3},
+			Lifecycle:      &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 30}}},
 		}},
 		Tolerations:  []corev1.Toleration{{Operator: "Exists"}, {Key: "k", Operator: "Equal", Value: "v", Effect: "NoExecute"}},
 		Affinity:     nodeAffinity("In", "gpu"),
@@ -198,6 +244,13 @@ func validSpec() *corev1.PodSpec {
 			}}),
 		},
 	}
+}
+
+// execProbe is a valid exec probe, changed by change.
+func execProbe(change func(*corev1.Probe)) *corev1.Probe {
+	p := &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}
+	change(p)
+	return p
 }
 
 func ptr[T any](v T) *T { return &v }

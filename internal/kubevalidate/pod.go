@@ -72,11 +72,20 @@ func Pod(spec *corev1.PodSpec) Findings {
 		names[v.Name] = true
 		f.volume(&spec.Volumes[i], at)
 	}
+	// The grace period as the API server's defaults leave it: 30 seconds
+	// when unset, 1 when negative (a pod's is never refused for it).
+	grace := int64(corev1.DefaultTerminationGracePeriodSeconds)
+	if g := spec.TerminationGracePeriodSeconds; g != nil {
+		grace = *g
+		if grace < 0 {
+			grace = 1
+		}
+	}
 	for i := range spec.Containers {
-		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), spec.HostNetwork)
+		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), spec.HostNetwork, grace)
 	}
 	for i := range spec.InitContainers {
-		f.Container(&spec.InitContainers[i], fieldpath.Item("initContainers", spec.InitContainers[i].Name), spec.HostNetwork)
+		f.Container(&spec.InitContainers[i], fieldpath.Item("initContainers", spec.InitContainers[i].Name), spec.HostNetwork, grace)
 	}
 	return f
 }

@@ -82,43 +82,69 @@ var mutations = map[string]mutation{
 		var h corev1.ProbeHandler
 		kinds := pick(r, "", "exec", "httpGet", "tcpSocket", "grpc", "exec+tcpSocket")
 		if strings.Contains(kinds, "exec") {
-			h.Exec = &corev1.ExecAction{Command: []string{"true"}}
+			h.Exec = &corev1.ExecAction{Command: pick(r, []string{"true"}, []string{"true"}, nil)}
 		}
 		if kinds == "httpGet" {
-			h.HTTPGet = &corev1.HTTPGetAction{Path: "/", Port: intstr.FromInt32(8080)}
+			h.HTTPGet = &corev1.HTTPGetAction{
+				Path:   pick(r, "/", "", "/healthz"),
+				Port:   handlerPort(r),
+				Scheme: pick[corev1.URIScheme](r, "", "HTTP", "HTTPS", "http"),
+			}
+			if r.IntN(3) == 0 {
+				h.HTTPGet.HTTPHeaders = []corev1.HTTPHeader{{Name: pick(r, "X-Probe", "bad header", ""), Value: "1"}}
+			}
 		}
 		if strings.Contains(kinds, "tcpSocket") {
-			h.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}
+			h.TCPSocket = &corev1.TCPSocketAction{Port: handlerPort(r)}
 		}
 		if kinds == "grpc" {
-			h.GRPC = &corev1.GRPCAction{Port: 9090}
+			h.GRPC = &corev1.GRPCAction{Port: pick[int32](r, 9090, 0, 70000, -1)}
 		}
-		probe := &corev1.Probe{ProbeHandler: h, PeriodSeconds: 10}
+		seconds := func() int32 { return pick[int32](r, 0, 0, 1, 10, -1) }
+		probe := &corev1.Probe{ProbeHandler: h, InitialDelaySeconds: seconds(), TimeoutSeconds: seconds(), PeriodSeconds: seconds(),
+			SuccessThreshold: pick[int32](r, 0, 1, 1, 2, -1), FailureThreshold: seconds(),
+			TerminationGracePeriodSeconds: pick(r, nil, nil, nil, ptr[int64](10), ptr[int64](0), ptr[int64](-1))}
 		c := &p.Spec.Containers[0]
-		switch r.IntN(3) {
-		case 0:
+		which := pick(r, "liveness", "readiness", "startup")
+		switch which {
+		case "liveness":
 			c.LivenessProbe = probe
-		case 1:
+		case "readiness":
 			c.ReadinessProbe = probe
 		default:
 			c.StartupProbe = probe
 		}
-		return "probe with " + kinds
+		b, _ := json.Marshal(probe)
+		return fmt.Sprintf("%s probe with %s: %s", which, kinds, b)
 	},
 	"lifecycle": func(r *rand.Rand, p *corev1.Pod) string {
 		var h corev1.LifecycleHandler
-		kinds := pick(r, "", "exec", "sleep", "tcpSocket", "exec+sleep")
+		kinds := pick(r, "", "exec", "sleep", "tcpSocket", "httpGet", "exec+sleep")
 		if strings.Contains(kinds, "exec") {
-			h.Exec = &corev1.ExecAction{Command: []string{"true"}}
+			h.Exec = &corev1.ExecAction{Command: pick(r, []string{"true"}, []string{"true"}, []string{})}
 		}
 		if strings.Contains(kinds, "sleep") {
-			h.Sleep = &corev1.SleepAction{Seconds: 5}
+			h.Sleep = &corev1.SleepAction{Seconds: pick[int64](r, 5, 0, 30, 31, 100, -1)}
 		}
 		if kinds == "tcpSocket" {
-			h.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}
+			h.TCPSocket = &corev1.TCPSocketAction{Port: handlerPort(r)}
 		}
-		p.Spec.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &h}
-		return "preStop with " + kinds
+		if kinds == "httpGet" {
+			h.HTTPGet = &corev1.HTTPGetAction{Port: handlerPort(r), Scheme: pick[corev1.URIScheme](r, "", "HTTPS", "https")}
+		}
+		lc := &corev1.Lifecycle{}
+		if r.IntN(2) == 0 {
+			lc.PreStop = &h
+		} else {
+			lc.PostStart = &h
+		}
+		p.Spec.Containers[0].Lifecycle = lc
+		b, _ := json.Marshal(lc)
+		return fmt.Sprintf("lifecycle with %s: %s", kinds, b)
+	},
+	"terminationGracePeriodSeconds": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.TerminationGracePeriodSeconds = pick(r, nil, ptr[int64](0), ptr[int64](5), ptr[int64](30), ptr[int64](120), ptr[int64](-1))
+		return fmt.Sprintf("terminationGracePeriodSeconds %v", deref(p.Spec.TerminationGracePeriodSeconds))
 	},
 	"user": func(r *rand.Rand, p *corev1.Pod) string {
 		id := pick[*int64](r, nil, ptr[int64](0), ptr[int64](1000), ptr[int64](-1), ptr[int64](2147483648))
@@ -254,6 +280,13 @@ func volumeSummary(v corev1.VolumeSource) string {
 func mountSummary(m corev1.VolumeMount) string {
 	b, _ := json.Marshal(m)
 	return string(b)
+}
+
+// handlerPort is a probe's or hook's port: a number or a port name, valid
+// or not.
+func handlerPort(r *rand.Rand) intstr.IntOrString {
+	return pick(r, intstr.FromInt32(8080), intstr.FromInt32(0), intstr.FromInt32(65536), intstr.FromString("http"),
+		intstr.FromString("8080"), intstr.FromString("Web"), intstr.FromString("a-very-long-port-name"))
 }
 
 func fileMode(r *rand.Rand) *int32 {
