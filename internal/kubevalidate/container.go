@@ -296,7 +296,7 @@ func (f *Findings) handler(at string, a action, gracePeriod int64) {
 		}
 	}
 	if s := a.sleep; s != nil && (s.Seconds < 0 || s.Seconds > gracePeriod) {
-		f.errorf(at+".sleep.seconds", "%d is not 0 to the pod's terminationGracePeriodSeconds (%d); sleep at most that long, or raise the grace period", s.Seconds, gracePeriod)
+		f.errorf(at+".sleep.seconds", "%d is not 0 to the pod's termination grace period (%d seconds: terminationGracePeriodSeconds, 30 when unset, 1 when negative); sleep at most that long, or raise the grace period", s.Seconds, gracePeriod)
 	}
 }
 

@@ -171,6 +171,12 @@ func TestPodFindings(t *testing.T) {
 			s.TerminationGracePeriodSeconds = ptr[int64](-5) // the API server's defaults make it 1
 			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 2}}}
 		}, "containers[0].lifecycle.preStop.sleep.seconds"},
+		"active deadline":   {func(s *corev1.PodSpec) { s.ActiveDeadlineSeconds = ptr[int64](0) }, "activeDeadlineSeconds"},
+		"hostname":          {func(s *corev1.PodSpec) { s.Hostname = "My_Host" }, "hostname"},
+		"subdomain":         {func(s *corev1.PodSpec) { s.Subdomain = "a.b" }, "subdomain"},
+		"runtime class":     {func(s *corev1.PodSpec) { s.RuntimeClassName = ptr("Bad Class") }, "runtimeClassName"},
+		"preemption policy": {func(s *corev1.PodSpec) { s.PreemptionPolicy = ptr(corev1.PreemptionPolicy("never")) }, "preemptionPolicy"},
+		"preemption empty":  {func(s *corev1.PodSpec) { s.PreemptionPolicy = ptr(corev1.PreemptionPolicy("")) }, "preemptionPolicy"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			spec := validSpec()
@@ -230,8 +236,10 @@ func validSpec() *corev1.PodSpec {
 				SuccessThreshold: 1, TerminationGracePeriodSeconds: ptr[int64](5),
 			},
 			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(6789)}}, SuccessThreshold: 3},
-			Lifecycle:      &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 30}}},
+			Lifecycle:      &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 1}}},
 		}},
+		ActiveDeadlineSeconds: ptr[int64](3600), Hostname: "ws", Subdomain: "team", RuntimeClassName: ptr("kata.io"),
+		PreemptionPolicy: ptr(corev1.PreemptNever), TerminationGracePeriodSeconds: ptr[int64](-1), Priority: ptr[int32](-5),
 		Tolerations:  []corev1.Toleration{{Operator: "Exists"}, {Key: "k", Operator: "Equal", Value: "v", Effect: "NoExecute"}},
 		Affinity:     nodeAffinity("In", "gpu"),
 		NodeSelector: map[string]string{"disktype": "ssd", "example.com/pool": ""},

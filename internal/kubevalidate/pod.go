@@ -2,6 +2,7 @@ package kubevalidate
 
 import (
 	"maps"
+	"math"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -12,7 +13,8 @@ import (
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
-// Pod checks a rendered pod spec: its policies, scheduling (node
+// Pod checks a rendered pod spec: its policies, active deadline, host
+// name and subdomain, runtime class, preemption policy, scheduling (node
 // selector, tolerations, node affinity), security context, volumes and
 // every container (the workspace container is containers[0], init
 // containers by name).
@@ -27,6 +29,27 @@ func Pod(spec *corev1.PodSpec) Findings {
 		if errs := validation.IsDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("priorityClassName", "%q is not a priority class name: %s", n, messages(errs))
 		}
+	}
+	if d := spec.ActiveDeadlineSeconds; d != nil && (*d < 1 || *d > math.MaxInt32) {
+		f.errorf("activeDeadlineSeconds", "%d is not 1 to %d seconds; give how long the pod may run (or leave it unset for no deadline)", *d, math.MaxInt32)
+	}
+	for _, n := range []struct{ path, value, what string }{{"hostname", spec.Hostname, "host name"}, {"subdomain", spec.Subdomain, "subdomain"}} {
+		if n.value != "" {
+			if errs := validation.IsDNS1123Label(n.value); len(errs) > 0 {
+				f.errorf(n.path, "%q is not a %s: %s", n.value, n.what, messages(errs))
+			}
+		}
+	}
+	if n := spec.RuntimeClassName; n != nil {
+		if errs := validation.IsDNS1123Subdomain(*n); len(errs) > 0 {
+			f.errorf("runtimeClassName", "%q is not a runtime class name: %s", *n, messages(errs))
+		}
+	}
+	if p := spec.PreemptionPolicy; p != nil {
+		if *p == "" {
+			f.errorf("preemptionPolicy", "is empty; give PreemptLowerPriority or Never (or leave it unset)")
+		}
+		f.oneOf("preemptionPolicy", string(*p), "PreemptLowerPriority", "Never")
 	}
 	for _, k := range slices.Sorted(maps.Keys(spec.NodeSelector)) {
 		v := spec.NodeSelector[k]

@@ -255,6 +255,30 @@ var mutations = map[string]mutation{
 		c.VolumeMounts = append(c.VolumeMounts, m)
 		return fmt.Sprintf("mount %s", mountSummary(m))
 	},
+	"activeDeadlineSeconds": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.ActiveDeadlineSeconds = pick(r, nil, ptr[int64](1), ptr[int64](3600), ptr[int64](2147483647), ptr[int64](0), ptr[int64](-1), ptr[int64](2147483648))
+		return fmt.Sprintf("activeDeadlineSeconds %v", deref(p.Spec.ActiveDeadlineSeconds))
+	},
+	"hostname": func(r *rand.Rand, p *corev1.Pod) string {
+		v := pick(r, "", "ws", "my-host", "My_Host", "a.b", strings.Repeat("h", 64))
+		if r.IntN(2) == 0 {
+			p.Spec.Hostname = v
+			return fmt.Sprintf("hostname %q", v)
+		}
+		p.Spec.Subdomain = v
+		return fmt.Sprintf("subdomain %q", v)
+	},
+	"runtimeClassName": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.RuntimeClassName = pick(r, nil, ptr("gvisor"), ptr("kata.io"), ptr(""), ptr("Bad Class"), ptr(strings.Repeat("r", 254)))
+		return fmt.Sprintf("runtimeClassName %v", derefString(p.Spec.RuntimeClassName))
+	},
+	"preemptionPolicy": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.PreemptionPolicy = pick(r, nil, ptr(corev1.PreemptLowerPriority), ptr(corev1.PreemptNever), ptr(corev1.PreemptionPolicy("")), ptr(corev1.PreemptionPolicy("never")))
+		if r.IntN(2) == 0 {
+			p.Spec.Priority = pick(r, ptr[int32](0), ptr[int32](1000), ptr[int32](-5))
+		}
+		return fmt.Sprintf("preemptionPolicy %v priority %v", derefString(p.Spec.PreemptionPolicy), p.Spec.Priority != nil)
+	},
 	"label": func(r *rand.Rand, p *corev1.Pod) string {
 		k := pick(r, "team", "example.com/team", "bad key!")
 		v := pick(r, "ml", "", "bad value!", strings.Repeat("v", 64))
@@ -302,6 +326,13 @@ func keyToPaths(r *rand.Rand) []corev1.KeyToPath {
 		Path: pick(r, "a.yaml", "", "/abs", "../up", "..hidden", "a/../b", "a..b", "sub/a"),
 		Mode: pick(r, nil, ptr[int32](0o600), ptr[int32](0o1000), ptr[int32](-1)),
 	}}
+}
+
+func derefString[T ~string](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return string(*p)
 }
 
 func deref(p *int64) any {
