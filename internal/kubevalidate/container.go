@@ -9,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -32,6 +33,8 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool,
 	f.oneOf(base+".imagePullPolicy", string(c.ImagePullPolicy), "Always", "IfNotPresent", "Never")
 	f.ports(c.Ports, base+".ports", hostNetwork)
 	f.env(c.Env, base+".env")
+	f.envFrom(c.EnvFrom, base+".envFrom")
+	f.oneOf(base+".terminationMessagePolicy", string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
 	f.mounts(c, base+".volumeMounts")
 	f.resources(c.Resources.Limits, base+".resources.limits")
 	f.resources(c.Resources.Requests, base+".resources.requests")
@@ -171,6 +174,43 @@ func (f *Findings) descendingPath(at, p string) {
 		f.errorf(at, "%q is absolute; give a path relative to the volume's root, such as projects/a", p)
 	case hasBackstep(p):
 		f.errorf(at, "%q has a '..' element; give a path inside the volume, such as projects/a", p)
+	}
+}
+
+// envFrom checks the sources of a container's variables, each at its
+// index: a prefix that is a variable name, and exactly one of configMapRef
+// and secretRef, naming its object.
+func (f *Findings) envFrom(list []corev1.EnvFromSource, base string) {
+	for i, e := range list {
+		at := fieldpath.Index(base, i)
+		if e.Prefix != "" {
+			if errs := validation.IsRelaxedEnvVarName(e.Prefix); len(errs) > 0 {
+				f.errorf(at+".prefix", "%q is not a variable name prefix: %s", e.Prefix, messages(errs))
+			}
+		}
+		switch {
+		case e.ConfigMapRef == nil && e.SecretRef == nil:
+			f.errorf(at, "has no source: give configMapRef or secretRef, with the name of the object whose keys become variables")
+		case e.ConfigMapRef != nil && e.SecretRef != nil:
+			f.errorf(at, "has both a configMapRef and a secretRef; give one per envFrom entry")
+		}
+		if r := e.ConfigMapRef; r != nil {
+			f.objectName(at+".configMapRef.name", r.Name, "ConfigMap")
+		}
+		if r := e.SecretRef; r != nil {
+			f.objectName(at+".secretRef.name", r.Name, "Secret")
+		}
+	}
+}
+
+// objectName checks the name of a ConfigMap or Secret a container
+// reads: required, a DNS subdomain (a trailing '-' is allowed, as the API
+// server's check of a name prefix allows it).
+func (f *Findings) objectName(at, name, kind string) {
+	if name == "" {
+		f.errorf(at, "is required: the name of the %s", kind)
+	} else if errs := apivalidation.NameIsDNSSubdomain(name, true); len(errs) > 0 {
+		f.errorf(at, "%q is not a %s name: %s", name, kind, messages(errs))
 	}
 }
 

@@ -177,6 +177,23 @@ func TestPodFindings(t *testing.T) {
 		"runtime class":     {func(s *corev1.PodSpec) { s.RuntimeClassName = ptr("Bad Class") }, "runtimeClassName"},
 		"preemption policy": {func(s *corev1.PodSpec) { s.PreemptionPolicy = ptr(corev1.PreemptionPolicy("never")) }, "preemptionPolicy"},
 		"preemption empty":  {func(s *corev1.PodSpec) { s.PreemptionPolicy = ptr(corev1.PreemptionPolicy("")) }, "preemptionPolicy"},
+		"env from prefix": {func(s *corev1.PodSpec) {
+			s.Containers[0].EnvFrom = []corev1.EnvFromSource{{Prefix: "A=", SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}}}}
+		}, "containers[0].envFrom[0].prefix"},
+		"env from no source": {func(s *corev1.PodSpec) { s.Containers[0].EnvFrom = []corev1.EnvFromSource{{Prefix: "A_"}} }, "containers[0].envFrom[0]"},
+		"env from two sources": {func(s *corev1.PodSpec) {
+			s.Containers[0].EnvFrom = []corev1.EnvFromSource{{
+				ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "c"}},
+				SecretRef:    &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}},
+			}}
+		}, "containers[0].envFrom[0]"},
+		"env from name": {func(s *corev1.PodSpec) {
+			s.Containers[0].EnvFrom = []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "Bad Name"}}}}
+		}, "containers[0].envFrom[0].configMapRef.name"},
+		"env from name required": {func(s *corev1.PodSpec) {
+			s.Containers[0].EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{}}}
+		}, "containers[0].envFrom[0].secretRef.name"},
+		"termination message policy": {func(s *corev1.PodSpec) { s.Containers[0].TerminationMessagePolicy = "file" }, "containers[0].terminationMessagePolicy"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			spec := validSpec()
@@ -236,7 +253,12 @@ func validSpec() *corev1.PodSpec {
 				SuccessThreshold: 1, TerminationGracePeriodSeconds: ptr[int64](5),
 			},
 			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(6789)}}, SuccessThreshold: 3},
-			Lifecycle:      &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 1}}},
+			EnvFrom: []corev1.EnvFromSource{
+				{Prefix: "1relaxed.", ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "prefix-"}}},
+				{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "a.b"}}},
+			},
+			TerminationMessagePolicy: "FallbackToLogsOnError",
+			Lifecycle:                &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 1}}},
 		}},
 		ActiveDeadlineSeconds: ptr[int64](3600), Hostname: "ws", Subdomain: "team", RuntimeClassName: ptr("kata.io"),
 		PreemptionPolicy: ptr(corev1.PreemptNever), TerminationGracePeriodSeconds: ptr[int64](-1), Priority: ptr[int32](-5),

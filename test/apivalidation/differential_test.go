@@ -279,6 +279,28 @@ var mutations = map[string]mutation{
 		}
 		return fmt.Sprintf("preemptionPolicy %v priority %v", derefString(p.Spec.PreemptionPolicy), p.Spec.Priority != nil)
 	},
+	"envFrom": func(r *rand.Rand, p *corev1.Pod) string {
+		e := corev1.EnvFromSource{Prefix: pick(r, "", "", "APP_", "1X", "A=B", "with space")}
+		name := func() string { return pick(r, "settings", "settings", "", "Bad Name!", "prefix-", "a.b") }
+		switch kinds := pick(r, "configMapRef", "secretRef", "", "configMapRef+secretRef"); kinds {
+		case "configMapRef":
+			e.ConfigMapRef = &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: name()}}
+		case "secretRef":
+			e.SecretRef = &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: name()}}
+		case "configMapRef+secretRef":
+			e.ConfigMapRef = &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: name()}}
+			e.SecretRef = &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: name()}}
+		}
+		c := &p.Spec.Containers[0]
+		c.EnvFrom = append(c.EnvFrom, e)
+		b, _ := json.Marshal(e)
+		return fmt.Sprintf("envFrom %s", b)
+	},
+	"terminationMessagePolicy": func(r *rand.Rand, p *corev1.Pod) string {
+		v := pick[corev1.TerminationMessagePolicy](r, "", "File", "FallbackToLogsOnError", "file", "Logs")
+		p.Spec.Containers[0].TerminationMessagePolicy = v
+		return fmt.Sprintf("terminationMessagePolicy %q", v)
+	},
 	"label": func(r *rand.Rand, p *corev1.Pod) string {
 		k := pick(r, "team", "example.com/team", "bad key!")
 		v := pick(r, "ml", "", "bad value!", strings.Repeat("v", 64))
