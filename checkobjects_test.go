@@ -24,6 +24,8 @@ func TestPassedThroughValuesAreCheckedInEveryLayer(t *testing.T) {
 			path: "dnsPolicy", where: "defaults.yaml:2:3"},
 		"enforced default config file": {cluster: cluster, defaults: "enforce: true\ncontainer_config:\n  imagePullPolicy: always\n",
 			path: "containers[0].imagePullPolicy", where: "defaults.yaml:3:3"},
+		"a volume's source in the default config file": {cluster: cluster, defaults: "container_config:\n  volumes:\n    - name: v\n      hostPath: {path: /a/../b}\n",
+			path: "volumes[v].hostPath.path", where: "defaults.yaml:4:"},
 		"pre-start output": {cluster: cluster, preStart: map[string]any{"tolerations": []any{map[string]any{"operator": "Equals"}}},
 			path: "tolerations[0].operator", where: "request.yaml"},
 		"policy defaults": {cluster: cluster, policy: "name: prod\nlevel: cluster\ndefaults:\n  workspace:\n    labels: [{name: team, value: 'bad value!'}]\n",

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // Each value the API server rejects is found at its rendered path; the
@@ -62,8 +63,137 @@ func TestPodFindings(t *testing.T) {
 		"container user":     {func(s *corev1.PodSpec) { s.Containers[0].SecurityContext = &corev1.SecurityContext{RunAsGroup: &neg} }, "containers[0].securityContext.runAsGroup"},
 		"probe handler":      {func(s *corev1.PodSpec) { s.Containers[0].LivenessProbe = &corev1.Probe{PeriodSeconds: 10} }, "containers[0].livenessProbe"},
 		"lifecycle handlers": {func(s *corev1.PodSpec) {
-			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Exec: &corev1.ExecAction{}, Sleep: &corev1.SleepAction{}}}
+			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Exec: &corev1.ExecAction{Command: []string{"x"}}, Sleep: &corev1.SleepAction{}}}
 		}, "containers[0].lifecycle.preStop"},
+		"two sources": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{{Name: "v", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}, HostPath: &corev1.HostPathVolumeSource{Path: "/d"}}}}
+		}, "volumes[v].emptyDir"},
+		"host path required": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{}})}
+		}, "volumes[v].hostPath.path"},
+		"host path backstep": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/a/../b"}})}
+		}, "volumes[v].hostPath.path"},
+		"host path type": {func(s *corev1.PodSpec) {
+			typ := corev1.HostPathType("directory")
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/d", Type: &typ}})}
+		}, "volumes[v].hostPath.type"},
+		"claim name": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{}})}
+		}, "volumes[v].persistentVolumeClaim.claimName"},
+		"config map name": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{}})}
+		}, "volumes[v].configMap.name"},
+		"secret name": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{}})}
+		}, "volumes[v].secret.secretName"},
+		"secret mode": {func(s *corev1.PodSpec) {
+			mode := int32(0o1000)
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "s", DefaultMode: &mode}})}
+		}, "volumes[v].secret.defaultMode"},
+		"item path": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+				LocalObjectReference: corev1.LocalObjectReference{Name: "c"}, Items: []corev1.KeyToPath{{Key: "k", Path: "..x"}},
+			}})}
+		}, "volumes[v].configMap.items[0].path"},
+		"item key": {func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "s", Items: []corev1.KeyToPath{{Path: "x"}}}})}
+		}, "volumes[v].secret.items[0].key"},
+		"empty dir size": {func(s *corev1.PodSpec) {
+			size := resource.MustParse("-1Gi")
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: &size}})}
+		}, "volumes[v].emptyDir.sizeLimit"},
+		"empty dir mode": {func(s *corev1.PodSpec) {
+			mode := int32(-1)
+			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Mode: &mode}})}
+		}, "volumes[v].emptyDir.mode"},
+		"mount path required": {func(s *corev1.PodSpec) { s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data"}} }, "containers[0].volumeMounts[].mountPath"},
+		"mount path twice": {func(s *corev1.PodSpec) {
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d"}, {Name: "code", MountPath: "/d"}}
+		}, "containers[0].volumeMounts[/d].mountPath"},
+		"sub path absolute": {func(s *corev1.PodSpec) {
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", SubPath: "/a"}}
+		}, "containers[0].volumeMounts[/d].subPath"},
+		"sub path backstep": {func(s *corev1.PodSpec) {
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", SubPath: "a/.."}}
+		}, "containers[0].volumeMounts[/d].subPath"},
+		"sub path and expr": {func(s *corev1.PodSpec) {
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", SubPath: "a", SubPathExpr: "$(X)"}}
+		}, "containers[0].volumeMounts[/d].subPathExpr"},
+		"propagation": {func(s *corev1.PodSpec) {
+			p := corev1.MountPropagationMode("none")
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", MountPropagation: &p}}
+		}, "containers[0].volumeMounts[/d].mountPropagation"},
+		"bidirectional unprivileged": {func(s *corev1.PodSpec) {
+			p := corev1.MountPropagationBidirectional
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", MountPropagation: &p}}
+		}, "containers[0].volumeMounts[/d].mountPropagation"},
+		"recursive read-only": {func(s *corev1.PodSpec) {
+			rro := corev1.RecursiveReadOnlyEnabled
+			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d", RecursiveReadOnly: &rro}}
+		}, "containers[0].volumeMounts[/d].recursiveReadOnly"},
+		"probe negative": {func(s *corev1.PodSpec) {
+			s.Containers[0].ReadinessProbe = execProbe(func(p *corev1.Probe) { p.PeriodSeconds = -1 })
+		}, "containers[0].readinessProbe.periodSeconds"},
+		"liveness success": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = execProbe(func(p *corev1.Probe) { p.SuccessThreshold = 2 })
+		}, "containers[0].livenessProbe.successThreshold"},
+		"startup success": {func(s *corev1.PodSpec) {
+			s.Containers[0].StartupProbe = execProbe(func(p *corev1.Probe) { p.SuccessThreshold = 3 })
+		}, "containers[0].startupProbe.successThreshold"},
+		"probe grace zero": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = execProbe(func(p *corev1.Probe) { p.TerminationGracePeriodSeconds = ptr[int64](0) })
+		}, "containers[0].livenessProbe.terminationGracePeriodSeconds"},
+		"readiness grace": {func(s *corev1.PodSpec) {
+			s.Containers[0].ReadinessProbe = execProbe(func(p *corev1.Probe) { p.TerminationGracePeriodSeconds = ptr[int64](10) })
+		}, "containers[0].readinessProbe.terminationGracePeriodSeconds"},
+		"exec command": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = execProbe(func(p *corev1.Probe) { p.Exec.Command = nil })
+		}, "containers[0].livenessProbe.exec.command"},
+		"http port name": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromString("8080")}}}
+		}, "containers[0].livenessProbe.httpGet.port"},
+		"http scheme": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromInt32(80), Scheme: "http"}}}
+		}, "containers[0].livenessProbe.httpGet.scheme"},
+		"http header": {func(s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
+				Port: intstr.FromString("http"), HTTPHeaders: []corev1.HTTPHeader{{Name: "bad header"}},
+			}}}
+		}, "containers[0].livenessProbe.httpGet.httpHeaders[0].name"},
+		"tcp port": {func(s *corev1.PodSpec) {
+			s.Containers[0].StartupProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(0)}}}
+		}, "containers[0].startupProbe.tcpSocket.port"},
+		"grpc port": {func(s *corev1.PodSpec) {
+			s.Containers[0].ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{GRPC: &corev1.GRPCAction{Port: 70000}}}
+		}, "containers[0].readinessProbe.grpc.port"},
+		"sleep past grace": {func(s *corev1.PodSpec) {
+			s.TerminationGracePeriodSeconds = ptr[int64](-5) // the API server's defaults make it 1
+			s.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 2}}}
+		}, "containers[0].lifecycle.preStop.sleep.seconds"},
+		"active deadline":   {func(s *corev1.PodSpec) { s.ActiveDeadlineSeconds = ptr[int64](0) }, "activeDeadlineSeconds"},
+		"hostname":          {func(s *corev1.PodSpec) { s.Hostname = "My_Host" }, "hostname"},
+		"subdomain":         {func(s *corev1.PodSpec) { s.Subdomain = "a.b" }, "subdomain"},
+		"runtime class":     {func(s *corev1.PodSpec) { s.RuntimeClassName = ptr("Bad Class") }, "runtimeClassName"},
+		"preemption policy": {func(s *corev1.PodSpec) { s.PreemptionPolicy = ptr(corev1.PreemptionPolicy("never")) }, "preemptionPolicy"},
+		"preemption empty":  {func(s *corev1.PodSpec) { s.PreemptionPolicy = ptr(corev1.PreemptionPolicy("")) }, "preemptionPolicy"},
+		"env from prefix": {func(s *corev1.PodSpec) {
+			s.Containers[0].EnvFrom = []corev1.EnvFromSource{{Prefix: "A=", SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}}}}
+		}, "containers[0].envFrom[0].prefix"},
+		"env from no source": {func(s *corev1.PodSpec) { s.Containers[0].EnvFrom = []corev1.EnvFromSource{{Prefix: "A_"}} }, "containers[0].envFrom[0]"},
+		"env from two sources": {func(s *corev1.PodSpec) {
+			s.Containers[0].EnvFrom = []corev1.EnvFromSource{{
+				ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "c"}},
+				SecretRef:    &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}},
+			}}
+		}, "containers[0].envFrom[0]"},
+		"env from name": {func(s *corev1.PodSpec) {
+			s.Containers[0].EnvFrom = []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "Bad Name"}}}}
+		}, "containers[0].envFrom[0].configMapRef.name"},
+		"env from name required": {func(s *corev1.PodSpec) {
+			s.Containers[0].EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{}}}
+		}, "containers[0].envFrom[0].secretRef.name"},
+		"termination message policy": {func(s *corev1.PodSpec) { s.Containers[0].TerminationMessagePolicy = "file" }, "containers[0].terminationMessagePolicy"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			spec := validSpec()
@@ -114,12 +244,49 @@ func validSpec() *corev1.PodSpec {
 			Ports:     []corev1.ContainerPort{{Name: "http", ContainerPort: 6789, Protocol: "TCP"}},
 			Env:       []corev1.EnvVar{{Name: "1RELAXED.name", Value: "v"}},
 			Resources: corev1.ResourceRequirements{Limits: q("nvidia.com/gpu", "1"), Requests: q("hugepages-2Mi", "2Mi")},
+			VolumeMounts: []corev1.VolumeMount{
+				{Name: "data", MountPath: "relative", SubPath: "a..b/c", ReadOnly: true, RecursiveReadOnly: ptr(corev1.RecursiveReadOnlyIfPossible)},
+				{Name: "data", MountPath: "/code", SubPathExpr: "$(POD)", MountPropagation: ptr(corev1.MountPropagationHostToContainer)},
+			},
+			LivenessProbe: &corev1.Probe{
+				ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromString("http"), Scheme: "HTTPS"}},
+				SuccessThreshold: 1, TerminationGracePeriodSeconds: ptr[int64](5),
+			},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(6789)}}, SuccessThreshold: 3},
+			EnvFrom: []corev1.EnvFromSource{
+				{Prefix: "1relaxed.", ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "prefix-"}}},
+				{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "a.b"}}},
+			},
+			TerminationMessagePolicy: "FallbackToLogsOnError",
+			Lifecycle:                &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 1}}},
 		}},
+		ActiveDeadlineSeconds: ptr[int64](3600), Hostname: "ws", Subdomain: "team", RuntimeClassName: ptr("kata.io"),
+		PreemptionPolicy: ptr(corev1.PreemptNever), TerminationGracePeriodSeconds: ptr[int64](-1), Priority: ptr[int32](-5),
 		Tolerations:  []corev1.Toleration{{Operator: "Exists"}, {Key: "k", Operator: "Equal", Value: "v", Effect: "NoExecute"}},
 		Affinity:     nodeAffinity("In", "gpu"),
 		NodeSelector: map[string]string{"disktype": "ssd", "example.com/pool": ""},
-		Volumes:      []corev1.Volume{{Name: "data"}},
+		Volumes: []corev1.Volume{
+			{Name: "data"}, // no source: the API server's defaults make it an emptyDir
+			vol("code", corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/src/..x"}}),
+			vol("claim", corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "any Name"}}),
+			vol("cfg", corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+				LocalObjectReference: corev1.LocalObjectReference{Name: "c"}, Items: []corev1.KeyToPath{{Key: "k", Path: "a..b/c"}},
+			}}),
+		},
 	}
+}
+
+// execProbe is a valid exec probe, changed by change.
+func execProbe(change func(*corev1.Probe)) *corev1.Probe {
+	p := &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}
+	change(p)
+	return p
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func vol(name string, src corev1.VolumeSource) corev1.Volume {
+	return corev1.Volume{Name: name, VolumeSource: src}
 }
 
 func q(name, value string) corev1.ResourceList {

@@ -2,6 +2,7 @@ package kubevalidate
 
 import (
 	"maps"
+	"math"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -12,7 +13,8 @@ import (
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
-// Pod checks a rendered pod spec: its policies, scheduling (node
+// Pod checks a rendered pod spec: its policies, active deadline, host
+// name and subdomain, runtime class, preemption policy, scheduling (node
 // selector, tolerations, node affinity), security context, volumes and
 // every container (the workspace container is containers[0], init
 // containers by name).
@@ -27,6 +29,27 @@ func Pod(spec *corev1.PodSpec) Findings {
 		if errs := validation.IsDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("priorityClassName", "%q is not a priority class name: %s", n, messages(errs))
 		}
+	}
+	if d := spec.ActiveDeadlineSeconds; d != nil && (*d < 1 || *d > math.MaxInt32) {
+		f.errorf("activeDeadlineSeconds", "%d is not 1 to %d seconds; give how long the pod may run (or leave it unset for no deadline)", *d, math.MaxInt32)
+	}
+	for _, n := range []struct{ path, value, what string }{{"hostname", spec.Hostname, "host name"}, {"subdomain", spec.Subdomain, "subdomain"}} {
+		if n.value != "" {
+			if errs := validation.IsDNS1123Label(n.value); len(errs) > 0 {
+				f.errorf(n.path, "%q is not a %s: %s", n.value, n.what, messages(errs))
+			}
+		}
+	}
+	if n := spec.RuntimeClassName; n != nil {
+		if errs := validation.IsDNS1123Subdomain(*n); len(errs) > 0 {
+			f.errorf("runtimeClassName", "%q is not a runtime class name: %s", *n, messages(errs))
+		}
+	}
+	if p := spec.PreemptionPolicy; p != nil {
+		if *p == "" {
+			f.errorf("preemptionPolicy", "is empty; give PreemptLowerPriority or Never (or leave it unset)")
+		}
+		f.oneOf("preemptionPolicy", string(*p), "PreemptLowerPriority", "Never")
 	}
 	for _, k := range slices.Sorted(maps.Keys(spec.NodeSelector)) {
 		v := spec.NodeSelector[k]
@@ -62,7 +85,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 	}
 	names := map[string]bool{}
-	for _, v := range spec.Volumes {
+	for i, v := range spec.Volumes {
 		at := fieldpath.Item("volumes", v.Name)
 		if errs := validation.IsDNS1123Label(v.Name); len(errs) > 0 {
 			f.errorf(at+".name", "%q is not a volume name: %s", v.Name, messages(errs))
@@ -70,12 +93,22 @@ func Pod(spec *corev1.PodSpec) Findings {
 			f.errorf(at+".name", "volume %q is defined twice; give each volume its own name", v.Name)
 		}
 		names[v.Name] = true
+		f.volume(&spec.Volumes[i], at)
+	}
+	// The grace period as the API server's defaults leave it: 30 seconds
+	// when unset, 1 when negative (a pod's is never refused for it).
+	grace := int64(corev1.DefaultTerminationGracePeriodSeconds)
+	if g := spec.TerminationGracePeriodSeconds; g != nil {
+		grace = *g
+		if grace < 0 {
+			grace = 1
+		}
 	}
 	for i := range spec.Containers {
-		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), spec.HostNetwork)
+		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), spec.HostNetwork, grace)
 	}
 	for i := range spec.InitContainers {
-		f.Container(&spec.InitContainers[i], fieldpath.Item("initContainers", spec.InitContainers[i].Name), spec.HostNetwork)
+		f.Container(&spec.InitContainers[i], fieldpath.Item("initContainers", spec.InitContainers[i].Name), spec.HostNetwork, grace)
 	}
 	return f
 }

@@ -2,6 +2,7 @@ package apivalidation_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -81,43 +82,69 @@ var mutations = map[string]mutation{
 		var h corev1.ProbeHandler
 		kinds := pick(r, "", "exec", "httpGet", "tcpSocket", "grpc", "exec+tcpSocket")
 		if strings.Contains(kinds, "exec") {
-			h.Exec = &corev1.ExecAction{Command: []string{"true"}}
+			h.Exec = &corev1.ExecAction{Command: pick(r, []string{"true"}, []string{"true"}, nil)}
 		}
 		if kinds == "httpGet" {
-			h.HTTPGet = &corev1.HTTPGetAction{Path: "/", Port: intstr.FromInt32(8080)}
+			h.HTTPGet = &corev1.HTTPGetAction{
+				Path:   pick(r, "/", "", "/healthz"),
+				Port:   handlerPort(r),
+				Scheme: pick[corev1.URIScheme](r, "", "HTTP", "HTTPS", "http"),
+			}
+			if r.IntN(3) == 0 {
+				h.HTTPGet.HTTPHeaders = []corev1.HTTPHeader{{Name: pick(r, "X-Probe", "bad header", ""), Value: "1"}}
+			}
 		}
 		if strings.Contains(kinds, "tcpSocket") {
-			h.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}
+			h.TCPSocket = &corev1.TCPSocketAction{Port: handlerPort(r)}
 		}
 		if kinds == "grpc" {
-			h.GRPC = &corev1.GRPCAction{Port: 9090}
+			h.GRPC = &corev1.GRPCAction{Port: pick[int32](r, 9090, 0, 70000, -1)}
 		}
-		probe := &corev1.Probe{ProbeHandler: h, PeriodSeconds: 10}
+		seconds := func() int32 { return pick[int32](r, 0, 0, 1, 10, -1) }
+		probe := &corev1.Probe{ProbeHandler: h, InitialDelaySeconds: seconds(), TimeoutSeconds: seconds(), PeriodSeconds: seconds(),
+			SuccessThreshold: pick[int32](r, 0, 1, 1, 2, -1), FailureThreshold: seconds(),
+			TerminationGracePeriodSeconds: pick(r, nil, nil, nil, ptr[int64](10), ptr[int64](0), ptr[int64](-1))}
 		c := &p.Spec.Containers[0]
-		switch r.IntN(3) {
-		case 0:
+		which := pick(r, "liveness", "readiness", "startup")
+		switch which {
+		case "liveness":
 			c.LivenessProbe = probe
-		case 1:
+		case "readiness":
 			c.ReadinessProbe = probe
 		default:
 			c.StartupProbe = probe
 		}
-		return "probe with " + kinds
+		b, _ := json.Marshal(probe)
+		return fmt.Sprintf("%s probe with %s: %s", which, kinds, b)
 	},
 	"lifecycle": func(r *rand.Rand, p *corev1.Pod) string {
 		var h corev1.LifecycleHandler
-		kinds := pick(r, "", "exec", "sleep", "tcpSocket", "exec+sleep")
+		kinds := pick(r, "", "exec", "sleep", "tcpSocket", "httpGet", "exec+sleep")
 		if strings.Contains(kinds, "exec") {
-			h.Exec = &corev1.ExecAction{Command: []string{"true"}}
+			h.Exec = &corev1.ExecAction{Command: pick(r, []string{"true"}, []string{"true"}, []string{})}
 		}
 		if strings.Contains(kinds, "sleep") {
-			h.Sleep = &corev1.SleepAction{Seconds: 5}
+			h.Sleep = &corev1.SleepAction{Seconds: pick[int64](r, 5, 0, 30, 31, 100, -1)}
 		}
 		if kinds == "tcpSocket" {
-			h.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}
+			h.TCPSocket = &corev1.TCPSocketAction{Port: handlerPort(r)}
 		}
-		p.Spec.Containers[0].Lifecycle = &corev1.Lifecycle{PreStop: &h}
-		return "preStop with " + kinds
+		if kinds == "httpGet" {
+			h.HTTPGet = &corev1.HTTPGetAction{Port: handlerPort(r), Scheme: pick[corev1.URIScheme](r, "", "HTTPS", "https")}
+		}
+		lc := &corev1.Lifecycle{}
+		if r.IntN(2) == 0 {
+			lc.PreStop = &h
+		} else {
+			lc.PostStart = &h
+		}
+		p.Spec.Containers[0].Lifecycle = lc
+		b, _ := json.Marshal(lc)
+		return fmt.Sprintf("lifecycle with %s: %s", kinds, b)
+	},
+	"terminationGracePeriodSeconds": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.TerminationGracePeriodSeconds = pick(r, nil, ptr[int64](0), ptr[int64](5), ptr[int64](30), ptr[int64](120), ptr[int64](-1))
+		return fmt.Sprintf("terminationGracePeriodSeconds %v", deref(p.Spec.TerminationGracePeriodSeconds))
 	},
 	"user": func(r *rand.Rand, p *corev1.Pod) string {
 		id := pick[*int64](r, nil, ptr[int64](0), ptr[int64](1000), ptr[int64](-1), ptr[int64](2147483648))
@@ -180,8 +207,99 @@ var mutations = map[string]mutation{
 	},
 	"volume": func(r *rand.Rand, p *corev1.Pod) string {
 		name := pick(r, "scratch", "Bad_Name", "code", "a-b", "")
-		p.Spec.Volumes = append(p.Spec.Volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
-		return fmt.Sprintf("volume %q", name)
+		v := corev1.Volume{Name: name}
+		kinds := pick(r, "emptyDir", "emptyDir", "hostPath", "persistentVolumeClaim", "configMap", "secret", "", "emptyDir+hostPath", "configMap+secret")
+		for _, kind := range strings.Split(kinds, "+") {
+			switch kind {
+			case "emptyDir":
+				v.EmptyDir = &corev1.EmptyDirVolumeSource{
+					SizeLimit: pick(r, nil, ptr(resource.MustParse("1Gi")), ptr(resource.MustParse("0")), ptr(resource.MustParse("-1Gi"))),
+					Mode:      pick(r, nil, ptr[int32](0o755), ptr[int32](0o1777), ptr[int32](0o2000), ptr[int32](-1)),
+				}
+			case "hostPath":
+				v.HostPath = &corev1.HostPathVolumeSource{
+					Path: pick(r, "/data", "", "/a/../b", "..", "relative/dir", "/a/..b"),
+					Type: pick(r, nil, ptr(corev1.HostPathType("")), ptr(corev1.HostPathDirectoryOrCreate), ptr(corev1.HostPathSocket), ptr(corev1.HostPathType("directory"))),
+				}
+			case "persistentVolumeClaim":
+				v.PersistentVolumeClaim = &corev1.PersistentVolumeClaimVolumeSource{ClaimName: pick(r, "data", "", "Bad Name!", "a.b"), ReadOnly: r.IntN(2) == 0}
+			case "configMap":
+				v.ConfigMap = &corev1.ConfigMapVolumeSource{
+					LocalObjectReference: corev1.LocalObjectReference{Name: pick(r, "settings", "", "Bad Name!")},
+					DefaultMode:          fileMode(r),
+					Items:                keyToPaths(r),
+				}
+			case "secret":
+				v.Secret = &corev1.SecretVolumeSource{SecretName: pick(r, "creds", "", "Bad Name!"), DefaultMode: fileMode(r), Items: keyToPaths(r)}
+			}
+		}
+		p.Spec.Volumes = append(p.Spec.Volumes, v)
+		return fmt.Sprintf("volume %q with %s: %s", name, kinds, volumeSummary(v.VolumeSource))
+	},
+	"volumeMount": func(r *rand.Rand, p *corev1.Pod) string {
+		c := &p.Spec.Containers[0]
+		// Mounts name a volume of the pod: a mount of a volume the pod
+		// lacks is checkPodNames's, outside kubevalidate.
+		m := corev1.VolumeMount{
+			Name:             p.Spec.Volumes[r.IntN(len(p.Spec.Volumes))].Name,
+			MountPath:        pick(r, "/data", "/data", "", "/home/src", "relative/dir", "/cache"),
+			SubPath:          pick(r, "", "", "a", "/abs", "a/../b", "..x", ".."),
+			SubPathExpr:      pick(r, "", "", "", "$(POD_NAME)", "../$(POD_NAME)"),
+			ReadOnly:         r.IntN(2) == 0,
+			MountPropagation: pick(r, nil, nil, ptr(corev1.MountPropagationNone), ptr(corev1.MountPropagationHostToContainer), ptr(corev1.MountPropagationBidirectional), ptr(corev1.MountPropagationMode("bidirectional"))),
+		}
+		m.RecursiveReadOnly = pick(r, nil, nil, ptr(corev1.RecursiveReadOnlyDisabled), ptr(corev1.RecursiveReadOnlyEnabled), ptr(corev1.RecursiveReadOnlyIfPossible), ptr(corev1.RecursiveReadOnlyMode("enabled")))
+		// (Bidirectional needs a privileged container; privileged itself is
+		// the cluster's --allow-privileged, off in this test, so it is not
+		// mutated.)
+		c.VolumeMounts = append(c.VolumeMounts, m)
+		return fmt.Sprintf("mount %s", mountSummary(m))
+	},
+	"activeDeadlineSeconds": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.ActiveDeadlineSeconds = pick(r, nil, ptr[int64](1), ptr[int64](3600), ptr[int64](2147483647), ptr[int64](0), ptr[int64](-1), ptr[int64](2147483648))
+		return fmt.Sprintf("activeDeadlineSeconds %v", deref(p.Spec.ActiveDeadlineSeconds))
+	},
+	"hostname": func(r *rand.Rand, p *corev1.Pod) string {
+		v := pick(r, "", "ws", "my-host", "My_Host", "a.b", strings.Repeat("h", 64))
+		if r.IntN(2) == 0 {
+			p.Spec.Hostname = v
+			return fmt.Sprintf("hostname %q", v)
+		}
+		p.Spec.Subdomain = v
+		return fmt.Sprintf("subdomain %q", v)
+	},
+	"runtimeClassName": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.RuntimeClassName = pick(r, nil, ptr("gvisor"), ptr("kata.io"), ptr(""), ptr("Bad Class"), ptr(strings.Repeat("r", 254)))
+		return fmt.Sprintf("runtimeClassName %v", derefString(p.Spec.RuntimeClassName))
+	},
+	"preemptionPolicy": func(r *rand.Rand, p *corev1.Pod) string {
+		p.Spec.PreemptionPolicy = pick(r, nil, ptr(corev1.PreemptLowerPriority), ptr(corev1.PreemptNever), ptr(corev1.PreemptionPolicy("")), ptr(corev1.PreemptionPolicy("never")))
+		if r.IntN(2) == 0 {
+			p.Spec.Priority = pick(r, ptr[int32](0), ptr[int32](1000), ptr[int32](-5))
+		}
+		return fmt.Sprintf("preemptionPolicy %v priority %v", derefString(p.Spec.PreemptionPolicy), p.Spec.Priority != nil)
+	},
+	"envFrom": func(r *rand.Rand, p *corev1.Pod) string {
+		e := corev1.EnvFromSource{Prefix: pick(r, "", "", "APP_", "1X", "A=B", "with space")}
+		name := func() string { return pick(r, "settings", "settings", "", "Bad Name!", "prefix-", "a.b") }
+		switch kinds := pick(r, "configMapRef", "secretRef", "", "configMapRef+secretRef"); kinds {
+		case "configMapRef":
+			e.ConfigMapRef = &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: name()}}
+		case "secretRef":
+			e.SecretRef = &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: name()}}
+		case "configMapRef+secretRef":
+			e.ConfigMapRef = &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: name()}}
+			e.SecretRef = &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: name()}}
+		}
+		c := &p.Spec.Containers[0]
+		c.EnvFrom = append(c.EnvFrom, e)
+		b, _ := json.Marshal(e)
+		return fmt.Sprintf("envFrom %s", b)
+	},
+	"terminationMessagePolicy": func(r *rand.Rand, p *corev1.Pod) string {
+		v := pick[corev1.TerminationMessagePolicy](r, "", "File", "FallbackToLogsOnError", "file", "Logs")
+		p.Spec.Containers[0].TerminationMessagePolicy = v
+		return fmt.Sprintf("terminationMessagePolicy %q", v)
 	},
 	"label": func(r *rand.Rand, p *corev1.Pod) string {
 		k := pick(r, "team", "example.com/team", "bad key!")
@@ -197,6 +315,46 @@ var mutations = map[string]mutation{
 		p.Annotations[k] = "anything at all"
 		return fmt.Sprintf("annotation %q", k)
 	},
+}
+
+// volumeSummary is the sources a volume mutation set, as JSON.
+func volumeSummary(v corev1.VolumeSource) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func mountSummary(m corev1.VolumeMount) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// handlerPort is a probe's or hook's port: a number or a port name, valid
+// or not.
+func handlerPort(r *rand.Rand) intstr.IntOrString {
+	return pick(r, intstr.FromInt32(8080), intstr.FromInt32(0), intstr.FromInt32(65536), intstr.FromString("http"),
+		intstr.FromString("8080"), intstr.FromString("Web"), intstr.FromString("a-very-long-port-name"))
+}
+
+func fileMode(r *rand.Rand) *int32 {
+	return pick(r, nil, ptr[int32](0o644), ptr[int32](0), ptr[int32](0o777), ptr[int32](0o1000), ptr[int32](-1))
+}
+
+func keyToPaths(r *rand.Rand) []corev1.KeyToPath {
+	if r.IntN(2) == 0 {
+		return nil
+	}
+	return []corev1.KeyToPath{{
+		Key:  pick(r, "a", ""),
+		Path: pick(r, "a.yaml", "", "/abs", "../up", "..hidden", "a/../b", "a..b", "sub/a"),
+		Mode: pick(r, nil, ptr[int32](0o600), ptr[int32](0o1000), ptr[int32](-1)),
+	}}
+}
+
+func derefString[T ~string](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return string(*p)
 }
 
 func deref(p *int64) any {

@@ -1,0 +1,114 @@
+package kubevalidate
+
+import (
+	"path"
+	"reflect"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
+)
+
+// volumeSources are the json names of VolumeSource's fields, each a
+// source kind (every field is a pointer to one).
+var volumeSources = func() []string {
+	t := reflect.TypeFor[corev1.VolumeSource]()
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	return names
+}()
+
+// volume checks one volume's source at its path (volumes[NAME]): at most
+// one source (a volume without one is an emptyDir: the API server's
+// defaults make it one), and the fields of the sources a workspace mounts
+// (emptyDir, hostPath, persistentVolumeClaim, configMap, secret).
+func (f *Findings) volume(v *corev1.Volume, at string) {
+	src := reflect.ValueOf(&v.VolumeSource).Elem()
+	var set []string
+	for i, name := range volumeSources {
+		if !src.Field(i).IsNil() {
+			set = append(set, name)
+		}
+	}
+	if len(set) > 1 {
+		f.errorf(at+"."+set[1], "volume %q has %d sources (%s); give exactly one", v.Name, len(set), strings.Join(set, ", "))
+	}
+	if e := v.EmptyDir; e != nil {
+		if e.SizeLimit != nil && e.SizeLimit.Cmp(resource.Quantity{}) < 0 {
+			f.errorf(at+".emptyDir.sizeLimit", "%s is negative; give a size of at least 0 (or leave it unset for no limit)", e.SizeLimit.String())
+		}
+		if e.Mode != nil && (*e.Mode < 0 || *e.Mode > 01777) {
+			f.errorf(at+".emptyDir.mode", "%d is not a mode: give 0 to 01777 (octal; 1023)", *e.Mode)
+		}
+	}
+	if h := v.HostPath; h != nil {
+		switch {
+		case h.Path == "":
+			f.errorf(at+".hostPath.path", "is required: the path on the node to mount, such as /var/data")
+		case hasBackstep(h.Path):
+			f.errorf(at+".hostPath.path", "%q has a '..' element; give the path on the node without it", h.Path)
+		}
+		if h.Path != "" && h.Type != nil {
+			f.oneOf(at+".hostPath.type", string(*h.Type), "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice")
+		}
+	}
+	if c := v.PersistentVolumeClaim; c != nil && c.ClaimName == "" {
+		f.errorf(at+".persistentVolumeClaim.claimName", "is required: the name of the PersistentVolumeClaim to mount")
+	}
+	if c := v.ConfigMap; c != nil {
+		if c.Name == "" {
+			f.errorf(at+".configMap.name", "is required: the name of the ConfigMap to mount")
+		}
+		f.fileMode(at+".configMap.defaultMode", c.DefaultMode)
+		f.keyToPaths(at+".configMap.items", c.Items)
+	}
+	if s := v.Secret; s != nil {
+		if s.SecretName == "" {
+			f.errorf(at+".secret.secretName", "is required: the name of the Secret to mount")
+		}
+		f.fileMode(at+".secret.defaultMode", s.DefaultMode)
+		f.keyToPaths(at+".secret.items", s.Items)
+	}
+}
+
+// fileMode checks a file mode of a projected file: 0 to 0777.
+func (f *Findings) fileMode(at string, mode *int32) {
+	if mode != nil && (*mode < 0 || *mode > 0777) {
+		f.errorf(at, "%d is not a file mode: give 0 to 0777 (octal; 511), such as 0644 (420)", *mode)
+	}
+}
+
+// keyToPaths checks the items of a configMap or secret volume, each at
+// its index: a key, and a relative path without '..' (the file's name in
+// the volume).
+func (f *Findings) keyToPaths(base string, items []corev1.KeyToPath) {
+	for i, kp := range items {
+		at := fieldpath.Index(base, i)
+		if kp.Key == "" {
+			f.errorf(at+".key", "is required: the key of the data to project")
+		}
+		switch {
+		case kp.Path == "":
+			f.errorf(at+".path", "is required: the relative path of the file in the volume, such as config.yaml")
+		case path.IsAbs(kp.Path):
+			f.errorf(at+".path", "%q is absolute; give a path relative to the volume, such as config.yaml", kp.Path)
+		case hasBackstep(kp.Path) || strings.HasPrefix(kp.Path, ".."):
+			f.errorf(at+".path", "%q has or starts with '..'; give a path inside the volume, such as config.yaml", kp.Path)
+		}
+		f.fileMode(at+".mode", kp.Mode)
+	}
+}
+
+// hasBackstep reports whether a slash-separated path has a '..' element.
+func hasBackstep(p string) bool {
+	for _, e := range strings.Split(p, "/") {
+		if e == ".." {
+			return true
+		}
+	}
+	return false
+}
