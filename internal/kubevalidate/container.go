@@ -30,11 +30,11 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool,
 	case strings.TrimSpace(c.Image) != c.Image:
 		f.errorf(base+".image", "%q starts or ends with white space; give the image without it", c.Image)
 	}
-	f.oneOf(base+".imagePullPolicy", string(c.ImagePullPolicy), "Always", "IfNotPresent", "Never")
+	f.oneOf(func() string { return base + ".imagePullPolicy" }, string(c.ImagePullPolicy), "Always", "IfNotPresent", "Never")
 	f.ports(c.Ports, base+".ports", hostNetwork)
 	f.env(c.Env, base+".env")
 	f.envFrom(c.EnvFrom, base+".envFrom")
-	f.oneOf(base+".terminationMessagePolicy", string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
+	f.oneOf(func() string { return base + ".terminationMessagePolicy" }, string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
 	f.mounts(c, base+".volumeMounts")
 	f.resources(c.Resources.Limits, base+".resources.limits")
 	f.resources(c.Resources.Requests, base+".resources.requests")
@@ -68,26 +68,26 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool,
 func (f *Findings) ports(ports []corev1.ContainerPort, base string, hostNetwork bool) {
 	names := map[string]bool{}
 	for _, p := range ports {
-		at := fieldpath.Item(base, strconv.Itoa(int(p.ContainerPort)))
+		at := func() string { return fieldpath.Item(base, strconv.Itoa(int(p.ContainerPort))) }
 		switch {
 		case p.ContainerPort == 0:
-			f.errorf(at+".containerPort", "is required: the port the container listens on, 1 to 65535")
+			f.errorf(at()+".containerPort", "is required: the port the container listens on, 1 to 65535")
 		case p.ContainerPort < 0 || p.ContainerPort > 65535:
-			f.errorf(at+".containerPort", "%d is not a port: %s", p.ContainerPort, messages(validation.IsValidPortNum(int(p.ContainerPort))))
+			f.errorf(at()+".containerPort", "%d is not a port: %s", p.ContainerPort, messages(validation.IsValidPortNum(int(p.ContainerPort))))
 		}
 		if p.HostPort != 0 {
 			if errs := validation.IsValidPortNum(int(p.HostPort)); len(errs) > 0 {
-				f.errorf(at+".hostPort", "%d is not a port: %s", p.HostPort, messages(errs))
+				f.errorf(at()+".hostPort", "%d is not a port: %s", p.HostPort, messages(errs))
 			} else if hostNetwork && p.HostPort != p.ContainerPort {
-				f.errorf(at+".hostPort", "%d must equal the containerPort %d when hostNetwork is true (or leave hostPort unset)", p.HostPort, p.ContainerPort)
+				f.errorf(at()+".hostPort", "%d must equal the containerPort %d when hostNetwork is true (or leave hostPort unset)", p.HostPort, p.ContainerPort)
 			}
 		}
-		f.oneOf(at+".protocol", string(p.Protocol), "TCP", "UDP", "SCTP")
+		f.oneOf(func() string { return at() + ".protocol" }, string(p.Protocol), "TCP", "UDP", "SCTP")
 		if p.Name != "" {
 			if errs := validation.IsValidPortName(p.Name); len(errs) > 0 {
-				f.errorf(at+".name", "%q is not a port name: %s", p.Name, messages(errs))
+				f.errorf(at()+".name", "%q is not a port name: %s", p.Name, messages(errs))
 			} else if names[p.Name] {
-				f.errorf(at+".name", "%q names another port of the container too; give each port its own name", p.Name)
+				f.errorf(at()+".name", "%q names another port of the container too; give each port its own name", p.Name)
 			}
 			names[p.Name] = true
 		}
@@ -100,20 +100,20 @@ func (f *Findings) ports(ports []corev1.ContainerPort, base string, hostNetwork 
 func (f *Findings) env(env []corev1.EnvVar, base string) {
 	seen := map[string]bool{}
 	for _, e := range env {
-		at := fieldpath.Item(base, e.Name)
+		at := func() string { return fieldpath.Item(base, e.Name) }
 		switch {
 		case e.Name == "":
-			f.errorf(at+".name", "a variable needs a name")
+			f.errorf(at()+".name", "a variable needs a name")
 		default:
 			if errs := validation.IsRelaxedEnvVarName(e.Name); len(errs) > 0 {
-				f.errorf(at+".name", "%q is not a variable name: %s", e.Name, messages(errs))
+				f.errorf(at()+".name", "%q is not a variable name: %s", e.Name, messages(errs))
 			}
 		}
 		if e.Value != "" && e.ValueFrom != nil {
-			f.errorf(at+".valueFrom", "variable %s has both a value and a valueFrom; give one of them", e.Name)
+			f.errorf(at()+".valueFrom", "variable %s has both a value and a valueFrom; give one of them", e.Name)
 		}
 		if seen[e.Name] && e.Name != "" {
-			f.warnf(at, "variable %s is set more than once; Kubernetes keeps the last", e.Name)
+			f.warnf(at(), "variable %s is set more than once; Kubernetes keeps the last", e.Name)
 		}
 		seen[e.Name] = true
 	}
@@ -129,23 +129,23 @@ func (f *Findings) env(env []corev1.EnvVar, base string) {
 func (f *Findings) mounts(c *corev1.Container, base string) {
 	seen := map[string]bool{}
 	for _, m := range c.VolumeMounts {
-		at := fieldpath.Item(base, m.MountPath)
+		at := func() string { return fieldpath.Item(base, m.MountPath) }
 		switch {
 		case m.MountPath == "":
-			f.errorf(at+".mountPath", "is required: where volume %q appears in the container, such as /data", m.Name)
+			f.errorf(at()+".mountPath", "is required: where volume %q appears in the container, such as /data", m.Name)
 		case seen[m.MountPath]:
-			f.errorf(at+".mountPath", "%q is the path of another mount too; give each mount its own path", m.MountPath)
+			f.errorf(at()+".mountPath", "%q is the path of another mount too; give each mount its own path", m.MountPath)
 		}
 		seen[m.MountPath] = true
-		f.descendingPath(at+".subPath", m.SubPath)
+		f.descendingPath(func() string { return at() + ".subPath" }, m.SubPath)
 		if m.SubPathExpr != "" && m.SubPath != "" {
-			f.errorf(at+".subPathExpr", "is set with subPath %q; give one of subPath and subPathExpr", m.SubPath)
+			f.errorf(at()+".subPathExpr", "is set with subPath %q; give one of subPath and subPathExpr", m.SubPath)
 		}
-		f.descendingPath(at+".subPathExpr", m.SubPathExpr)
+		f.descendingPath(func() string { return at() + ".subPathExpr" }, m.SubPathExpr)
 		if p := m.MountPropagation; p != nil {
-			f.oneOf(at+".mountPropagation", string(*p), "None", "HostToContainer", "Bidirectional")
+			f.oneOf(func() string { return at() + ".mountPropagation" }, string(*p), "None", "HostToContainer", "Bidirectional")
 			if *p == corev1.MountPropagationBidirectional && (c.SecurityContext == nil || c.SecurityContext.Privileged == nil || !*c.SecurityContext.Privileged) {
-				f.errorf(at+".mountPropagation", "is Bidirectional, which only a privileged container may use; use HostToContainer or None, or set securityContext.privileged")
+				f.errorf(at()+".mountPropagation", "is Bidirectional, which only a privileged container may use; use HostToContainer or None, or set securityContext.privileged")
 			}
 		}
 		if rro := m.RecursiveReadOnly; rro != nil {
@@ -153,13 +153,13 @@ func (f *Findings) mounts(c *corev1.Container, base string) {
 			case corev1.RecursiveReadOnlyDisabled:
 			case corev1.RecursiveReadOnlyEnabled, corev1.RecursiveReadOnlyIfPossible:
 				if !m.ReadOnly {
-					f.errorf(at+".recursiveReadOnly", "is %s, which needs readOnly: true on the mount", *rro)
+					f.errorf(at()+".recursiveReadOnly", "is %s, which needs readOnly: true on the mount", *rro)
 				}
 				if p := m.MountPropagation; p != nil && *p != corev1.MountPropagationNone {
-					f.errorf(at+".recursiveReadOnly", "is %s, which needs mountPropagation None or unset, not %s", *rro, *p)
+					f.errorf(at()+".recursiveReadOnly", "is %s, which needs mountPropagation None or unset, not %s", *rro, *p)
 				}
 			default:
-				f.errorf(at+".recursiveReadOnly", "%q is not supported; valid: Disabled, IfPossible, Enabled", *rro)
+				f.errorf(at()+".recursiveReadOnly", "%q is not supported; valid: Disabled, IfPossible, Enabled", *rro)
 			}
 		}
 	}
@@ -167,13 +167,13 @@ func (f *Findings) mounts(c *corev1.Container, base string) {
 
 // descendingPath checks a path inside a volume (a mount's subPath): empty,
 // or relative without a '..' element.
-func (f *Findings) descendingPath(at, p string) {
+func (f *Findings) descendingPath(at func() string, p string) {
 	switch {
 	case p == "":
 	case path.IsAbs(p):
-		f.errorf(at, "%q is absolute; give a path relative to the volume's root, such as projects/a", p)
+		f.errorf(at(), "%q is absolute; give a path relative to the volume's root, such as projects/a", p)
 	case hasBackstep(p):
-		f.errorf(at, "%q has a '..' element; give a path inside the volume, such as projects/a", p)
+		f.errorf(at(), "%q has a '..' element; give a path inside the volume, such as projects/a", p)
 	}
 }
 
@@ -182,23 +182,23 @@ func (f *Findings) descendingPath(at, p string) {
 // and secretRef, naming its object.
 func (f *Findings) envFrom(list []corev1.EnvFromSource, base string) {
 	for i, e := range list {
-		at := fieldpath.Index(base, i)
+		at := func() string { return fieldpath.Index(base, i) }
 		if e.Prefix != "" {
 			if errs := validation.IsRelaxedEnvVarName(e.Prefix); len(errs) > 0 {
-				f.errorf(at+".prefix", "%q is not a variable name prefix: %s", e.Prefix, messages(errs))
+				f.errorf(at()+".prefix", "%q is not a variable name prefix: %s", e.Prefix, messages(errs))
 			}
 		}
 		switch {
 		case e.ConfigMapRef == nil && e.SecretRef == nil:
-			f.errorf(at, "has no source: give configMapRef or secretRef, with the name of the object whose keys become variables")
+			f.errorf(at(), "has no source: give configMapRef or secretRef, with the name of the object whose keys become variables")
 		case e.ConfigMapRef != nil && e.SecretRef != nil:
-			f.errorf(at, "has both a configMapRef and a secretRef; give one per envFrom entry")
+			f.errorf(at(), "has both a configMapRef and a secretRef; give one per envFrom entry")
 		}
 		if r := e.ConfigMapRef; r != nil {
-			f.objectName(at+".configMapRef.name", r.Name, "ConfigMap")
+			f.objectName(at()+".configMapRef.name", r.Name, "ConfigMap")
 		}
 		if r := e.SecretRef; r != nil {
-			f.objectName(at+".secretRef.name", r.Name, "Secret")
+			f.objectName(at()+".secretRef.name", r.Name, "Secret")
 		}
 	}
 }
@@ -216,21 +216,24 @@ func (f *Findings) objectName(at, name, kind string) {
 
 // resources checks the names and quantities of a resource list.
 func (f *Findings) resources(list corev1.ResourceList, base string) {
+	if len(list) == 0 {
+		return
+	}
 	for _, name := range slices.Sorted(maps.Keys(list)) {
 		q := list[name]
-		at := fieldpath.Join(base, string(name))
+		at := func() string { return fieldpath.Join(base, string(name)) }
 		if !containerResource(string(name)) {
-			f.errorf(at, "%q is not a resource a container can ask for: give cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource named with its domain (nvidia.com/gpu)", name)
+			f.errorf(at(), "%q is not a resource a container can ask for: give cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource named with its domain (nvidia.com/gpu)", name)
 		}
 		if q.Cmp(resource.Quantity{}) < 0 {
-			f.errorf(at, "%s is negative; give a quantity of at least 0", q.String())
+			f.errorf(at(), "%s is negative; give a quantity of at least 0", q.String())
 		} else if extendedResource(string(name)) && q.MilliValue()%1000 != 0 {
-			f.errorf(at, "%s is not a whole number; an extended resource is counted in units", q.String())
+			f.errorf(at(), "%s is not a whole number; an extended resource is counted in units", q.String())
 		}
 		if size, ok := strings.CutPrefix(string(name), "hugepages-"); ok {
 			page, err := resource.ParseQuantity(size)
 			if err != nil || page.Value() <= 0 || q.Value()%page.Value() != 0 {
-				f.errorf(at, "%s is not a whole number of %s pages", q.String(), size)
+				f.errorf(at(), "%s is not a whole number of %s pages", q.String(), size)
 			}
 		}
 	}
@@ -320,7 +323,7 @@ func (f *Findings) handler(at string, a action, gracePeriod int64) {
 	}
 	if h := a.http; h != nil {
 		f.portNumOrName(at+".httpGet.port", h.Port)
-		f.oneOf(at+".httpGet.scheme", string(h.Scheme), "HTTP", "HTTPS")
+		f.oneOf(func() string { return at + ".httpGet.scheme" }, string(h.Scheme), "HTTP", "HTTPS")
 		for i, hdr := range h.HTTPHeaders {
 			if errs := validation.IsHTTPHeaderName(hdr.Name); len(errs) > 0 {
 				f.errorf(fieldpath.Index(at+".httpGet.httpHeaders", i)+".name", "%q is not a header name: %s", hdr.Name, messages(errs))

@@ -20,34 +20,34 @@ func Ingress(ing *networkingv1.Ingress) Findings {
 		}
 	}
 	for i, r := range ing.Spec.Rules {
-		at := fieldpath.Index("ingress.spec.rules", i)
+		at := func() string { return fieldpath.Index("ingress.spec.rules", i) }
 		if h := r.Host; h != "" {
 			errs := validation.IsDNS1123Subdomain(strings.TrimPrefix(h, "*."))
 			if len(errs) > 0 {
-				f.errorf(at+".host", "%q is not a host name: %s", h, messages(errs))
+				f.errorf(at()+".host", "%q is not a host name: %s", h, messages(errs))
 			}
 		}
 		if r.HTTP == nil {
 			continue
 		}
 		for j, p := range r.HTTP.Paths {
-			pat := fieldpath.Index(at+".http.paths", j)
+			pat := func() string { return fieldpath.Index(at()+".http.paths", j) }
 			if !strings.HasPrefix(p.Path, "/") {
-				f.errorf(pat+".path", "%q is not an absolute path; start it with /", p.Path)
+				f.errorf(pat()+".path", "%q is not an absolute path; start it with /", p.Path)
 			}
 			if p.PathType != nil {
-				f.oneOf(pat+".pathType", string(*p.PathType), "Exact", "Prefix", "ImplementationSpecific")
+				f.oneOf(func() string { return pat() + ".pathType" }, string(*p.PathType), "Exact", "Prefix", "ImplementationSpecific")
 			}
 			if s := p.Backend.Service; s != nil {
 				if errs := validation.IsDNS1035Label(s.Name); len(errs) > 0 {
-					f.errorf(pat+".backend.service.name", "%q is not a Service name: %s", s.Name, messages(errs))
+					f.errorf(pat()+".backend.service.name", "%q is not a Service name: %s", s.Name, messages(errs))
 				}
 				if s.Port.Name != "" {
 					if errs := validation.IsValidPortName(s.Port.Name); len(errs) > 0 {
-						f.errorf(pat+".backend.service.port.name", "%q is not a port name: %s", s.Port.Name, messages(errs))
+						f.errorf(pat()+".backend.service.port.name", "%q is not a port name: %s", s.Port.Name, messages(errs))
 					}
 				} else if errs := validation.IsValidPortNum(int(s.Port.Number)); len(errs) > 0 {
-					f.errorf(pat+".backend.service.port.number", "%d is not a port: %s", s.Port.Number, messages(errs))
+					f.errorf(pat()+".backend.service.port.number", "%d is not a port: %s", s.Port.Number, messages(errs))
 				}
 			}
 		}

@@ -58,8 +58,13 @@ func fieldMessages(errs field.ErrorList) string {
 	return strings.Join(out, "; ")
 }
 
-// oneOf checks an enum field: empty (defaulted) or one of valid.
-func (f *Findings) oneOf(path, value string, valid ...string) {
+// constPath is a path known in advance, for checks that build their path
+// only when they find something.
+func constPath(p string) func() string { return func() string { return p } }
+
+// oneOf checks an enum field: empty (defaulted) or one of valid. The path
+// is built only for a finding.
+func (f *Findings) oneOf(path func() string, value string, valid ...string) {
 	if value == "" {
 		return
 	}
@@ -68,5 +73,5 @@ func (f *Findings) oneOf(path, value string, valid ...string) {
 			return
 		}
 	}
-	f.errorf(path, "%q is not supported; valid: %s", value, strings.Join(valid, ", "))
+	f.errorf(path(), "%q is not supported; valid: %s", value, strings.Join(valid, ", "))
 }

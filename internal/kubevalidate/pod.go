@@ -1,9 +1,7 @@
 package kubevalidate
 
 import (
-	"maps"
 	"math"
-	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
@@ -20,11 +18,11 @@ import (
 // containers by name).
 func Pod(spec *corev1.PodSpec) Findings {
 	var f Findings
-	f.oneOf("dnsPolicy", string(spec.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+	f.oneOf(constPath("dnsPolicy"), string(spec.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
 	if spec.DNSPolicy == corev1.DNSNone && spec.DNSConfig == nil {
 		f.errorf("dnsPolicy", "is None, which needs a dnsConfig (nameservers, searches, options) to give the pod its DNS")
 	}
-	f.oneOf("restartPolicy", string(spec.RestartPolicy), "Always", "OnFailure", "Never")
+	f.oneOf(constPath("restartPolicy"), string(spec.RestartPolicy), "Always", "OnFailure", "Never")
 	if n := spec.PriorityClassName; n != "" {
 		if errs := validation.IsDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("priorityClassName", "%q is not a priority class name: %s", n, messages(errs))
@@ -49,9 +47,13 @@ func Pod(spec *corev1.PodSpec) Findings {
 		if *p == "" {
 			f.errorf("preemptionPolicy", "is empty; give PreemptLowerPriority or Never (or leave it unset)")
 		}
-		f.oneOf("preemptionPolicy", string(*p), "PreemptLowerPriority", "Never")
+		f.oneOf(constPath("preemptionPolicy"), string(*p), "PreemptLowerPriority", "Never")
 	}
-	for _, k := range slices.Sorted(maps.Keys(spec.NodeSelector)) {
+	selector := spec.NodeSelector
+	if len(metav1validation.ValidateLabels(selector, field.NewPath("nodeSelector"))) == 0 {
+		selector = nil // valid whole: no key to point at
+	}
+	for _, k := range sortedKeys(selector) {
 		v := spec.NodeSelector[k]
 		if errs := metav1validation.ValidateLabels(map[string]string{k: v}, field.NewPath("nodeSelector")); len(errs) > 0 {
 			f.errorf(fieldpath.Join("nodeSelector", k), "%s", fieldMessages(errs))
@@ -86,14 +88,14 @@ func Pod(spec *corev1.PodSpec) Findings {
 	}
 	names := map[string]bool{}
 	for i, v := range spec.Volumes {
-		at := fieldpath.Item("volumes", v.Name)
+		at := func() string { return fieldpath.Item("volumes", v.Name) }
 		if errs := validation.IsDNS1123Label(v.Name); len(errs) > 0 {
-			f.errorf(at+".name", "%q is not a volume name: %s", v.Name, messages(errs))
+			f.errorf(at()+".name", "%q is not a volume name: %s", v.Name, messages(errs))
 		} else if names[v.Name] {
-			f.errorf(at+".name", "volume %q is defined twice; give each volume its own name", v.Name)
+			f.errorf(at()+".name", "volume %q is defined twice; give each volume its own name", v.Name)
 		}
 		names[v.Name] = true
-		f.volume(&spec.Volumes[i], at)
+		f.volume(&spec.Volumes[i], at())
 	}
 	// The grace period as the API server's defaults leave it: 30 seconds
 	// when unset, 1 when negative (a pod's is never refused for it).
@@ -117,7 +119,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 // value with Exists, a qualified key (an empty key only with Exists), and
 // tolerationSeconds only with NoExecute.
 func (f *Findings) toleration(t *corev1.Toleration, at string) {
-	f.oneOf(at+".operator", string(t.Operator), "Equal", "Exists")
+	f.oneOf(func() string { return at + ".operator" }, string(t.Operator), "Equal", "Exists")
 	if t.Operator == corev1.TolerationOpExists && t.Value != "" {
 		f.errorf(at+".operator", "is Exists with the value %q; Exists takes no value (use Equal to match one)", t.Value)
 	} else if errs := validation.IsValidLabelValue(t.Value); len(errs) > 0 {
@@ -130,7 +132,7 @@ func (f *Findings) toleration(t *corev1.Toleration, at string) {
 	} else if t.Operator != corev1.TolerationOpExists {
 		f.errorf(at+".operator", "an empty key tolerates every taint only with operator Exists")
 	}
-	f.oneOf(at+".effect", string(t.Effect), "NoSchedule", "PreferNoSchedule", "NoExecute")
+	f.oneOf(func() string { return at + ".effect" }, string(t.Effect), "NoSchedule", "PreferNoSchedule", "NoExecute")
 	if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
 		f.errorf(at+".effect", "tolerationSeconds needs the effect NoExecute")
 	}

@@ -16,41 +16,41 @@ import (
 // service.spec.ports[<port>].
 func Service(svc *corev1.Service) Findings {
 	var f Findings
-	f.oneOf("service.spec.type", string(svc.Spec.Type), "ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+	f.oneOf(constPath("service.spec.type"), string(svc.Spec.Type), "ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 	names := map[string]bool{}
 	for _, p := range svc.Spec.Ports {
-		at := fieldpath.Item("service.spec.ports", strconv.Itoa(int(p.Port)))
+		at := func() string { return fieldpath.Item("service.spec.ports", strconv.Itoa(int(p.Port))) }
 		if errs := validation.IsValidPortNum(int(p.Port)); len(errs) > 0 {
-			f.errorf(at+".port", "%d is not a port: %s", p.Port, messages(errs))
+			f.errorf(at()+".port", "%d is not a port: %s", p.Port, messages(errs))
 		}
-		f.oneOf(at+".protocol", string(p.Protocol), "TCP", "UDP", "SCTP")
+		f.oneOf(func() string { return at() + ".protocol" }, string(p.Protocol), "TCP", "UDP", "SCTP")
 		switch {
 		case p.Name == "" && len(svc.Spec.Ports) > 1:
-			f.errorf(at+".name", "a Service with several ports names each of them")
+			f.errorf(at()+".name", "a Service with several ports names each of them")
 		case p.Name != "":
 			if errs := validation.IsDNS1123Label(p.Name); len(errs) > 0 {
-				f.errorf(at+".name", "%q is not a Service port name: %s", p.Name, messages(errs))
+				f.errorf(at()+".name", "%q is not a Service port name: %s", p.Name, messages(errs))
 			} else if names[p.Name] {
-				f.errorf(at+".name", "%q names another port of the Service too", p.Name)
+				f.errorf(at()+".name", "%q names another port of the Service too", p.Name)
 			}
 			names[p.Name] = true
 		}
-		f.targetPort(at+".targetPort", p.TargetPort)
+		f.targetPort(func() string { return at() + ".targetPort" }, p.TargetPort)
 	}
 	return f
 }
 
 // targetPort checks a port a Service or a probe points at: a number, or
 // the name of a container port.
-func (f *Findings) targetPort(path string, p intstr.IntOrString) {
+func (f *Findings) targetPort(path func() string, p intstr.IntOrString) {
 	switch {
 	case p.Type == intstr.String:
 		if errs := validation.IsValidPortName(p.StrVal); len(errs) > 0 {
-			f.errorf(path, "%q is not a port name: %s", p.StrVal, messages(errs))
+			f.errorf(path(), "%q is not a port name: %s", p.StrVal, messages(errs))
 		}
 	case p.IntVal != 0:
 		if errs := validation.IsValidPortNum(int(p.IntVal)); len(errs) > 0 {
-			f.errorf(path, "%d is not a port: %s", p.IntVal, messages(errs))
+			f.errorf(path(), "%d is not a port: %s", p.IntVal, messages(errs))
 		}
 	}
 }
@@ -63,7 +63,7 @@ func Claim(pvc *corev1.PersistentVolumeClaim) Findings {
 		f.errorf("persistentVolumeClaim.spec.accessModes", "a claim needs an access mode: ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod")
 	}
 	for _, m := range pvc.Spec.AccessModes {
-		f.oneOf("persistentVolumeClaim.spec.accessModes", string(m), "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+		f.oneOf(constPath("persistentVolumeClaim.spec.accessModes"), string(m), "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 	}
 	if sc := pvc.Spec.StorageClassName; sc != nil && *sc != "" {
 		if errs := validation.IsDNS1123Subdomain(*sc); len(errs) > 0 {

@@ -53,7 +53,7 @@ func (f *Findings) volume(v *corev1.Volume, at string) {
 			f.errorf(at+".hostPath.path", "%q has a '..' element; give the path on the node without it", h.Path)
 		}
 		if h.Path != "" && h.Type != nil {
-			f.oneOf(at+".hostPath.type", string(*h.Type), "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice")
+			f.oneOf(func() string { return at + ".hostPath.type" }, string(*h.Type), "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice")
 		}
 	}
 	if c := v.PersistentVolumeClaim; c != nil && c.ClaimName == "" {
@@ -87,19 +87,19 @@ func (f *Findings) fileMode(at string, mode *int32) {
 // the volume).
 func (f *Findings) keyToPaths(base string, items []corev1.KeyToPath) {
 	for i, kp := range items {
-		at := fieldpath.Index(base, i)
+		at := func() string { return fieldpath.Index(base, i) }
 		if kp.Key == "" {
-			f.errorf(at+".key", "is required: the key of the data to project")
+			f.errorf(at()+".key", "is required: the key of the data to project")
 		}
 		switch {
 		case kp.Path == "":
-			f.errorf(at+".path", "is required: the relative path of the file in the volume, such as config.yaml")
+			f.errorf(at()+".path", "is required: the relative path of the file in the volume, such as config.yaml")
 		case path.IsAbs(kp.Path):
-			f.errorf(at+".path", "%q is absolute; give a path relative to the volume, such as config.yaml", kp.Path)
+			f.errorf(at()+".path", "%q is absolute; give a path relative to the volume, such as config.yaml", kp.Path)
 		case hasBackstep(kp.Path) || strings.HasPrefix(kp.Path, ".."):
-			f.errorf(at+".path", "%q has or starts with '..'; give a path inside the volume, such as config.yaml", kp.Path)
+			f.errorf(at()+".path", "%q has or starts with '..'; give a path inside the volume, such as config.yaml", kp.Path)
 		}
-		f.fileMode(at+".mode", kp.Mode)
+		f.fileMode(at()+".mode", kp.Mode)
 	}
 }
 
