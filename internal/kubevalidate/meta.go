@@ -16,28 +16,25 @@ import (
 // (metadata.labels.team, metadata.annotations["example.com/owner"]), and
 // the annotations' total size.
 func (f *Findings) Meta(m *metav1.ObjectMeta) {
-	// Each map is checked whole first (one call, no paths); only a map
-	// with a problem is gone through key by key, for the paths.
-	labels := m.Labels
-	if len(metav1validation.ValidateLabels(labels, field.NewPath("labels"))) == 0 {
-		labels = nil
-	}
-	for _, k := range sortedKeys(labels) {
-		if errs := metav1validation.ValidateLabels(map[string]string{k: labels[k]}, field.NewPath("labels")); len(errs) > 0 {
-			f.errorf(fieldpath.Join("metadata.labels", k), "%s", fieldMessages(errs))
-		}
-	}
-	annotations := m.Annotations
-	if len(apivalidation.ValidateAnnotations(annotations, field.NewPath("annotations"))) == 0 {
-		annotations = nil
-	}
-	for _, k := range sortedKeys(annotations) {
-		if errs := apivalidation.ValidateAnnotations(map[string]string{k: annotations[k]}, field.NewPath("annotations")); len(errs) > 0 {
-			f.errorf(fieldpath.Join("metadata.annotations", k), "%s", fieldMessages(errs))
-		}
-	}
+	f.stringMap(m.Labels, "metadata.labels", metav1validation.ValidateLabels)
+	f.stringMap(m.Annotations, "metadata.annotations", apivalidation.ValidateAnnotations)
 	if err := apivalidation.ValidateAnnotationsSize(m.Annotations); err != nil {
 		f.errorf("metadata.annotations", "%v", err)
+	}
+}
+
+// stringMap checks a map of labels, annotations or a node selector with
+// apimachinery's check of such a map, each problem at its key's path. The
+// map is checked whole first (one call, no paths); only a map with a
+// problem is gone through key by key, for the paths.
+func (f *Findings) stringMap(m map[string]string, base string, check func(map[string]string, *field.Path) field.ErrorList) {
+	if len(check(m, field.NewPath(base))) == 0 {
+		return
+	}
+	for _, k := range sortedKeys(m) {
+		if errs := check(map[string]string{k: m[k]}, field.NewPath(base)); len(errs) > 0 {
+			f.errorf(fieldpath.Join(base, k), "%s", fieldMessages(errs))
+		}
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
@@ -49,16 +48,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 		f.oneOf(constPath("preemptionPolicy"), string(*p), "PreemptLowerPriority", "Never")
 	}
-	selector := spec.NodeSelector
-	if len(metav1validation.ValidateLabels(selector, field.NewPath("nodeSelector"))) == 0 {
-		selector = nil // valid whole: no key to point at
-	}
-	for _, k := range sortedKeys(selector) {
-		v := spec.NodeSelector[k]
-		if errs := metav1validation.ValidateLabels(map[string]string{k: v}, field.NewPath("nodeSelector")); len(errs) > 0 {
-			f.errorf(fieldpath.Join("nodeSelector", k), "%s", fieldMessages(errs))
-		}
-	}
+	f.stringMap(spec.NodeSelector, "nodeSelector", metav1validation.ValidateLabels)
 	for i := range spec.Tolerations {
 		f.toleration(&spec.Tolerations[i], fieldpath.Index("tolerations", i))
 	}
