@@ -45,14 +45,23 @@ func (b *build) checkObjects(k *Kubernetes) {
 
 // inputOf is where the value at a rendered path came from: the place of
 // the nearest field on its path that provenance records (a list without a
-// merge key is recorded whole), and a note naming a layer whose values
-// have no place in the request (a cluster variable, the cluster pod
+// merge key is recorded whole; a list item by its other fields, since its
+// merge key has no entry of its own), and a note naming a layer whose
+// values have no place in the request (a cluster variable, the cluster pod
 // template, the policy).
 func (b *build) inputOf(path string) (pos, string) {
 	for fp := fieldpath.Parse(path); len(fp) > 0; fp = fp.Parent() {
-		o, ok := b.prov[fp.String()]
+		key := fp.String()
+		o, ok := b.prov[key]
 		if !ok {
-			continue
+			if len(fp) < 2 || len(fp) == 2 && fp[0].Name == "containers" {
+				continue // never the fields of a whole container or pod: a sibling says nothing of this one
+			}
+			child, found := b.firstChild(key)
+			if !found {
+				continue
+			}
+			o = child
 		}
 		switch src := string(o.Source); {
 		case strings.HasPrefix(src, "cluster-env:"):
@@ -61,13 +70,32 @@ func (b *build) inputOf(path string) (pos, string) {
 		case o.Source == SourceClusterTemplate:
 			return b.r.cluster.pos("podTemplate"), " (set by the cluster pod template)"
 		case o.Source == SourcePolicyDefault:
-			return violationPos(b.prov, fp.String(), b.req), " (set by the policy's defaults)"
+			return violationPos(b.prov, key, b.req), " (set by the policy's defaults)"
 		case o.Source == SourceImposed:
-			return violationPos(b.prov, fp.String(), b.req), " (an imposed asset of the policy)"
+			return violationPos(b.prov, key, b.req), " (an imposed asset of the policy)"
 		case o.Source == SourceRule:
-			return violationPos(b.prov, fp.String(), b.req), " (locked by the policy)"
+			return violationPos(b.prov, key, b.req), " (locked by the policy)"
 		}
-		return violationPos(b.prov, fp.String(), b.req), ""
+		return violationPos(b.prov, key, b.req), ""
 	}
 	return violationPos(b.prov, path, b.req), ""
+}
+
+// firstChild is the origin of the first field below a path that
+// provenance records, by place, then by path: deterministic whatever the
+// order provenance is read in.
+func (b *build) firstChild(path string) (Origin, bool) {
+	var best Origin
+	var bestAt pos
+	bestKey := ""
+	for k, o := range b.prov {
+		if !strings.HasPrefix(k, path+".") && !strings.HasPrefix(k, path+"[") {
+			continue
+		}
+		at := violationPos(b.prov, k, b.req)
+		if bestKey == "" || earlier(at, bestAt, b.req.at("").file) || at == bestAt && k < bestKey {
+			best, bestAt, bestKey = o, at, k
+		}
+	}
+	return best, bestKey != ""
 }
