@@ -57,8 +57,7 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool,
 		}
 	}
 	if sc := c.SecurityContext; sc != nil {
-		f.id(base+".securityContext.runAsUser", sc.RunAsUser)
-		f.id(base+".securityContext.runAsGroup", sc.RunAsGroup)
+		f.containerSecurity(sc, base+".securityContext")
 	}
 }
 

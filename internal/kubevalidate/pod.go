@@ -18,8 +18,8 @@ import (
 func Pod(spec *corev1.PodSpec) Findings {
 	var f Findings
 	f.oneOf(constPath("dnsPolicy"), string(spec.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
-	if spec.DNSPolicy == corev1.DNSNone && spec.DNSConfig == nil {
-		f.errorf("dnsPolicy", "is None, which needs a dnsConfig (nameservers, searches, options) to give the pod its DNS")
+	if spec.DNSPolicy == corev1.DNSNone && (spec.DNSConfig == nil || len(spec.DNSConfig.Nameservers) == 0) {
+		f.errorf("dnsPolicy", "is None, which needs a dnsConfig with at least one name server to give the pod its DNS")
 	}
 	f.oneOf(constPath("restartPolicy"), string(spec.RestartPolicy), "Always", "OnFailure", "Never")
 	if n := spec.PriorityClassName; n != "" {
@@ -75,7 +75,10 @@ func Pod(spec *corev1.PodSpec) Findings {
 		for _, g := range sc.SupplementalGroups {
 			f.id("securityContext.supplementalGroups", &g)
 		}
+		f.seccomp(sc.SeccompProfile, "securityContext")
 	}
+	f.dnsConfig(spec.DNSConfig)
+	f.hostAliases(spec.HostAliases)
 	names := map[string]bool{}
 	for i, v := range spec.Volumes {
 		at := func() string { return fieldpath.Item("volumes", v.Name) }

@@ -155,6 +155,40 @@ var mutations = map[string]mutation{
 		p.Spec.SecurityContext = &corev1.PodSecurityContext{RunAsGroup: id, FSGroup: id}
 		return fmt.Sprintf("pod runAsGroup and fsGroup %v", deref(id))
 	},
+	"seccomp": func(r *rand.Rand, p *corev1.Pod) string {
+		prof := &corev1.SeccompProfile{
+			Type:             pick[corev1.SeccompProfileType](r, "RuntimeDefault", "Unconfined", "Localhost", "runtime/default", ""),
+			LocalhostProfile: pick(r, nil, ptr(""), ptr("profiles/audit.json")),
+		}
+		if r.IntN(2) == 0 {
+			p.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{SeccompProfile: prof}
+			return fmt.Sprintf("container seccomp %+v", *prof)
+		}
+		p.Spec.SecurityContext = &corev1.PodSecurityContext{SeccompProfile: prof}
+		return fmt.Sprintf("pod seccomp %+v", *prof)
+	},
+	"escalation": func(r *rand.Rand, p *corev1.Pod) string {
+		sc := &corev1.SecurityContext{
+			AllowPrivilegeEscalation: pick(r, nil, ptr(false), ptr(true)),
+			Capabilities:             &corev1.Capabilities{Add: pick(r, []corev1.Capability(nil), []corev1.Capability{"NET_ADMIN"}, []corev1.Capability{"CAP_SYS_ADMIN"}, []corev1.Capability{"SYS_ADMIN"})},
+		}
+		p.Spec.Containers[0].SecurityContext = sc
+		return fmt.Sprintf("allowPrivilegeEscalation %v, add %v", deref(boolInt(sc.AllowPrivilegeEscalation)), sc.Capabilities.Add)
+	},
+	"dnsConfig": func(r *rand.Rand, p *corev1.Pod) string {
+		c := &corev1.PodDNSConfig{
+			Nameservers: pick(r, []string(nil), []string{"1.1.1.1"}, []string{"1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"}, []string{"dns.example.com"}, []string{"::1"}),
+			Searches:    pick(r, []string(nil), []string{"svc.cluster.local"}, []string{"example.com."}, []string{"Bad Domain"}),
+			Options:     pick(r, []corev1.PodDNSConfigOption(nil), []corev1.PodDNSConfigOption{{Name: "ndots", Value: ptr("2")}}, []corev1.PodDNSConfigOption{{Value: ptr("2")}}),
+		}
+		p.Spec.DNSConfig = c
+		return fmt.Sprintf("dnsConfig %v %v %d options", c.Nameservers, c.Searches, len(c.Options))
+	},
+	"hostAliases": func(r *rand.Rand, p *corev1.Pod) string {
+		a := corev1.HostAlias{IP: pick(r, "10.1.2.3", "::1", "10.1.2", "host"), Hostnames: pick(r, []string{"db"}, []string{"db.internal"}, []string{"Bad Host"}, []string(nil))}
+		p.Spec.HostAliases = append(p.Spec.HostAliases, a)
+		return fmt.Sprintf("hostAlias %+v", a)
+	},
 	"dnsPolicy": func(r *rand.Rand, p *corev1.Pod) string {
 		v := pick[corev1.DNSPolicy](r, "", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None", "Sometimes")
 		p.Spec.DNSPolicy = v
@@ -355,6 +389,17 @@ func derefString[T ~string](p *T) any {
 		return nil
 	}
 	return string(*p)
+}
+
+// boolInt shows an optional bool.
+func boolInt(b *bool) *int64 {
+	if b == nil {
+		return nil
+	}
+	if *b {
+		return ptr[int64](1)
+	}
+	return ptr[int64](0)
 }
 
 func deref(p *int64) any {

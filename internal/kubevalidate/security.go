@@ -1,0 +1,101 @@
+package kubevalidate
+
+import (
+	"net/netip"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/workspacekit/workspace/internal/fieldpath"
+)
+
+// containerSecurity checks a container's security context at base
+// (containers[0].securityContext): its ids, its seccomp profile, and that
+// privilege escalation is not refused to a container that adds
+// CAP_SYS_ADMIN (which implies it).
+func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string) {
+	f.id(base+".runAsUser", sc.RunAsUser)
+	f.id(base+".runAsGroup", sc.RunAsGroup)
+	f.seccomp(sc.SeccompProfile, base)
+	if ape := sc.AllowPrivilegeEscalation; ape != nil && !*ape && sc.Capabilities != nil &&
+		slices.Contains(sc.Capabilities.Add, "CAP_SYS_ADMIN") {
+		f.errorf(base+".allowPrivilegeEscalation", "is false, but capabilities.add gives CAP_SYS_ADMIN, which escalates; drop one of them")
+	}
+}
+
+// seccomp checks a seccomp profile at base: a supported type, and a
+// localhost profile exactly when the type is Localhost.
+func (f *Findings) seccomp(p *corev1.SeccompProfile, base string) {
+	if p == nil {
+		return
+	}
+	at := base + ".seccompProfile"
+	switch p.Type {
+	case corev1.SeccompProfileTypeLocalhost:
+		if p.LocalhostProfile == nil {
+			f.errorf(at+".localhostProfile", "type Localhost needs the profile's file: give localhostProfile, relative to the kubelet's seccomp directory")
+		}
+	case corev1.SeccompProfileTypeRuntimeDefault, corev1.SeccompProfileTypeUnconfined:
+		if p.LocalhostProfile != nil {
+			f.errorf(at+".localhostProfile", "is only for type Localhost; the type is %s", p.Type)
+		}
+	default:
+		f.errorf(at+".type", "%q is not supported; valid: RuntimeDefault, Unconfined, Localhost", p.Type)
+	}
+}
+
+// dnsConfig checks a pod's DNS configuration: at most 3 name servers, each
+// an IP address; at most 32 search domains, each a domain name; options
+// with names.
+func (f *Findings) dnsConfig(c *corev1.PodDNSConfig) {
+	if c == nil {
+		return
+	}
+	if len(c.Nameservers) > 3 {
+		f.errorf("dnsConfig.nameservers", "has %d name servers; give at most 3", len(c.Nameservers))
+	}
+	for _, ns := range c.Nameservers {
+		if _, err := netip.ParseAddr(ns); err != nil {
+			f.errorf("dnsConfig.nameservers", "%q is not an IP address; give name servers as addresses, such as 1.1.1.1", ns)
+		}
+	}
+	if len(c.Searches) > 32 {
+		f.errorf("dnsConfig.searches", "has %d search domains; give at most 32", len(c.Searches))
+	}
+	total := 0
+	for _, s := range c.Searches {
+		total += len(s)
+		name := s
+		if len(name) > 1 && name[len(name)-1] == '.' {
+			name = name[:len(name)-1]
+		}
+		if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+			f.errorf("dnsConfig.searches", "%q is not a domain name: %s", s, messages(errs))
+		}
+	}
+	if total+len(c.Searches) > 2048 {
+		f.errorf("dnsConfig.searches", "the search domains take %d characters; give at most 2048", total+len(c.Searches))
+	}
+	for i, o := range c.Options {
+		if o.Name == "" {
+			f.errorf(fieldpath.Index("dnsConfig.options", i)+".name", "a DNS option needs a name, such as ndots")
+		}
+	}
+}
+
+// hostAliases checks the pod's host aliases, each at its IP: an IP
+// address, and host names that are domain names.
+func (f *Findings) hostAliases(aliases []corev1.HostAlias) {
+	for _, a := range aliases {
+		at := func() string { return fieldpath.Item("hostAliases", a.IP) }
+		if _, err := netip.ParseAddr(a.IP); err != nil {
+			f.errorf(at()+".ip", "%q is not an IP address, such as 10.1.2.3", a.IP)
+		}
+		for _, h := range a.Hostnames {
+			if errs := validation.IsDNS1123Subdomain(h); len(errs) > 0 {
+				f.errorf(at()+".hostnames", "%q is not a host name: %s", h, messages(errs))
+			}
+		}
+	}
+}
