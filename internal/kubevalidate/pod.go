@@ -102,10 +102,70 @@ func Pod(spec *corev1.PodSpec) Findings {
 	for i := range spec.Containers {
 		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), spec.HostNetwork, grace)
 	}
+	containerNames := make(map[string]bool, len(spec.Containers)+len(spec.InitContainers))
+	for _, c := range spec.Containers {
+		containerNames[c.Name] = true
+	}
 	for i := range spec.InitContainers {
-		f.Container(&spec.InitContainers[i], fieldpath.Item("initContainers", spec.InitContainers[i].Name), spec.HostNetwork, grace)
+		c := &spec.InitContainers[i]
+		at := fieldpath.Item("initContainers", c.Name)
+		f.Container(c, at, spec.HostNetwork, grace)
+		f.initContainer(c, at, containerNames)
+	}
+	for i := range spec.TopologySpreadConstraints {
+		f.topologySpread(&spec.TopologySpreadConstraints[i], fieldpath.Index("topologySpreadConstraints", i))
 	}
 	return f
+}
+
+// initContainer checks what an init container may not do that a container
+// may: share a name with another container, and, unless it is a sidecar
+// (restartPolicy Always), have probes or lifecycle hooks.
+func (f *Findings) initContainer(c *corev1.Container, at string, names map[string]bool) {
+	if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
+		f.errorf(at+".name", "%q is not a container name: %s", c.Name, messages(errs))
+	} else if names[c.Name] {
+		f.errorf(at+".name", "%q names another container of the pod too; give each its own name", c.Name)
+	}
+	names[c.Name] = true
+	if c.RestartPolicy != nil {
+		f.oneOf(func() string { return at + ".restartPolicy" }, string(*c.RestartPolicy), "Always", "OnFailure", "Never")
+		if *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			return // a sidecar
+		}
+	}
+	for _, p := range []struct {
+		name string
+		set  bool
+	}{{"lifecycle", c.Lifecycle != nil}, {"livenessProbe", c.LivenessProbe != nil}, {"readinessProbe", c.ReadinessProbe != nil}, {"startupProbe", c.StartupProbe != nil}} {
+		if p.set {
+			f.errorf(at+"."+p.name, "an init container runs to completion and takes no %s; make it a sidecar (restartPolicy: Always) or drop it", p.name)
+		}
+	}
+}
+
+// topologySpread checks one topology spread constraint: a positive
+// maxSkew, a topologyKey, a supported whenUnsatisfiable, and
+// minDomains (positive) only with DoNotSchedule.
+func (f *Findings) topologySpread(t *corev1.TopologySpreadConstraint, at string) {
+	if t.MaxSkew <= 0 {
+		f.errorf(at+".maxSkew", "%d is not positive; give the largest difference in pods between domains, such as 1", t.MaxSkew)
+	}
+	if t.TopologyKey == "" {
+		f.errorf(at+".topologyKey", "is required: the node label whose values are the domains, such as topology.kubernetes.io/zone")
+	}
+	f.oneOf(func() string { return at + ".whenUnsatisfiable" }, string(t.WhenUnsatisfiable), "DoNotSchedule", "ScheduleAnyway")
+	if t.WhenUnsatisfiable == "" {
+		f.errorf(at+".whenUnsatisfiable", "is required: DoNotSchedule or ScheduleAnyway")
+	}
+	if m := t.MinDomains; m != nil {
+		switch {
+		case *m <= 0:
+			f.errorf(at+".minDomains", "%d is not positive", *m)
+		case t.WhenUnsatisfiable != corev1.DoNotSchedule:
+			f.errorf(at+".minDomains", "is only for whenUnsatisfiable DoNotSchedule")
+		}
+	}
 }
 
 // toleration checks one toleration: a supported operator and effect, no

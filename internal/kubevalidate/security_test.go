@@ -51,3 +51,47 @@ func TestSecurityAndDNSFindings(t *testing.T) {
 		})
 	}
 }
+
+// Init containers and topology spread constraints: each mistake at its path.
+func TestInitContainerAndSpreadFindings(t *testing.T) {
+	always, bogus := corev1.ContainerRestartPolicyAlways, corev1.ContainerRestartPolicy("always")
+	probe := &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}
+	init := func(c corev1.Container) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) {
+			c.Image, c.Command = "busybox", []string{"true"}
+			s.InitContainers = []corev1.Container{c}
+		}
+	}
+	for name, tc := range map[string]struct {
+		mutate func(*corev1.PodSpec)
+		path   string
+	}{
+		"name taken":            {init(corev1.Container{Name: "workspace"}), "initContainers[workspace].name"},
+		"probe without sidecar": {init(corev1.Container{Name: "setup", ReadinessProbe: probe}), "initContainers[setup].readinessProbe"},
+		"restart policy":        {init(corev1.Container{Name: "setup", RestartPolicy: &bogus}), "initContainers[setup].restartPolicy"},
+		"spread skew": {func(s *corev1.PodSpec) {
+			s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 0, TopologyKey: "zone", WhenUnsatisfiable: "DoNotSchedule"}}
+		}, "topologySpreadConstraints[0].maxSkew"},
+		"spread key": {func(s *corev1.PodSpec) {
+			s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, WhenUnsatisfiable: "DoNotSchedule"}}
+		}, "topologySpreadConstraints[0].topologyKey"},
+		"spread min domains": {func(s *corev1.PodSpec) {
+			two := int32(2)
+			s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "zone", WhenUnsatisfiable: "ScheduleAnyway", MinDomains: &two}}
+		}, "topologySpreadConstraints[0].minDomains"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			spec := validSpec()
+			tc.mutate(spec)
+			f := Pod(spec)
+			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path {
+				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
+			}
+		})
+	}
+	spec := validSpec()
+	init(corev1.Container{Name: "sidecar", RestartPolicy: &always, ReadinessProbe: probe})(spec)
+	if f := Pod(spec); len(f.Errors) > 0 {
+		t.Errorf("a sidecar may have probes: %+v", f.Errors)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/workspacekit/workspace/internal/kubevalidate"
@@ -188,6 +189,34 @@ var mutations = map[string]mutation{
 		a := corev1.HostAlias{IP: pick(r, "10.1.2.3", "::1", "10.1.2", "host"), Hostnames: pick(r, []string{"db"}, []string{"db.internal"}, []string{"Bad Host"}, []string(nil))}
 		p.Spec.HostAliases = append(p.Spec.HostAliases, a)
 		return fmt.Sprintf("hostAlias %+v", a)
+	},
+	"initContainer": func(r *rand.Rand, p *corev1.Pod) string {
+		c := corev1.Container{Name: pick(r, "setup", "workspace", "Setup_1", "git-clone"), Image: "busybox", Command: []string{"true"}}
+		switch r.IntN(5) {
+		case 0:
+			c.RestartPolicy = ptr(corev1.ContainerRestartPolicyAlways)
+		case 1:
+			c.RestartPolicy = ptr(corev1.ContainerRestartPolicy(pick(r, "Never", "OnFailure", "always")))
+		}
+		if r.IntN(3) == 0 {
+			c.ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}, PeriodSeconds: 10}
+		}
+		if r.IntN(4) == 0 {
+			c.Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}
+		}
+		p.Spec.InitContainers = append(p.Spec.InitContainers, c)
+		return fmt.Sprintf("init container %s restartPolicy %v readiness %v lifecycle %v", c.Name, c.RestartPolicy != nil, c.ReadinessProbe != nil, c.Lifecycle != nil)
+	},
+	"topologySpread": func(r *rand.Rand, p *corev1.Pod) string {
+		t := corev1.TopologySpreadConstraint{
+			MaxSkew:           pick[int32](r, 1, 2, 0, -1),
+			TopologyKey:       pick(r, "topology.kubernetes.io/zone", "zone", "", "bad key!"),
+			WhenUnsatisfiable: pick[corev1.UnsatisfiableConstraintAction](r, "DoNotSchedule", "ScheduleAnyway", "", "Never"),
+			LabelSelector:     &metav1.LabelSelector{MatchLabels: map[string]string{"app": "ws"}},
+			MinDomains:        pick(r, nil, ptr[int32](1), ptr[int32](3), ptr[int32](0)),
+		}
+		p.Spec.TopologySpreadConstraints = append(p.Spec.TopologySpreadConstraints, t)
+		return fmt.Sprintf("topology spread %+v minDomains %v", t, t.MinDomains != nil)
 	},
 	"dnsPolicy": func(r *rand.Rand, p *corev1.Pod) string {
 		v := pick[corev1.DNSPolicy](r, "", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None", "Sometimes")
