@@ -76,6 +76,8 @@ func Pod(spec *corev1.PodSpec) Findings {
 			f.id("securityContext.supplementalGroups", &g)
 		}
 		f.seccomp(sc.SeccompProfile, "securityContext")
+		f.appArmor(sc.AppArmorProfile, "securityContext")
+		f.sysctls(sc.Sysctls, spec.HostNetwork)
 	}
 	f.dnsConfig(spec.DNSConfig)
 	f.hostAliases(spec.HostAliases)

@@ -2,7 +2,9 @@ package kubevalidate
 
 import (
 	"net/netip"
+	"regexp"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -18,6 +20,7 @@ func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string) {
 	f.id(base+".runAsUser", sc.RunAsUser)
 	f.id(base+".runAsGroup", sc.RunAsGroup)
 	f.seccomp(sc.SeccompProfile, base)
+	f.appArmor(sc.AppArmorProfile, base)
 	if ape := sc.AllowPrivilegeEscalation; ape != nil && !*ape && sc.Capabilities != nil &&
 		slices.Contains(sc.Capabilities.Add, "CAP_SYS_ADMIN") {
 		f.errorf(base+".allowPrivilegeEscalation", "is false, but capabilities.add gives CAP_SYS_ADMIN, which escalates; drop one of them")
@@ -44,6 +47,49 @@ func (f *Findings) seccomp(p *corev1.SeccompProfile, base string) {
 		f.errorf(at+".type", "%q is not supported; valid: RuntimeDefault, Unconfined, Localhost", p.Type)
 	}
 }
+
+// appArmor checks an AppArmor profile at base: a supported type, and a
+// localhost profile exactly when the type is Localhost.
+func (f *Findings) appArmor(p *corev1.AppArmorProfile, base string) {
+	if p == nil {
+		return
+	}
+	at := base + ".appArmorProfile"
+	switch p.Type {
+	case corev1.AppArmorProfileTypeLocalhost:
+		if p.LocalhostProfile == nil || *p.LocalhostProfile == "" {
+			f.errorf(at+".localhostProfile", "type Localhost needs the name of a profile loaded on the node")
+		}
+	case corev1.AppArmorProfileTypeRuntimeDefault, corev1.AppArmorProfileTypeUnconfined:
+		if p.LocalhostProfile != nil {
+			f.errorf(at+".localhostProfile", "is only for type Localhost; the type is %s", p.Type)
+		}
+	default:
+		f.errorf(at+".type", "%q is not supported; valid: RuntimeDefault, Unconfined, Localhost", p.Type)
+	}
+}
+
+// sysctls checks the pod's sysctls: each a sysctl name, set once, and no
+// network sysctl in a pod on the host's network.
+func (f *Findings) sysctls(sysctls []corev1.Sysctl, hostNetwork bool) {
+	seen := map[string]bool{}
+	for _, s := range sysctls {
+		at := func() string { return fieldpath.Item("securityContext.sysctls", s.Name) }
+		switch {
+		case !sysctlName.MatchString(s.Name):
+			f.errorf(at()+".name", "%q is not a sysctl name, such as net.ipv4.ip_local_port_range", s.Name)
+		case seen[s.Name]:
+			f.errorf(at()+".name", "sysctl %s is set twice", s.Name)
+		case hostNetwork && (strings.HasPrefix(s.Name, "net.") || strings.HasPrefix(s.Name, "net/")):
+			f.errorf(at()+".name", "%s is a network sysctl, which a pod on the host's network (hostNetwork) may not set", s.Name)
+		}
+		seen[s.Name] = true
+	}
+}
+
+// sysctlName is the API server's form of a sysctl name: dot- or
+// slash-separated segments of lowercase letters, digits, '_' and '-'.
+var sysctlName = regexp.MustCompile(`^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`)
 
 // dnsConfig checks a pod's DNS configuration: at most 3 name servers, each
 // an IP address; at most 32 search domains, each a domain name; options

@@ -95,3 +95,38 @@ func TestInitContainerAndSpreadFindings(t *testing.T) {
 		t.Errorf("a sidecar may have probes: %+v", f.Errors)
 	}
 }
+
+// AppArmor profiles and sysctls: each mistake at its path.
+func TestAppArmorAndSysctlFindings(t *testing.T) {
+	for name, tc := range map[string]struct {
+		mutate func(*corev1.PodSpec)
+		path   string
+	}{
+		"apparmor localhost": {func(s *corev1.PodSpec) {
+			s.Containers[0].SecurityContext = &corev1.SecurityContext{AppArmorProfile: &corev1.AppArmorProfile{Type: "Localhost"}}
+		}, "containers[0].securityContext.appArmorProfile.localhostProfile"},
+		"apparmor type": {func(s *corev1.PodSpec) {
+			s.SecurityContext = &corev1.PodSecurityContext{AppArmorProfile: &corev1.AppArmorProfile{Type: "runtime/default"}}
+		}, "securityContext.appArmorProfile.type"},
+		"sysctl name": {func(s *corev1.PodSpec) {
+			s.SecurityContext = &corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{{Name: "Net.IPv4", Value: "1"}}}
+		}, "securityContext.sysctls[Net.IPv4].name"},
+		"sysctl twice": {func(s *corev1.PodSpec) {
+			s.SecurityContext = &corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{{Name: "kernel.shm_rmid_forced", Value: "1"}, {Name: "kernel.shm_rmid_forced", Value: "0"}}}
+		}, "securityContext.sysctls[kernel.shm_rmid_forced].name"},
+		"net sysctl on host network": {func(s *corev1.PodSpec) {
+			s.HostNetwork = true
+			s.Containers[0].Ports = nil
+			s.SecurityContext = &corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{{Name: "net.ipv4.ip_local_port_range", Value: "1024 65535"}}}
+		}, "securityContext.sysctls[net.ipv4.ip_local_port_range].name"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			spec := validSpec()
+			tc.mutate(spec)
+			f := Pod(spec)
+			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path {
+				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
+			}
+		})
+	}
+}

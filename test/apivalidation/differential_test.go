@@ -168,6 +168,29 @@ var mutations = map[string]mutation{
 		p.Spec.SecurityContext = &corev1.PodSecurityContext{SeccompProfile: prof}
 		return fmt.Sprintf("pod seccomp %+v", *prof)
 	},
+	"appArmor": func(r *rand.Rand, p *corev1.Pod) string {
+		prof := &corev1.AppArmorProfile{
+			Type:             pick[corev1.AppArmorProfileType](r, "RuntimeDefault", "Unconfined", "Localhost", "runtime/default"),
+			LocalhostProfile: pick(r, nil, ptr(""), ptr("k8s-apparmor-example")),
+		}
+		if r.IntN(2) == 0 {
+			p.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{AppArmorProfile: prof}
+			return fmt.Sprintf("container appArmor %s %v", prof.Type, prof.LocalhostProfile != nil)
+		}
+		p.Spec.SecurityContext = &corev1.PodSecurityContext{AppArmorProfile: prof}
+		return fmt.Sprintf("pod appArmor %s %v", prof.Type, prof.LocalhostProfile != nil)
+	},
+	"sysctls": func(r *rand.Rand, p *corev1.Pod) string {
+		var ss []corev1.Sysctl
+		for range 1 + r.IntN(2) {
+			ss = append(ss, corev1.Sysctl{Name: pick(r, "net.ipv4.ip_local_port_range", "kernel.shm_rmid_forced", "net/ipv4/ping_group_range", "Net.IPv4", "bad name", ""), Value: "1"})
+		}
+		if p.Spec.SecurityContext == nil {
+			p.Spec.SecurityContext = &corev1.PodSecurityContext{}
+		}
+		p.Spec.SecurityContext.Sysctls = ss
+		return fmt.Sprintf("sysctls %+v", ss)
+	},
 	"escalation": func(r *rand.Rand, p *corev1.Pod) string {
 		sc := &corev1.SecurityContext{
 			AllowPrivilegeEscalation: pick(r, nil, ptr(false), ptr(true)),
