@@ -19,11 +19,10 @@ import (
 // Container checks one container of a pod at its rendered path (base,
 // containers[0]): its image pull policy, ports, env variables, volume
 // mounts, resources,
-// probes and lifecycle handlers, and security context. hostNetwork is the
-// pod's: its host ports must then equal their container ports;
-// gracePeriod is the pod's termination grace period as the API server
-// defaults it, the longest a preStop sleep may be.
-func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool, gracePeriod int64) {
+// probes and lifecycle handlers, and security context, in the pod it is
+// part of.
+func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
+	hostNetwork, gracePeriod, hostUsers := pod.HostNetwork, pod.GracePeriod, pod.HostUsers
 	switch {
 	case c.Image == "":
 		f.errorf(base+".image", "the image is empty; give an image such as mageai/mageai:latest")
@@ -36,6 +35,7 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool,
 	f.envFrom(c.EnvFrom, base+".envFrom")
 	f.oneOf(func() string { return base + ".terminationMessagePolicy" }, string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
 	f.mounts(c, base+".volumeMounts")
+	f.resizePolicy(c.ResizePolicy, base, pod.RestartPolicy)
 	f.resources(c.Resources.Limits, base+".resources.limits")
 	f.resources(c.Resources.Requests, base+".resources.requests")
 	for _, p := range []struct {
@@ -57,7 +57,7 @@ func (f *Findings) Container(c *corev1.Container, base string, hostNetwork bool,
 		}
 	}
 	if sc := c.SecurityContext; sc != nil {
-		f.containerSecurity(sc, base+".securityContext")
+		f.containerSecurity(sc, base+".securityContext", hostUsers)
 	}
 }
 
@@ -359,5 +359,42 @@ func (f *Findings) portNumOrName(at string, p intstr.IntOrString) {
 func (f *Findings) id(path string, id *int64) {
 	if id != nil && (*id < 0 || *id > 2147483647) {
 		f.errorf(path, "%d is not a user or group id: give 0 to 2147483647", *id)
+	}
+}
+
+// PodContext is what a container's checks need of its pod.
+type PodContext struct {
+	// HostNetwork: host ports must then equal their container ports.
+	HostNetwork bool
+	// GracePeriod is the termination grace period as the API server
+	// defaults it, the longest a preStop sleep may be.
+	GracePeriod int64
+	// HostUsers false puts the pod in its own user namespace.
+	HostUsers *bool
+	// RestartPolicy is the pod's: under Never a resize cannot restart.
+	RestartPolicy corev1.RestartPolicy
+}
+
+// resizePolicy checks how a container takes a resize of its resources:
+// for cpu or memory, once each, NotRequired or RestartContainer (only
+// NotRequired when the pod never restarts containers).
+func (f *Findings) resizePolicy(policies []corev1.ContainerResizePolicy, base string, podRestart corev1.RestartPolicy) {
+	seen := map[corev1.ResourceName]bool{}
+	for _, p := range policies {
+		at := func() string { return fieldpath.Item(base+".resizePolicy", string(p.ResourceName)) }
+		switch {
+		case p.ResourceName != corev1.ResourceCPU && p.ResourceName != corev1.ResourceMemory:
+			f.errorf(at()+".resourceName", "%q is not a resource a container resizes; give cpu or memory", p.ResourceName)
+		case seen[p.ResourceName]:
+			f.errorf(at()+".resourceName", "%s has two resize policies; give one", p.ResourceName)
+		}
+		seen[p.ResourceName] = true
+		f.oneOf(func() string { return at() + ".restartPolicy" }, string(p.RestartPolicy), "NotRequired", "RestartContainer")
+		switch {
+		case p.RestartPolicy == "":
+			f.errorf(at()+".restartPolicy", "is required: NotRequired or RestartContainer")
+		case p.RestartPolicy == corev1.RestartContainer && podRestart == corev1.RestartPolicyNever:
+			f.errorf(at()+".restartPolicy", "is RestartContainer, but the pod's restartPolicy is Never; give NotRequired")
+		}
 	}
 }

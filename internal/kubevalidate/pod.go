@@ -102,7 +102,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 	}
 	for i := range spec.Containers {
-		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), spec.HostNetwork, grace)
+		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), PodContext{HostNetwork: spec.HostNetwork, GracePeriod: grace, HostUsers: spec.HostUsers, RestartPolicy: spec.RestartPolicy})
 	}
 	containerNames := make(map[string]bool, len(spec.Containers)+len(spec.InitContainers))
 	for _, c := range spec.Containers {
@@ -111,7 +111,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 	for i := range spec.InitContainers {
 		c := &spec.InitContainers[i]
 		at := fieldpath.Item("initContainers", c.Name)
-		f.Container(c, at, spec.HostNetwork, grace)
+		f.Container(c, at, PodContext{HostNetwork: spec.HostNetwork, GracePeriod: grace, HostUsers: spec.HostUsers, RestartPolicy: spec.RestartPolicy})
 		f.initContainer(c, at, containerNames)
 	}
 	for i := range spec.TopologySpreadConstraints {

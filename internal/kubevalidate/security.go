@@ -13,14 +13,22 @@ import (
 )
 
 // containerSecurity checks a container's security context at base
-// (containers[0].securityContext): its ids, its seccomp profile, and that
+// (containers[0].securityContext): its ids, its seccomp and AppArmor
+// profiles, its proc mount (Unmasked only in a user namespace: hostUsers
+// false), and that
 // privilege escalation is not refused to a container that adds
 // CAP_SYS_ADMIN (which implies it).
-func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string) {
+func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string, hostUsers *bool) {
 	f.id(base+".runAsUser", sc.RunAsUser)
 	f.id(base+".runAsGroup", sc.RunAsGroup)
 	f.seccomp(sc.SeccompProfile, base)
 	f.appArmor(sc.AppArmorProfile, base)
+	if pm := sc.ProcMount; pm != nil {
+		f.oneOf(func() string { return base + ".procMount" }, string(*pm), "Default", "Unmasked")
+		if *pm == corev1.UnmaskedProcMount && (hostUsers == nil || *hostUsers) {
+			f.errorf(base+".procMount", "Unmasked needs the pod in its own user namespace: set hostUsers: false")
+		}
+	}
 	if ape := sc.AllowPrivilegeEscalation; ape != nil && !*ape && sc.Capabilities != nil &&
 		slices.Contains(sc.Capabilities.Add, "CAP_SYS_ADMIN") {
 		f.errorf(base+".allowPrivilegeEscalation", "is false, but capabilities.add gives CAP_SYS_ADMIN, which escalates; drop one of them")

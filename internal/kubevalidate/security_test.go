@@ -130,3 +130,38 @@ func TestAppArmorAndSysctlFindings(t *testing.T) {
 		})
 	}
 }
+
+// Proc mounts and resize policies: each mistake at its path.
+func TestProcMountAndResizeFindings(t *testing.T) {
+	unmasked, no := corev1.UnmaskedProcMount, false
+	for name, tc := range map[string]struct {
+		mutate func(*corev1.PodSpec)
+		path   string
+	}{
+		"unmasked with host users": {func(s *corev1.PodSpec) {
+			s.Containers[0].SecurityContext = &corev1.SecurityContext{ProcMount: &unmasked}
+		}, "containers[0].securityContext.procMount"},
+		"resize resource": {func(s *corev1.PodSpec) {
+			s.Containers[0].ResizePolicy = []corev1.ContainerResizePolicy{{ResourceName: "gpu", RestartPolicy: "NotRequired"}}
+		}, "containers[0].resizePolicy[gpu].resourceName"},
+		"resize restart under Never": {func(s *corev1.PodSpec) {
+			s.RestartPolicy = "Never"
+			s.Containers[0].ResizePolicy = []corev1.ContainerResizePolicy{{ResourceName: "memory", RestartPolicy: "RestartContainer"}}
+		}, "containers[0].resizePolicy[memory].restartPolicy"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			spec := validSpec()
+			tc.mutate(spec)
+			f := Pod(spec)
+			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path {
+				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
+			}
+		})
+	}
+	spec := validSpec()
+	spec.HostUsers = &no
+	spec.Containers[0].SecurityContext = &corev1.SecurityContext{ProcMount: &unmasked}
+	if f := Pod(spec); len(f.Errors) > 0 {
+		t.Errorf("Unmasked in a user namespace is allowed: %+v", f.Errors)
+	}
+}

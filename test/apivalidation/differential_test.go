@@ -180,6 +180,23 @@ var mutations = map[string]mutation{
 		p.Spec.SecurityContext = &corev1.PodSecurityContext{AppArmorProfile: prof}
 		return fmt.Sprintf("pod appArmor %s %v", prof.Type, prof.LocalhostProfile != nil)
 	},
+	"procMount": func(r *rand.Rand, p *corev1.Pod) string {
+		pm := pick[corev1.ProcMountType](r, "Default", "Unmasked", "unmasked")
+		p.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{ProcMount: &pm}
+		p.Spec.HostUsers = pick(r, nil, ptr(false), ptr(true))
+		return fmt.Sprintf("procMount %s hostUsers %v", pm, deref(boolInt(p.Spec.HostUsers)))
+	},
+	"resizePolicy": func(r *rand.Rand, p *corev1.Pod) string {
+		var rp []corev1.ContainerResizePolicy
+		for range 1 + r.IntN(2) {
+			rp = append(rp, corev1.ContainerResizePolicy{
+				ResourceName:  pick[corev1.ResourceName](r, "cpu", "memory", "gpu"),
+				RestartPolicy: pick[corev1.ResourceResizeRestartPolicy](r, "NotRequired", "RestartContainer", "", "Always"),
+			})
+		}
+		p.Spec.Containers[0].ResizePolicy = rp
+		return fmt.Sprintf("resizePolicy %+v", rp)
+	},
 	"sysctls": func(r *rand.Rand, p *corev1.Pod) string {
 		var ss []corev1.Sysctl
 		for range 1 + r.IntN(2) {
