@@ -36,44 +36,38 @@ func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string, ho
 }
 
 // seccomp checks a seccomp profile at base: a supported type, and a
-// localhost profile exactly when the type is Localhost.
+// localhost profile exactly when the type is Localhost (the API server
+// takes an empty one).
 func (f *Findings) seccomp(p *corev1.SeccompProfile, base string) {
-	if p == nil {
-		return
-	}
-	at := base + ".seccompProfile"
-	switch p.Type {
-	case corev1.SeccompProfileTypeLocalhost:
-		if p.LocalhostProfile == nil {
-			f.errorf(at+".localhostProfile", "type Localhost needs the profile's file: give localhostProfile, relative to the kubelet's seccomp directory")
-		}
-	case corev1.SeccompProfileTypeRuntimeDefault, corev1.SeccompProfileTypeUnconfined:
-		if p.LocalhostProfile != nil {
-			f.errorf(at+".localhostProfile", "is only for type Localhost; the type is %s", p.Type)
-		}
-	default:
-		f.errorf(at+".type", "%q is not supported; valid: RuntimeDefault, Unconfined, Localhost", p.Type)
+	if p != nil {
+		f.profile(base+".seccompProfile", string(p.Type), p.LocalhostProfile, false,
+			"the profile's file, relative to the kubelet's seccomp directory")
 	}
 }
 
-// appArmor checks an AppArmor profile at base: a supported type, and a
-// localhost profile exactly when the type is Localhost.
+// appArmor checks an AppArmor profile at base as seccomp does, but the
+// localhost profile may not be empty.
 func (f *Findings) appArmor(p *corev1.AppArmorProfile, base string) {
-	if p == nil {
-		return
+	if p != nil {
+		f.profile(base+".appArmorProfile", string(p.Type), p.LocalhostProfile, true,
+			"the name of a profile loaded on the node")
 	}
-	at := base + ".appArmorProfile"
-	switch p.Type {
-	case corev1.AppArmorProfileTypeLocalhost:
-		if p.LocalhostProfile == nil || *p.LocalhostProfile == "" {
-			f.errorf(at+".localhostProfile", "type Localhost needs the name of a profile loaded on the node")
+}
+
+// profile checks a security profile at at: type RuntimeDefault,
+// Unconfined or Localhost, and a localhostProfile exactly with Localhost.
+func (f *Findings) profile(at, typ string, localhost *string, nonEmpty bool, what string) {
+	switch typ {
+	case "Localhost":
+		if localhost == nil || nonEmpty && *localhost == "" {
+			f.errorf(at+".localhostProfile", "type Localhost needs %s", what)
 		}
-	case corev1.AppArmorProfileTypeRuntimeDefault, corev1.AppArmorProfileTypeUnconfined:
-		if p.LocalhostProfile != nil {
-			f.errorf(at+".localhostProfile", "is only for type Localhost; the type is %s", p.Type)
+	case "RuntimeDefault", "Unconfined":
+		if localhost != nil {
+			f.errorf(at+".localhostProfile", "is only for type Localhost; the type is %s", typ)
 		}
 	default:
-		f.errorf(at+".type", "%q is not supported; valid: RuntimeDefault, Unconfined, Localhost", p.Type)
+		f.errorf(at+".type", "%q is not supported; valid: RuntimeDefault, Unconfined, Localhost", typ)
 	}
 }
 

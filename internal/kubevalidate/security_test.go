@@ -41,14 +41,7 @@ func TestSecurityAndDNSFindings(t *testing.T) {
 			s.HostAliases = []corev1.HostAlias{{IP: "10.1.2.3", Hostnames: []string{"Bad Host"}}}
 		}, "hostAliases[10.1.2.3].hostnames"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			spec := validSpec()
-			tc.mutate(spec)
-			f := Pod(spec)
-			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path {
-				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
-			}
-		})
+		t.Run(name, func(t *testing.T) { oneErrorAt(t, tc.mutate, tc.path) })
 	}
 }
 
@@ -80,14 +73,7 @@ func TestInitContainerAndSpreadFindings(t *testing.T) {
 			s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "zone", WhenUnsatisfiable: "ScheduleAnyway", MinDomains: &two}}
 		}, "topologySpreadConstraints[0].minDomains"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			spec := validSpec()
-			tc.mutate(spec)
-			f := Pod(spec)
-			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path {
-				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
-			}
-		})
+		t.Run(name, func(t *testing.T) { oneErrorAt(t, tc.mutate, tc.path) })
 	}
 	spec := validSpec()
 	init(corev1.Container{Name: "sidecar", RestartPolicy: &always, ReadinessProbe: probe})(spec)
@@ -120,14 +106,7 @@ func TestAppArmorAndSysctlFindings(t *testing.T) {
 			s.SecurityContext = &corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{{Name: "net.ipv4.ip_local_port_range", Value: "1024 65535"}}}
 		}, "securityContext.sysctls[net.ipv4.ip_local_port_range].name"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			spec := validSpec()
-			tc.mutate(spec)
-			f := Pod(spec)
-			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path {
-				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
-			}
-		})
+		t.Run(name, func(t *testing.T) { oneErrorAt(t, tc.mutate, tc.path) })
 	}
 }
 
@@ -149,19 +128,23 @@ func TestProcMountAndResizeFindings(t *testing.T) {
 			s.Containers[0].ResizePolicy = []corev1.ContainerResizePolicy{{ResourceName: "memory", RestartPolicy: "RestartContainer"}}
 		}, "containers[0].resizePolicy[memory].restartPolicy"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			spec := validSpec()
-			tc.mutate(spec)
-			f := Pod(spec)
-			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path {
-				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
-			}
-		})
+		t.Run(name, func(t *testing.T) { oneErrorAt(t, tc.mutate, tc.path) })
 	}
 	spec := validSpec()
 	spec.HostUsers = &no
 	spec.Containers[0].SecurityContext = &corev1.SecurityContext{ProcMount: &unmasked}
 	if f := Pod(spec); len(f.Errors) > 0 {
 		t.Errorf("Unmasked in a user namespace is allowed: %+v", f.Errors)
+	}
+}
+
+// oneErrorAt checks that the valid spec, mutated, has exactly one error,
+// at path.
+func oneErrorAt(t *testing.T, mutate func(*corev1.PodSpec), path string) {
+	t.Helper()
+	spec := validSpec()
+	mutate(spec)
+	if f := Pod(spec); len(f.Errors) != 1 || f.Errors[0].Path != path {
+		t.Errorf("want one error at %s, got %+v", path, f.Errors)
 	}
 }
