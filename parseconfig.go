@@ -515,38 +515,6 @@ func clonePtr[T any](p *T) *T {
 	return &v
 }
 
-// sameLifecycle reports whether two lifecycle configs are equal by value.
-func sameLifecycle(a, b *LifecycleConfig) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.PreStartScriptPath == b.PreStartScriptPath && sameTermination(a.TerminationPolicy, b.TerminationPolicy) && samePostStart(a.PostStart, b.PostStart)
-}
-
-func sameTermination(a, b *TerminationPolicy) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return samePtr(a.EnableAutoTermination, b.EnableAutoTermination) && samePtr(a.MaxIdleSeconds, b.MaxIdleSeconds)
-}
-
-func samePostStart(a, b *PostStart) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	if a.HookPath != b.HookPath {
-		return false
-	}
-	if a.Command == nil || b.Command == nil {
-		return a.Command == b.Command
-	}
-	// A nil Exec is a shell command; an empty one an empty list.
-	return a.Command.Shell == b.Command.Shell && (a.Command.Exec == nil) == (b.Command.Exec == nil) && slices.Equal(a.Command.Exec, b.Command.Exec)
-}
-
-func samePtr[T comparable](a, b *T) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
-}
+// sameLifecycle reports whether two lifecycle configs are equal by value
+// (a nil command list, a shell command, is not an empty one).
+func sameLifecycle(a, b *LifecycleConfig) bool { return reflect.DeepEqual(a, b) }

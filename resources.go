@@ -122,9 +122,6 @@ func overcommittable(name corev1.ResourceName) bool {
 // limit from its request when only the request is set.
 func (b *build) applyResources() {
 	r, c, tree, paths, prov, w, probs := b.r, &b.c, b.merged, b.paths, b.prov, &b.w, &b.probs
-	// defaulted are the sources of the fields the cluster set, also those
-	// the workspace type has no path for.
-	var defaulted map[resourceField]Source
 	for i, f := range resourceFields {
 		d := r.settings.resources[i]
 		if !d.set {
@@ -133,10 +130,6 @@ func (b *build) applyResources() {
 		p := paths.resources[i]
 		if _, set := f.get(c); !set {
 			f.set(c, d.quantity.DeepCopy())
-			if defaulted == nil {
-				defaulted = make(map[resourceField]Source, len(resourceFields))
-			}
-			defaulted[f] = d.offer.Source
 			if p != "" {
 				prov[p] = Origin{Source: d.offer.Source}
 			}
@@ -159,8 +152,10 @@ func (b *build) applyResources() {
 		v.q, v.set = f.get(c)
 		if p := paths.resource(f); p != "" {
 			v.source = prov[p].Source
-		} else {
-			v.source = defaulted[f]
+		} else if i := slices.Index(resourceFields[:], f); i >= 0 {
+			// A field the type renders nowhere (a Docker container's CPU
+			// request) is set by the cluster's default alone.
+			v.source = r.settings.resources[i].offer.Source
 		}
 		return v
 	}

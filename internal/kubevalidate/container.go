@@ -43,7 +43,7 @@ func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
 		probe *corev1.Probe
 	}{{"livenessProbe", c.LivenessProbe}, {"readinessProbe", c.ReadinessProbe}, {"startupProbe", c.StartupProbe}} {
 		if p.probe != nil {
-			f.probe(p.probe, base+"."+p.name)
+			f.probe(p.probe, base+"."+p.name, p.name == "readinessProbe")
 		}
 	}
 	if lc := c.Lifecycle; lc != nil {
@@ -263,7 +263,7 @@ func extendedResource(name string) bool {
 // handler, its numbers not negative (0 is the default), a success
 // threshold of 1 for liveness and startup probes, and a positive
 // terminationGracePeriodSeconds, which a readiness probe does not take.
-func (f *Findings) probe(p *corev1.Probe, at string) {
+func (f *Findings) probe(p *corev1.Probe, at string, readiness bool) {
 	h := p.ProbeHandler
 	f.handler(at, action{h.Exec, h.HTTPGet, h.TCPSocket, h.GRPC, nil}, 0)
 	for _, n := range []struct {
@@ -275,7 +275,6 @@ func (f *Findings) probe(p *corev1.Probe, at string) {
 			f.errorf(at+"."+n.name, "%d is negative; give 0 or more (0 takes the default)", n.value)
 		}
 	}
-	readiness := strings.HasSuffix(at, ".readinessProbe")
 	if !readiness && p.SuccessThreshold > 1 {
 		f.errorf(at+".successThreshold", "%d is not 1; a liveness or startup probe succeeds once: give 1 (or leave it unset)", p.SuccessThreshold)
 	}
@@ -355,9 +354,10 @@ func (f *Findings) portNumOrName(at string, p intstr.IntOrString) {
 	}
 }
 
-// id checks a user or group id: 0 to 2147483647.
-func (f *Findings) id(path string, id *int64) {
-	if id != nil && (*id < 0 || *id > 2147483647) {
+// id checks a user or group id with apimachinery's check of one
+// (validation.IsValidUserID or IsValidGroupID): 0 to 2147483647.
+func (f *Findings) id(path string, id *int64, valid func(int64) []string) {
+	if id != nil && len(valid(*id)) > 0 {
 		f.errorf(path, "%d is not a user or group id: give 0 to 2147483647", *id)
 	}
 }

@@ -69,11 +69,11 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 	}
 	if sc := spec.SecurityContext; sc != nil {
-		f.id("securityContext.runAsUser", sc.RunAsUser)
-		f.id("securityContext.runAsGroup", sc.RunAsGroup)
-		f.id("securityContext.fsGroup", sc.FSGroup)
+		f.id("securityContext.runAsUser", sc.RunAsUser, validation.IsValidUserID)
+		f.id("securityContext.runAsGroup", sc.RunAsGroup, validation.IsValidGroupID)
+		f.id("securityContext.fsGroup", sc.FSGroup, validation.IsValidGroupID)
 		for _, g := range sc.SupplementalGroups {
-			f.id("securityContext.supplementalGroups", &g)
+			f.id("securityContext.supplementalGroups", &g, validation.IsValidGroupID)
 		}
 		f.seccomp(sc.SeccompProfile, "securityContext")
 		f.appArmor(sc.AppArmorProfile, "securityContext")

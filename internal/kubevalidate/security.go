@@ -1,7 +1,6 @@
 package kubevalidate
 
 import (
-	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,8 +18,8 @@ import (
 // privilege escalation is not refused to a container that adds
 // CAP_SYS_ADMIN (which implies it).
 func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string, hostUsers *bool) {
-	f.id(base+".runAsUser", sc.RunAsUser)
-	f.id(base+".runAsGroup", sc.RunAsGroup)
+	f.id(base+".runAsUser", sc.RunAsUser, validation.IsValidUserID)
+	f.id(base+".runAsGroup", sc.RunAsGroup, validation.IsValidGroupID)
 	f.seccomp(sc.SeccompProfile, base)
 	f.appArmor(sc.AppArmorProfile, base)
 	if pm := sc.ProcMount; pm != nil {
@@ -104,7 +103,7 @@ func (f *Findings) dnsConfig(c *corev1.PodDNSConfig) {
 		f.errorf("dnsConfig.nameservers", "has %d name servers; give at most 3", len(c.Nameservers))
 	}
 	for _, ns := range c.Nameservers {
-		if _, err := netip.ParseAddr(ns); err != nil {
+		if len(validation.IsValidIP(nil, ns)) > 0 {
 			f.errorf("dnsConfig.nameservers", "%q is not an IP address; give name servers as addresses, such as 1.1.1.1", ns)
 		}
 	}
@@ -137,7 +136,7 @@ func (f *Findings) dnsConfig(c *corev1.PodDNSConfig) {
 func (f *Findings) hostAliases(aliases []corev1.HostAlias) {
 	for _, a := range aliases {
 		at := func() string { return fieldpath.Item("hostAliases", a.IP) }
-		if _, err := netip.ParseAddr(a.IP); err != nil {
+		if len(validation.IsValidIP(nil, a.IP)) > 0 {
 			f.errorf(at()+".ip", "%q is not an IP address, such as 10.1.2.3", a.IP)
 		}
 		for _, h := range a.Hostnames {

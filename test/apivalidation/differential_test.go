@@ -218,7 +218,7 @@ var mutations = map[string]mutation{
 	},
 	"dnsConfig": func(r *rand.Rand, p *corev1.Pod) string {
 		c := &corev1.PodDNSConfig{
-			Nameservers: pick(r, []string(nil), []string{"1.1.1.1"}, []string{"1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"}, []string{"dns.example.com"}, []string{"::1"}),
+			Nameservers: pick(r, []string(nil), []string{"1.1.1.1"}, []string{"1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"}, []string{"dns.example.com"}, []string{"::1"}, []string{"::ffff:1.2.3.4"}, []string{"010.1.2.3"}),
 			Searches:    pick(r, []string(nil), []string{"svc.cluster.local"}, []string{"example.com."}, []string{"Bad Domain"}),
 			Options:     pick(r, []corev1.PodDNSConfigOption(nil), []corev1.PodDNSConfigOption{{Name: "ndots", Value: ptr("2")}}, []corev1.PodDNSConfigOption{{Value: ptr("2")}}),
 		}
@@ -226,7 +226,7 @@ var mutations = map[string]mutation{
 		return fmt.Sprintf("dnsConfig %v %v %d options", c.Nameservers, c.Searches, len(c.Options))
 	},
 	"hostAliases": func(r *rand.Rand, p *corev1.Pod) string {
-		a := corev1.HostAlias{IP: pick(r, "10.1.2.3", "::1", "10.1.2", "host"), Hostnames: pick(r, []string{"db"}, []string{"db.internal"}, []string{"Bad Host"}, []string(nil))}
+		a := corev1.HostAlias{IP: pick(r, "10.1.2.3", "::1", "10.1.2", "host", "::ffff:10.1.2.3", "010.1.2.3"), Hostnames: pick(r, []string{"db"}, []string{"db.internal"}, []string{"Bad Host"}, []string(nil))}
 		p.Spec.HostAliases = append(p.Spec.HostAliases, a)
 		return fmt.Sprintf("hostAlias %+v", a)
 	},
