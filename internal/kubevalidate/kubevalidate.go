@@ -75,3 +75,11 @@ func (f *Findings) oneOf(path func() string, value string, valid ...string) {
 	}
 	f.errorf(path(), "%q is not supported; valid: %s", value, strings.Join(valid, ", "))
 }
+
+// disabledFeature warns of a field of a Kubernetes feature that is off by
+// default (alpha): an API server without its feature gate drops the value
+// on create, without an error, so the library does not refuse it either;
+// valid says what the field takes where the gate is on.
+func (f *Findings) disabledFeature(path, gate, valid string) {
+	f.warnf(path, "belongs to the Kubernetes feature gate %s, off by default: an API server without the gate drops it on create (where the gate is on, it %s)", gate, valid)
+}

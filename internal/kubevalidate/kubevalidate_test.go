@@ -103,10 +103,6 @@ func TestPodFindings(t *testing.T) {
 			size := resource.MustParse("-1Gi")
 			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: &size}})}
 		}, "volumes[v].emptyDir.sizeLimit"},
-		"empty dir mode": {func(s *corev1.PodSpec) {
-			mode := int32(-1)
-			s.Volumes = []corev1.Volume{vol("v", corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Mode: &mode}})}
-		}, "volumes[v].emptyDir.mode"},
 		"mount path required": {func(s *corev1.PodSpec) { s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data"}} }, "containers[0].volumeMounts[].mountPath"},
 		"mount path twice": {func(s *corev1.PodSpec) {
 			s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/d"}, {Name: "code", MountPath: "/d"}}

@@ -41,8 +41,8 @@ func (f *Findings) volume(v *corev1.Volume, at string) {
 		if e.SizeLimit != nil && e.SizeLimit.Cmp(resource.Quantity{}) < 0 {
 			f.errorf(at+".emptyDir.sizeLimit", "%s is negative; give a size of at least 0 (or leave it unset for no limit)", e.SizeLimit.String())
 		}
-		if e.Mode != nil && (*e.Mode < 0 || *e.Mode > 01777) {
-			f.errorf(at+".emptyDir.mode", "%d is not a mode: give 0 to 01777 (octal; 1023)", *e.Mode)
+		if e.Mode != nil {
+			f.disabledFeature(at+".emptyDir.mode", "EmptyDirVolumeMode", "takes 0 to 01777 (octal; 1023)")
 		}
 	}
 	if h := v.HostPath; h != nil {

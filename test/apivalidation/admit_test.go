@@ -10,40 +10,41 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	"k8s.io/apimachinery/pkg/api/validate"
+	"k8s.io/apimachinery/pkg/api/meta"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	serializerjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	genericfeatures "k8s.io/apiserver/pkg/features"
-	utilfeature "k8s.io/apiserver/pkg/util/feature"
-	podutil "k8s.io/kubernetes/pkg/api/pod"
+	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
+	"k8s.io/apiserver/pkg/registry/rest"
+	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	"k8s.io/kubernetes/pkg/apis/core"
-	k8scorev1 "k8s.io/kubernetes/pkg/apis/core/v1"
-	corevalidation "k8s.io/kubernetes/pkg/apis/core/validation"
+	_ "k8s.io/kubernetes/pkg/apis/core/install"
 	"k8s.io/kubernetes/pkg/apis/networking"
-	k8snetworkingv1 "k8s.io/kubernetes/pkg/apis/networking/v1"
-	networkingvalidation "k8s.io/kubernetes/pkg/apis/networking/validation"
+	_ "k8s.io/kubernetes/pkg/apis/networking/install"
+	registrypvc "k8s.io/kubernetes/pkg/registry/core/persistentvolumeclaim"
+	registrypod "k8s.io/kubernetes/pkg/registry/core/pod"
+	registryservice "k8s.io/kubernetes/pkg/registry/core/service"
+	registryingress "k8s.io/kubernetes/pkg/registry/networking/ingress"
 
+	"github.com/go-logr/logr"
 	"github.com/workspacekit/workspace"
+	"k8s.io/klog/v2"
 )
 
-// scheme holds what the API server's legacy scheme holds for the kinds
-// workspacekit renders: the internal core and networking types, and their
-// v1 versions with k8s.io/kubernetes's conversions, defaulting functions and
-// declarative validations (registered by the v1 packages' AddToScheme).
-var scheme = func() *runtime.Scheme {
-	s := runtime.NewScheme()
-	utilruntime.Must(core.AddToScheme(s))
-	utilruntime.Must(k8scorev1.AddToScheme(s))
-	utilruntime.Must(networking.AddToScheme(s))
-	utilruntime.Must(k8snetworkingv1.AddToScheme(s))
-	return s
-}()
+// The API server's validation logs through klog what it also returns (an
+// IP it is asked to warn about that it has refused); the test reports the
+// returned errors and warnings, not the log.
+func init() { klog.SetLogger(logr.Discard()) }
+
+// scheme is the API server's own scheme (legacyscheme), with the core and
+// networking groups installed as kube-apiserver installs them: the
+// internal types, their v1 versions with k8s.io/kubernetes's conversions,
+// defaulting functions and declarative validations.
+var scheme = legacyscheme.Scheme
 
 // decoder decodes a request body as the API server does with
 // fieldValidation=Strict: unknown and duplicate fields are errors.
@@ -100,96 +101,59 @@ func admitJSON(ctx context.Context, raw []byte, want schema.GroupVersionKind) (v
 	return verdict{}, fmt.Errorf("decoded %T, want %s", obj, want)
 }
 
-// requestNamespace fills what the API server takes from the request rather
-// than the body: a namespaced object without a namespace is created in the
-// namespace of the request (kubectl's default: "default").
-func requestNamespace(m *metav1.ObjectMeta) {
-	if m.Namespace == "" {
-		m.Namespace = metav1.NamespaceDefault
-	}
-}
-
-// toInternal applies the v1 defaults to v1obj (callers pass a copy) and converts it to the
-// internal type, as the API server's decoder does.
-func toInternal(v1obj, internal runtime.Object) error {
+// admit is what the API server's registry does with a create request's
+// object once decoded (k8s.io/apiserver's rest.BeforeCreate): it applies
+// the v1 defaults to v1obj (a copy) and converts it to the internal type,
+// as the decoder does, fills the request's namespace ("default", kubectl's,
+// when the object has none), and then runs the kind's own strategy:
+// PrepareForCreate (which drops the fields of disabled features),
+// rest.ValidateCreate (the handwritten validation, the object meta's and
+// the declarative validation) and WarningsOnCreate.
+func admit(ctx context.Context, strategy rest.RESTCreateStrategy, v1obj, internal runtime.Object, gvk schema.GroupVersionKind, resource string) (verdict, error) {
 	scheme.Default(v1obj)
-	return scheme.Convert(v1obj, internal, nil)
-}
-
-// declarative adds the declarative validation (+k8s: tags on the v1 types)
-// to the handwritten errors, as k8s.io/apiserver's
-// rest.ValidateDeclarativelyWithMigrationChecks does on create: the
-// internal object is converted back to v1 and validated through the scheme;
-// the errors enforced in the current feature-gate mode are added, and the
-// handwritten errors they supersede removed.
-func declarative(ctx context.Context, internal runtime.Object, gv schema.GroupVersion, errs field.ErrorList) field.ErrorList {
-	errs = errs.MarkFromImperative()
-	versioned, err := scheme.ConvertToVersion(internal, gv)
+	if err := scheme.Convert(v1obj, internal, nil); err != nil {
+		return verdict{}, err
+	}
+	m, err := meta.Accessor(internal)
 	if err != nil {
-		return append(errs, field.InternalError(nil, fmt.Errorf("converting to %s for declarative validation: %w", gv, err)))
+		return verdict{}, err
 	}
-	beta := utilfeature.DefaultFeatureGate.Enabled(genericfeatures.DeclarativeValidationBeta)
-	enforced := validate.FilterEnforcedDeclarativeErrors(ctx, scheme.Validate(ctx, nil, versioned), beta)
-	errs = validate.FilterCoveredHandwrittenErrors(ctx, errs, enforced, beta)
-	return append(errs, enforced...)
+	if m.GetNamespace() == "" {
+		m.SetNamespace(metav1.NamespaceDefault)
+	}
+	ctx = genericapirequest.WithNamespace(ctx, m.GetNamespace())
+	ctx = genericapirequest.WithRequestInfo(ctx, &genericapirequest.RequestInfo{
+		IsResourceRequest: true, Verb: "create", APIGroup: gvk.Group, APIVersion: gvk.Version,
+		Namespace: m.GetNamespace(), Resource: resource, Name: m.GetName(),
+	})
+	strategy.PrepareForCreate(ctx, internal)
+	errs := rest.ValidateCreate(ctx, internal, strategy)
+	return verdict{what: gvk.Kind + " " + m.GetName(), errs: errs, warnings: strategy.WarningsOnCreate(ctx, internal)}, nil
 }
 
-// admitPod is pkg/registry/core/pod's podStrategy.Validate.
+// admitPod is a Pod create, by pkg/registry/core/pod's strategy.
 func admitPod(ctx context.Context, in *corev1.Pod) (verdict, error) {
-	pod := in.DeepCopy()
-	requestNamespace(&pod.ObjectMeta)
-	var internal core.Pod
-	if err := toInternal(pod, &internal); err != nil {
-		return verdict{}, err
-	}
-	opts := podutil.GetValidationOptionsFromPodSpecAndMeta(&internal.Spec, nil, &internal.ObjectMeta, nil)
-	opts.ResourceIsPod = true
-	errs := corevalidation.ValidatePodCreate(&internal, opts)
-	errs = declarative(ctx, &internal, corev1.SchemeGroupVersion, errs)
-	return verdict{what: "Pod " + internal.Name, errs: errs, warnings: podutil.GetWarningsForPod(ctx, &internal, nil)}, nil
+	return admit(ctx, registrypod.Strategy, in.DeepCopy(), &core.Pod{}, podGVK, "pods")
 }
 
-// admitPVC is pkg/registry/core/persistentvolumeclaim's strategy Validate.
+// admitPVC is a PersistentVolumeClaim create, by
+// pkg/registry/core/persistentvolumeclaim's strategy.
 func admitPVC(ctx context.Context, in *corev1.PersistentVolumeClaim) (verdict, error) {
-	pvc := in.DeepCopy()
-	requestNamespace(&pvc.ObjectMeta)
-	var internal core.PersistentVolumeClaim
-	if err := toInternal(pvc, &internal); err != nil {
-		return verdict{}, err
-	}
-	opts := corevalidation.ValidationOptionsForPersistentVolumeClaim(&internal, nil)
-	errs := corevalidation.ValidatePersistentVolumeClaim(&internal, opts)
-	errs = declarative(ctx, &internal, corev1.SchemeGroupVersion, errs)
-	return verdict{what: "PersistentVolumeClaim " + internal.Name, errs: errs}, nil
+	return admit(ctx, registrypvc.Strategy, in.DeepCopy(), &core.PersistentVolumeClaim{}, pvcGVK, "persistentvolumeclaims")
 }
 
-// admitService is pkg/registry/core/service's strategy Validate. The
-// registry allocates a ClusterIP service's cluster IP and IP families
-// before it validates; a rendered service leaves them unset, and
+// admitService is a Service create, by pkg/registry/core/service's
+// strategy. The registry allocates a ClusterIP service's cluster IP and IP
+// families before it validates; a rendered service leaves them unset, and
 // validation accepts that.
 func admitService(ctx context.Context, in *corev1.Service) (verdict, error) {
-	svc := in.DeepCopy()
-	requestNamespace(&svc.ObjectMeta)
-	var internal core.Service
-	if err := toInternal(svc, &internal); err != nil {
-		return verdict{}, err
-	}
-	errs := corevalidation.ValidateServiceCreate(&internal)
-	errs = declarative(ctx, &internal, corev1.SchemeGroupVersion, errs)
-	return verdict{what: "Service " + internal.Name, errs: errs}, nil
+	return admit(ctx, registryservice.Strategy, in.DeepCopy(), &core.Service{}, serviceGVK, "services")
 }
 
-// admitIngress is pkg/registry/networking/ingress's strategy Validate.
+// admitIngress is an Ingress create, by pkg/registry/networking/ingress's
+// strategy.
 func admitIngress(ctx context.Context, in *networkingv1.Ingress) (verdict, error) {
-	ing := in.DeepCopy()
-	requestNamespace(&ing.ObjectMeta)
-	var internal networking.Ingress
-	if err := toInternal(ing, &internal); err != nil {
-		return verdict{}, err
-	}
-	errs := networkingvalidation.ValidateIngressCreate(&internal)
-	errs = declarative(ctx, &internal, networkingv1.SchemeGroupVersion, errs)
-	return verdict{what: "Ingress " + internal.Name, errs: errs}, nil
+	return admit(ctx, registryingress.Strategy, in.DeepCopy(), &networking.Ingress{}, ingressGVK, "ingresses")
 }
 
 // renderedKinds maps the keys of the output's kubernetes section to the
