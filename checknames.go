@@ -47,23 +47,13 @@ func checkClusterNames(c *Cluster, s *settings, probs *problemList) {
 }
 
 // checkPodNames checks the names the merged configuration put into the pod
-// that Kubernetes would reject: the container name, the service account,
-// and mounts of volumes the pod does not have.
+// that Kubernetes would reject: the container name and mounts of volumes the pod does not have.
 func (b *build) checkPodNames(pod *corev1.PodSpec) {
 	probs := &b.probs
 	cc := lookupTree(b.merged, "container_config")
 	c := &pod.Containers[0]
 	if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
 		probs.add(lookupTree(cc, "name").at, "container_config.name", "%q is not a container name: %s", c.Name, strings.Join(errs, "; "))
-	}
-	if sa := pod.ServiceAccountName; sa != "" {
-		if errs := apivalidation.ValidateServiceAccountName(sa, false); len(errs) > 0 {
-			at, p := lookupTree(b.merged, "service_account_name").at, "service_account_name"
-			if at.line == 0 {
-				at, p = lookupTree(cc, "serviceAccountName").at, "container_config.serviceAccountName"
-			}
-			probs.add(at, p, "%q is not a service account name: %s", sa, strings.Join(errs, "; "))
-		}
 	}
 	for i, m := range c.VolumeMounts {
 		if !hasVolume(pod.Volumes, m.Name) {

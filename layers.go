@@ -3,6 +3,8 @@ package workspace
 import (
 	"reflect"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/workspacekit/workspace/internal/judge"
 )
 
@@ -20,6 +22,9 @@ type layerSet struct {
 	// skipped is the default config file's container_config when it was
 	// written for the other workspace type and so is not applied.
 	skipped *node
+	// template is layer 8's part that merges as configuration: the main
+	// cluster pod template's imagePullSecrets and serviceAccountName.
+	template *node
 }
 
 // layers returns the layer set of a workspace type ("" is Kubernetes).
@@ -71,7 +76,8 @@ func (ls *layerSet) setDefaults(tree *node, enforce, own bool) {
 // fold merges the layers of DESIGN section 3 that come from configuration,
 // highest first: the policy's locked fields, an enforced default config
 // file, the pre-start output, the user, a default config file that does not
-// enforce, the policy's defaults.
+// enforce, the policy's defaults, the cluster pod template's pull secrets
+// and service account.
 func (ls *layerSet) fold(preStart, user *node) *node {
 	layers := make([]*node, 0, 6)
 	layers = append(layers, ls.locked)
@@ -82,7 +88,7 @@ func (ls *layerSet) fold(preStart, user *node) *node {
 	if !ls.enforce {
 		layers = append(layers, ls.defaults)
 	}
-	layers = append(layers, ls.policyDefaults)
+	layers = append(layers, ls.policyDefaults, ls.template)
 	var acc *node
 	for _, l := range layers {
 		if l != nil {
@@ -90,4 +96,32 @@ func (ls *layerSet) fold(preStart, user *node) *node {
 		}
 	}
 	return acc
+}
+
+// clusterTemplateLayer is what the main cluster pod template gives every
+// Kubernetes workspace as configuration (DESIGN section 3, layer 8): its
+// imagePullSecrets, merged by name under every other layer's, and its
+// serviceAccountName when no layer above sets one. (Its image, command and
+// annotations are read where they render.) It is nil when the template
+// has neither.
+func clusterTemplateLayer(spec *corev1.PodSpec, probs *problemList) *node {
+	cc := map[string]any{}
+	if len(spec.ImagePullSecrets) > 0 {
+		secrets := make([]any, len(spec.ImagePullSecrets))
+		for i, s := range spec.ImagePullSecrets {
+			secrets[i] = map[string]any{"name": s.Name}
+		}
+		cc["imagePullSecrets"] = secrets
+	}
+	if spec.ServiceAccountName != "" {
+		// As container_config's key, not the document's
+		// service_account_name: any layer's service_account_name wins.
+		cc["serviceAccountName"] = spec.ServiceAccountName
+	}
+	if len(cc) == 0 {
+		return nil
+	}
+	t, err := layerTree(&Config{ContainerConfig: cc}, SourceClusterTemplate, "cluster", configDocType)
+	probs.addAll(err)
+	return t
 }

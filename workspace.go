@@ -99,6 +99,7 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 	r.kube = layerSet{doc: configDocType}
 	r.docker = layerSet{doc: dockerDocType}
 	r.kube.policy(r.policy.layer, func(m map[string]any) map[string]any { return m }, &probs)
+	r.kube.template = clusterTemplateLayer(&cluster.PodTemplate.Spec, &probs)
 	r.docker.policy(r.policy.layer, dockerPolicyView, &probs)
 	sec, err := podsecurity.New()
 	if err != nil {

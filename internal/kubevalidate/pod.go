@@ -4,6 +4,7 @@ import (
 	"math"
 
 	corev1 "k8s.io/api/core/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -25,6 +26,11 @@ func Pod(spec *corev1.PodSpec) Findings {
 	if n := spec.PriorityClassName; n != "" {
 		if errs := validation.IsDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("priorityClassName", "%q is not a priority class name: %s", n, messages(errs))
+		}
+	}
+	if n := spec.ServiceAccountName; n != "" {
+		if errs := apivalidation.ValidateServiceAccountName(n, false); len(errs) > 0 {
+			f.errorf("serviceAccountName", "%q is not a service account name: %s", n, messages(errs))
 		}
 	}
 	if d := spec.ActiveDeadlineSeconds; d != nil && (*d < 1 || *d > math.MaxInt32) {
