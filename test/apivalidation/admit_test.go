@@ -25,6 +25,7 @@ import (
 	_ "k8s.io/kubernetes/pkg/apis/core/install"
 	"k8s.io/kubernetes/pkg/apis/networking"
 	_ "k8s.io/kubernetes/pkg/apis/networking/install"
+	"k8s.io/kubernetes/pkg/capabilities"
 	registrypvc "k8s.io/kubernetes/pkg/registry/core/persistentvolumeclaim"
 	registrypod "k8s.io/kubernetes/pkg/registry/core/pod"
 	registryservice "k8s.io/kubernetes/pkg/registry/core/service"
@@ -38,7 +39,15 @@ import (
 // The API server's validation logs through klog what it also returns (an
 // IP it is asked to warn about that it has refused); the test reports the
 // returned errors and warnings, not the log.
-func init() { klog.SetLogger(logr.Discard()) }
+//
+// The API server admits privileged containers only when started with
+// --allow-privileged: kubeadm, kind and the managed clusters start it so,
+// and the library leaves privilege to the policy and the Pod Security
+// level it reports; so does this test.
+func init() {
+	klog.SetLogger(logr.Discard())
+	capabilities.Initialize(capabilities.Capabilities{AllowPrivileged: true})
+}
 
 // scheme is the API server's own scheme (legacyscheme), with the core and
 // networking groups installed as kube-apiserver installs them: the
@@ -108,7 +117,8 @@ func admitJSON(ctx context.Context, raw []byte, want schema.GroupVersionKind) (v
 // when the object has none), and then runs the kind's own strategy:
 // PrepareForCreate (which drops the fields of disabled features),
 // rest.ValidateCreate (the handwritten validation, the object meta's and
-// the declarative validation) and WarningsOnCreate.
+// the declarative validation) and, for an object it admits,
+// WarningsOnCreate.
 func admit(ctx context.Context, strategy rest.RESTCreateStrategy, v1obj, internal runtime.Object, gvk schema.GroupVersionKind, resource string) (verdict, error) {
 	scheme.Default(v1obj)
 	if err := scheme.Convert(v1obj, internal, nil); err != nil {
@@ -127,8 +137,13 @@ func admit(ctx context.Context, strategy rest.RESTCreateStrategy, v1obj, interna
 		Namespace: m.GetNamespace(), Resource: resource, Name: m.GetName(),
 	})
 	strategy.PrepareForCreate(ctx, internal)
-	errs := rest.ValidateCreate(ctx, internal, strategy)
-	return verdict{what: gvk.Kind + " " + m.GetName(), errs: errs, warnings: strategy.WarningsOnCreate(ctx, internal)}, nil
+	v := verdict{what: gvk.Kind + " " + m.GetName(), errs: rest.ValidateCreate(ctx, internal, strategy)}
+	if len(v.errs) == 0 {
+		// As BeforeCreate: warnings are for an object that is admitted
+		// (some of the checks assume a valid object).
+		v.warnings = strategy.WarningsOnCreate(ctx, internal)
+	}
+	return v, nil
 }
 
 // admitPod is a Pod create, by pkg/registry/core/pod's strategy.

@@ -352,9 +352,6 @@ var mutations = map[string]mutation{
 			MountPropagation: pick(r, nil, nil, ptr(corev1.MountPropagationNone), ptr(corev1.MountPropagationHostToContainer), ptr(corev1.MountPropagationBidirectional), ptr(corev1.MountPropagationMode("bidirectional"))),
 		}
 		m.RecursiveReadOnly = pick(r, nil, nil, ptr(corev1.RecursiveReadOnlyDisabled), ptr(corev1.RecursiveReadOnlyEnabled), ptr(corev1.RecursiveReadOnlyIfPossible), ptr(corev1.RecursiveReadOnlyMode("enabled")))
-		// (Bidirectional needs a privileged container; privileged itself is
-		// the cluster's --allow-privileged, off in this test, so it is not
-		// mutated.)
 		c.VolumeMounts = append(c.VolumeMounts, m)
 		return fmt.Sprintf("mount %s", mountSummary(m))
 	},
