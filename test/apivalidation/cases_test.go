@@ -260,7 +260,7 @@ var rejectedCases = []inputCase{{
 		`User values of Kubernetes fields are passed through unchecked; the library should report a container name that is not a DNS-1123 label`,
 }, {
 	name:    "user-service-account-name",
-	rejects: `service_account_name`,
+	rejects: `serviceAccountName`, // the rendered field, as every object problem is
 	cluster: baseCluster,
 	request: "name: ws\nservice_account_name: Workspace SA\n",
 	bug: `spec.serviceAccountName: Invalid value: "Workspace SA": a lowercase RFC 1123 subdomain. ` +
