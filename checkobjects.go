@@ -12,12 +12,13 @@ import (
 // checkObjects runs the API server's create validation
 // (internal/kubevalidate) over the rendered objects, whatever layer set
 // each value: a value it rejects is a problem at the input that set it,
-// what it only warns about a warning. The Service, claim and Ingress are
+// what it only warns about a warning there. The Service, claim and Ingress are
 // built from settings checked when they are read; their pass is the
 // safety net of that promise.
 func (b *build) checkObjects(k *Kubernetes) {
 	found := kubevalidate.Pod(&k.Pod.Spec)
 	found.Meta(&k.Pod.ObjectMeta)
+	found.PodAnnotations(&k.Pod.Spec, &k.Pod.ObjectMeta)
 	add := func(more kubevalidate.Findings) {
 		found.Errors = append(found.Errors, more.Errors...)
 		found.Warnings = append(found.Warnings, more.Warnings...)
@@ -31,6 +32,10 @@ func (b *build) checkObjects(k *Kubernetes) {
 			add(kubevalidate.Ingress(ing))
 		}
 	}
+	if len(found.Errors) == 0 {
+		// The API server warns only of a pod it admits.
+		found.PodWarnings(&k.Pod.Spec, &k.Pod.ObjectMeta)
+	}
 	for _, e := range found.Errors {
 		if b.prov[e.Path].Source == SourceBuiltin {
 			continue // the library's own value, made of inputs checked where they are read (the workspace name)
@@ -39,7 +44,8 @@ func (b *build) checkObjects(k *Kubernetes) {
 		b.probs.add(at, e.Path, "%s%s", e.Message, note)
 	}
 	for _, w := range found.Warnings {
-		b.w.add(w.Path, w.Message)
+		at, note := b.inputOf(w.Path)
+		b.w.addAt(at, w.Path, w.Message+note)
 	}
 }
 

@@ -98,3 +98,49 @@ func TestNegativeClusterResourceDefault(t *testing.T) {
 		t.Errorf("want the variable refused, got %v", err)
 	}
 }
+
+// What the API server only warns about is a warning at the input that set
+// it: the line of a default config file's value, the cluster variable.
+func TestAPIWarningsAreAtTheirInput(t *testing.T) {
+	const cluster = "podTemplate:\n  spec:\n    containers: [{name: s, image: i, command: [x]}]\n"
+	for name, tc := range map[string]struct {
+		cluster, defaults, path, where string
+	}{
+		"default config file": {cluster: cluster, defaults: "container_config:\n  nodeSelector: {beta.kubernetes.io/arch: amd64}\n",
+			path: `nodeSelector["beta.kubernetes.io/arch"]`, where: "defaults.yaml:2:"},
+		"cluster variable": {cluster: cluster + "env:\n  WORKSPACE_DEFAULT_RESOURCE_REQUESTS_MEMORY: 1500m\n",
+			path: "containers[0].resources.requests.memory", where: "cluster.yaml:5:"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := workspace.ParseCluster("cluster.yaml", []byte(tc.cluster))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var defaults *workspace.DefaultConfig
+			if tc.defaults != "" {
+				d, err := workspace.ParseDefaultConfig("defaults.yaml", []byte(tc.defaults))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defaults = &d
+			}
+			req, err := workspace.ParseRequest("request.yaml", []byte("name: ws\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := workspace.Resolve(context.Background(), c, defaults, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range res.Warnings {
+				if w.Path == tc.path {
+					if !strings.HasPrefix(w.String(), tc.where) || w.Line == 0 {
+						t.Errorf("warning %q is not at %s", w, tc.where)
+					}
+					return
+				}
+			}
+			t.Errorf("no warning at %s: %v", tc.path, res.Warnings)
+		})
+	}
+}

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"github.com/workspacekit/workspace/docker"
+	"github.com/workspacekit/workspace/internal/diag"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 )
@@ -51,8 +52,25 @@ type Warning struct {
 	Path string `json:"path"`
 	// Message says what happened and why.
 	Message string `json:"message"`
+	// File, Line and Column are where the input that set the field is,
+	// when the warning is about a value an input file gave (zero
+	// otherwise).
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+}
+
+// String is the warning as a person reads it: the input's file, line and
+// column when it has them, the field path, the message.
+func (w Warning) String() string {
+	return (&diag.Problem{Path: w.Path, File: w.File, Line: w.Line, Column: w.Column, Message: w.Message}).Error()
 }
 
 type warnings []Warning
 
 func (w *warnings) add(path, msg string) { *w = append(*w, Warning{Path: path, Message: msg}) }
+
+// addAt adds a warning about the input at a position.
+func (w *warnings) addAt(at pos, path, msg string) {
+	*w = append(*w, Warning{Path: path, Message: msg, File: at.file, Line: at.line, Column: at.col})
+}

@@ -313,10 +313,13 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 			// Warnings about cluster variables are the cluster's, and come
 			// with every request: report them once, on the cluster file.
 			file := o.name
-			if strings.HasPrefix(w.Path, "env.") {
+			switch {
+			case w.File != "":
+				file = w.File
+			case strings.HasPrefix(w.Path, "env."):
 				file = s.clusterName
 			}
-			b.add(file, diagnostic{Severity: sevWarning, Path: w.Path, Message: w.Message})
+			b.add(file, diagnostic{Severity: sevWarning, Line: w.Line, Column: w.Column, Path: w.Path, Message: w.Message})
 		}
 	}
 	r.Files = b.files()

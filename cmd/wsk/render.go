@@ -113,7 +113,7 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if len(results) > 1 {
 				fmt.Fprintf(stderr, "%s: ", displayName(paths[i]))
 			}
-			fmt.Fprintf(stderr, "warning: %s: %s\n", w.Path, w.Message)
+			fmt.Fprintf(stderr, "warning: %s\n", w)
 		}
 	}
 	stdout.Write(out.Bytes())

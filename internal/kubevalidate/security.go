@@ -103,7 +103,7 @@ func (f *Findings) dnsConfig(c *corev1.PodDNSConfig) {
 		f.errorf("dnsConfig.nameservers", "has %d name servers; give at most 3", len(c.Nameservers))
 	}
 	for _, ns := range c.Nameservers {
-		if len(validation.IsValidIP(nil, ns)) > 0 {
+		if len(validation.IsValidIPForLegacyField(nil, ns, true, nil)) > 0 {
 			f.errorf("dnsConfig.nameservers", "%q is not an IP address; give name servers as addresses, such as 1.1.1.1", ns)
 		}
 	}
@@ -136,7 +136,7 @@ func (f *Findings) dnsConfig(c *corev1.PodDNSConfig) {
 func (f *Findings) hostAliases(aliases []corev1.HostAlias) {
 	for _, a := range aliases {
 		at := func() string { return fieldpath.Item("hostAliases", a.IP) }
-		if len(validation.IsValidIP(nil, a.IP)) > 0 {
+		if len(validation.IsValidIPForLegacyField(nil, a.IP, true, nil)) > 0 {
 			f.errorf(at()+".ip", "%q is not an IP address, such as 10.1.2.3", a.IP)
 		}
 		for _, h := range a.Hostnames {

@@ -475,10 +475,24 @@ func deref(p *int64) any {
 	return *p
 }
 
+// apiWarnings are the warnings of the API server's own: those of a
+// disabled feature are the library's, where the API server drops the
+// field without a word.
+func apiWarnings(ws []kubevalidate.Finding) []kubevalidate.Finding {
+	var out []kubevalidate.Finding
+	for _, w := range ws {
+		if !strings.Contains(w.Message, "off by default: an API server without the gate drops it") {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // TestDifferential mutates the quickstart's rendered pod with one to three
 // of the mutations and checks that the library's checks and the API
 // server's validation agree on every case: the library finds an error iff
-// the API server rejects the pod. Every case the library finds nothing in
+// the API server rejects the pod, and, for a pod both admit, warns iff the
+// API server warns. Every case the library finds nothing in
 // is a pod the API server admits, so a Resolve that passes every layer's
 // values through renders an admitted pod; every case the API server
 // rejects is found, so Resolve fails on it.
@@ -506,7 +520,7 @@ func TestDifferential(t *testing.T) {
 		cases = 1_000
 	}
 	r := rand.New(rand.NewPCG(11, uint64(cases)))
-	var counts struct{ bothAccept, bothReject, disagree int }
+	var counts struct{ bothAccept, bothWarn, bothReject, disagree int }
 	var disagreements []string
 	for i := range cases {
 		pod := base.DeepCopy()
@@ -517,16 +531,29 @@ func TestDifferential(t *testing.T) {
 		}
 		found := kubevalidate.Pod(&pod.Spec)
 		found.Meta(&pod.ObjectMeta)
+		found.PodAnnotations(&pod.Spec, &pod.ObjectMeta)
 		v, err := admitPod(context.Background(), pod)
 		if err != nil {
 			t.Fatalf("case %d (%s): %v", i, strings.Join(did, "; "), err)
 		}
 		ours, theirs := len(found.Errors) > 0, len(v.errs) > 0
+		if !ours && !theirs {
+			found.PodWarnings(&pod.Spec, &pod.ObjectMeta)
+		}
+		ourWarnings := apiWarnings(found.Warnings)
 		switch {
 		case ours && theirs:
 			counts.bothReject++
+		case !ours && !theirs && (len(ourWarnings) > 0) != (len(v.warnings) > 0):
+			counts.disagree++
+			if len(disagreements) < 15 {
+				disagreements = append(disagreements, fmt.Sprintf("case %d: %s\n  library warns: %v\n  API server warns: %q", i, strings.Join(did, "; "), ourWarnings, v.warnings))
+			}
 		case !ours && !theirs:
 			counts.bothAccept++
+			if len(v.warnings) > 0 {
+				counts.bothWarn++
+			}
 		default:
 			counts.disagree++
 			if len(disagreements) < 15 {
@@ -534,9 +561,12 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d cases: both admit %d, both reject %d, disagree %d", cases, counts.bothAccept, counts.bothReject, counts.disagree)
+	t.Logf("%d cases: both admit %d (both warn on %d), both reject %d, disagree %d", cases, counts.bothAccept, counts.bothWarn, counts.bothReject, counts.disagree)
 	if counts.disagree > 0 {
 		t.Errorf("the library and the API server disagree on %d of %d cases; the first:\n%s", counts.disagree, cases, strings.Join(disagreements, "\n"))
+	}
+	if counts.bothWarn < cases/100 {
+		t.Errorf("only %d of %d cases warn: the mutations must reach the API server's warnings", counts.bothWarn, cases)
 	}
 	if counts.bothAccept < cases/10 || counts.bothReject < cases/10 {
 		t.Errorf("the cases are lopsided (admitted %d, rejected %d of %d): the mutations must reach both sides", counts.bothAccept, counts.bothReject, cases)
