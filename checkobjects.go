@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/kubevalidate"
@@ -28,8 +29,11 @@ func (b *build) checkObjects(k *Kubernetes) {
 		if k.PersistentVolumeClaim != nil {
 			add(kubevalidate.Claim(k.PersistentVolumeClaim))
 		}
-		if ing, ok := k.Ingress.(*networkingv1.Ingress); ok {
+		switch ing := k.Ingress.(type) {
+		case *networkingv1.Ingress:
 			add(kubevalidate.Ingress(ing))
+		case *unstructured.Unstructured:
+			add(kubevalidate.VirtualService(ing))
 		}
 	}
 	if len(found.Errors) == 0 {

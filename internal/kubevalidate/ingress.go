@@ -1,9 +1,11 @@
 package kubevalidate
 
 import (
+	"math"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
@@ -49,6 +51,47 @@ func Ingress(ing *networkingv1.Ingress) Findings {
 				} else if errs := validation.IsValidPortNum(int(s.Port.Number)); len(errs) > 0 {
 					f.errorf(pat()+".backend.service.port.number", "%d is not a port: %s", s.Port.Number, messages(errs))
 				}
+			}
+		}
+	}
+	return f
+}
+
+// VirtualService checks the fields Istio's VirtualService CRD requires of
+// the route the library renders (a networking.istio.io/v1 object): at
+// least one host, gateways that are names (or namespace/name), and every
+// HTTP route with a destination host and, if given, a port number.
+func VirtualService(vs *unstructured.Unstructured) Findings {
+	var f Findings
+	hosts, _, _ := unstructured.NestedStringSlice(vs.Object, "spec", "hosts")
+	if len(hosts) == 0 {
+		f.errorf("ingress.spec.hosts", "is required: the hosts the route serves, such as *")
+	}
+	gateways, _, _ := unstructured.NestedStringSlice(vs.Object, "spec", "gateways")
+	for i, g := range gateways {
+		name := g
+		if ns, n, ok := strings.Cut(g, "/"); ok {
+			name = n
+			if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+				f.errorf(fieldpath.Index("ingress.spec.gateways", i), "%q is not namespace/name: %s", g, messages(errs))
+			}
+		}
+		if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+			f.errorf(fieldpath.Index("ingress.spec.gateways", i), "%q is not a gateway name: %s", g, messages(errs))
+		}
+	}
+	routes, _, _ := unstructured.NestedSlice(vs.Object, "spec", "http")
+	for i, r := range routes {
+		rm, _ := r.(map[string]any)
+		dests, _, _ := unstructured.NestedSlice(rm, "route")
+		for j, d := range dests {
+			at := fieldpath.Index(fieldpath.Index("ingress.spec.http", i)+".route", j) + ".destination"
+			dm, _ := d.(map[string]any)
+			if host, _, _ := unstructured.NestedString(dm, "destination", "host"); host == "" {
+				f.errorf(at+".host", "is required: the Service the route goes to")
+			}
+			if n, ok, _ := unstructured.NestedInt64(dm, "destination", "port", "number"); ok && (n < 0 || n > math.MaxUint32) {
+				f.errorf(at+".port.number", "%d is not a port number", n)
 			}
 		}
 	}

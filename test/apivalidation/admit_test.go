@@ -65,6 +65,8 @@ var (
 	pvcGVK     = corev1.SchemeGroupVersion.WithKind("PersistentVolumeClaim")
 	serviceGVK = corev1.SchemeGroupVersion.WithKind("Service")
 	ingressGVK = networkingv1.SchemeGroupVersion.WithKind("Ingress")
+	// virtualServiceGVK is what the library renders for an istio ingress.
+	virtualServiceGVK = schema.GroupVersionKind{Group: "networking.istio.io", Version: "v1", Kind: "VirtualService"}
 )
 
 // verdict is what the API server would say to a create request.
@@ -251,11 +253,10 @@ func checkObjects(name string, objects map[string]json.RawMessage) findings {
 	return f
 }
 
-// checkCustomResource validates what the API server validates of any
-// custom resource whose CRD does not say more: its metadata, with a
-// DNS-1123 subdomain name (the apiextensions-apiserver's default). The
-// spec (istio's VirtualService) is the CRD's schema's business, which is
-// not here.
+// checkCustomResource validates a custom resource as the API server does:
+// its metadata, with a DNS-1123 subdomain name (the
+// apiextensions-apiserver's default), and, for Istio's VirtualService, the
+// rest under Istio's own CRD (its schema and CEL rules).
 func checkCustomResource(f *findings, name, key string, raw []byte) {
 	var u unstructured.Unstructured
 	if err := u.UnmarshalJSON(raw); err != nil {
@@ -269,8 +270,18 @@ func checkCustomResource(f *findings, name, key string, raw []byte) {
 		what: fmt.Sprintf("%s %s", u.GetKind(), u.GetName()),
 		errs: apimachineryvalidation.ValidateObjectMetaAccessor(&u, true, apimachineryvalidation.NameIsDNSSubdomain, field.NewPath("metadata")),
 	}
+	if u.GroupVersionKind() != virtualServiceGVK {
+		v.addTo(f, name, key)
+		f.note("case %s: %s is a %s, a custom resource without a CRD here: only its metadata is validated", name, key, u.GroupVersionKind())
+		return
+	}
+	crd, err := loadVirtualServiceCRD()
+	if err != nil {
+		f.problem("case %s: %s: %v", name, key, err)
+		return
+	}
+	v.errs = append(v.errs, crd.validate(context.Background(), &u)...)
 	v.addTo(f, name, key)
-	f.note("case %s: %s is a %s, a custom resource: only its metadata is validated", name, key, u.GroupVersionKind())
 }
 
 // addTo records v: one problem listing every field error, a note for each
