@@ -31,8 +31,10 @@ func TestVirtualServiceFindings(t *testing.T) {
 		mutate func(*unstructured.Unstructured)
 		path   string
 	}{
-		"no hosts":      {func(u *unstructured.Unstructured) { u.Object["spec"].(map[string]any)["hosts"] = []any{} }, "ingress.spec.hosts"},
-		"bad gateway":   {func(u *unstructured.Unstructured) { u.Object["spec"].(map[string]any)["gateways"] = []any{"Bad Gateway"} }, "ingress.spec.gateways[0]"},
+		"no hosts": {func(u *unstructured.Unstructured) { u.Object["spec"].(map[string]any)["hosts"] = []any{} }, "ingress.spec.hosts"},
+		"bad gateway": {func(u *unstructured.Unstructured) {
+			u.Object["spec"].(map[string]any)["gateways"] = []any{"Bad Gateway"}
+		}, "ingress.spec.gateways[0]"},
 		"no host":       {func(u *unstructured.Unstructured) { delete(dest(u), "host") }, "ingress.spec.http[0].route[0].destination.host"},
 		"port too high": {func(u *unstructured.Unstructured) { dest(u)["port"] = map[string]any{"number": int64(1) << 33} }, "ingress.spec.http[0].route[0].destination.port.number"},
 	} {
