@@ -10,6 +10,7 @@ import (
 	"github.com/workspacekit/workspace/internal/limits"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // The cluster variables of DESIGN section 2.1.
@@ -24,6 +25,8 @@ const (
 	varClusterUUID           = "MAGE_CLUSTER_UUID"
 	varIngressType           = "WORKSPACE_INGRESS_TYPE"
 	varIngressPathType       = "WORKSPACE_INGRESS_PATH_TYPE"
+	varIngressHost           = "WORKSPACE_INGRESS_HOST"
+	varIngressALBScheme      = "WORKSPACE_INGRESS_ALB_SCHEME"
 	varStorageClass          = "WORKSPACE_STORAGE_CLASS"
 	varPVCName               = "WORKSPACE_PVC_NAME"
 	varPVCSubpathPrefix      = "WORKSPACE_PVC_SUBPATH_PREFIX"
@@ -49,7 +52,7 @@ var resourceVars = [4]string{
 var controlPlaneVars = []string{
 	varInheritEnvVars, varUserDefinedVars, varEnvPattern, varShareSecrets,
 	resourceVars[0], resourceVars[1], resourceVars[2], resourceVars[3],
-	varIngressName, varIngressType, varIngressPathType, varStorageClass,
+	varIngressName, varIngressType, varIngressPathType, varIngressHost, varIngressALBScheme, varStorageClass,
 	varPVCName, varPVCSubpathPrefix, varInheritPodAnnotations, varDefaultConfigPath,
 	varDockerHost, varDockerTLSVerify, varDockerCertPath, varDockerSwarmMode,
 	varUserCodePath,
@@ -67,6 +70,7 @@ func isControlPlaneVar(name string) bool {
 var (
 	ingressTypes     = []string{"nginx", "alb", "istio"}
 	ingressPathTypes = []string{string(networkingv1.PathTypeImplementationSpecific), string(networkingv1.PathTypePrefix)}
+	albSchemes       = []string{"internet-facing", "internal"}
 )
 
 // DefaultStorageClass is the storage class of per-workspace claims when
@@ -84,6 +88,9 @@ type settings struct {
 	ingressNameVar  string
 	ingressType     string
 	pathType        networkingv1.PathType
+	// ingressHost is the host of every workspace's route ("" is any);
+	// albScheme the ALB's scheme.
+	ingressHost, albScheme string
 	storageClass    string
 	pvcName         string
 	pvcPrefix       string
@@ -95,7 +102,7 @@ type settings struct {
 	dockerProblems Problems
 
 	// the layer each setting came from: its variable, or builtin
-	ingressTypeSource, pathTypeSource, storageClassSource, shareSecretsSource Source
+	ingressTypeSource, pathTypeSource, storageClassSource, shareSecretsSource, ingressHostSource, albSchemeSource Source
 }
 
 type resourceDefault struct {
@@ -198,6 +205,15 @@ func readSettings(c *Cluster, probs *problemList) settings {
 	s.shareSecretsSource = c.sourceOf(varShareSecrets)
 	s.pathType = networkingv1.PathType(c.enumVar(varIngressPathType, ingressPathTypes[0], ingressPathTypes, probs))
 	s.pathTypeSource = c.sourceOf(varIngressPathType)
+	if h, ok := c.lookup(varIngressHost); ok {
+		if errs := validation.IsDNS1123Subdomain(strings.TrimPrefix(h, "*.")); len(errs) > 0 {
+			probs.add(c.envPos(varIngressHost), "env."+varIngressHost, "%q is not a host name (a DNS name such as workspaces.example.com, or *.example.com): %s", h, strings.Join(errs, "; "))
+		}
+		s.ingressHost = h
+	}
+	s.ingressHostSource = c.sourceOf(varIngressHost)
+	s.albScheme = c.enumVar(varIngressALBScheme, albSchemes[0], albSchemes, probs)
+	s.albSchemeSource = c.sourceOf(varIngressALBScheme)
 	s.storageClass, s.storageClassSource = DefaultStorageClass, c.sourceOf(varStorageClass)
 	if v, ok := c.lookup(varStorageClass); ok {
 		s.storageClass = v

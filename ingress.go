@@ -1,63 +1,96 @@
 package workspace
 
 import (
+	"github.com/workspacekit/workspace/internal/fieldpath"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-// albAnnotations are what the AWS Load Balancer Controller needs to route to
-// a workspace's ClusterIP service.
-var albAnnotations = map[string]string{
-	"alb.ingress.kubernetes.io/scheme":      "internet-facing",
-	"alb.ingress.kubernetes.io/target-type": "ip",
-}
+// albTargetType is how the AWS Load Balancer Controller reaches a
+// workspace's ClusterIP service: by the pod IPs behind it.
+const albTargetType = "ip"
 
-// ingressRule renders the workspace's rule on the shared ingress: the path
-// /<name> to <name>-service on the server port. nginx and alb give a
-// networking/v1 Ingress holding that one rule (to merge into the shared
-// one); istio gives a networking.istio.io/v1 VirtualService bound to the
-// gateway of that name. No ingress name (WORKSPACE_INGRESS_NAME or
-// MAGE_CLUSTER_UUID): nil, the service alone.
+// The annotations by which ALB workspaces share one load balancer.
+const (
+	albGroupAnnotation      = "alb.ingress.kubernetes.io/group.name"
+	albSchemeAnnotation     = "alb.ingress.kubernetes.io/scheme"
+	albTargetTypeAnnotation = "alb.ingress.kubernetes.io/target-type"
+)
+
+// ingressRule renders the workspace's own route (DESIGN section 2.5): the
+// path /<name> to <name>-service on the server port, as an object named
+// after the workspace, so that applying many workspaces routes them all
+// and deleting one removes only its route. nginx gets an Ingress of the
+// nginx class on the shared host; alb the same, joined to the shared
+// ingress's load balancer by alb.ingress.kubernetes.io/group.name; istio a
+// networking.istio.io/v1 VirtualService bound to the shared gateway. No
+// ingress name (WORKSPACE_INGRESS_NAME or MAGE_CLUSTER_UUID): nil, the
+// service alone.
 func (b *build) ingressRule(labels map[string]string) runtime.Object {
-	r, name, port, prov := b.r, b.req.Name, b.r.serverPort, b.prov
+	r, name, prov := b.r, b.req.Name, b.prov
 	s := &r.settings
 	if s.ingressName == "" {
 		return nil
 	}
-	path, service := "/"+name, name+"-service"
-	prov["ingress.metadata.name"] = Origin{Source: ClusterEnvSource(s.ingressNameVar)}
-	prov["ingress.spec.ingressClassName"] = Origin{Source: s.ingressTypeSource}
-	prov["ingress.spec.rules[0].http.paths[0].pathType"] = Origin{Source: s.pathTypeSource}
+	prov["ingress.metadata.name"] = Origin{Source: SourceBuiltin}
+	if s.ingressHost != "" {
+		prov["ingress.spec.rules[0].host"] = Origin{Source: s.ingressHostSource}
+	}
 	if s.ingressType == "istio" {
-		// Istio has no implementation-specific match: both path types match
-		// the path as a prefix, as nginx does for ImplementationSpecific.
-		match := map[string]any{"prefix": path}
+		prov["ingress.spec.gateways[0]"] = Origin{Source: ClusterEnvSource(s.ingressNameVar)}
 		meta := map[string]any{"name": name, "labels": toAnyMap(labels)}
 		if r.cluster.Namespace != "" {
 			meta["namespace"] = r.cluster.Namespace
+		}
+		host := "*"
+		if s.ingressHost != "" {
+			host = s.ingressHost
+			prov["ingress.spec.hosts[0]"] = Origin{Source: s.ingressHostSource}
 		}
 		return &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "networking.istio.io/v1",
 			"kind":       "VirtualService",
 			"metadata":   meta,
 			"spec": map[string]any{
-				"hosts":    []any{"*"},
+				"hosts":    []any{host},
 				"gateways": []any{s.ingressName},
-				"http": []any{map[string]any{
-					"name":  name,
-					"match": []any{map[string]any{"uri": match}},
-					"route": []any{map[string]any{"destination": map[string]any{
-						"host": service,
-						"port": map[string]any{"number": int64(port)},
-					}}},
-				}},
+				"http":     []any{b.istioRoute()},
 			},
 		}}
 	}
-	pathType := s.pathType
+	prov["ingress.spec.ingressClassName"] = Origin{Source: s.ingressTypeSource}
+	prov["ingress.spec.rules[0].http.paths[0].pathType"] = Origin{Source: s.pathTypeSource}
 	class := s.ingressType
+	ing := &networkingv1.Ingress{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: r.cluster.Namespace, Labels: labels},
+		Spec: networkingv1.IngressSpec{
+			IngressClassName: &class,
+			Rules: []networkingv1.IngressRule{{Host: s.ingressHost, IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+				Paths: b.ingressPaths(),
+			}}}},
+		},
+	}
+	if s.ingressType == "alb" {
+		ing.Annotations = map[string]string{
+			albGroupAnnotation:      s.ingressName,
+			albSchemeAnnotation:     s.albScheme,
+			albTargetTypeAnnotation: albTargetType,
+		}
+		prov[fieldpath.Join("ingress.metadata.annotations", albGroupAnnotation)] = Origin{Source: ClusterEnvSource(s.ingressNameVar)}
+		prov[fieldpath.Join("ingress.metadata.annotations", albSchemeAnnotation)] = Origin{Source: s.albSchemeSource}
+	}
+	return ing
+}
+
+// ingressPaths are the workspace's paths on an Ingress: /<name> to
+// <name>-service on the server port.
+func (b *build) ingressPaths() []networkingv1.HTTPIngressPath {
+	s := &b.r.settings
+	path, service := "/"+b.req.Name, b.req.Name+"-service"
+	pathType := s.pathType
 	paths := []string{path}
 	if s.ingressType == "alb" && pathType == networkingv1.PathTypeImplementationSpecific {
 		// The AWS Load Balancer Controller reads an ImplementationSpecific
@@ -66,33 +99,55 @@ func (b *build) ingressRule(labels map[string]string) runtime.Object {
 		// pattern /<name>* would also catch the workspace <name>2).
 		paths = []string{path, path + "/*"}
 	}
-	httpPaths := make([]networkingv1.HTTPIngressPath, len(paths))
+	out := make([]networkingv1.HTTPIngressPath, len(paths))
 	for i, p := range paths {
-		httpPaths[i] = networkingv1.HTTPIngressPath{
+		out[i] = networkingv1.HTTPIngressPath{
 			Path:     p,
 			PathType: &pathType,
 			Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
-				Name: service, Port: networkingv1.ServiceBackendPort{Number: port},
+				Name: service, Port: networkingv1.ServiceBackendPort{Number: b.r.serverPort},
 			}},
 		}
 	}
-	ing := &networkingv1.Ingress{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
-		ObjectMeta: metav1.ObjectMeta{Name: s.ingressName, Namespace: r.cluster.Namespace, Labels: labels},
-		Spec: networkingv1.IngressSpec{
-			IngressClassName: &class,
-			Rules: []networkingv1.IngressRule{{IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
-				Paths: httpPaths,
-			}}}},
-		},
+	return out
+}
+
+// istioRoute is the workspace's HTTP route on a VirtualService. Istio has
+// no implementation-specific match: both path types match the path as a
+// prefix, as nginx does for ImplementationSpecific.
+func (b *build) istioRoute() map[string]any {
+	name := b.req.Name
+	return map[string]any{
+		"name":  name,
+		"match": []any{map[string]any{"uri": map[string]any{"prefix": "/" + name}}},
+		"route": []any{map[string]any{"destination": map[string]any{
+			"host": name + "-service",
+			"port": map[string]any{"number": int64(b.r.serverPort)},
+		}}},
 	}
-	if s.ingressType == "alb" {
-		ing.Annotations = make(map[string]string, len(albAnnotations))
-		for k, v := range albAnnotations {
-			ing.Annotations[k] = v
-		}
+}
+
+// ingressPatch is the workspace's rule as a JSON patch of the shared
+// ingress (DESIGN section 2.5), for control planes that edit one shared
+// Ingress or VirtualService instead of applying the workspace's own: an
+// add of each path to the first rule's paths (Ingress), or of the route to
+// the HTTP routes (VirtualService). Nil without an ingress.
+func (b *build) ingressPatch() *IngressPatch {
+	s := &b.r.settings
+	if s.ingressName == "" {
+		return nil
 	}
-	return ing
+	p := &IngressPatch{Target: ObjectReference{Namespace: b.r.cluster.Namespace, Name: s.ingressName}}
+	if s.ingressType == "istio" {
+		p.Target.APIVersion, p.Target.Kind = "networking.istio.io/v1", "VirtualService"
+		p.Patch = []JSONPatchOperation{{Op: "add", Path: "/spec/http/-", Value: b.istioRoute()}}
+		return p
+	}
+	p.Target.APIVersion, p.Target.Kind = "networking.k8s.io/v1", "Ingress"
+	for _, path := range b.ingressPaths() {
+		p.Patch = append(p.Patch, JSONPatchOperation{Op: "add", Path: "/spec/rules/0/http/paths/-", Value: path})
+	}
+	return p
 }
 
 func toAnyMap(m map[string]string) map[string]any {

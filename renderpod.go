@@ -98,7 +98,7 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 	svc.Name = name + "-service"
 	r.policy.applyToPod(b, pod, svc)
 	b.checkPodNames(&pod.Spec)
-	k := &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: b.ingressRule(maps.Clone(labels))}
+	k := &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: b.ingressRule(maps.Clone(labels)), IngressPatch: b.ingressPatch()}
 	b.checkObjects(k)
 	return k
 }

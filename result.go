@@ -44,6 +44,33 @@ type Kubernetes struct {
 	// *networkingv1.Ingress (nginx, alb) or an *unstructured.Unstructured
 	// VirtualService (istio); nil when no ingress is configured.
 	Ingress runtime.Object `json:"ingress,omitempty"`
+	// IngressPatch is the same rule as a JSON patch of the shared ingress,
+	// for a control plane that edits one shared object instead; nil when
+	// no ingress is configured.
+	IngressPatch *IngressPatch `json:"ingressPatch,omitempty"`
+}
+
+// IngressPatch is an RFC 6902 JSON patch of one object.
+type IngressPatch struct {
+	// Target is the object to patch: the shared Ingress or VirtualService.
+	Target ObjectReference `json:"target"`
+	// Patch is the operations, in order.
+	Patch []JSONPatchOperation `json:"patch"`
+}
+
+// ObjectReference names a Kubernetes object.
+type ObjectReference struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+// JSONPatchOperation is one operation of an RFC 6902 JSON patch.
+type JSONPatchOperation struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value any    `json:"value,omitempty"`
 }
 
 // Warning is something a person should know that did not stop resolution.

@@ -153,7 +153,7 @@ var renderCases = []struct {
 		"containers[0].env[A].value":   workspace.SourceUser,
 		"containers[0].name":           workspace.SourceBuiltin,
 		"lifecycle.post_start.command": workspace.SourceUser,
-		"ingress.metadata.name":        workspace.ClusterEnvSource("WORKSPACE_INGRESS_NAME"),
+		"ingress.metadata.name":        workspace.SourceBuiltin, // the workspace's own route, named after it
 	}},
 	{"layered", layeredResult, map[string]workspace.Source{
 		"containers[0].image":                           workspace.SourceClusterTemplate,
