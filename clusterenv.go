@@ -79,23 +79,23 @@ const DefaultStorageClass = "efs-sc-us-west-2"
 
 // settings is the cluster environment read once, when a Resolver is built.
 type settings struct {
-	inheritEnv      bool
-	envPattern      string
-	hasEnvPattern   bool
-	shareSecrets    bool
-	resources       [4]resourceDefault
-	ingressName     string
-	ingressNameVar  string
-	ingressType     string
-	pathType        networkingv1.PathType
+	inheritEnv     bool
+	envPattern     string
+	hasEnvPattern  bool
+	shareSecrets   bool
+	resources      [4]resourceDefault
+	ingressName    string
+	ingressNameVar string
+	ingressType    string
+	pathType       networkingv1.PathType
 	// ingressHost is the host of every workspace's route ("" is any);
 	// albScheme the ALB's scheme.
 	ingressHost, albScheme string
-	storageClass    string
-	pvcName         string
-	pvcPrefix       string
-	inheritPodAnnos bool
-	docker          docker.Host
+	storageClass           string
+	pvcName                string
+	pvcPrefix              string
+	inheritPodAnnos        bool
+	docker                 docker.Host
 	// dockerProblems are the DOCKER_* variables' problems: a Docker
 	// cluster reports them when it is built, a Kubernetes cluster only
 	// when a Docker workspace is resolved on it.

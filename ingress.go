@@ -128,22 +128,18 @@ func (b *build) istioRoute() map[string]any {
 }
 
 // ingressPatch is the workspace's rule as a JSON patch of the shared
-// ingress (DESIGN section 2.5), for control planes that edit one shared
-// Ingress or VirtualService instead of applying the workspace's own: an
-// add of each path to the first rule's paths (Ingress), or of the route to
-// the HTTP routes (VirtualService). Nil without an ingress.
+// Ingress (DESIGN section 2.5), for control planes that edit one shared
+// Ingress instead of applying the workspace's own: an add of each path to
+// the shared Ingress's first rule. Nil without an ingress, and for istio,
+// whose shared object is a Gateway (WORKSPACE_INGRESS_NAME may be
+// namespace/name), which holds no routes: a VirtualService per workspace
+// is how Istio composes.
 func (b *build) ingressPatch() *IngressPatch {
 	s := &b.r.settings
-	if s.ingressName == "" {
+	if s.ingressName == "" || s.ingressType == "istio" {
 		return nil
 	}
-	p := &IngressPatch{Target: ObjectReference{Namespace: b.r.cluster.Namespace, Name: s.ingressName}}
-	if s.ingressType == "istio" {
-		p.Target.APIVersion, p.Target.Kind = "networking.istio.io/v1", "VirtualService"
-		p.Patch = []JSONPatchOperation{{Op: "add", Path: "/spec/http/-", Value: b.istioRoute()}}
-		return p
-	}
-	p.Target.APIVersion, p.Target.Kind = "networking.k8s.io/v1", "Ingress"
+	p := &IngressPatch{Target: ObjectReference{APIVersion: "networking.k8s.io/v1", Kind: "Ingress", Namespace: b.r.cluster.Namespace, Name: s.ingressName}}
 	for _, path := range b.ingressPaths() {
 		p.Patch = append(p.Patch, JSONPatchOperation{Op: "add", Path: "/spec/rules/0/http/paths/-", Value: path})
 	}

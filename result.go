@@ -44,15 +44,16 @@ type Kubernetes struct {
 	// *networkingv1.Ingress (nginx, alb) or an *unstructured.Unstructured
 	// VirtualService (istio); nil when no ingress is configured.
 	Ingress runtime.Object `json:"ingress,omitempty"`
-	// IngressPatch is the same rule as a JSON patch of the shared ingress,
-	// for a control plane that edits one shared object instead; nil when
-	// no ingress is configured.
+	// IngressPatch is the same rule as a JSON patch of the shared
+	// Ingress, for a control plane that edits one shared Ingress instead;
+	// nil when no ingress is configured, and for istio (the shared object
+	// is a Gateway, which holds no routes).
 	IngressPatch *IngressPatch `json:"ingressPatch,omitempty"`
 }
 
 // IngressPatch is an RFC 6902 JSON patch of one object.
 type IngressPatch struct {
-	// Target is the object to patch: the shared Ingress or VirtualService.
+	// Target is the object to patch: the shared Ingress.
 	Target ObjectReference `json:"target"`
 	// Patch is the operations, in order.
 	Patch []JSONPatchOperation `json:"patch"`
