@@ -67,6 +67,67 @@ func JSON(res *workspace.Result, opts Options) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Manifests renders the Kubernetes objects of results (Result.Objects, in
+// order) as one YAML stream, "---" between objects, ready for kubectl
+// apply -f -. A Docker result has none.
+func Manifests(results ...*workspace.Result) ([]byte, error) {
+	var buf bytes.Buffer
+	for _, res := range results {
+		for _, obj := range res.Objects() {
+			n, err := objectTree(obj)
+			if err != nil {
+				return nil, err
+			}
+			styleForYAML(n)
+			if buf.Len() > 0 {
+				buf.WriteString("---\n")
+			}
+			enc := yaml.NewEncoder(&buf)
+			enc.SetIndent(2)
+			if err := enc.Encode(n); err != nil {
+				return nil, fmt.Errorf("render: %w", err)
+			}
+			if err := enc.Close(); err != nil {
+				return nil, fmt.Errorf("render: %w", err)
+			}
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+// ManifestList renders the Kubernetes objects of results as one v1 List
+// in indented JSON, ready for kubectl apply -f -.
+func ManifestList(results ...*workspace.Result) ([]byte, error) {
+	scalar := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+	items := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, res := range results {
+		for _, obj := range res.Objects() {
+			n, err := objectTree(obj)
+			if err != nil {
+				return nil, err
+			}
+			items.Content = append(items.Content, n)
+		}
+	}
+	list := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+		scalar("apiVersion"), scalar("v1"), scalar("kind"), scalar("List"), scalar("items"), items,
+	}}
+	var buf bytes.Buffer
+	writeJSON(&buf, list, "")
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// objectTree is one object as the document holds it: through
+// encoding/json into an ordered node tree, nulls and empty status dropped.
+func objectTree(obj any) (*yaml.Node, error) {
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return jsonTree(data)
+}
+
 // tree marshals the document through encoding/json (the Kubernetes types'
 // own field names and omitempty rules) into an ordered YAML node tree, and
 // drops what an API server would not show: nulls and empty status.
@@ -75,6 +136,11 @@ func tree(res *workspace.Result, opts Options) (*yaml.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
+	return jsonTree(data)
+}
+
+// jsonTree reads encoding/json's output into a node tree, pruned.
+func jsonTree(data []byte) (*yaml.Node, error) {
 	data = escapeForYAML(data)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

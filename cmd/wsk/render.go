@@ -10,7 +10,7 @@ import (
 	"github.com/workspacekit/workspace/render"
 )
 
-const renderSynopsis = "wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE|GLOB... [-o yaml|json] [--explain]"
+const renderSynopsis = "wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE|GLOB... [-o yaml|json|manifests|manifests-json] [--explain]"
 
 const renderDescription = `Renders workspace requests into the documented output (DESIGN section 7):
 the Pod, its claim, Service and Ingress rule, lifecycle, security level,
@@ -23,6 +23,11 @@ from standard input. --request repeats and takes globs (*, ?, [..], **):
 several requests render as one multi-document YAML stream (--- between
 documents) or, with -o json, one JSON array, in the order given (globs
 sorted). Nothing is written unless every request renders.
+
+-o manifests prints only the Kubernetes objects of every request (claim,
+Service, Pod, route), each with apiVersion, kind, namespace and the
+workspace labels, as one YAML stream for kubectl apply -f -;
+-o manifests-json prints them as one v1 List. Warnings still go to stderr.
 
 Exit status: 0 rendered, 1 problems in the inputs (each on stderr as
 file:line:col: path: message), 2 bad usage or an input that cannot be read.`
@@ -37,7 +42,7 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sf.register(fs)
 	var requests fileList
 	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
-	format := fs.String("o", "yaml", "output `FORMAT`: yaml or json")
+	format := fs.String("o", "yaml", "output `FORMAT`: yaml, json, manifests (the Kubernetes objects as a YAML stream) or manifests-json (a v1 List)")
 	explain := fs.Bool("explain", false, "add the provenance of every field")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
@@ -53,8 +58,10 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !oneStdin("render", append(sf.paths(), requests...), stderr) {
 		return exitUsage
 	}
-	if *format != "yaml" && *format != "json" {
-		fmt.Fprintf(stderr, "wsk render: -o %q: use yaml or json\n", *format)
+	switch *format {
+	case "yaml", "json", "manifests", "manifests-json":
+	default:
+		fmt.Fprintf(stderr, "wsk render: -o %q: use yaml, json, manifests or manifests-json\n", *format)
 		return exitUsage
 	}
 	paths, globErrs := expandPatterns(requests)
@@ -75,6 +82,9 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if code := reportInputs(stderr, unreadable, problems...); code != exitOK {
 		return code
+	}
+	if *format == "manifests" || *format == "manifests-json" {
+		return writeManifests(*format, results, paths, warnings, stdout, stderr)
 	}
 	opts := render.Options{Explain: *explain}
 	var out bytes.Buffer
@@ -108,15 +118,45 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *format == "json" && len(results) > 1 {
 		out.WriteString("\n]\n")
 	}
+	printWarnings(stderr, paths, warnings)
+	stdout.Write(out.Bytes())
+	return exitOK
+}
+
+// printWarnings writes every request's warnings to stderr, each after its
+// file's name when there are several.
+func printWarnings(stderr io.Writer, paths []string, warnings [][]workspace.Warning) {
 	for i, ws := range warnings {
 		for _, w := range ws {
-			if len(results) > 1 {
+			if len(warnings) > 1 {
 				fmt.Fprintf(stderr, "%s: ", displayName(paths[i]))
 			}
 			fmt.Fprintf(stderr, "warning: %s\n", w)
 		}
 	}
-	stdout.Write(out.Bytes())
+}
+
+// writeManifests writes the Kubernetes objects of every result (-o
+// manifests or manifests-json). A Docker workspace has none: that is bad
+// usage, not an empty stream.
+func writeManifests(format string, results []*workspace.Result, paths []string, warnings [][]workspace.Warning, stdout, stderr io.Writer) int {
+	for i, res := range results {
+		if res.Kubernetes == nil {
+			fmt.Fprintf(stderr, "wsk render: %s is a %s workspace, which has no Kubernetes objects; use -o yaml or json\n", displayName(paths[i]), res.Type)
+			return exitUsage
+		}
+	}
+	write := render.Manifests
+	if format == "manifests-json" {
+		write = render.ManifestList
+	}
+	out, err := write(results...)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsk render: %v\n", err)
+		return exitProblems
+	}
+	printWarnings(stderr, paths, warnings)
+	stdout.Write(out)
 	return exitOK
 }
 

@@ -213,7 +213,6 @@ func (f findings) report(t *testing.T) {
 // JSON of each key. The pod is required.
 func checkObjects(name string, objects map[string]json.RawMessage) findings {
 	var f findings
-	ctx := context.Background()
 	if raw, ok := objects["pod"]; !ok || string(raw) == "null" {
 		f.problem("case %s: the output has no kubernetes.pod", name)
 	}
@@ -231,30 +230,36 @@ func checkObjects(name string, objects map[string]json.RawMessage) findings {
 			checkIngressPatch(&f, name, objects, raw)
 			continue
 		}
-		gvk, ok := renderedKinds[key]
-		if !ok {
-			f.problem("case %s: kubernetes.%s is not validated by this test; teach admitJSON its kind", name, key)
-			continue
-		}
-		if key == "ingress" {
-			var tm metav1.TypeMeta
-			if err := json.Unmarshal(raw, &tm); err != nil {
-				f.problem("case %s: kubernetes.ingress: %v", name, err)
-				continue
-			}
-			if got := tm.GroupVersionKind(); got != ingressGVK {
-				checkCustomResource(&f, name, "kubernetes."+key, raw)
-				continue
-			}
-		}
-		v, err := admitJSON(ctx, raw, gvk)
-		if err != nil {
-			f.problem("case %s: kubernetes.%s: %v", name, key, err)
-			continue
-		}
-		v.addTo(&f, name, "kubernetes."+key)
+		checkObject(&f, name, key, raw)
 	}
 	return f
+}
+
+// checkObject validates one object of a kubernetes section, given as the
+// JSON of its key.
+func checkObject(f *findings, name, key string, raw json.RawMessage) {
+	gvk, ok := renderedKinds[key]
+	if !ok {
+		f.problem("case %s: kubernetes.%s is not validated by this test; teach admitJSON its kind", name, key)
+		return
+	}
+	if key == "ingress" {
+		var tm metav1.TypeMeta
+		if err := json.Unmarshal(raw, &tm); err != nil {
+			f.problem("case %s: kubernetes.ingress: %v", name, err)
+			return
+		}
+		if got := tm.GroupVersionKind(); got != ingressGVK {
+			checkCustomResource(f, name, "kubernetes."+key, raw)
+			return
+		}
+	}
+	v, err := admitJSON(context.Background(), raw, gvk)
+	if err != nil {
+		f.problem("case %s: kubernetes.%s: %v", name, key, err)
+		return
+	}
+	v.addTo(f, name, "kubernetes."+key)
 }
 
 // checkCustomResource validates a custom resource as the API server does:
