@@ -50,6 +50,24 @@ type Server struct {
 	// cluster pod template gives a command.
 	Command []string `json:"command"`
 	Args    []string `json:"args"`
+	// BasePathEnv names the variable that tells the server its path
+	// prefix behind the workspace's route (MAGE_BASE_PATH for the Mage
+	// image): it is set to the workspace name whenever a route is
+	// rendered, unless a layer sets it.
+	BasePathEnv string `json:"basePathEnv"`
+	// Requirements is a step the post-start wrapper runs before the
+	// post-start steps (the doc: hooks run after requirements
+	// installation); if it fails, the container exits with its status, as
+	// the server would. Nil keeps the server command's own order.
+	Requirements *RequirementsStep `json:"requirements"`
+}
+
+// RequirementsStep is the cluster's requirements installation, run before
+// the post-start steps.
+type RequirementsStep struct {
+	// Command is the step's argv, such as
+	// ["/bin/sh", "-c", "pip3 install -r \"$USER_CODE_PATH/requirements.txt\""].
+	Command []string `json:"command"`
 }
 
 type clusterFile struct {

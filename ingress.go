@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -152,4 +153,24 @@ func toAnyMap(m map[string]string) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// setBasePath tells the server its path prefix behind the route (DESIGN
+// section 2.5): the variable the cluster file's server.basePathEnv names
+// is set to the workspace name, the route's path without its leading
+// slash, as mage-ai sets MAGE_BASE_PATH (Mage's base path variables take
+// no leading slash), whenever a route is rendered and no layer set the
+// variable itself.
+func (b *build) setBasePath() {
+	v := b.r.cluster.Server.BasePathEnv
+	if v == "" || b.r.settings.ingressName == "" {
+		return
+	}
+	for _, e := range b.c.Env {
+		if e.Name == v {
+			return
+		}
+	}
+	b.c.Env = append(b.c.Env, corev1.EnvVar{Name: v, Value: b.req.Name})
+	b.prov[fieldpath.Item(containerPath+".env", v)] = Origin{Source: SourceClusterTemplate}
 }

@@ -157,13 +157,23 @@ func (b *build) resolveLifecycle(lc *LifecycleConfig) (Lifecycle, map[string]str
 // unwrapping restores the split exactly.
 const serverWordsPrefix = "# server-command-words: "
 
-// postStartWrapper renders the steps as a /bin/sh script that runs each,
-// logs a warning when one fails and goes on, then execs the server command,
-// which it receives as its arguments; commandWords of them are the command.
-func postStartWrapper(steps []PostStartStep, commandWords int) string {
+// postStartWrapper renders the steps as a /bin/sh script that runs the
+// cluster's requirements step first, if there is one (its failure stops
+// the container with its status, as the server's own installation would),
+// then each post-start step, logging a warning when one fails and going
+// on, then execs the server command, which it receives as its arguments;
+// commandWords of them are the command.
+func postStartWrapper(requirements []string, steps []PostStartStep, commandWords int) string {
 	var b strings.Builder
 	b.WriteString(PostStartMarker + "\n")
 	b.WriteString(serverWordsPrefix + strconv.Itoa(commandWords) + "\n")
+	if len(requirements) > 0 {
+		quoted := make([]string, len(requirements))
+		for j, a := range requirements {
+			quoted[j] = shellQuote(a)
+		}
+		fmt.Fprintf(&b, "%s || { status=$?; echo \"workspacekit: the requirements step failed with status $status; not starting the server\" >&2; exit \"$status\"; }\n", strings.Join(quoted, " "))
+	}
 	for i, s := range steps {
 		var run, what string
 		switch {

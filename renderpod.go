@@ -46,6 +46,7 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: portName, ContainerPort: r.serverPort, Protocol: corev1.ProtocolTCP})
 		prov[r.serverPortPath] = Origin{Source: r.portSource}
 	}
+	b.setBasePath()
 	annos := b.containerSteps(&doc.LifecycleConfig)
 
 	labels := map[string]string{"app": name, LabelWorkspace: name}

@@ -78,7 +78,11 @@ func (b *build) applyServerCommand(steps []PostStartStep) ([]string, []string) {
 	if len(c.Command) == 0 && len(c.Args) > 0 {
 		args = c.Args
 	}
-	if len(steps) == 0 {
+	var requirements []string
+	if rq := r.cluster.Server.Requirements; rq != nil {
+		requirements = rq.Command
+	}
+	if len(steps) == 0 && len(requirements) == 0 {
 		if len(c.Command) == 0 && len(cmd) > 0 {
 			c.Command, c.Args = cmd, args
 			prov[paths.command] = Origin{Source: source}
@@ -89,16 +93,23 @@ func (b *build) applyServerCommand(steps []PostStartStep) ([]string, []string) {
 		return c.Command, c.Args
 	}
 	if len(cmd) == 0 {
-		probs.add(lookupTree(merged, "lifecycle_config", "post_start").at, "server.command",
-			"post-start steps need the server command to run after them, and none is known: %sgive the cluster pod template's first container a command, or set server.command in the cluster file", paths.commandHint)
+		at, what := lookupTree(merged, "lifecycle_config", "post_start").at, "post-start steps need"
+		if len(steps) == 0 {
+			at, what = r.cluster.pos("server.requirements"), "the requirements step needs"
+		}
+		probs.add(at, "server.command",
+			"%s the server command to run after them, and none is known: %sgive the cluster pod template's first container a command, or set server.command in the cluster file", what, paths.commandHint)
 		return nil, nil
 	}
 	wrapperSource := lookupTree(merged, "lifecycle_config", "post_start", "command").src
 	if wrapperSource == "" {
 		wrapperSource = lookupTree(merged, "lifecycle_config", "post_start", "hook_path").src
 	}
+	if wrapperSource == "" {
+		wrapperSource = SourceClusterTemplate // the requirements step alone
+	}
 	c.Command = []string{"/bin/sh", "-c"}
-	c.Args = append([]string{postStartWrapper(steps, len(cmd)), wrapperName}, append(append([]string(nil), cmd...), args...)...)
+	c.Args = append([]string{postStartWrapper(requirements, steps, len(cmd)), wrapperName}, append(append([]string(nil), cmd...), args...)...)
 	prov[paths.command] = Origin{Source: wrapperSource}
 	prov[paths.args] = Origin{Source: wrapperSource}
 	return cmd, args

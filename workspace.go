@@ -94,6 +94,14 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 		}
 		r.serverPort, r.portSource = cluster.Server.Port, SourceClusterTemplate
 	}
+	if v := cluster.Server.BasePathEnv; v != "" {
+		if errs := validation.IsEnvVarName(v); len(errs) > 0 {
+			probs.add(cluster.pos("server.basePathEnv"), "server.basePathEnv", "%q is not a variable name: %s; give one such as MAGE_BASE_PATH", v, strings.Join(errs, "; "))
+		}
+	}
+	if rq := cluster.Server.Requirements; rq != nil && len(rq.Command) == 0 {
+		probs.add(cluster.pos("server.requirements"), "server.requirements.command", "the requirements step has no command; give its argv, such as [pip3, install, -r, /home/src/requirements.txt], or drop server.requirements")
+	}
 	r.serverPortPath = fieldpath.Item(containerPath+".ports", strconv.Itoa(int(r.serverPort))) + ".protocol"
 	r.policy.prepare()
 	r.kube = layerSet{doc: configDocType}
