@@ -100,6 +100,9 @@ type settings struct {
 	// cluster reports them when it is built, a Kubernetes cluster only
 	// when a Docker workspace is resolved on it.
 	dockerProblems Problems
+	// dockerWarnings are the DOCKER_* variables' warnings, for every
+	// Docker workspace.
+	dockerWarnings []Warning
 
 	// the layer each setting came from: its variable, or builtin
 	ingressTypeSource, pathTypeSource, storageClassSource, shareSecretsSource, ingressHostSource, albSchemeSource Source
@@ -225,7 +228,7 @@ func readSettings(c *Cluster, probs *problemList) settings {
 			s.pvcName, varPVCSubpathPrefix, varPVCName)
 	}
 	var dp problemList
-	s.docker = readDockerHost(c, &dp)
+	s.docker = readDockerHost(c, &dp, &s.dockerWarnings)
 	s.dockerProblems = dp.list
 	return s
 }

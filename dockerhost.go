@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"fmt"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -10,8 +11,14 @@ import (
 	"github.com/workspacekit/workspace/docker"
 )
 
-// DefaultDockerHost is the Docker daemon's address when DOCKER_HOST is unset.
-const DefaultDockerHost = "unix://var/run/docker.sock"
+// DefaultDockerHost is the Docker daemon's address when DOCKER_HOST is
+// unset: the socket /var/run/docker.sock (three slashes: unix:// and an
+// absolute path).
+const DefaultDockerHost = "unix:///var/run/docker.sock"
+
+// docDockerHost is how the workspace doc spells the default, which as a
+// URL names a host "var": read as the default, with a warning.
+const docDockerHost = "unix://var/run/docker.sock"
 
 // dockerHostExamples are the address forms the Docker client accepts, each
 // with an example.
@@ -23,10 +30,15 @@ var dockerHostExamples = [][2]string{
 }
 
 // readDockerHost reads the Docker connection settings of the cluster
-// (DESIGN section 2.1), reporting each bad one by its variable.
-func readDockerHost(c *Cluster, probs *problemList) docker.Host {
+// (DESIGN section 2.1), reporting each bad one by its variable, and the
+// doc's spelling of the default socket (a host "var" as a URL) as a
+// warning.
+func readDockerHost(c *Cluster, probs *problemList, warns *[]Warning) docker.Host {
 	h := docker.Host{Host: DefaultDockerHost}
-	if v, ok := c.lookup(varDockerHost); ok {
+	if v, ok := c.lookup(varDockerHost); ok && v == docDockerHost {
+		*warns = append(*warns, Warning{Path: "env." + varDockerHost, File: c.envPos(varDockerHost).file, Line: c.envPos(varDockerHost).line, Column: c.envPos(varDockerHost).col,
+			Message: fmt.Sprintf("%q names a host \"var\", not the socket /var/run/docker.sock; read as %s, the Docker default (write it so)", v, DefaultDockerHost)})
+	} else if ok {
 		h.Host = v
 		i := slices.IndexFunc(dockerHostExamples, func(e [2]string) bool { return strings.HasPrefix(v, e[0]) })
 		switch {

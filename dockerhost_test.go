@@ -29,9 +29,16 @@ func TestDockerHostAddresses(t *testing.T) {
 	} {
 		c := Cluster{Type: TypeDocker, Env: map[string]string{varDockerHost: v}}
 		var probs problemList
-		h := readDockerHost(&c, &probs)
+		var warns []Warning
+		h := readDockerHost(&c, &probs, &warns)
 		if got := probs.empty(); got != ok {
 			t.Errorf("DOCKER_HOST=%q: accepted %v, want %v (%v)", v, got, ok, probs.err())
+		}
+		if v == docDockerHost {
+			if h.Host != DefaultDockerHost || len(warns) != 1 {
+				t.Errorf("DOCKER_HOST=%q: rendered %q with warnings %v, want %s and one warning", v, h.Host, warns, DefaultDockerHost)
+			}
+			continue
 		}
 		if ok && h.Host != v {
 			t.Errorf("DOCKER_HOST=%q rendered as %q", v, h.Host)

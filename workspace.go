@@ -193,6 +193,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 		if r.cluster.Type != TypeDocker {
 			probs.list = append(probs.list, r.settings.dockerProblems...)
 		}
+		*w = append(*w, r.settings.dockerWarnings...)
 		b.resolveDocker()
 	} else {
 		b.resolveKubernetes()
