@@ -25,10 +25,10 @@ func TestRequirementsRunBeforeTheHooks(t *testing.T) {
 		wantLog            string
 		wantStatus         int
 	}{
-		"requirements then hook then server": {requirements: "echo requirements >> \"$LOG\"", hook: "echo hook >> \"$LOG\"", wantLog: "requirements\nhook\nserver\n"},
-		"a failing hook still starts the server": {requirements: "echo requirements >> \"$LOG\"", hook: "exit 4", wantLog: "requirements\nserver\n"},
+		"requirements then hook then server":          {requirements: "echo requirements >> \"$LOG\"", hook: "echo hook >> \"$LOG\"", wantLog: "requirements\nhook\nserver\n"},
+		"a failing hook still starts the server":      {requirements: "echo requirements >> \"$LOG\"", hook: "exit 4", wantLog: "requirements\nserver\n"},
 		"a failing requirements step stops the start": {requirements: "echo requirements >> \"$LOG\"; exit 3", hook: "echo hook >> \"$LOG\"", wantLog: "requirements\n", wantStatus: 3},
-		"requirements alone": {requirements: "echo requirements >> \"$LOG\"", wantLog: "requirements\nserver\n"},
+		"requirements alone":                          {requirements: "echo requirements >> \"$LOG\"", wantLog: "requirements\nserver\n"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cluster := "server:\n  command: [sh, -c, 'echo server >> \"$LOG\"']\n  requirements:\n    command: [sh, -c, '" + strings.ReplaceAll(tc.requirements, "'", "''") + "']\n"
