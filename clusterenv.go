@@ -8,6 +8,7 @@ import (
 	"github.com/workspacekit/workspace/docker"
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/limits"
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -28,6 +29,8 @@ const (
 	varIngressHost           = "WORKSPACE_INGRESS_HOST"
 	varIngressALBScheme      = "WORKSPACE_INGRESS_ALB_SCHEME"
 	varStorageClass          = "WORKSPACE_STORAGE_CLASS"
+	varStorageRequestSize    = "WORKSPACE_STORAGE_REQUEST_SIZE"
+	varStorageAccessMode     = "WORKSPACE_STORAGE_ACCESS_MODE"
 	varPVCName               = "WORKSPACE_PVC_NAME"
 	varPVCSubpathPrefix      = "WORKSPACE_PVC_SUBPATH_PREFIX"
 	varInheritPodAnnotations = "INHERIT_POD_ANNOTATIONS"
@@ -52,7 +55,7 @@ var resourceVars = [4]string{
 var controlPlaneVars = []string{
 	varInheritEnvVars, varUserDefinedVars, varEnvPattern, varShareSecrets,
 	resourceVars[0], resourceVars[1], resourceVars[2], resourceVars[3],
-	varIngressName, varIngressType, varIngressPathType, varIngressHost, varIngressALBScheme, varStorageClass,
+	varIngressName, varIngressType, varIngressPathType, varIngressHost, varIngressALBScheme, varStorageClass, varStorageRequestSize, varStorageAccessMode,
 	varPVCName, varPVCSubpathPrefix, varInheritPodAnnotations, varDefaultConfigPath,
 	varDockerHost, varDockerTLSVerify, varDockerCertPath, varDockerSwarmMode,
 	varUserCodePath,
@@ -71,6 +74,8 @@ var (
 	ingressTypes     = []string{"nginx", "alb", "istio"}
 	ingressPathTypes = []string{string(networkingv1.PathTypeImplementationSpecific), string(networkingv1.PathTypePrefix)}
 	albSchemes       = []string{"internet-facing", "internal"}
+	// accessModes are a claim's access modes.
+	accessModes = []string{"ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"}
 )
 
 // DefaultStorageClass is the storage class of per-workspace claims when
@@ -92,10 +97,14 @@ type settings struct {
 	// albScheme the ALB's scheme.
 	ingressHost, albScheme string
 	storageClass           string
-	pvcName                string
-	pvcPrefix              string
-	inheritPodAnnos        bool
-	docker                 docker.Host
+	// claimSize and claimMode are the per-workspace claim's size and
+	// access mode.
+	claimSize       resource.Quantity
+	claimMode       string
+	pvcName         string
+	pvcPrefix       string
+	inheritPodAnnos bool
+	docker          docker.Host
 	// dockerProblems are the DOCKER_* variables' problems: a Docker
 	// cluster reports them when it is built, a Kubernetes cluster only
 	// when a Docker workspace is resolved on it.
@@ -106,6 +115,7 @@ type settings struct {
 
 	// the layer each setting came from: its variable, or builtin
 	ingressTypeSource, pathTypeSource, storageClassSource, shareSecretsSource, ingressHostSource, albSchemeSource Source
+	storageSizeSource, storageModeSource                                                                          Source
 }
 
 type resourceDefault struct {
@@ -221,6 +231,16 @@ func readSettings(c *Cluster, probs *problemList) settings {
 	if v, ok := c.lookup(varStorageClass); ok {
 		s.storageClass = v
 	}
+	s.claimSize, s.storageSizeSource = resource.MustParse(DefaultStorageSize), c.sourceOf(varStorageRequestSize)
+	if v, ok := c.lookup(varStorageRequestSize); ok {
+		if q, err := storageSize(v); err != nil {
+			probs.add(c.envPos(varStorageRequestSize), "env."+varStorageRequestSize, "%v", err)
+		} else {
+			s.claimSize = q
+		}
+	}
+	s.claimMode = c.enumVar(varStorageAccessMode, string(corev1.ReadWriteMany), accessModes, probs)
+	s.storageModeSource = c.sourceOf(varStorageAccessMode)
 	s.pvcName, _ = c.lookup(varPVCName)
 	s.pvcPrefix, _ = c.lookup(varPVCSubpathPrefix)
 	if s.pvcName != "" && s.pvcPrefix == "" {

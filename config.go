@@ -20,6 +20,12 @@ type Config struct {
 	LifecycleConfig *LifecycleConfig
 	// ServiceAccountName is the pod's service account.
 	ServiceAccountName string
+	// StorageClassName, StorageRequestSize and StorageAccessMode override
+	// the workspace's own claim: its storage class, its size (a quantity
+	// such as 50Gi) and its access mode (ReadWriteOnce, ReadOnlyMany,
+	// ReadWriteMany or ReadWriteOncePod). Under a shared claim
+	// (WORKSPACE_PVC_NAME) they are an error.
+	StorageClassName, StorageRequestSize, StorageAccessMode string
 
 	parsed *parsedConfig // the tree ParseRequest or ParseDefaultConfig built
 }
@@ -94,6 +100,29 @@ type configDoc struct {
 	ContainerConfig    containerConfig `json:"container_config"`
 	LifecycleConfig    LifecycleConfig `json:"lifecycle_config"`
 	ServiceAccountName string          `json:"service_account_name"`
+	StorageClassName   string          `json:"storage_class_name"`
+	StorageRequestSize string          `json:"storage_request_size"`
+	StorageAccessMode  string          `json:"storage_access_mode"`
+}
+
+// configScalars are the string settings at the top of a layer.
+type configScalars struct {
+	serviceAccountName, storageClassName, storageRequestSize, storageAccessMode string
+}
+
+// scalars are the Config's top-level string settings.
+func (c *Config) scalars() configScalars {
+	return configScalars{c.ServiceAccountName, c.StorageClassName, c.StorageRequestSize, c.StorageAccessMode}
+}
+
+// keyed are the settings with their keys, in document order.
+func (s configScalars) keyed() [4][2]string {
+	return [4][2]string{
+		{"service_account_name", s.serviceAccountName},
+		{"storage_class_name", s.storageClassName},
+		{"storage_request_size", s.storageRequestSize},
+		{"storage_access_mode", s.storageAccessMode},
+	}
 }
 
 var configDocType = reflect.TypeFor[configDoc]()

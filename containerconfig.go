@@ -77,8 +77,9 @@ func (c *containerConfig) decodeTree(v *node, path string, probs *problemList) {
 // renderedPath is where the key below a node of shape s renders, the
 // path provenance records it under: container_config's Container fields
 // under containers[0] and its PodSpec fields at the top of the pod spec;
-// a layer's lifecycle_config as lifecycle and its service_account_name as
-// the pod's serviceAccountName; any other key below its parent.
+// a layer's lifecycle_config as lifecycle, its service_account_name as
+// the pod's serviceAccountName and its storage_* settings as the claim's
+// fields; any other key below its parent.
 func (s shape) renderedPath(path, key string) string {
 	switch s.t {
 	case configDocType:
@@ -89,6 +90,12 @@ func (s shape) renderedPath(path, key string) string {
 			return "lifecycle"
 		case "service_account_name":
 			return "serviceAccountName"
+		case "storage_class_name":
+			return claimClassPath
+		case "storage_request_size":
+			return claimSizePath
+		case "storage_access_mode":
+			return claimModesPath
 		}
 	case containerConfigType:
 		if f := containerConfigSchema.fields[key]; f != nil && f.owner == containerType {

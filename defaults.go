@@ -26,7 +26,7 @@ type defaultsHeader struct {
 // it, as a parsed Request may be before Resolve.
 func ParseDefaultConfig(file string, data []byte) (DefaultConfig, error) {
 	var df defaultsHeader
-	cfg, _, err := parseConfigFile(data, file, SourceDefaults, func(root *node, probs *problemList) (LifecycleConfig, string) {
+	cfg, _, err := parseConfigFile(data, file, SourceDefaults, func(root *node, probs *problemList) (LifecycleConfig, configScalars) {
 		return decodeConfigFile(root, &df, looksDocker(root.get("container_config")), probs)
 	})
 	if err != nil {

@@ -24,7 +24,7 @@ type parsedConfig struct {
 	cc   ccShape
 	text string           // container_config as a YAML string, for ccString
 	lc   *LifecycleConfig // a deep copy of the lifecycle_config decoded
-	sa   string
+	sc   configScalars
 }
 
 // ccShape is how a parsed file gave container_config.
@@ -39,7 +39,7 @@ const (
 // decodeConfigFile decodes a parsed request or default config file into
 // the struct that header and the configuration keys of the workspace type
 // make: a Docker one when docker says so.
-func decodeConfigFile[H any](root *node, header *H, docker bool, probs *problemList) (LifecycleConfig, string) {
+func decodeConfigFile[H any](root *node, header *H, docker bool, probs *problemList) (LifecycleConfig, configScalars) {
 	if docker {
 		var f struct {
 			Header H `json:",inline"`
@@ -47,7 +47,7 @@ func decodeConfigFile[H any](root *node, header *H, docker bool, probs *problemL
 		}
 		decodeInto(root, reflect.ValueOf(&f).Elem(), "", probs)
 		*header = f.Header
-		return f.LifecycleConfig, f.ServiceAccountName
+		return f.LifecycleConfig, configScalars{serviceAccountName: f.ServiceAccountName}
 	}
 	var f struct {
 		Header H `json:",inline"`
@@ -55,12 +55,12 @@ func decodeConfigFile[H any](root *node, header *H, docker bool, probs *problemL
 	}
 	decodeInto(root, reflect.ValueOf(&f).Elem(), "", probs)
 	*header = f.Header
-	return f.LifecycleConfig, f.ServiceAccountName
+	return f.LifecycleConfig, configScalars{f.ServiceAccountName, f.StorageClassName, f.StorageRequestSize, f.StorageAccessMode}
 }
 
 // current reports whether c still holds what p was built from.
 func (p *parsedConfig) current(c *Config) bool {
-	return p != nil && p.sameContainerConfig(c.ContainerConfig) && sameLifecycle(p.lc, c.LifecycleConfig) && c.ServiceAccountName == p.sa
+	return p != nil && p.sameContainerConfig(c.ContainerConfig) && sameLifecycle(p.lc, c.LifecycleConfig) && c.scalars() == p.sc
 }
 
 // sameContainerConfig reports whether x is the container_config p was
@@ -83,9 +83,9 @@ func (p *parsedConfig) sameContainerConfig(x any) bool {
 // parseConfigFile parses a request or default config file: the YAML, then
 // container_config when it is a YAML string (positions mapped back into the
 // file), then every key checked by decode, which decodes the whole file and
-// returns its lifecycle_config and service_account_name. It returns the
+// returns its lifecycle_config and top-level settings. It returns the
 // root tree, with the configuration keys as a subtree for layering.
-func parseConfigFile(data []byte, file string, src Source, decode func(root *node, probs *problemList) (LifecycleConfig, string)) (*Config, *node, error) {
+func parseConfigFile(data []byte, file string, src Source, decode func(root *node, probs *problemList) (LifecycleConfig, configScalars)) (*Config, *node, error) {
 	var probs problemList
 	root, err := parseYAML(data, yamlSource{file: file, src: src}, "")
 	if err != nil {
@@ -99,7 +99,7 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *nod
 		return nil, nil, probs.err()
 	}
 	root = expandContainerConfig(root, data, file, src, &probs)
-	lc, sa := decode(root, &probs)
+	lc, sc := decode(root, &probs)
 	doc := &node{kind: kindMap, src: src, at: root.at}
 	for _, e := range root.entries {
 		if schemaOf(configDocType).fields[e.key] != nil {
@@ -107,7 +107,7 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *nod
 		}
 	}
 	var cfg Config
-	parsed := &parsedConfig{root: root, doc: doc, sa: sa}
+	parsed := &parsedConfig{root: root, doc: doc, sc: sc}
 	if cc := root.get("container_config"); cc != nil {
 		if cc.kind == kindMap && cc.text == "" {
 			cfg.ContainerConfig, parsed.cc = cc.goValue(), ccMap
@@ -119,7 +119,7 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *nod
 	if root.get("lifecycle_config") != nil {
 		cfg.LifecycleConfig, parsed.lc = &lc, cloneLifecycle(&lc)
 	}
-	cfg.ServiceAccountName = sa
+	cfg.ServiceAccountName, cfg.StorageClassName, cfg.StorageRequestSize, cfg.StorageAccessMode = sc.serviceAccountName, sc.storageClassName, sc.storageRequestSize, sc.storageAccessMode
 	cfg.parsed = parsed
 	return &cfg, root, probs.err()
 }
@@ -283,11 +283,18 @@ func layerTree(c *Config, src Source, file string, doc reflect.Type) (*node, err
 	case c.LifecycleConfig != nil:
 		add("lifecycle_config", g.fromGo(lifecycleGo(c.LifecycleConfig, file, &probs), "lifecycle_config", 1))
 	}
-	switch {
-	case p != nil && c.ServiceAccountName == p.sa:
-		add("service_account_name", p.doc.get("service_account_name"))
-	case c.ServiceAccountName != "":
-		add("service_account_name", &node{kind: kindScalar, text: c.ServiceAccountName, src: src})
+	now := c.scalars().keyed()
+	var was [4][2]string
+	if p != nil {
+		was = p.sc.keyed()
+	}
+	for i, kv := range now {
+		switch {
+		case p != nil && kv[1] == was[i][1]:
+			add(kv[0], p.doc.get(kv[0]))
+		case kv[1] != "":
+			add(kv[0], &node{kind: kindScalar, text: kv[1], src: src})
+		}
 	}
 	if !probs.empty() {
 		return nil, probs.err()

@@ -81,7 +81,7 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 	if doc.ServiceAccountName != "" {
 		spec.ServiceAccountName = doc.ServiceAccountName
 	}
-	pvc := b.applyStorage(&spec, meta)
+	pvc := b.applyStorage(&spec, meta, doc)
 	spec.Containers = []corev1.Container{*c}
 	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: podMeta, Spec: spec}
 	svcMeta := meta

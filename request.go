@@ -43,7 +43,7 @@ type requestHeader struct {
 // and the edited values for the rest.
 func ParseRequest(file string, data []byte) (Request, error) {
 	var h requestHeader
-	cfg, _, err := parseConfigFile(data, file, SourceUser, func(root *node, probs *problemList) (LifecycleConfig, string) {
+	cfg, _, err := parseConfigFile(data, file, SourceUser, func(root *node, probs *problemList) (LifecycleConfig, configScalars) {
 		docker := looksDocker(root.get("container_config"))
 		if t := root.get("type"); t != nil && t.kind == kindScalar && t.text != "" {
 			docker = t.text == string(TypeDocker)
