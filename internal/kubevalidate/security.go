@@ -64,7 +64,8 @@ func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string, po
 
 // podSecurity checks the pod's security context (ids, sysctls, seccomp
 // and AppArmor profiles, Windows options, the fsGroup change, supplemental
-// groups and SELinux change policies), its os (linux or windows, and what
+// groups and SELinux change policies), no host namespace in a pod with its
+// own user namespace (hostUsers false), its os (linux or windows, and what
 // each forbids the pod to set: Windows options on linux, Linux settings
 // on windows) and its HostProcess containers (all of the pod's or none,
 // on the host's network).
@@ -91,6 +92,16 @@ func (f *Findings) podSecurity(spec *corev1.PodSpec) {
 			f.oneOfSet(constPath(base+".seLinuxChangePolicy"), string(*p), "Recursive", "MountOption")
 		}
 		f.windowsOptions(sc.WindowsOptions, base+".windowsOptions")
+	}
+	if u := spec.HostUsers; u != nil && !*u {
+		for _, ns := range []struct {
+			name string
+			set  bool
+		}{{"hostNetwork", spec.HostNetwork}, {"hostPID", spec.HostPID}, {"hostIPC", spec.HostIPC}} {
+			if ns.set {
+				f.errorf(ns.name, "is true, but hostUsers is false: a pod in its own user namespace cannot share the host's namespaces; drop one of them")
+			}
+		}
 	}
 	f.hostProcess(spec)
 	os := spec.OS
