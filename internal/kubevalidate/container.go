@@ -30,7 +30,7 @@ func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
 	f.env(c.Env, base+".env", pod.Volumes)
 	f.envFrom(c.EnvFrom, base+".envFrom")
 	f.oneOf(func() string { return base + ".terminationMessagePolicy" }, string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
-	f.mounts(c, base+".volumeMounts")
+	f.mounts(c, base+".volumeMounts", pod)
 	f.devices(c, base+".volumeDevices", pod)
 	f.resizePolicy(c.ResizePolicy, base, pod.RestartPolicy)
 	if pod.Init && (c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways) {
@@ -203,12 +203,16 @@ func effectivePort(p corev1.ContainerPort, hostNetwork bool) (int32, corev1.Prot
 // propagation (Bidirectional only in a privileged container) and
 // recursiveReadOnly (Enabled and IfPossible only on a readOnly mount
 // without propagation). A mount of a volume the pod lacks is reported
-// where the request names it (checkPodNames), not here; a mount that
-// collides with a volume device, at the device (devices).
-func (f *Findings) mounts(c *corev1.Container, base string) {
+// here for an init container; for the workspace container, where the
+// request names it (checkPodNames). A mount that collides with a volume
+// device is reported at the device (devices).
+func (f *Findings) mounts(c *corev1.Container, base string, pod PodContext) {
 	seen := map[string]bool{}
 	for _, m := range c.VolumeMounts {
 		at := func() string { return fieldpath.Item(base, m.MountPath) }
+		if pod.Init && lastVolume(pod.Volumes, m.Name) == nil {
+			f.errorf(at()+".name", "mounts the volume %q, which the pod does not have; name one of the pod's volumes", m.Name)
+		}
 		switch {
 		case m.MountPath == "":
 			f.errorf(at()+".mountPath", "is required: where volume %q appears in the container, such as /data", m.Name)

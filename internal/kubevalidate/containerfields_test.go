@@ -68,6 +68,9 @@ func TestContainerFieldFindings(t *testing.T) {
 		"init restart policy empty": {func(s *corev1.PodSpec) {
 			s.InitContainers = []corev1.Container{{Name: "setup", Image: "busybox", RestartPolicy: ptr(corev1.ContainerRestartPolicy(""))}}
 		}, "initContainers[setup].restartPolicy"},
+		"init mount of no volume": {func(s *corev1.PodSpec) {
+			s.InitContainers = []corev1.Container{{Name: "setup", Image: "busybox", VolumeMounts: []corev1.VolumeMount{{Name: "missing", MountPath: "/m"}}}}
+		}, "initContainers[setup].volumeMounts[/m].name"},
 		"init resize restart": {func(s *corev1.PodSpec) {
 			s.InitContainers = []corev1.Container{{Name: "setup", Image: "busybox", ResizePolicy: []corev1.ContainerResizePolicy{{ResourceName: "memory", RestartPolicy: "RestartContainer"}}}}
 		}, "initContainers[setup].resizePolicy[memory].restartPolicy"},
@@ -322,6 +325,7 @@ func TestSecurityContextFindings(t *testing.T) {
 		"sysctl long":                           {pod(corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{{Name: strings.Repeat("k", 254)}}}), "securityContext.sysctls[" + strings.Repeat("k", 254) + "].name"},
 		"host network in a user ns":             {func(s *corev1.PodSpec) { s.HostUsers, s.HostNetwork = no, true }, "hostNetwork"},
 		"host PID in a user ns":                 {func(s *corev1.PodSpec) { s.HostUsers, s.HostPID = no, true }, "hostPID"},
+		"process namespace of the host":         {func(s *corev1.PodSpec) { s.HostPID, s.ShareProcessNamespace = true, ptr(true) }, "shareProcessNamespace"},
 		"host IPC in a user ns":                 {func(s *corev1.PodSpec) { s.HostUsers, s.HostIPC = no, true }, "hostIPC"},
 		"os name required":                      {func(s *corev1.PodSpec) { s.OS = &corev1.PodOS{} }, "os.name"},
 		"os name":                               {func(s *corev1.PodSpec) { s.OS = &corev1.PodOS{Name: "Linux"} }, "os.name"},

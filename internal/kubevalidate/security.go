@@ -65,7 +65,8 @@ func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string, po
 // podSecurity checks the pod's security context (ids, sysctls, seccomp
 // and AppArmor profiles, Windows options, the fsGroup change, supplemental
 // groups and SELinux change policies), no host namespace in a pod with its
-// own user namespace (hostUsers false), its os (linux or windows, and what
+// own user namespace (hostUsers false) and no shared process namespace
+// beside the host's (hostPID), its os (linux or windows, and what
 // each forbids the pod to set: Windows options on linux, Linux settings
 // on windows) and its HostProcess containers (all of the pod's or none,
 // on the host's network).
@@ -92,6 +93,9 @@ func (f *Findings) podSecurity(spec *corev1.PodSpec) {
 			f.oneOfSet(constPath(base+".seLinuxChangePolicy"), string(*p), "Recursive", "MountOption")
 		}
 		f.windowsOptions(sc.WindowsOptions, base+".windowsOptions")
+	}
+	if p := spec.ShareProcessNamespace; p != nil && *p && spec.HostPID {
+		f.errorf("shareProcessNamespace", "is true, but the pod shares the host's process namespace (hostPID); drop one of them")
 	}
 	if u := spec.HostUsers; u != nil && !*u {
 		for _, ns := range []struct {

@@ -193,13 +193,15 @@ func init() {
 	}
 	mutations["os"] = func(r *rand.Rand, p *corev1.Pod) string {
 		p.Spec.OS = pick(r, nil, &corev1.PodOS{Name: "linux"}, &corev1.PodOS{Name: "windows"}, &corev1.PodOS{Name: "windows"}, &corev1.PodOS{}, &corev1.PodOS{Name: "Linux"})
-		switch r.IntN(6) {
+		switch r.IntN(7) {
 		case 0:
 			p.Spec.HostPID = true
 		case 1:
 			p.Spec.ShareProcessNamespace = ptr(false)
 		case 2:
 			p.Spec.HostUsers = ptr(true)
+		case 3:
+			p.Spec.HostPID, p.Spec.ShareProcessNamespace = true, ptr(r.IntN(2) == 0)
 		}
 		return fmt.Sprintf("os %s hostPID %v shareProcessNamespace %v hostUsers %v", asJSON(p.Spec.OS), p.Spec.HostPID, p.Spec.ShareProcessNamespace != nil, deref(boolInt(p.Spec.HostUsers)))
 	}
@@ -220,6 +222,12 @@ func init() {
 		}
 		p.Spec.HostNetwork = r.IntN(3) != 0
 		return fmt.Sprintf("hostProcess pod %v containers %s init %d hostNetwork %v", deref(boolInt(podHP)), asJSON(p.Spec.Containers[0].SecurityContext), len(p.Spec.InitContainers), p.Spec.HostNetwork)
+	}
+	mutations["initMount"] = func(r *rand.Rand, p *corev1.Pod) string {
+		c := initContainer(p, "setup")
+		m := corev1.VolumeMount{Name: pick(r, "workspace-data", "workspace-data", "missing"), MountPath: pick(r, "/data", "/home/src", "")}
+		c.VolumeMounts = append(c.VolumeMounts, m)
+		return fmt.Sprintf("init mount %s", asJSON(m))
 	}
 	mutations["mountOptions"] = func(r *rand.Rand, p *corev1.Pod) string {
 		m := corev1.VolumeMount{Name: "workspace-data", MountPath: "/opt/extra",
