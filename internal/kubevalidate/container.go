@@ -32,15 +32,8 @@ func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
 	f.oneOf(func() string { return base + ".terminationMessagePolicy" }, string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
 	f.mounts(c, base+".volumeMounts", pod)
 	f.devices(c, base+".volumeDevices", pod)
-	f.resizePolicy(c.ResizePolicy, base, pod.RestartPolicy)
-	if pod.Init && (c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways) {
-		for _, p := range c.ResizePolicy {
-			if p.RestartPolicy == corev1.RestartContainer {
-				f.errorf(fieldpath.Item(base+".resizePolicy", string(p.ResourceName))+".restartPolicy",
-					"is RestartContainer, which an init container that is not a sidecar (restartPolicy: Always) cannot take; give NotRequired")
-			}
-		}
-	}
+	initOnly := pod.Init && (c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways)
+	f.resizePolicy(c.ResizePolicy, base, pod.RestartPolicy, initOnly)
 	f.resources(&c.Resources, base+".resources", pod.ResourceClaims, pod.RequestsHeld)
 	for _, p := range []struct {
 		name  string
@@ -467,8 +460,9 @@ type PodContext struct {
 
 // resizePolicy checks how a container takes a resize of its resources:
 // for cpu or memory, once each, NotRequired or RestartContainer (only
-// NotRequired when the pod never restarts containers).
-func (f *Findings) resizePolicy(policies []corev1.ContainerResizePolicy, base string, podRestart corev1.RestartPolicy) {
+// NotRequired when the pod never restarts containers, or for an init
+// container that is not a sidecar: initOnly).
+func (f *Findings) resizePolicy(policies []corev1.ContainerResizePolicy, base string, podRestart corev1.RestartPolicy, initOnly bool) {
 	seen := map[corev1.ResourceName]bool{}
 	for _, p := range policies {
 		at := func() string { return fieldpath.Item(base+".resizePolicy", string(p.ResourceName)) }
@@ -485,6 +479,8 @@ func (f *Findings) resizePolicy(policies []corev1.ContainerResizePolicy, base st
 			f.errorf(at()+".restartPolicy", "is required: NotRequired or RestartContainer")
 		case p.RestartPolicy == corev1.RestartContainer && podRestart == corev1.RestartPolicyNever:
 			f.errorf(at()+".restartPolicy", "is RestartContainer, but the pod's restartPolicy is Never; give NotRequired")
+		case p.RestartPolicy == corev1.RestartContainer && initOnly:
+			f.errorf(at()+".restartPolicy", "is RestartContainer, which an init container that is not a sidecar (restartPolicy: Always) cannot take; give NotRequired")
 		}
 	}
 }
