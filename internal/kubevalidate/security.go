@@ -48,67 +48,68 @@ func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string, po
 			f.errorf(base+".windowsOptions", "is for Windows; the pod's os.name is linux: drop it")
 		}
 	case corev1.Windows:
-		for _, set := range []struct {
-			name string
-			set  bool
-		}{{"appArmorProfile", sc.AppArmorProfile != nil}, {"seLinuxOptions", sc.SELinuxOptions != nil}, {"seccompProfile", sc.SeccompProfile != nil},
-			{"capabilities", sc.Capabilities != nil}, {"readOnlyRootFilesystem", sc.ReadOnlyRootFilesystem != nil}, {"privileged", sc.Privileged != nil},
-			{"allowPrivilegeEscalation", sc.AllowPrivilegeEscalation != nil}, {"procMount", sc.ProcMount != nil}, {"runAsUser", sc.RunAsUser != nil},
-			{"runAsGroup", sc.RunAsGroup != nil}} {
-			if set.set {
-				f.errorf(base+"."+set.name, "is for Linux; the pod's os.name is windows: drop it (windowsOptions holds what Windows takes)")
-			}
-		}
+		f.forbidden(base+".", []setField{{"appArmorProfile", sc.AppArmorProfile != nil}, {"seLinuxOptions", sc.SELinuxOptions != nil},
+			{"seccompProfile", sc.SeccompProfile != nil}, {"capabilities", sc.Capabilities != nil}, {"readOnlyRootFilesystem", sc.ReadOnlyRootFilesystem != nil},
+			{"privileged", sc.Privileged != nil}, {"allowPrivilegeEscalation", sc.AllowPrivilegeEscalation != nil}, {"procMount", sc.ProcMount != nil},
+			{"runAsUser", sc.RunAsUser != nil}, {"runAsGroup", sc.RunAsGroup != nil}}, forWindows)
 	}
 }
 
-// podSecurity checks the pod's security context (ids, sysctls, seccomp
-// and AppArmor profiles, Windows options, the fsGroup change, supplemental
-// groups and SELinux change policies), no host namespace in a pod with its
-// own user namespace (hostUsers false) and no shared process namespace
-// beside the host's (hostPID), its os (linux or windows, and what
-// each forbids the pod to set: Windows options on linux, Linux settings
-// on windows) and its HostProcess containers (all of the pod's or none,
-// on the host's network).
+// podSecurity checks the pod's security context, its host namespaces,
+// its os and what it forbids, and its HostProcess containers.
 func (f *Findings) podSecurity(spec *corev1.PodSpec) {
-	sc := spec.SecurityContext
-	if sc != nil {
-		const base = "securityContext"
-		f.id(base+".runAsUser", sc.RunAsUser, validation.IsValidUserID)
-		f.id(base+".runAsGroup", sc.RunAsGroup, validation.IsValidGroupID)
-		f.id(base+".fsGroup", sc.FSGroup, validation.IsValidGroupID)
-		for i, g := range sc.SupplementalGroups {
-			f.id(fieldpath.Index(base+".supplementalGroups", i), &g, validation.IsValidGroupID)
-		}
-		f.seccomp(sc.SeccompProfile, base)
-		f.appArmor(sc.AppArmorProfile, base)
-		f.sysctls(sc.Sysctls, spec.HostNetwork, spec.HostIPC)
-		if p := sc.FSGroupChangePolicy; p != nil {
-			f.oneOfSet(constPath(base+".fsGroupChangePolicy"), string(*p), "OnRootMismatch", "Always")
-		}
-		if p := sc.SupplementalGroupsPolicy; p != nil {
-			f.oneOfSet(constPath(base+".supplementalGroupsPolicy"), string(*p), "Merge", "Strict")
-		}
-		if p := sc.SELinuxChangePolicy; p != nil {
-			f.oneOfSet(constPath(base+".seLinuxChangePolicy"), string(*p), "Recursive", "MountOption")
-		}
-		f.windowsOptions(sc.WindowsOptions, base+".windowsOptions")
+	if sc := spec.SecurityContext; sc != nil {
+		f.podSecurityContext(sc, spec.HostNetwork, spec.HostIPC)
 	}
+	f.hostNamespaces(spec)
+	f.hostProcess(spec)
+	f.podOS(spec)
+}
+
+// podSecurityContext checks the pod's security context: its ids, sysctls,
+// seccomp and AppArmor profiles, Windows options, and fsGroup change,
+// supplemental groups and SELinux change policies.
+func (f *Findings) podSecurityContext(sc *corev1.PodSecurityContext, hostNetwork, hostIPC bool) {
+	const base = "securityContext"
+	f.id(base+".runAsUser", sc.RunAsUser, validation.IsValidUserID)
+	f.id(base+".runAsGroup", sc.RunAsGroup, validation.IsValidGroupID)
+	f.id(base+".fsGroup", sc.FSGroup, validation.IsValidGroupID)
+	for i, g := range sc.SupplementalGroups {
+		f.id(fieldpath.Index(base+".supplementalGroups", i), &g, validation.IsValidGroupID)
+	}
+	f.seccomp(sc.SeccompProfile, base)
+	f.appArmor(sc.AppArmorProfile, base)
+	f.sysctls(sc.Sysctls, hostNetwork, hostIPC)
+	if p := sc.FSGroupChangePolicy; p != nil {
+		f.oneOfSet(constPath(base+".fsGroupChangePolicy"), string(*p), "OnRootMismatch", "Always")
+	}
+	if p := sc.SupplementalGroupsPolicy; p != nil {
+		f.oneOfSet(constPath(base+".supplementalGroupsPolicy"), string(*p), "Merge", "Strict")
+	}
+	if p := sc.SELinuxChangePolicy; p != nil {
+		f.oneOfSet(constPath(base+".seLinuxChangePolicy"), string(*p), "Recursive", "MountOption")
+	}
+	f.windowsOptions(sc.WindowsOptions, base+".windowsOptions")
+}
+
+// hostNamespaces checks the host namespaces a pod shares: none in a pod
+// with its own user namespace (hostUsers false), and no shared process
+// namespace beside the host's (hostPID).
+func (f *Findings) hostNamespaces(spec *corev1.PodSpec) {
 	if p := spec.ShareProcessNamespace; p != nil && *p && spec.HostPID {
 		f.errorf("shareProcessNamespace", "is true, but the pod shares the host's process namespace (hostPID); drop one of them")
 	}
 	if u := spec.HostUsers; u != nil && !*u {
-		for _, ns := range []struct {
-			name string
-			set  bool
-		}{{"hostNetwork", spec.HostNetwork}, {"hostPID", spec.HostPID}, {"hostIPC", spec.HostIPC}} {
-			if ns.set {
-				f.errorf(ns.name, "is true, but hostUsers is false: a pod in its own user namespace cannot share the host's namespaces; drop one of them")
-			}
-		}
+		f.forbidden("", []setField{{"hostNetwork", spec.HostNetwork}, {"hostPID", spec.HostPID}, {"hostIPC", spec.HostIPC}},
+			"is true, but hostUsers is false: a pod in its own user namespace cannot share the host's namespaces; drop one of them")
 	}
-	f.hostProcess(spec)
-	os := spec.OS
+}
+
+// podOS checks the pod's os: linux or windows, and what each forbids the
+// pod (the containers' are containerSecurity's): Windows options on
+// linux; Linux security settings and host namespaces on windows.
+func (f *Findings) podOS(spec *corev1.PodSpec) {
+	os, sc := spec.OS, spec.SecurityContext
 	switch {
 	case os == nil:
 	case os.Name == "":
@@ -119,28 +120,34 @@ func (f *Findings) podSecurity(spec *corev1.PodSpec) {
 		}
 	case os.Name == corev1.Windows:
 		if sc != nil {
-			for _, set := range []struct {
-				name string
-				set  bool
-			}{{"appArmorProfile", sc.AppArmorProfile != nil}, {"seLinuxOptions", sc.SELinuxOptions != nil}, {"seccompProfile", sc.SeccompProfile != nil},
-				{"fsGroup", sc.FSGroup != nil}, {"fsGroupChangePolicy", sc.FSGroupChangePolicy != nil}, {"sysctls", len(sc.Sysctls) > 0},
-				{"runAsUser", sc.RunAsUser != nil}, {"runAsGroup", sc.RunAsGroup != nil}, {"supplementalGroups", len(sc.SupplementalGroups) > 0},
-				{"supplementalGroupsPolicy", sc.SupplementalGroupsPolicy != nil}, {"seLinuxChangePolicy", sc.SELinuxChangePolicy != nil}} {
-				if set.set {
-					f.errorf("securityContext."+set.name, "is for Linux; the pod's os.name is windows: drop it (windowsOptions holds what Windows takes)")
-				}
-			}
+			f.forbidden("securityContext.", []setField{{"appArmorProfile", sc.AppArmorProfile != nil}, {"seLinuxOptions", sc.SELinuxOptions != nil},
+				{"seccompProfile", sc.SeccompProfile != nil}, {"fsGroup", sc.FSGroup != nil}, {"fsGroupChangePolicy", sc.FSGroupChangePolicy != nil},
+				{"sysctls", len(sc.Sysctls) > 0}, {"runAsUser", sc.RunAsUser != nil}, {"runAsGroup", sc.RunAsGroup != nil},
+				{"supplementalGroups", len(sc.SupplementalGroups) > 0}, {"supplementalGroupsPolicy", sc.SupplementalGroupsPolicy != nil},
+				{"seLinuxChangePolicy", sc.SELinuxChangePolicy != nil}}, forWindows)
 		}
-		for _, set := range []struct {
-			name string
-			set  bool
-		}{{"hostUsers", spec.HostUsers != nil}, {"hostPID", spec.HostPID}, {"hostIPC", spec.HostIPC}, {"shareProcessNamespace", spec.ShareProcessNamespace != nil}} {
-			if set.set {
-				f.errorf(set.name, "cannot be set for a pod whose os.name is windows: drop it")
-			}
-		}
+		f.forbidden("", []setField{{"hostUsers", spec.HostUsers != nil}, {"hostPID", spec.HostPID}, {"hostIPC", spec.HostIPC},
+			{"shareProcessNamespace", spec.ShareProcessNamespace != nil}}, "cannot be set for a pod whose os.name is windows: drop it")
 	default:
 		f.errorf("os.name", "%q is not supported; valid: linux, windows", os.Name)
+	}
+}
+
+// forWindows is the finding of a Linux setting on a windows pod.
+const forWindows = "is for Linux; the pod's os.name is windows: drop it (windowsOptions holds what Windows takes)"
+
+// setField is a field and whether it is set.
+type setField struct {
+	name string
+	set  bool
+}
+
+// forbidden reports each set field, at base+name, with message.
+func (f *Findings) forbidden(base string, fields []setField, message string) {
+	for _, s := range fields {
+		if s.set {
+			f.errorf(base+s.name, "%s", message)
+		}
 	}
 }
 
