@@ -31,7 +31,9 @@ func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
 	f.envFrom(c.EnvFrom, base+".envFrom")
 	f.oneOf(func() string { return base + ".terminationMessagePolicy" }, string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
 	f.mounts(c, base+".volumeMounts", pod)
-	f.devices(c, base+".volumeDevices", pod)
+	if len(c.VolumeDevices) > 0 {
+		f.devices(c, base+".volumeDevices", pod)
+	}
 	initOnly := pod.Init && (c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways)
 	f.resizePolicy(c.ResizePolicy, base, pod.RestartPolicy, initOnly)
 	f.resources(&c.Resources, base+".resources", pod.ResourceClaims, pod.RequestsHeld)
@@ -250,9 +252,6 @@ func (f *Findings) mounts(c *corev1.Container, base string, pod PodContext) {
 // device path given once, without '..' and not also a mount path; none in
 // a pod with its own user namespace (hostUsers: false).
 func (f *Findings) devices(c *corev1.Container, base string, pod PodContext) {
-	if len(c.VolumeDevices) == 0 {
-		return
-	}
 	if pod.HostUsers != nil && !*pod.HostUsers {
 		f.errorf(base, "a pod with its own user namespace (hostUsers: false) cannot use volume devices; drop them or hostUsers")
 	}

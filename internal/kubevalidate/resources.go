@@ -14,34 +14,35 @@ import (
 
 // resources checks a container's resources at base
 // (containers[0].resources) as the API server's defaults leave them
-// (quantities rounded up to thousandths; a limit without a request is the
-// request too): the names and quantities of limits and requests, a
+// (quantities rounded up to thousandths, milli; a limit without a request
+// is the request too): the names and quantities of limits and requests, a
 // request no more than its limit (equal to it for hugepages and extended
 // resources, which cannot be overcommitted), hugepages only beside cpu or
 // memory, and claims that name the pod's resource claims. A fractional
 // number of bytes is a warning, as it is the API server's. With held, the
 // requests and limits are not compared (the resolver has).
 func (f *Findings) resources(r *corev1.ResourceRequirements, base string, podClaims []corev1.PodResourceClaim, held bool) {
-	limits, requests := rounded(r.Limits), rounded(r.Requests)
-	f.resourceList(limits, base+".limits")
-	f.resourceList(requests, base+".requests")
+	f.resourceList(r.Limits, base+".limits")
+	f.resourceList(r.Requests, base+".requests")
 	if !held {
-		f.requestsWithinLimits(limits, requests, base)
+		f.requestsWithinLimits(r.Limits, r.Requests, base)
 	}
-	if at, ok := hugepagesAlone(limits, requests, base); ok {
+	if at, ok := hugepagesAlone(r.Limits, r.Requests, base); ok {
 		f.errorf(at, "hugepages need a cpu or memory request or limit beside them; give the container one")
 	}
 	for _, l := range []struct {
 		path string
 		list corev1.ResourceList
-	}{{base + ".limits", limits}, {base + ".requests", requests}} {
+	}{{base + ".limits", r.Limits}, {base + ".requests", r.Requests}} {
 		for _, name := range []corev1.ResourceName{corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
-			if q, ok := l.list[name]; ok && q.MilliValue()%1000 != 0 {
+			if q, ok := l.list[name]; ok && fractional(milli(q)) {
 				f.warnf(fieldpath.Join(l.path, string(name)), "%s is a fractional number of bytes, which Kubernetes calls invalid; give a whole number, such as 512Mi", q.String())
 			}
 		}
 	}
-	f.claims(r.Claims, base+".claims", podClaims)
+	if len(r.Claims) > 0 {
+		f.claims(r.Claims, base+".claims", podClaims)
+	}
 }
 
 // requestsWithinLimits checks each request against its limit: no more
@@ -49,9 +50,10 @@ func (f *Findings) resources(r *corev1.ResourceRequirements, base string, podCla
 // needs a limit.
 func (f *Findings) requestsWithinLimits(limits, requests corev1.ResourceList, base string) {
 	for _, name := range slices.Sorted(maps.Keys(requests)) {
-		req := requests[name]
+		req := milli(requests[name])
 		at := func() string { return fieldpath.Join(base+".requests", string(name)) }
 		lim, limited := limits[name]
+		lim = milli(lim)
 		switch {
 		case limited && !overcommitted(name) && req.Cmp(lim) != 0:
 			f.errorf(at(), "%s differs from the limit %s; %s cannot be overcommitted: give a request equal to the limit (or leave the request unset)", req.String(), lim.String(), name)
@@ -63,20 +65,16 @@ func (f *Findings) requestsWithinLimits(limits, requests corev1.ResourceList, ba
 	}
 }
 
-// rounded is a resource list as the API server's defaults leave it: each
-// quantity rounded up to thousandths.
-func rounded(list corev1.ResourceList) corev1.ResourceList {
-	if list == nil {
-		return nil
-	}
-	out := make(corev1.ResourceList, len(list))
-	for name, q := range list {
-		q = q.DeepCopy()
-		q.RoundUp(resource.Milli)
-		out[name] = q
-	}
-	return out
+// milli is a quantity as the API server's defaults leave it: rounded up
+// to thousandths.
+func milli(q resource.Quantity) resource.Quantity {
+	q = q.DeepCopy()
+	q.RoundUp(resource.Milli)
+	return q
 }
+
+// fractional reports whether a quantity is not a whole number.
+func fractional(q resource.Quantity) bool { return q.MilliValue()%1000 != 0 }
 
 // overcommitted reports whether a container may request less of a
 // resource than its limit: a resource in the kubernetes.io domain other
@@ -170,7 +168,7 @@ func (f *Findings) resourceList(list corev1.ResourceList, base string) {
 		return
 	}
 	for _, name := range slices.Sorted(maps.Keys(list)) {
-		q := list[name]
+		q := milli(list[name])
 		at := func() string { return fieldpath.Join(base, string(name)) }
 		if !containerResource(string(name)) {
 			f.errorf(at(), "%q is not a resource a container can ask for: give cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource named with its domain (nvidia.com/gpu)", name)

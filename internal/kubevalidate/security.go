@@ -162,33 +162,33 @@ func (f *Findings) hostProcess(spec *corev1.PodSpec) {
 		podHP = sc.WindowsOptions.HostProcess
 	}
 	first, n, total := "", 0, 0
-	visit := func(c *corev1.Container, base string) {
+	visit := func(c *corev1.Container, base func() string) {
 		total++
 		var hp *bool
 		if sc := c.SecurityContext; sc != nil && sc.WindowsOptions != nil {
 			hp = sc.WindowsOptions.HostProcess
 		}
-		at := base + ".securityContext.windowsOptions.hostProcess"
+		at := func() string { return base() + ".securityContext.windowsOptions.hostProcess" }
 		if podHP != nil && hp != nil && *podHP != *hp {
-			f.errorf(at, "is %v, but the pod's securityContext.windowsOptions.hostProcess is %v; give the two the same value (or set one)", *hp, *podHP)
+			f.errorf(at(), "is %v, but the pod's securityContext.windowsOptions.hostProcess is %v; give the two the same value (or set one)", *hp, *podHP)
 		}
 		switch {
 		case hp != nil && *hp:
 		case hp == nil && podHP != nil && *podHP:
-			at = "securityContext.windowsOptions.hostProcess"
+			at = constPath("securityContext.windowsOptions.hostProcess")
 		default:
 			return
 		}
 		n++
 		if first == "" {
-			first = at
+			first = at()
 		}
 	}
 	for i := range spec.InitContainers {
-		visit(&spec.InitContainers[i], fieldpath.Item("initContainers", spec.InitContainers[i].Name))
+		visit(&spec.InitContainers[i], func() string { return fieldpath.Item("initContainers", spec.InitContainers[i].Name) })
 	}
 	for i := range spec.Containers {
-		visit(&spec.Containers[i], fieldpath.Index("containers", i))
+		visit(&spec.Containers[i], func() string { return fieldpath.Index("containers", i) })
 	}
 	if n == 0 {
 		return
