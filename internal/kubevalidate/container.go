@@ -1,15 +1,11 @@
 package kubevalidate
 
 import (
-	"maps"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
-	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -17,12 +13,11 @@ import (
 )
 
 // Container checks one container of a pod at its rendered path (base,
-// containers[0]): its image pull policy, ports, env variables, volume
-// mounts, resources,
-// probes and lifecycle handlers, and security context, in the pod it is
-// part of.
+// containers[0]; an init container initContainers[NAME]), in the pod it is
+// part of: its image and pull policy, restart policy and rules, ports, env
+// variables, volume mounts and devices, resources and resize policy,
+// probes and lifecycle handlers, and security context.
 func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
-	hostNetwork, gracePeriod, hostUsers := pod.HostNetwork, pod.GracePeriod, pod.HostUsers
 	switch {
 	case c.Image == "":
 		f.errorf(base+".image", "the image is empty; give an image such as mageai/mageai:latest")
@@ -30,14 +25,18 @@ func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
 		f.errorf(base+".image", "%q starts or ends with white space; give the image without it", c.Image)
 	}
 	f.oneOf(func() string { return base + ".imagePullPolicy" }, string(c.ImagePullPolicy), "Always", "IfNotPresent", "Never")
-	f.ports(c.Ports, base+".ports", hostNetwork)
-	f.env(c.Env, base+".env")
+	f.restartPolicy(c, base, pod.Init)
+	f.ports(c.Ports, base+".ports", pod.HostNetwork)
+	f.env(c.Env, base+".env", pod.Volumes)
 	f.envFrom(c.EnvFrom, base+".envFrom")
 	f.oneOf(func() string { return base + ".terminationMessagePolicy" }, string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
-	f.mounts(c, base+".volumeMounts")
-	f.resizePolicy(c.ResizePolicy, base, pod.RestartPolicy)
-	f.resources(c.Resources.Limits, base+".resources.limits")
-	f.resources(c.Resources.Requests, base+".resources.requests")
+	f.mounts(c, base+".volumeMounts", pod)
+	if len(c.VolumeDevices) > 0 {
+		f.devices(c, base+".volumeDevices", pod)
+	}
+	initOnly := pod.Init && (c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways)
+	f.resizePolicy(c.ResizePolicy, base, pod.RestartPolicy, initOnly)
+	f.resources(&c.Resources, base+".resources", pod.ResourceClaims, pod.RequestsHeld)
 	for _, p := range []struct {
 		name  string
 		probe *corev1.Probe
@@ -52,21 +51,83 @@ func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
 			handler *corev1.LifecycleHandler
 		}{{"postStart", lc.PostStart}, {"preStop", lc.PreStop}} {
 			if h := hook.handler; h != nil {
-				f.handler(base+".lifecycle."+hook.name, action{h.Exec, h.HTTPGet, h.TCPSocket, nil, h.Sleep}, gracePeriod)
+				f.handler(base+".lifecycle."+hook.name, action{h.Exec, h.HTTPGet, h.TCPSocket, nil, h.Sleep}, pod.GracePeriod)
 			}
+		}
+		if lc.StopSignal != nil {
+			f.disabledFeature(base+".lifecycle.stopSignal", "ContainerStopSignals",
+				"takes a signal such as SIGTERM, and needs the pod's os.name: on windows only SIGTERM or SIGKILL")
 		}
 	}
 	if sc := c.SecurityContext; sc != nil {
-		f.containerSecurity(sc, base+".securityContext", hostUsers)
+		f.containerSecurity(sc, base+".securityContext", pod)
+	}
+}
+
+// oneOfSet checks an enum field that is set (a pointer): one of valid,
+// and not empty, which nothing defaults.
+func (f *Findings) oneOfSet(path func() string, value string, valid ...string) {
+	if value == "" {
+		f.errorf(path(), "is empty; give one of %s (or leave it unset)", strings.Join(valid, ", "))
+		return
+	}
+	f.oneOf(path, value, valid...)
+}
+
+// restartPolicy checks a container's restartPolicy (Always, OnFailure or
+// Never when set) and restartPolicyRules, each at its index: at most 20,
+// only beside a restartPolicy, each with a supported action and exit
+// codes (a supported operator, at most 255 values). An init container's
+// unsupported policy is initContainer's to report.
+func (f *Findings) restartPolicy(c *corev1.Container, base string, init bool) {
+	if p := c.RestartPolicy; p != nil {
+		switch {
+		case *p == "":
+			f.errorf(base+".restartPolicy", "is empty; give Always, OnFailure or Never (or leave it unset)")
+		case !init:
+			f.oneOf(func() string { return base + ".restartPolicy" }, string(*p), "Always", "OnFailure", "Never")
+		}
+	} else if len(c.RestartPolicyRules) > 0 {
+		f.errorf(base+".restartPolicyRules", "rules need the container's restartPolicy (Always, OnFailure or Never) beside them; set one")
+	}
+	if n := len(c.RestartPolicyRules); n > 20 {
+		f.errorf(base+".restartPolicyRules", "has %d rules; give at most 20", n)
+	}
+	for i, r := range c.RestartPolicyRules {
+		at := func() string { return fieldpath.Index(base+".restartPolicyRules", i) }
+		switch r.Action {
+		case corev1.ContainerRestartRuleActionRestart, corev1.ContainerRestartRuleActionRestartAllContainers:
+		case "":
+			f.errorf(at()+".action", "is required: Restart or RestartAllContainers")
+		default:
+			f.errorf(at()+".action", "%q is not supported; valid: Restart, RestartAllContainers", r.Action)
+		}
+		e := r.ExitCodes
+		if e == nil {
+			f.errorf(at()+".exitCodes", "is required: the exit codes the rule matches, such as {operator: In, values: [42]}")
+			continue
+		}
+		switch e.Operator {
+		case corev1.ContainerRestartRuleOnExitCodesOpIn, corev1.ContainerRestartRuleOnExitCodesOpNotIn:
+		default:
+			f.errorf(at()+".exitCodes.operator", "%q is not supported; valid: In, NotIn", e.Operator)
+		}
+		if n := len(e.Values); n > 255 {
+			f.errorf(at()+".exitCodes.values", "has %d exit codes; give at most 255", n)
+		}
 	}
 }
 
 // ports checks container ports, each at its provenance path (by
 // containerPort): a port in range, a supported protocol, a valid name
-// used once.
+// used once, a host port used once (by protocol and host IP) and, on the
+// host's network, equal to the container port (the API server's defaults
+// make an unset one so). A host IP without a host port, and a container
+// port defined twice, are the API server's warnings.
 func (f *Findings) ports(ports []corev1.ContainerPort, base string, hostNetwork bool) {
 	names := map[string]bool{}
-	for _, p := range ports {
+	hostPorts := map[string]bool{}
+	for i, p := range ports {
 		at := func() string { return fieldpath.Item(base, strconv.Itoa(int(p.ContainerPort))) }
 		switch {
 		case p.ContainerPort == 0:
@@ -90,32 +151,45 @@ func (f *Findings) ports(ports []corev1.ContainerPort, base string, hostNetwork 
 			}
 			names[p.Name] = true
 		}
+		hostPort, protocol := effectivePort(p, hostNetwork)
+		if hostPort != 0 {
+			key := string(protocol) + "/" + p.HostIP + "/" + strconv.Itoa(int(hostPort))
+			if hostPorts[key] {
+				f.errorf(at()+".hostPort", "host port %d (%s, host IP %q) is taken by another port of the container; give each its own", hostPort, protocol, p.HostIP)
+			}
+			hostPorts[key] = true
+		} else if p.HostIP != "" {
+			f.warnf(at()+".hostIP", "hostIP %q is set without a hostPort, which it needs to mean anything", p.HostIP)
+		}
+		for _, other := range ports[:i] {
+			otherHost, otherProtocol := effectivePort(other, hostNetwork)
+			if other.ContainerPort != p.ContainerPort || otherProtocol != protocol {
+				continue
+			}
+			switch a, b := p.HostIP == "", other.HostIP == ""; {
+			case p.HostIP == other.HostIP && hostPort == otherHost:
+				f.warnf(at(), "container port %d/%s is defined twice", p.ContainerPort, protocol)
+			case hostPort == 0 || otherHost == 0:
+				f.warnf(at(), "container port %d/%s is defined twice, with and without a host port", p.ContainerPort, protocol)
+			case hostPort == otherHost && a != b:
+				f.warnf(at(), "container port %d/%s is defined twice for host port %d, once with a host IP and once without: which one applies is undefined", p.ContainerPort, protocol, hostPort)
+			}
+		}
 	}
 }
 
-// env checks env variables, each at its provenance path (by name): a
-// name, and a value or a source, not both. The API server keeps the last
-// of two variables of one name and warns: so does this.
-func (f *Findings) env(env []corev1.EnvVar, base string) {
-	seen := map[string]bool{}
-	for _, e := range env {
-		at := func() string { return fieldpath.Item(base, e.Name) }
-		switch {
-		case e.Name == "":
-			f.errorf(at()+".name", "a variable needs a name")
-		default:
-			if errs := validation.IsRelaxedEnvVarName(e.Name); len(errs) > 0 {
-				f.errorf(at()+".name", "%q is not a variable name: %s", e.Name, messages(errs))
-			}
-		}
-		if e.Value != "" && e.ValueFrom != nil {
-			f.errorf(at()+".valueFrom", "variable %s has both a value and a valueFrom; give one of them", e.Name)
-		}
-		if seen[e.Name] && e.Name != "" {
-			f.warnf(at(), "variable %s is set more than once; Kubernetes keeps the last", e.Name)
-		}
-		seen[e.Name] = true
+// effectivePort is a port's host port and protocol as the API server's
+// defaults leave them: TCP when unset, and on the host's network a host
+// port equal to the container port.
+func effectivePort(p corev1.ContainerPort, hostNetwork bool) (int32, corev1.Protocol) {
+	hostPort, protocol := p.HostPort, p.Protocol
+	if hostPort == 0 && hostNetwork {
+		hostPort = p.ContainerPort
 	}
+	if protocol == "" {
+		protocol = corev1.ProtocolTCP
+	}
+	return hostPort, protocol
 }
 
 // mounts checks a container's volume mounts, each at its provenance path
@@ -124,11 +198,16 @@ func (f *Findings) env(env []corev1.EnvVar, base string) {
 // propagation (Bidirectional only in a privileged container) and
 // recursiveReadOnly (Enabled and IfPossible only on a readOnly mount
 // without propagation). A mount of a volume the pod lacks is reported
-// where the request names it (checkPodNames), not here.
-func (f *Findings) mounts(c *corev1.Container, base string) {
+// here for an init container; for the workspace container, where the
+// request names it (checkPodNames). A mount that collides with a volume
+// device is reported at the device (devices).
+func (f *Findings) mounts(c *corev1.Container, base string, pod PodContext) {
 	seen := map[string]bool{}
 	for _, m := range c.VolumeMounts {
 		at := func() string { return fieldpath.Item(base, m.MountPath) }
+		if pod.Init && lastVolume(pod.Volumes, m.Name) == nil {
+			f.errorf(at()+".name", "mounts the volume %q, which the pod does not have; name one of the pod's volumes", m.Name)
+		}
 		switch {
 		case m.MountPath == "":
 			f.errorf(at()+".mountPath", "is required: where volume %q appears in the container, such as /data", m.Name)
@@ -142,7 +221,7 @@ func (f *Findings) mounts(c *corev1.Container, base string) {
 		}
 		f.descendingPath(func() string { return at() + ".subPathExpr" }, m.SubPathExpr)
 		if p := m.MountPropagation; p != nil {
-			f.oneOf(func() string { return at() + ".mountPropagation" }, string(*p), "None", "HostToContainer", "Bidirectional")
+			f.oneOfSet(func() string { return at() + ".mountPropagation" }, string(*p), "None", "HostToContainer", "Bidirectional")
 			if *p == corev1.MountPropagationBidirectional && (c.SecurityContext == nil || c.SecurityContext.Privileged == nil || !*c.SecurityContext.Privileged) {
 				f.errorf(at()+".mountPropagation", "is Bidirectional, which only a privileged container may use; use HostToContainer or None, or set securityContext.privileged")
 			}
@@ -161,6 +240,74 @@ func (f *Findings) mounts(c *corev1.Container, base string) {
 				f.errorf(at()+".recursiveReadOnly", "%q is not supported; valid: Disabled, IfPossible, Enabled", *rro)
 			}
 		}
+		if len(m.BindMountOptions) > 0 {
+			f.disabledFeature(at()+".bindMountOptions", "VolumeBindMountOptions", "takes noexec, nodev and nosuid, each once, and not on an image volume")
+		}
+	}
+}
+
+// devices checks a container's volume devices (raw block volumes), each
+// at its provenance path (by devicePath): a persistentVolumeClaim or
+// ephemeral volume of the pod, named once and not also mounted, at a
+// device path given once, without '..' and not also a mount path; none in
+// a pod with its own user namespace (hostUsers: false).
+func (f *Findings) devices(c *corev1.Container, base string, pod PodContext) {
+	if pod.HostUsers != nil && !*pod.HostUsers {
+		f.errorf(base, "a pod with its own user namespace (hostUsers: false) cannot use volume devices; drop them or hostUsers")
+	}
+	// The API server compares each device path with one mount path per
+	// volume name (the last), and each mount path with one device path per
+	// volume name (the last): both are reported at the device.
+	mountPaths := map[string]string{}
+	for _, m := range c.VolumeMounts {
+		mountPaths[m.Name] = m.MountPath
+	}
+	lastDevice := map[string]string{}
+	for _, d := range c.VolumeDevices {
+		lastDevice[d.Name] = d.DevicePath
+	}
+	mountedAt := func(p string, last bool) bool {
+		for _, m := range c.VolumeMounts {
+			if mountPaths[m.Name] == p || last && m.MountPath == p {
+				return true
+			}
+		}
+		return false
+	}
+	names, paths := map[string]bool{}, map[string]bool{}
+	for _, d := range c.VolumeDevices {
+		at := func() string { return fieldpath.Item(base, d.DevicePath) }
+		v := lastVolume(pod.Volumes, d.Name)
+		switch {
+		case d.Name == "":
+			f.errorf(at()+".name", "is required: the persistentVolumeClaim volume of the pod to attach as a block device")
+		case names[d.Name]:
+			f.errorf(at()+".name", "volume %q is attached as another device too; give each volume once", d.Name)
+		case v == nil:
+			f.errorf(at()+".name", "the pod has no volume %q; name one of its persistentVolumeClaim volumes", d.Name)
+		case v.PersistentVolumeClaim == nil && v.Ephemeral == nil:
+			f.errorf(at()+".name", "volume %q is not a persistentVolumeClaim or ephemeral volume, which a block device needs", d.Name)
+		}
+		if _, mounted := mountPaths[d.Name]; mounted && d.Name != "" {
+			f.errorf(at()+".name", "volume %q is also mounted (volumeMounts); a volume is a device or a mount, not both", d.Name)
+		}
+		switch {
+		case d.DevicePath == "":
+			f.errorf(at()+".devicePath", "is required: where the device appears in the container, such as /dev/xvda")
+		case paths[d.DevicePath]:
+			f.errorf(at()+".devicePath", "%q is the path of another device too; give each device its own path", d.DevicePath)
+		case hasBackstep(d.DevicePath):
+			f.errorf(at()+".devicePath", "%q has a '..' element; give the device path without it", d.DevicePath)
+		}
+		if !hasBackstep(d.DevicePath) {
+			paths[d.DevicePath] = true
+		}
+		if mountedAt(d.DevicePath, lastDevice[d.Name] == d.DevicePath) {
+			f.errorf(at()+".devicePath", "%q is also a mount path (volumeMounts); give the device its own path", d.DevicePath)
+		}
+		if d.Name != "" {
+			names[d.Name] = true
+		}
 	}
 }
 
@@ -174,89 +321,6 @@ func (f *Findings) descendingPath(at func() string, p string) {
 	case hasBackstep(p):
 		f.errorf(at(), "%q has a '..' element; give a path inside the volume, such as projects/a", p)
 	}
-}
-
-// envFrom checks the sources of a container's variables, each at its
-// index: a prefix that is a variable name, and exactly one of configMapRef
-// and secretRef, naming its object.
-func (f *Findings) envFrom(list []corev1.EnvFromSource, base string) {
-	for i, e := range list {
-		at := func() string { return fieldpath.Index(base, i) }
-		if e.Prefix != "" {
-			if errs := validation.IsRelaxedEnvVarName(e.Prefix); len(errs) > 0 {
-				f.errorf(at()+".prefix", "%q is not a variable name prefix: %s", e.Prefix, messages(errs))
-			}
-		}
-		switch {
-		case e.ConfigMapRef == nil && e.SecretRef == nil:
-			f.errorf(at(), "has no source: give configMapRef or secretRef, with the name of the object whose keys become variables")
-		case e.ConfigMapRef != nil && e.SecretRef != nil:
-			f.errorf(at(), "has both a configMapRef and a secretRef; give one per envFrom entry")
-		}
-		if r := e.ConfigMapRef; r != nil {
-			f.objectName(at()+".configMapRef.name", r.Name, "ConfigMap")
-		}
-		if r := e.SecretRef; r != nil {
-			f.objectName(at()+".secretRef.name", r.Name, "Secret")
-		}
-	}
-}
-
-// objectName checks the name of a ConfigMap or Secret a container
-// reads: required, a DNS subdomain (a trailing '-' is allowed, as the API
-// server's check of a name prefix allows it).
-func (f *Findings) objectName(at, name, kind string) {
-	if name == "" {
-		f.errorf(at, "is required: the name of the %s", kind)
-	} else if errs := apivalidation.NameIsDNSSubdomain(name, true); len(errs) > 0 {
-		f.errorf(at, "%q is not a %s name: %s", name, kind, messages(errs))
-	}
-}
-
-// resources checks the names and quantities of a resource list.
-func (f *Findings) resources(list corev1.ResourceList, base string) {
-	if len(list) == 0 {
-		return
-	}
-	for _, name := range slices.Sorted(maps.Keys(list)) {
-		q := list[name]
-		at := func() string { return fieldpath.Join(base, string(name)) }
-		if !containerResource(string(name)) {
-			f.errorf(at(), "%q is not a resource a container can ask for: give cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource named with its domain (nvidia.com/gpu)", name)
-		}
-		if q.Cmp(resource.Quantity{}) < 0 {
-			f.errorf(at(), "%s is negative; give a quantity of at least 0", q.String())
-		} else if extendedResource(string(name)) && q.MilliValue()%1000 != 0 {
-			f.errorf(at(), "%s is not a whole number; an extended resource is counted in units", q.String())
-		}
-		if size, ok := strings.CutPrefix(string(name), "hugepages-"); ok {
-			page, err := resource.ParseQuantity(size)
-			if err != nil || page.Value() <= 0 || q.Value()%page.Value() != 0 {
-				f.errorf(at(), "%s is not a whole number of %s pages", q.String(), size)
-			}
-		}
-	}
-}
-
-// containerResource reports whether a resource name is one a container's
-// requests and limits may hold: a standard container resource, a name in
-// the kubernetes.io domain, or an extended resource named with its domain.
-func containerResource(name string) bool {
-	switch {
-	case !strings.Contains(name, "/"):
-		return name == "cpu" || name == "memory" || name == "ephemeral-storage" || strings.HasPrefix(name, "hugepages-")
-	case len(validation.IsQualifiedName(name)) > 0:
-		return false
-	case strings.Contains(name, "kubernetes.io/"):
-		return true
-	}
-	return extendedResource(name) && len(validation.IsQualifiedName("requests."+name)) == 0
-}
-
-// extendedResource reports whether a qualified resource name is an
-// extended resource (not in the kubernetes.io domain, not a quota name).
-func extendedResource(name string) bool {
-	return strings.Contains(name, "/") && !strings.Contains(name, "kubernetes.io/") && !strings.HasPrefix(name, "requests.")
 }
 
 // probe checks a probe at its path (containers[0].livenessProbe): its
@@ -327,6 +391,9 @@ func (f *Findings) handler(at string, a action, gracePeriod int64) {
 				f.errorf(fieldpath.Index(at+".httpGet.httpHeaders", i)+".name", "%q is not a header name: %s", hdr.Name, messages(errs))
 			}
 		}
+		if h.Protocol != nil {
+			f.disabledFeature(at+".httpGet.protocol", "H2CContainerProbe", "takes HTTP or HTTP2, HTTP2 only with the scheme HTTP and no host")
+		}
 	}
 	if a.tcp != nil {
 		f.portNumOrName(at+".tcpSocket.port", a.tcp.Port)
@@ -334,6 +401,9 @@ func (f *Findings) handler(at string, a action, gracePeriod int64) {
 	if a.grpc != nil {
 		if errs := validation.IsValidPortNum(int(a.grpc.Port)); len(errs) > 0 {
 			f.errorf(at+".grpc.port", "%d is not a port: %s", a.grpc.Port, messages(errs))
+		}
+		if a.grpc.Mode != nil {
+			f.disabledFeature(at+".grpc.mode", "GRPCContainerProbeTLS", "takes Plaintext or TLS")
 		}
 	}
 	if s := a.sleep; s != nil && (s.Seconds < 0 || s.Seconds > gracePeriod) {
@@ -373,12 +443,25 @@ type PodContext struct {
 	HostUsers *bool
 	// RestartPolicy is the pod's: under Never a resize cannot restart.
 	RestartPolicy corev1.RestartPolicy
+	// Init is set for an init container.
+	Init bool
+	// RequestsHeld is set for the workspace container, whose requests the
+	// resolver holds to their limits before it renders (applyResources):
+	// a request above its limit is reported there, at its input, not here.
+	RequestsHeld bool
+	// Volumes are the pod's: a volume device or a variable's file names one.
+	Volumes []corev1.Volume
+	// ResourceClaims are the pod's: a container's resources.claims name them.
+	ResourceClaims []corev1.PodResourceClaim
+	// OS is the pod's os, whose name decides what a security context may set.
+	OS *corev1.PodOS
 }
 
 // resizePolicy checks how a container takes a resize of its resources:
 // for cpu or memory, once each, NotRequired or RestartContainer (only
-// NotRequired when the pod never restarts containers).
-func (f *Findings) resizePolicy(policies []corev1.ContainerResizePolicy, base string, podRestart corev1.RestartPolicy) {
+// NotRequired when the pod never restarts containers, or for an init
+// container that is not a sidecar: initOnly).
+func (f *Findings) resizePolicy(policies []corev1.ContainerResizePolicy, base string, podRestart corev1.RestartPolicy, initOnly bool) {
 	seen := map[corev1.ResourceName]bool{}
 	for _, p := range policies {
 		at := func() string { return fieldpath.Item(base+".resizePolicy", string(p.ResourceName)) }
@@ -395,6 +478,8 @@ func (f *Findings) resizePolicy(policies []corev1.ContainerResizePolicy, base st
 			f.errorf(at()+".restartPolicy", "is required: NotRequired or RestartContainer")
 		case p.RestartPolicy == corev1.RestartContainer && podRestart == corev1.RestartPolicyNever:
 			f.errorf(at()+".restartPolicy", "is RestartContainer, but the pod's restartPolicy is Never; give NotRequired")
+		case p.RestartPolicy == corev1.RestartContainer && initOnly:
+			f.errorf(at()+".restartPolicy", "is RestartContainer, which an init container that is not a sidecar (restartPolicy: Always) cannot take; give NotRequired")
 		}
 	}
 }

@@ -239,7 +239,7 @@ func validSpec() *corev1.PodSpec {
 			Name: "workspace", Image: "x", ImagePullPolicy: "IfNotPresent",
 			Ports:     []corev1.ContainerPort{{Name: "http", ContainerPort: 6789, Protocol: "TCP"}},
 			Env:       []corev1.EnvVar{{Name: "1RELAXED.name", Value: "v"}},
-			Resources: corev1.ResourceRequirements{Limits: q("nvidia.com/gpu", "1"), Requests: q("hugepages-2Mi", "2Mi")},
+			Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{"nvidia.com/gpu": resource.MustParse("1"), "hugepages-2Mi": resource.MustParse("2Mi")}, Requests: q("memory", "1Gi")},
 			VolumeMounts: []corev1.VolumeMount{
 				{Name: "data", MountPath: "relative", SubPath: "a..b/c", ReadOnly: true, RecursiveReadOnly: ptr(corev1.RecursiveReadOnlyIfPossible)},
 				{Name: "data", MountPath: "/code", SubPathExpr: "$(POD)", MountPropagation: ptr(corev1.MountPropagationHostToContainer)},

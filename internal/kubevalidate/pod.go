@@ -74,17 +74,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 			}
 		}
 	}
-	if sc := spec.SecurityContext; sc != nil {
-		f.id("securityContext.runAsUser", sc.RunAsUser, validation.IsValidUserID)
-		f.id("securityContext.runAsGroup", sc.RunAsGroup, validation.IsValidGroupID)
-		f.id("securityContext.fsGroup", sc.FSGroup, validation.IsValidGroupID)
-		for _, g := range sc.SupplementalGroups {
-			f.id("securityContext.supplementalGroups", &g, validation.IsValidGroupID)
-		}
-		f.seccomp(sc.SeccompProfile, "securityContext")
-		f.appArmor(sc.AppArmorProfile, "securityContext")
-		f.sysctls(sc.Sysctls, spec.HostNetwork)
-	}
+	f.podSecurity(spec)
 	f.dnsConfig(spec.DNSConfig)
 	f.hostAliases(spec.HostAliases)
 	names := map[string]bool{}
@@ -108,7 +98,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 	}
 	for i := range spec.Containers {
-		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), PodContext{HostNetwork: spec.HostNetwork, GracePeriod: grace, HostUsers: spec.HostUsers, RestartPolicy: spec.RestartPolicy})
+		f.Container(&spec.Containers[i], fieldpath.Index("containers", i), PodContext{HostNetwork: spec.HostNetwork, GracePeriod: grace, HostUsers: spec.HostUsers, RestartPolicy: spec.RestartPolicy, RequestsHeld: i == 0, Volumes: spec.Volumes, ResourceClaims: spec.ResourceClaims, OS: spec.OS})
 	}
 	containerNames := make(map[string]bool, len(spec.Containers)+len(spec.InitContainers))
 	for _, c := range spec.Containers {
@@ -117,7 +107,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 	for i := range spec.InitContainers {
 		c := &spec.InitContainers[i]
 		at := fieldpath.Item("initContainers", c.Name)
-		f.Container(c, at, PodContext{HostNetwork: spec.HostNetwork, GracePeriod: grace, HostUsers: spec.HostUsers, RestartPolicy: spec.RestartPolicy})
+		f.Container(c, at, PodContext{HostNetwork: spec.HostNetwork, GracePeriod: grace, HostUsers: spec.HostUsers, RestartPolicy: spec.RestartPolicy, Init: true, Volumes: spec.Volumes, ResourceClaims: spec.ResourceClaims, OS: spec.OS})
 		f.initContainer(c, at, containerNames)
 	}
 	for i := range spec.TopologySpreadConstraints {
