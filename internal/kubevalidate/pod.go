@@ -5,7 +5,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
@@ -13,7 +12,8 @@ import (
 
 // Pod checks a rendered pod spec: its policies, active deadline, host
 // name and subdomain, runtime class, preemption policy, scheduling (node
-// selector, tolerations, node affinity), security context, volumes and
+// selector, tolerations, affinity, topology spread constraints,
+// scheduling gates), security context, volumes and
 // every container (the workspace container is containers[0], init
 // containers by name).
 func Pod(spec *corev1.PodSpec) Findings {
@@ -54,26 +54,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 		f.oneOf(constPath("preemptionPolicy"), string(*p), "PreemptLowerPriority", "Never")
 	}
-	f.stringMap(spec.NodeSelector, "nodeSelector", metav1validation.ValidateLabels)
-	for i := range spec.Tolerations {
-		f.toleration(&spec.Tolerations[i], fieldpath.Index("tolerations", i))
-	}
-	if a := spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		base := "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
-		for i, t := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
-			for j, r := range t.MatchExpressions {
-				f.selectorRequirement(r, fieldpath.Index(fieldpath.Index(base, i)+".matchExpressions", j))
-			}
-		}
-	}
-	if a := spec.Affinity; a != nil && a.NodeAffinity != nil {
-		for i, t := range a.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
-			base := fieldpath.Index("affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution", i) + ".preference.matchExpressions"
-			for j, r := range t.Preference.MatchExpressions {
-				f.selectorRequirement(r, fieldpath.Index(base, j))
-			}
-		}
-	}
+	f.scheduling(spec)
 	if sc := spec.SecurityContext; sc != nil {
 		f.id("securityContext.runAsUser", sc.RunAsUser, validation.IsValidUserID)
 		f.id("securityContext.runAsGroup", sc.RunAsGroup, validation.IsValidGroupID)
@@ -119,9 +100,6 @@ func Pod(spec *corev1.PodSpec) Findings {
 		at := fieldpath.Item("initContainers", c.Name)
 		f.Container(c, at, PodContext{HostNetwork: spec.HostNetwork, GracePeriod: grace, HostUsers: spec.HostUsers, RestartPolicy: spec.RestartPolicy})
 		f.initContainer(c, at, containerNames)
-	}
-	for i := range spec.TopologySpreadConstraints {
-		f.topologySpread(&spec.TopologySpreadConstraints[i], fieldpath.Index("topologySpreadConstraints", i))
 	}
 	return f
 }
