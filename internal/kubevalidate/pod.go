@@ -2,6 +2,7 @@ package kubevalidate
 
 import (
 	"math"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -10,12 +11,14 @@ import (
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
-// Pod checks a rendered pod spec: its policies, active deadline, host
-// name and subdomain, runtime class, preemption policy, scheduling (node
-// selector, tolerations, affinity, topology spread constraints,
-// scheduling gates), security context, volumes and
-// every container (the workspace container is containers[0], init
-// containers by name).
+// Pod checks a rendered pod spec: its policies, service account, active
+// deadline, host name and subdomain, runtime class, preemption policy,
+// node name, hostnameOverride, host namespaces, readiness gates, image
+// pull secrets, resource claims, overhead, no ephemeral containers,
+// scheduling (node selector, tolerations, affinity, topology spread
+// constraints, scheduling gates), security context, DNS configuration,
+// host aliases, volumes and every container (the workspace container is
+// containers[0], init containers by name).
 func Pod(spec *corev1.PodSpec) Findings {
 	var f Findings
 	f.oneOf(constPath("dnsPolicy"), string(spec.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
@@ -31,6 +34,12 @@ func Pod(spec *corev1.PodSpec) Findings {
 	if n := spec.ServiceAccountName; n != "" {
 		if errs := apivalidation.ValidateServiceAccountName(n, false); len(errs) > 0 {
 			f.errorf("serviceAccountName", "%q is not a service account name: %s", n, messages(errs))
+		}
+	} else if n := spec.DeprecatedServiceAccount; n != "" {
+		// The deprecated alias, which the API server's defaults make the
+		// serviceAccountName.
+		if errs := apivalidation.ValidateServiceAccountName(n, false); len(errs) > 0 {
+			f.errorf("serviceAccount", "%q is not a service account name: %s (serviceAccount is the deprecated name of serviceAccountName)", n, messages(errs))
 		}
 	}
 	if d := spec.ActiveDeadlineSeconds; d != nil && (*d < 1 || *d > math.MaxInt32) {
@@ -54,6 +63,26 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 		f.oneOf(constPath("preemptionPolicy"), string(*p), "PreemptLowerPriority", "Never")
 	}
+	if n := spec.NodeName; n != "" {
+		if errs := apivalidation.NameIsDNSSubdomain(n, false); len(errs) > 0 {
+			f.errorf("nodeName", "%q is not a node name: %s", n, messages(errs))
+		}
+	}
+	if len(spec.EphemeralContainers) > 0 {
+		f.errorf("ephemeralContainers", "cannot be set when the pod is created: ephemeral containers are added to a running pod (kubectl debug); drop them")
+	}
+	f.hostnameOverride(spec)
+	f.hostNamespaces(spec)
+	f.readinessGates(spec.ReadinessGates)
+	f.imagePullSecrets(spec.ImagePullSecrets)
+	f.resourceClaims(spec.ResourceClaims)
+	f.overhead(spec.Overhead)
+	if spec.SchedulingGroup != nil {
+		f.disabledFeature("schedulingGroup", "GenericWorkload", "names the pod group the pod is scheduled with")
+	}
+	if len(spec.EvictionResponders) > 0 {
+		f.disabledFeature("evictionResponders", "EvictionRequestAPI", "lists the controllers that answer the pod's eviction requests")
+	}
 	f.scheduling(spec)
 	if sc := spec.SecurityContext; sc != nil {
 		f.id("securityContext.runAsUser", sc.RunAsUser, validation.IsValidUserID)
@@ -68,6 +97,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 	}
 	f.dnsConfig(spec.DNSConfig)
 	f.hostAliases(spec.HostAliases)
+	f.hostAliasIPs(spec.HostAliases)
 	names := map[string]bool{}
 	for i, v := range spec.Volumes {
 		at := func() string { return fieldpath.Item("volumes", v.Name) }
@@ -128,4 +158,189 @@ func (f *Findings) initContainer(c *corev1.Container, at string, names map[strin
 			f.errorf(at+"."+p.name, "an init container runs to completion and takes no %s; make it a sidecar (restartPolicy: Always) or drop it", p.name)
 		}
 	}
+}
+
+// hostAliasIPs warns, as the API server does, of a host alias IP given
+// twice.
+func (f *Findings) hostAliasIPs(aliases []corev1.HostAlias) {
+	ips := make(map[string]bool, len(aliases))
+	for _, a := range aliases {
+		if ips[a.IP] {
+			f.warnf(fieldpath.Item("hostAliases", a.IP)+".ip", "the host alias IP %s is given twice; give its host names in one alias", a.IP)
+		}
+		ips[a.IP] = true
+	}
+}
+
+// hostnameOverride checks the pod's hostnameOverride: a DNS subdomain of
+// at most 64 characters, not with setHostnameAsFQDN true nor with
+// hostNetwork (whose pod has the host's name).
+func (f *Findings) hostnameOverride(spec *corev1.PodSpec) {
+	h := spec.HostnameOverride
+	if h == nil {
+		return
+	}
+	if spec.SetHostnameAsFQDN != nil && *spec.SetHostnameAsFQDN {
+		f.errorf("hostnameOverride", "is set with setHostnameAsFQDN true; give one of the two")
+	}
+	if spec.HostNetwork {
+		f.errorf("hostnameOverride", "is set with hostNetwork true, whose pod has the host's name; drop one of the two")
+	}
+	if len(*h) > 64 {
+		f.errorf("hostnameOverride", "is %d characters; give a host name of at most 64", len(*h))
+	}
+	if errs := validation.IsDNS1123Subdomain(*h); len(errs) > 0 {
+		f.errorf("hostnameOverride", "%q is not a host name: %s", *h, messages(errs))
+	}
+}
+
+// hostNamespaces checks that a pod in a user namespace of its own
+// (hostUsers false) shares no namespace with the host (hostNetwork,
+// hostPID, hostIPC), that a pod sharing the host's process namespace
+// does not share one between its containers too, and that a pod sharing
+// the host's IPC namespace sets no IPC sysctl.
+func (f *Findings) hostNamespaces(spec *corev1.PodSpec) {
+	if spec.HostUsers != nil && !*spec.HostUsers {
+		for _, h := range []struct {
+			name string
+			on   bool
+		}{{"hostNetwork", spec.HostNetwork}, {"hostPID", spec.HostPID}, {"hostIPC", spec.HostIPC}} {
+			if h.on {
+				f.errorf(h.name, "is true with hostUsers false; a pod in a user namespace of its own shares no namespace with the host: drop one of the two")
+			}
+		}
+	}
+	if s := spec.ShareProcessNamespace; s != nil && *s && spec.HostPID {
+		f.errorf("shareProcessNamespace", "is true with hostPID true; the pod shares the host's process namespace or one of its own, not both")
+	}
+	if sc := spec.SecurityContext; sc != nil && spec.HostIPC {
+		for _, s := range sc.Sysctls {
+			if ipcSysctl(s.Name) {
+				f.errorf(fieldpath.Item("securityContext.sysctls", s.Name)+".name", "%s is an IPC sysctl, which a pod sharing the host's IPC namespace (hostIPC) may not set", s.Name)
+			}
+		}
+	}
+}
+
+// ipcSysctl reports whether a sysctl is of the IPC namespace (kernel.sem,
+// kernel.shm*, kernel.msg*, fs.mqueue.*), as the API server's
+// sysctl.GetNamespace reads its name: with '/' separators if its first
+// separator is one, up to a '*'.
+func ipcSysctl(name string) bool {
+	if i := strings.IndexAny(name, "./"); i >= 0 && name[i] == '/' {
+		name = strings.Map(func(r rune) rune {
+			switch r {
+			case '.':
+				return '/'
+			case '/':
+				return '.'
+			}
+			return r
+		}, name)
+	}
+	if i := strings.IndexByte(name, '*'); i >= 0 {
+		name = name[:i]
+	}
+	switch name {
+	case "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", "kernel.shm", "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.msg":
+		return true
+	}
+	return strings.HasPrefix(name, "fs.mqueue.")
+}
+
+// readinessGates checks each readiness gate's condition type (at its
+// index): a qualified name, such as example.com/ready.
+func (f *Findings) readinessGates(gates []corev1.PodReadinessGate) {
+	for i, g := range gates {
+		if errs := validation.IsQualifiedName(string(g.ConditionType)); len(errs) > 0 {
+			f.errorf(fieldpath.Index("readinessGates", i)+".conditionType", "%q is not a condition type: %s", g.ConditionType, messages(errs))
+		}
+	}
+}
+
+// imagePullSecrets warns, as the API server does, of a pull secret
+// without a name and of one named twice (at its name).
+func (f *Findings) imagePullSecrets(secrets []corev1.LocalObjectReference) {
+	seen := make(map[string]bool, len(secrets))
+	for _, s := range secrets {
+		switch {
+		case s.Name == "":
+			f.warnf(fieldpath.Item("imagePullSecrets", s.Name), "an image pull secret without a name is ignored; give the secret's name")
+		case seen[s.Name]:
+			f.warnf(fieldpath.Item("imagePullSecrets", s.Name), "the image pull secret %q is given twice", s.Name)
+		}
+		seen[s.Name] = true
+	}
+}
+
+// resourceClaims checks the pod's resource claims, each at its name: a
+// name (a DNS label) given once, and exactly one of resourceClaimName and
+// resourceClaimTemplateName, a DNS subdomain.
+func (f *Findings) resourceClaims(claims []corev1.PodResourceClaim) {
+	names := make(map[string]bool, len(claims))
+	for _, c := range claims {
+		at := func() string { return fieldpath.Item("resourceClaims", c.Name) }
+		switch {
+		case c.Name == "":
+			f.errorf(at()+".name", "a resource claim needs a name, which the containers' resources.claims refer to")
+		case names[c.Name]:
+			f.errorf(at()+".name", "resource claim %q is given twice; give each claim its own name", c.Name)
+		default:
+			if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
+				f.errorf(at()+".name", "%q is not a resource claim name: %s", c.Name, messages(errs))
+			}
+		}
+		names[c.Name] = true
+		switch {
+		case c.ResourceClaimName != nil && c.ResourceClaimTemplateName != nil:
+			f.errorf(at(), "resource claim %q has both a resourceClaimName and a resourceClaimTemplateName; give one", c.Name)
+		case c.ResourceClaimName == nil && c.ResourceClaimTemplateName == nil:
+			f.errorf(at(), "resource claim %q has neither a resourceClaimName nor a resourceClaimTemplateName; give one", c.Name)
+		}
+		for _, n := range []struct {
+			field string
+			name  *string
+		}{{"resourceClaimName", c.ResourceClaimName}, {"resourceClaimTemplateName", c.ResourceClaimTemplateName}} {
+			if n.name != nil {
+				if errs := apivalidation.NameIsDNSSubdomain(*n.name, false); len(errs) > 0 {
+					f.errorf(at()+"."+n.field, "%q is not a %s: %s", *n.name, n.field, messages(errs))
+				}
+			}
+		}
+	}
+}
+
+// overhead checks the pod's overhead as the limits of a container:
+// resource names and quantities, hugepages only with cpu or memory; the
+// API server warns of a fractional memory or ephemeral-storage.
+func (f *Findings) overhead(overhead corev1.ResourceList) {
+	if len(overhead) == 0 {
+		return
+	}
+	f.resources(overhead, "overhead")
+	if hugePagesAlone(overhead) {
+		f.errorf("overhead", "has hugepages without cpu or memory; give cpu or memory too")
+	}
+	for _, name := range []corev1.ResourceName{corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
+		if q, ok := overhead[name]; ok && q.MilliValue()%1000 != 0 {
+			f.warnf(fieldpath.Join("overhead", string(name)), "%s is a fractional number of bytes; give a whole number", q.String())
+		}
+	}
+}
+
+// hugePagesAlone reports whether resource lists hold hugepages but
+// neither cpu nor memory.
+func hugePagesAlone(lists ...corev1.ResourceList) bool {
+	huge := false
+	for _, l := range lists {
+		for name := range l {
+			switch {
+			case name == corev1.ResourceCPU || name == corev1.ResourceMemory:
+				return false
+			case strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix):
+				huge = true
+			}
+		}
+	}
+	return huge
 }

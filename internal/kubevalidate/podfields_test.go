@@ -2,9 +2,11 @@ package kubevalidate
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -233,3 +235,86 @@ func TestSpreadAndGateFindings(t *testing.T) {
 		t.Run(name, tc.run)
 	}
 }
+
+// The pod's other fields: each mistake at its path, the API server's
+// warnings, and values it admits.
+func TestPodFieldFindings(t *testing.T) {
+	claim := func(name string, claimName, template *string) corev1.PodResourceClaim {
+		return corev1.PodResourceClaim{Name: name, ResourceClaimName: claimName, ResourceClaimTemplateName: template}
+	}
+	host := func(s *corev1.PodSpec) { s.HostUsers = ptr(false) }
+	for name, tc := range map[string]podCase{
+		"service account alias": errorsAt(func(s *corev1.PodSpec) { s.DeprecatedServiceAccount = "Bad SA" }, "serviceAccount"),
+		"service account alias under a name": admitted(func(s *corev1.PodSpec) {
+			s.ServiceAccountName, s.DeprecatedServiceAccount = "builder", "Bad SA"
+		}),
+		"node name":               errorsAt(func(s *corev1.PodSpec) { s.NodeName = "Node_1" }, "nodeName"),
+		"node":                    admitted(func(s *corev1.PodSpec) { s.NodeName = "ip-10-0-0-1.ec2.internal" }),
+		"ephemeral containers":    errorsAt(func(s *corev1.PodSpec) { s.EphemeralContainers = []corev1.EphemeralContainer{{}} }, "ephemeralContainers"),
+		"hostname override":       errorsAt(func(s *corev1.PodSpec) { s.HostnameOverride = ptr("Bad_Host") }, "hostnameOverride"),
+		"hostname override empty": errorsAt(func(s *corev1.PodSpec) { s.HostnameOverride = ptr("") }, "hostnameOverride"),
+		"hostname override long": errorsAt(func(s *corev1.PodSpec) {
+			s.HostnameOverride = ptr(strings.Repeat("h", 30) + "." + strings.Repeat("h", 34))
+		}, "hostnameOverride"),
+		"hostname override with FQDN": errorsAt(func(s *corev1.PodSpec) {
+			s.HostnameOverride, s.SetHostnameAsFQDN = ptr("ws.example.com"), ptr(true)
+		}, "hostnameOverride"),
+		"hostname override on the host network": errorsAt(func(s *corev1.PodSpec) { s.HostnameOverride, s.HostNetwork = ptr("ws"), true }, "hostnameOverride"),
+		"hostname override of 64": admitted(func(s *corev1.PodSpec) {
+			s.HostnameOverride, s.SetHostnameAsFQDN = ptr(strings.Repeat("h", 30)+"."+strings.Repeat("h", 33)), ptr(false)
+		}),
+		"user namespace, host network": errorsAt(func(s *corev1.PodSpec) { host(s); s.HostNetwork = true }, "hostNetwork"),
+		"user namespace, host PID":     errorsAt(func(s *corev1.PodSpec) { host(s); s.HostPID = true }, "hostPID"),
+		"user namespace, host IPC":     errorsAt(func(s *corev1.PodSpec) { host(s); s.HostIPC = true }, "hostIPC"),
+		"host namespaces": admitted(func(s *corev1.PodSpec) {
+			s.HostUsers, s.HostNetwork, s.HostPID, s.HostIPC = ptr(true), true, true, true
+		}),
+		"share host PID": errorsAt(func(s *corev1.PodSpec) { s.HostPID, s.ShareProcessNamespace = true, ptr(true) }, "shareProcessNamespace"),
+		"IPC sysctl": errorsAt(func(s *corev1.PodSpec) {
+			s.HostIPC = true
+			s.SecurityContext = &corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{{Name: "kernel.shm_rmid_forced", Value: "1"}, {Name: "kernel/msgmax", Value: "1"}, {Name: "fs.mqueue.msg_max", Value: "1"}, {Name: "kernel.domainname", Value: "x"}}}
+		}, "securityContext.sysctls[kernel.shm_rmid_forced].name", "securityContext.sysctls[kernel/msgmax].name", "securityContext.sysctls[fs.mqueue.msg_max].name"),
+		"readiness gate": errorsAt(func(s *corev1.PodSpec) {
+			s.ReadinessGates = []corev1.PodReadinessGate{{ConditionType: "example.com/ready"}, {ConditionType: "bad condition!"}}
+		}, "readinessGates[1].conditionType"),
+		"pull secret without a name": warningsAt(func(s *corev1.PodSpec) { s.ImagePullSecrets = []corev1.LocalObjectReference{{}} }, "imagePullSecrets[]"),
+		"pull secret twice": warningsAt(func(s *corev1.PodSpec) {
+			s.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "regcred"}, {Name: "regcred"}}
+		}, "imagePullSecrets[regcred]"),
+		"host alias twice": warningsAt(func(s *corev1.PodSpec) {
+			s.HostAliases = []corev1.HostAlias{{IP: "10.0.0.1", Hostnames: []string{"db"}}, {IP: "10.0.0.1", Hostnames: []string{"cache"}}}
+		}, "hostAliases[10.0.0.1].ip"),
+		"claim without a name": errorsAt(func(s *corev1.PodSpec) { s.ResourceClaims = []corev1.PodResourceClaim{claim("", ptr("c"), nil)} }, "resourceClaims[].name"),
+		"claim name":           errorsAt(func(s *corev1.PodSpec) { s.ResourceClaims = []corev1.PodResourceClaim{claim("a.b", ptr("c"), nil)} }, "resourceClaims[a.b].name"),
+		"claim twice": errorsAt(func(s *corev1.PodSpec) {
+			s.ResourceClaims = []corev1.PodResourceClaim{claim("gpu", ptr("c"), nil), claim("gpu", nil, ptr("t"))}
+		}, "resourceClaims[gpu].name"),
+		"claim of both": errorsAt(func(s *corev1.PodSpec) {
+			s.ResourceClaims = []corev1.PodResourceClaim{claim("gpu", ptr("c"), ptr("t"))}
+		}, "resourceClaims[gpu]"),
+		"claim of none": errorsAt(func(s *corev1.PodSpec) { s.ResourceClaims = []corev1.PodResourceClaim{claim("gpu", nil, nil)} }, "resourceClaims[gpu]"),
+		"claim's claim name": errorsAt(func(s *corev1.PodSpec) {
+			s.ResourceClaims = []corev1.PodResourceClaim{claim("gpu", ptr("Bad Claim"), nil)}
+		}, "resourceClaims[gpu].resourceClaimName"),
+		"claim's template name": errorsAt(func(s *corev1.PodSpec) {
+			s.ResourceClaims = []corev1.PodResourceClaim{claim("gpu", nil, ptr("Bad Template"))}
+		}, "resourceClaims[gpu].resourceClaimTemplateName"),
+		"claims": admitted(func(s *corev1.PodSpec) {
+			s.ResourceClaims = []corev1.PodResourceClaim{claim("gpu", ptr("shared-gpu"), nil), claim("scratch", nil, ptr("scratch.template"))}
+		}),
+		"overhead name":       errorsAt(func(s *corev1.PodSpec) { s.Overhead = q("gpu", "1") }, "overhead.gpu"),
+		"overhead negative":   errorsAt(func(s *corev1.PodSpec) { s.Overhead = q("cpu", "-1") }, "overhead.cpu"),
+		"overhead hugepages":  errorsAt(func(s *corev1.PodSpec) { s.Overhead = q("hugepages-2Mi", "2Mi") }, "overhead"),
+		"overhead fractional": warningsAt(func(s *corev1.PodSpec) { s.Overhead = q("memory", "500m") }, "overhead.memory"),
+		"overhead":            admitted(func(s *corev1.PodSpec) { s.Overhead = corev1.ResourceList{"cpu": qty("250m"), "memory": qty("120Mi")} }),
+		"scheduling group": warningsAt(func(s *corev1.PodSpec) {
+			s.SchedulingGroup = &corev1.PodSchedulingGroup{PodGroupName: ptr("Bad Group!")}
+		}, "schedulingGroup"),
+		"eviction responders":  warningsAt(func(s *corev1.PodSpec) { s.EvictionResponders = []corev1.EvictionResponder{{Name: "Bad!"}} }, "evictionResponders"),
+		"priority & scheduler": admitted(func(s *corev1.PodSpec) { s.Priority, s.SchedulerName = ptr[int32](2000000000), "Bad Scheduler!" }),
+	} {
+		t.Run(name, tc.run)
+	}
+}
+
+func qty(s string) resource.Quantity { return resource.MustParse(s) }
