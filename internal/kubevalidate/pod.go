@@ -1,10 +1,13 @@
 package kubevalidate
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -14,11 +17,11 @@ import (
 // Pod checks a rendered pod spec: its policies, service account, active
 // deadline, host name and subdomain, runtime class, preemption policy,
 // node name, hostnameOverride, host namespaces, readiness gates, image
-// pull secrets, resource claims, overhead, no ephemeral containers,
-// scheduling (node selector, tolerations, affinity, topology spread
-// constraints, scheduling gates), security context, DNS configuration,
-// host aliases, volumes and every container (the workspace container is
-// containers[0], init containers by name).
+// pull secrets, resource claims, overhead, pod-level resources, no
+// ephemeral containers, scheduling (node selector, tolerations, affinity,
+// topology spread constraints, scheduling gates), security context, DNS
+// configuration, host aliases, volumes and every container (the
+// workspace container is containers[0], init containers by name).
 func Pod(spec *corev1.PodSpec) Findings {
 	var f Findings
 	f.oneOf(constPath("dnsPolicy"), string(spec.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
@@ -77,6 +80,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 	f.imagePullSecrets(spec.ImagePullSecrets)
 	f.resourceClaims(spec.ResourceClaims)
 	f.overhead(spec.Overhead)
+	f.podResources(spec)
 	if spec.SchedulingGroup != nil {
 		f.disabledFeature("schedulingGroup", "GenericWorkload", "names the pod group the pod is scheduled with")
 	}
@@ -343,4 +347,255 @@ func hugePagesAlone(lists ...corev1.ResourceList) bool {
 		}
 	}
 	return huge
+}
+
+// podResources checks the pod-level resources as the API server does
+// once it has defaulted them from the containers' (PodLevelResources is
+// on by default): no claims, no Windows pod; cpu, memory or hugepages,
+// not negative, hugepages in whole pages and only with cpu or memory, a
+// request at most its limit (a hugepages request equal to it), requests
+// at least the containers' aggregate requests, hugepages limits at least
+// their aggregate limits, and limits at least each container's.
+func (f *Findings) podResources(spec *corev1.PodSpec) {
+	r := spec.Resources
+	if r == nil {
+		return
+	}
+	if spec.OS != nil && spec.OS.Name == corev1.Windows {
+		f.errorf("resources", "pod-level resources are not for a Windows pod; set each container's resources instead")
+		return
+	}
+	if r.Claims != nil {
+		f.errorf("resources.claims", "pod-level resources take no claims; give them in a container's resources.claims")
+	}
+	limits, requests := defaultedPodResources(spec)
+	// at is where a pod-level value is: the field the pod sets, else the
+	// one it was defaulted from.
+	at := func(name corev1.ResourceName, first, second corev1.ResourceList, firstField, secondField string) string {
+		if _, ok := first[name]; ok {
+			return fieldpath.Join("resources."+firstField, string(name))
+		}
+		if _, ok := second[name]; ok {
+			return fieldpath.Join("resources."+secondField, string(name))
+		}
+		return "resources"
+	}
+	limitAt := func(name corev1.ResourceName) string { return at(name, r.Limits, r.Requests, "limits", "requests") }
+	requestAt := func(name corev1.ResourceName) string { return at(name, r.Requests, r.Limits, "requests", "limits") }
+	for _, l := range []struct {
+		list corev1.ResourceList
+		at   func(corev1.ResourceName) string
+	}{{limits, limitAt}, {requests, requestAt}} {
+		for _, name := range resourceNames(l.list) {
+			f.podResource(l.at(name), name, l.list[name])
+		}
+	}
+	for _, name := range resourceNames(requests) {
+		req := requests[name]
+		lim, ok := limits[name]
+		switch {
+		case !ok && !overcommitAllowed(name):
+			f.errorf(requestAt(name), "%s is requested without a limit; give a limit equal to the request", name)
+		case !ok:
+		case !overcommitAllowed(name) && req.Cmp(lim) != 0:
+			f.errorf(requestAt(name), "the pod requests %s of %s, which is not its limit %s; give %s requests equal to limits", req.String(), name, lim.String(), name)
+		case req.Cmp(lim) > 0:
+			f.errorf(requestAt(name), "the pod requests %s of %s, more than its limit %s; request at most the limit", req.String(), name, lim.String())
+		}
+	}
+	if hugePagesAlone(limits, requests) {
+		f.errorf("resources", "has hugepages without cpu or memory; give cpu or memory too")
+	}
+	aggrRequests, aggrLimits := aggregateContainerResources(spec)
+	for _, name := range resourceNames(aggrRequests) {
+		if req, ok := requests[name]; ok {
+			if aggr := aggrRequests[name]; aggr.Cmp(req) > 0 {
+				f.errorf(requestAt(name), "the pod requests %s of %s, less than its containers request together (%s); request at least that", req.String(), name, aggr.String())
+			}
+		}
+	}
+	for _, name := range resourceNames(aggrLimits) {
+		if lim, ok := limits[name]; ok && strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
+			if aggr := aggrLimits[name]; aggr.Cmp(lim) > 0 {
+				f.errorf(limitAt(name), "the pod's limit of %s is %s, less than its containers' limits together (%s); give at least that", name, lim.String(), aggr.String())
+			}
+		}
+	}
+	for i, c := range spec.Containers {
+		for _, name := range resourceNames(c.Resources.Limits) {
+			if lim, ok := limits[name]; ok {
+				if cl := c.Resources.Limits[name]; cl.Cmp(lim) > 0 {
+					f.errorf(limitAt(name), "the pod's limit of %s is %s, less than the limit of container %s (containers[%d]), %s; give the pod at least that", name, lim.String(), c.Name, i, cl.String())
+				}
+			}
+		}
+	}
+}
+
+// resourceNames are a resource list's names in order.
+func resourceNames(l corev1.ResourceList) []corev1.ResourceName {
+	return slices.Sorted(maps.Keys(l))
+}
+
+// podResource checks one pod-level resource: cpu, memory or hugepages of
+// a page size, not negative, hugepages in whole pages.
+func (f *Findings) podResource(at string, name corev1.ResourceName, q resource.Quantity) {
+	huge := strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
+	if errs := validation.IsQualifiedName(string(name)); len(errs) > 0 || name != corev1.ResourceCPU && name != corev1.ResourceMemory && !huge {
+		f.errorf(at, "%q is not a resource a pod can set; give cpu, memory or hugepages-<size>", name)
+	}
+	if q.Sign() < 0 {
+		f.errorf(at, "%s is negative; give a quantity of at least 0", q.String())
+	}
+	if huge && !hugePagesDivisible(name, q) {
+		f.errorf(at, "%s is not a whole number of %s pages", q.String(), strings.TrimPrefix(string(name), corev1.ResourceHugePagesPrefix))
+	}
+}
+
+// hugePagesDivisible reports whether a hugepages quantity is a whole
+// number of its name's pages (a positive, whole page size).
+func hugePagesDivisible(name corev1.ResourceName, q resource.Quantity) bool {
+	page, err := resource.ParseQuantity(strings.TrimPrefix(string(name), corev1.ResourceHugePagesPrefix))
+	if err != nil || page.Sign() <= 0 || page.MilliValue()%1000 != 0 {
+		return false
+	}
+	return q.Value()%page.Value() == 0
+}
+
+// overcommitAllowed reports whether a resource may be requested below its
+// limit: one in the kubernetes.io domain other than hugepages.
+func overcommitAllowed(name corev1.ResourceName) bool {
+	s := string(name)
+	native := !strings.Contains(s, "/") || strings.Contains(s, corev1.ResourceDefaultNamespacePrefix)
+	return native && !strings.HasPrefix(s, corev1.ResourceHugePagesPrefix)
+}
+
+// podLevelResource reports whether pod-level resources manage a
+// resource: cpu, memory and hugepages.
+func podLevelResource(name corev1.ResourceName) bool {
+	return name == corev1.ResourceCPU || name == corev1.ResourceMemory || strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
+}
+
+// defaultedPodResources are the pod-level limits and requests as the API
+// server defaults them on create (DefaultPodLevelResources), when the pod
+// sets any: hugepages limits from the containers' aggregate limits,
+// unset cpu and memory requests from the containers' aggregate requests,
+// other unset requests from the limits, and unset limits of requested
+// resources every container limits from the containers' aggregate limits
+// (raised to the request).
+func defaultedPodResources(spec *corev1.PodSpec) (limits, requests corev1.ResourceList) {
+	r := spec.Resources
+	limits, requests = r.Limits.DeepCopy(), r.Requests.DeepCopy()
+	if len(limits) == 0 && len(requests) == 0 {
+		return limits, requests
+	}
+	if limits == nil {
+		limits = corev1.ResourceList{}
+	}
+	if requests == nil {
+		requests = corev1.ResourceList{}
+	}
+	aggrRequests, aggrLimits := aggregateContainerResources(spec)
+	for name, q := range aggrLimits {
+		_, requested := requests[name]
+		if _, ok := limits[name]; !ok && !requested && strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
+			limits[name] = q.DeepCopy()
+		}
+	}
+	for name, q := range aggrRequests {
+		if _, ok := requests[name]; !ok && podLevelResource(name) && overcommitAllowed(name) {
+			requests[name] = q.DeepCopy()
+		}
+	}
+	for name, q := range limits {
+		if _, ok := requests[name]; !ok && podLevelResource(name) {
+			requests[name] = q.DeepCopy()
+		}
+	}
+	for name, req := range requests {
+		if _, ok := limits[name]; ok || !podLevelResource(name) {
+			continue
+		}
+		all := true
+		for _, c := range slices.Concat(spec.Containers, spec.InitContainers) {
+			if _, ok := c.Resources.Limits[name]; !ok {
+				all = false
+				break
+			}
+		}
+		aggr, ok := aggrLimits[name]
+		if !all || !ok {
+			continue
+		}
+		if req.Cmp(aggr) > 0 {
+			aggr = req
+		}
+		limits[name] = aggr.DeepCopy()
+	}
+	return limits, requests
+}
+
+// aggregateContainerResources are the pod's containers' requests (a
+// container's unset request defaulted to its limit, as the API server's
+// defaults do) and limits together, as the scheduler counts them
+// (AggregateContainerRequests): the containers' and sidecars' sum, or,
+// if more, what an init container needs with the sidecars started
+// before it.
+func aggregateContainerResources(spec *corev1.PodSpec) (requests, limits corev1.ResourceList) {
+	requestsOf := func(c *corev1.Container) corev1.ResourceList {
+		out := c.Resources.Requests.DeepCopy()
+		for name, q := range c.Resources.Limits {
+			if _, ok := out[name]; !ok {
+				if out == nil {
+					out = corev1.ResourceList{}
+				}
+				out[name] = q.DeepCopy()
+			}
+		}
+		return out
+	}
+	limitsOf := func(c *corev1.Container) corev1.ResourceList { return c.Resources.Limits }
+	return aggregate(spec, requestsOf), aggregate(spec, limitsOf)
+}
+
+// aggregate sums a resource list of every container of a pod as
+// resourcehelper's aggregateContainerResourcesByFn does.
+func aggregate(spec *corev1.PodSpec, of func(*corev1.Container) corev1.ResourceList) corev1.ResourceList {
+	add := func(to, more corev1.ResourceList) {
+		for name, q := range more {
+			if v, ok := to[name]; ok {
+				v.Add(q)
+				to[name] = v
+			} else {
+				to[name] = q.DeepCopy()
+			}
+		}
+	}
+	maxOf := func(to, more corev1.ResourceList) {
+		for name, q := range more {
+			if v, ok := to[name]; !ok || q.Cmp(v) > 0 {
+				to[name] = q.DeepCopy()
+			}
+		}
+	}
+	out := corev1.ResourceList{}
+	for i := range spec.Containers {
+		add(out, of(&spec.Containers[i]))
+	}
+	sidecars, inits := corev1.ResourceList{}, corev1.ResourceList{}
+	for i := range spec.InitContainers {
+		c := &spec.InitContainers[i]
+		use := corev1.ResourceList{}
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			add(out, of(c))
+			add(sidecars, of(c))
+			add(use, sidecars)
+		} else {
+			add(use, of(c))
+			add(use, sidecars)
+		}
+		maxOf(inits, use)
+	}
+	maxOf(out, inits)
+	return out
 }

@@ -317,4 +317,74 @@ func TestPodFieldFindings(t *testing.T) {
 	}
 }
 
+// podLevel sets pod-level resources (limits, requests) and the workspace
+// container's (limits, requests).
+func podLevel(limits, requests, containerLimits, containerRequests corev1.ResourceList) func(*corev1.PodSpec) {
+	return func(s *corev1.PodSpec) {
+		s.Resources = &corev1.ResourceRequirements{Limits: limits, Requests: requests}
+		s.Containers[0].Resources = corev1.ResourceRequirements{Limits: containerLimits, Requests: containerRequests}
+	}
+}
+
 func qty(s string) resource.Quantity { return resource.MustParse(s) }
+
+func list(nameValues ...string) corev1.ResourceList {
+	l := corev1.ResourceList{}
+	for i := 0; i < len(nameValues); i += 2 {
+		l[corev1.ResourceName(nameValues[i])] = qty(nameValues[i+1])
+	}
+	return l
+}
+
+// Pod-level resources, as the API server checks them once it has
+// defaulted them from the containers'.
+func TestPodResourceFindings(t *testing.T) {
+	sidecar := func(limits, requests corev1.ResourceList, always bool) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) {
+			c := corev1.Container{Name: "proxy", Image: "envoy", Resources: corev1.ResourceRequirements{Limits: limits, Requests: requests}}
+			if always {
+				c.RestartPolicy = ptr(corev1.ContainerRestartPolicyAlways)
+			}
+			s.InitContainers = append(s.InitContainers, c)
+		}
+	}
+	both := func(fs ...func(*corev1.PodSpec)) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) {
+			for _, f := range fs {
+				f(s)
+			}
+		}
+	}
+	for name, tc := range map[string]podCase{
+		"claims": errorsAt(func(s *corev1.PodSpec) {
+			podLevel(nil, list("cpu", "1"), nil, nil)(s)
+			s.Resources.Claims = []corev1.ResourceClaim{{Name: "gpu"}}
+		}, "resources.claims"),
+		"windows": errorsAt(func(s *corev1.PodSpec) {
+			podLevel(nil, list("cpu", "1"), nil, nil)(s)
+			s.OS = &corev1.PodOS{Name: corev1.Windows}
+		}, "resources"),
+		"not pod-level":   errorsAt(podLevel(list("cpu", "2", "ephemeral-storage", "1Gi"), nil, nil, nil), "resources.limits.ephemeral-storage"),
+		"negative":        errorsAt(podLevel(nil, list("cpu", "-1"), nil, nil), "resources.requests.cpu"),
+		"hugepages pages": errorsAt(podLevel(list("cpu", "1", "hugepages-2Mi", "3Mi"), nil, nil, nil), "resources.limits.hugepages-2Mi", "resources.limits.hugepages-2Mi"),
+		"hugepages alone": errorsAt(podLevel(list("hugepages-2Mi", "4Mi"), nil, nil, nil), "resources"),
+		"over the limit":  errorsAt(podLevel(list("cpu", "1"), list("cpu", "2"), nil, nil), "resources.requests.cpu"),
+		"hugepages below the limit": errorsAt(podLevel(list("cpu", "1", "hugepages-2Mi", "4Mi"), list("hugepages-2Mi", "2Mi"), nil, nil),
+			"resources.requests.hugepages-2Mi"),
+		"below the containers' requests": errorsAt(podLevel(nil, list("cpu", "1"), nil, list("cpu", "2")), "resources.requests.cpu"),
+		"defaulted over the limit":       errorsAt(podLevel(list("cpu", "1"), nil, list("cpu", "2"), nil), "resources.limits.cpu", "resources.limits.cpu"),
+		"below a container's limit":      errorsAt(podLevel(list("memory", "1Gi"), list("memory", "1Gi"), list("memory", "2Gi"), list("memory", "1Gi")), "resources.limits.memory"),
+		"hugepages below the containers' limits": errorsAt(podLevel(list("cpu", "1", "hugepages-2Mi", "2Mi"), nil, list("memory", "1Gi", "hugepages-2Mi", "4Mi"), nil),
+			"resources.limits.hugepages-2Mi", "resources.limits.hugepages-2Mi", "resources.limits.hugepages-2Mi"),
+		"a sidecar counts": errorsAt(both(podLevel(nil, list("cpu", "2"), nil, list("cpu", "1500m")), sidecar(nil, list("cpu", "1"), true)),
+			"resources.requests.cpu"),
+		"an init container counts alone": admitted(both(podLevel(nil, list("cpu", "2"), nil, list("cpu", "1500m")), sidecar(nil, list("cpu", "2"), false))),
+		"an init container's peak":       errorsAt(both(podLevel(nil, list("cpu", "2"), nil, list("cpu", "1")), sidecar(nil, list("cpu", "3"), false)), "resources.requests.cpu"),
+		"limit defaulted to the request": admitted(podLevel(nil, list("cpu", "4"), list("cpu", "2"), nil)),
+		"requests":                       admitted(podLevel(list("cpu", "4", "memory", "8Gi"), list("cpu", "2"), list("cpu", "2"), list("memory", "1Gi"))),
+		"hugepages":                      admitted(podLevel(list("memory", "1Gi", "hugepages-2Mi", "4Mi"), nil, list("memory", "1Gi", "hugepages-2Mi", "4Mi"), nil)),
+		"empty":                          admitted(func(s *corev1.PodSpec) { s.Resources = &corev1.ResourceRequirements{} }),
+	} {
+		t.Run(name, tc.run)
+	}
+}
