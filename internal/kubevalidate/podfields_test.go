@@ -219,7 +219,17 @@ func TestSpreadAndGateFindings(t *testing.T) {
 		"spread without selector": warningsAt(spread(func(c *corev1.TopologySpreadConstraint) { c.LabelSelector = nil }), "topologySpreadConstraints[0].labelSelector"),
 		"spread deprecated key": warningsAt(spread(func(c *corev1.TopologySpreadConstraint) { c.TopologyKey = "failure-domain.beta.kubernetes.io/zone" }),
 			"topologySpreadConstraints[0].topologyKey"),
-		"gate name": errorsAt(func(s *corev1.PodSpec) { s.SchedulingGates = []corev1.PodSchedulingGate{{Name: "bad gate!"}} }, "schedulingGates[bad gate!].name"),
+		"spread when unsatisfiable": errorsAt(spread(func(c *corev1.TopologySpreadConstraint) { c.WhenUnsatisfiable = "" }), "topologySpreadConstraints[0].whenUnsatisfiable"),
+		"spread min domains":        errorsAt(spread(func(c *corev1.TopologySpreadConstraint) { c.MinDomains = ptr[int32](0) }), "topologySpreadConstraints[0].minDomains"),
+		"toleration key":            errorsAt(func(s *corev1.PodSpec) { s.Tolerations = []corev1.Toleration{{Key: "bad key!", Operator: "Exists"}} }, "tolerations[0].key"),
+		"toleration of every key":   errorsAt(func(s *corev1.PodSpec) { s.Tolerations = []corev1.Toleration{{Operator: "Equal"}} }, "tolerations[0].operator"),
+		"toleration seconds": errorsAt(func(s *corev1.PodSpec) {
+			s.Tolerations = []corev1.Toleration{{Key: "k", Operator: "Exists", Effect: "NoSchedule", TolerationSeconds: ptr[int64](30)}}
+		}, "tolerations[0].effect"),
+		"in without values":  errorsAt(withTerm(expr("pool", "NotIn")), required+"[0].matchExpressions[0].values"),
+		"exists with values": errorsAt(withTerm(expr("pool", "DoesNotExist", "gpu")), required+"[0].matchExpressions[0].values"),
+		"node label key":     errorsAt(withTerm(expr("bad key!", "Exists")), required+"[0].matchExpressions[0].key"),
+		"gate name":          errorsAt(func(s *corev1.PodSpec) { s.SchedulingGates = []corev1.PodSchedulingGate{{Name: "bad gate!"}} }, "schedulingGates[bad gate!].name"),
 		"gate twice": errorsAt(func(s *corev1.PodSpec) {
 			s.SchedulingGates = []corev1.PodSchedulingGate{{Name: "example.com/quota"}, {Name: "example.com/quota"}}
 		}, "schedulingGates[example.com/quota].name"),
@@ -244,6 +254,10 @@ func TestPodFieldFindings(t *testing.T) {
 	}
 	host := func(s *corev1.PodSpec) { s.HostUsers = ptr(false) }
 	for name, tc := range map[string]podCase{
+		"service account": errorsAt(func(s *corev1.PodSpec) { s.ServiceAccountName = "Bad SA" }, "serviceAccountName"),
+		"init container name": errorsAt(func(s *corev1.PodSpec) {
+			s.InitContainers = []corev1.Container{{Name: "Setup_1", Image: "busybox"}}
+		}, "initContainers[Setup_1].name"),
 		"service account alias": errorsAt(func(s *corev1.PodSpec) { s.DeprecatedServiceAccount = "Bad SA" }, "serviceAccount"),
 		"service account alias under a name": admitted(func(s *corev1.PodSpec) {
 			s.ServiceAccountName, s.DeprecatedServiceAccount = "builder", "Bad SA"
@@ -371,9 +385,10 @@ func TestPodResourceFindings(t *testing.T) {
 		"over the limit":  errorsAt(podLevel(list("cpu", "1"), list("cpu", "2"), nil, nil), "resources.requests.cpu"),
 		"hugepages below the limit": errorsAt(podLevel(list("cpu", "1", "hugepages-2Mi", "4Mi"), list("hugepages-2Mi", "2Mi"), nil, nil),
 			"resources.requests.hugepages-2Mi"),
-		"below the containers' requests": errorsAt(podLevel(nil, list("cpu", "1"), nil, list("cpu", "2")), "resources.requests.cpu"),
-		"defaulted over the limit":       errorsAt(podLevel(list("cpu", "1"), nil, list("cpu", "2"), nil), "resources.limits.cpu", "resources.limits.cpu"),
-		"below a container's limit":      errorsAt(podLevel(list("memory", "1Gi"), list("memory", "1Gi"), list("memory", "2Gi"), list("memory", "1Gi")), "resources.limits.memory"),
+		"hugepages requested without a limit": errorsAt(podLevel(nil, list("cpu", "1", "hugepages-2Mi", "2Mi"), nil, nil), "resources.requests.hugepages-2Mi"),
+		"below the containers' requests":      errorsAt(podLevel(nil, list("cpu", "1"), nil, list("cpu", "2")), "resources.requests.cpu"),
+		"defaulted over the limit":            errorsAt(podLevel(list("cpu", "1"), nil, list("cpu", "2"), nil), "resources.limits.cpu", "resources.limits.cpu"),
+		"below a container's limit":           errorsAt(podLevel(list("memory", "1Gi"), list("memory", "1Gi"), list("memory", "2Gi"), list("memory", "1Gi")), "resources.limits.memory"),
 		"hugepages below the containers' limits": errorsAt(podLevel(list("cpu", "1", "hugepages-2Mi", "2Mi"), nil, list("memory", "1Gi", "hugepages-2Mi", "4Mi"), nil),
 			"resources.limits.hugepages-2Mi", "resources.limits.hugepages-2Mi", "resources.limits.hugepages-2Mi"),
 		"a sidecar counts": errorsAt(both(podLevel(nil, list("cpu", "2"), nil, list("cpu", "1500m")), sidecar(nil, list("cpu", "1"), true)),
