@@ -18,8 +18,14 @@ import (
 // scheduling gates (a pod with a node name may have none).
 func (f *Findings) scheduling(spec *corev1.PodSpec) {
 	f.stringMap(spec.NodeSelector, "nodeSelector", metav1validation.ValidateLabels)
-	for _, k := range sortedKeys(spec.NodeSelector) {
-		f.deprecatedNodeLabel(fieldpath.Join("nodeSelector", k), k)
+	for k := range spec.NodeSelector {
+		if _, ok := deprecatedNodeLabels[k]; ok {
+			// In order, for findings that do not depend on the map's.
+			for _, k := range sortedKeys(spec.NodeSelector) {
+				f.deprecatedNodeLabel(func() string { return fieldpath.Join("nodeSelector", k) }, k)
+			}
+			break
+		}
 	}
 	for i := range spec.Tolerations {
 		f.toleration(&spec.Tolerations[i], fieldpath.Index("tolerations", i))
@@ -56,10 +62,11 @@ var deprecatedNodeLabels = map[string]string{
 	"node-role.kubernetes.io/master":                `use "node-role.kubernetes.io/control-plane" instead`,
 }
 
-// deprecatedNodeLabel warns of a deprecated node label used as key.
-func (f *Findings) deprecatedNodeLabel(at, key string) {
+// deprecatedNodeLabel warns of a deprecated node label used as key. The
+// path is built only for a warning.
+func (f *Findings) deprecatedNodeLabel(at func() string, key string) {
 	if msg, ok := deprecatedNodeLabels[key]; ok {
-		f.warnf(at, "the node label %s is %s", key, msg)
+		f.warnf(at(), "the node label %s is %s", key, msg)
 	}
 }
 
@@ -126,7 +133,7 @@ func (f *Findings) nodeSelectorTerm(t *corev1.NodeSelectorTerm, at string, requi
 	for j, r := range t.MatchExpressions {
 		rat := fieldpath.Index(at+".matchExpressions", j)
 		f.selectorRequirement(r, rat)
-		f.deprecatedNodeLabel(rat+".key", r.Key)
+		f.deprecatedNodeLabel(func() string { return rat + ".key" }, r.Key)
 		for k, v := range r.Values {
 			if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
 				if required {
@@ -281,7 +288,7 @@ func (f *Findings) topologySpread(all []corev1.TopologySpreadConstraint, i int) 
 	if t.TopologyKey == "" {
 		f.errorf(at+".topologyKey", "is required: the node label whose values are the domains, such as topology.kubernetes.io/zone")
 	}
-	f.deprecatedNodeLabel(at+".topologyKey", t.TopologyKey)
+	f.deprecatedNodeLabel(func() string { return at + ".topologyKey" }, t.TopologyKey)
 	f.oneOf(func() string { return at + ".whenUnsatisfiable" }, string(t.WhenUnsatisfiable), "DoNotSchedule", "ScheduleAnyway")
 	if t.WhenUnsatisfiable == "" {
 		f.errorf(at+".whenUnsatisfiable", "is required: DoNotSchedule or ScheduleAnyway")
