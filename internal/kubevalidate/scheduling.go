@@ -239,7 +239,7 @@ func (f *Findings) labelKeys(at string, match, mismatch []string, sel *metav1.La
 			continue
 		}
 		if sel == nil {
-			f.errorf(at+"."+l.name, "is set without a labelSelector; give the labelSelector its keys narrow (or drop %s)", l.name)
+			f.errorf(at+"."+l.name, "is set without a labelSelector, which its keys would narrow; give a labelSelector (or drop %s)", l.name)
 			continue
 		}
 		for i, k := range l.keys {
@@ -261,7 +261,7 @@ func (f *Findings) labelKeys(at string, match, mismatch []string, sel *metav1.La
 		}
 		for i, k := range match {
 			if inSelector[k] {
-				f.errorf(fieldpath.Index(at+".matchLabelKeys", i), "%q is in the labelSelector (or matchLabelKeys) already; the API server adds the pod's own value of the label to the selector and refuses a key selected twice; give it in one place", k)
+				f.errorf(fieldpath.Index(at+".matchLabelKeys", i), "%q is in the labelSelector (or earlier in matchLabelKeys) already; the API server adds the pod's own value of the label to the selector, and refuses the key twice when the pod has that label: give the key in one place", k)
 			}
 			inSelector[k] = true
 		}
