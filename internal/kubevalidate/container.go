@@ -122,12 +122,12 @@ func (f *Findings) restartPolicy(c *corev1.Container, base string, init bool) {
 // containerPort): a port in range, a supported protocol, a valid name
 // used once, a host port used once (by protocol and host IP) and, on the
 // host's network, equal to the container port (the API server's defaults
-// make an unset one so). A host IP without a host port, and a container
-// port defined twice, are the API server's warnings.
+// make an unset one so). (A host IP without a host port, and a port
+// defined twice, are warnings: PodWarnings.)
 func (f *Findings) ports(ports []corev1.ContainerPort, base string, hostNetwork bool) {
 	names := map[string]bool{}
 	hostPorts := map[string]bool{}
-	for i, p := range ports {
+	for _, p := range ports {
 		at := func() string { return fieldpath.Item(base, strconv.Itoa(int(p.ContainerPort))) }
 		switch {
 		case p.ContainerPort == 0:
@@ -158,22 +158,6 @@ func (f *Findings) ports(ports []corev1.ContainerPort, base string, hostNetwork 
 				f.errorf(at()+".hostPort", "host port %d (%s, host IP %q) is taken by another port of the container; give each its own", hostPort, protocol, p.HostIP)
 			}
 			hostPorts[key] = true
-		} else if p.HostIP != "" {
-			f.warnf(at()+".hostIP", "hostIP %q is set without a hostPort, which it needs to mean anything", p.HostIP)
-		}
-		for _, other := range ports[:i] {
-			otherHost, otherProtocol := effectivePort(other, hostNetwork)
-			if other.ContainerPort != p.ContainerPort || otherProtocol != protocol {
-				continue
-			}
-			switch a, b := p.HostIP == "", other.HostIP == ""; {
-			case p.HostIP == other.HostIP && hostPort == otherHost:
-				f.warnf(at(), "container port %d/%s is defined twice", p.ContainerPort, protocol)
-			case hostPort == 0 || otherHost == 0:
-				f.warnf(at(), "container port %d/%s is defined twice, with and without a host port", p.ContainerPort, protocol)
-			case hostPort == otherHost && a != b:
-				f.warnf(at(), "container port %d/%s is defined twice for host port %d, once with a host IP and once without: which one applies is undefined", p.ContainerPort, protocol, hostPort)
-			}
 		}
 	}
 }

@@ -108,6 +108,11 @@ func TestContainerFieldFindings(t *testing.T) {
 		"request without limit":          {initRes(q("cpu", "1"), q("hugepages-2Mi", "2Mi")), "initContainers[setup].resources.requests.hugepages-2Mi"},
 		"hugepages of a fractional page": {func(s *corev1.PodSpec) { s.Containers[0].Resources.Limits = q("hugepages-0.5", "1") }, `containers[0].resources.limits["hugepages-0.5"]`},
 		"hugepages without cpu or mem":   {func(s *corev1.PodSpec) { s.Containers[0].Resources.Requests = nil }, "containers[0].resources.limits.hugepages-2Mi"},
+		"workspace hugepages below limit": {func(s *corev1.PodSpec) {
+			// The workspace container's requests are held by the resolver,
+			// but not this rule: hugepages cannot be overcommitted.
+			s.Containers[0].Resources.Requests = corev1.ResourceList{"memory": resource.MustParse("1Gi"), "hugepages-2Mi": resource.MustParse("0")}
+		}, "containers[0].resources.requests.hugepages-2Mi"},
 		"claim name required":            {claims(corev1.ResourceClaim{}), "containers[0].resources.claims[0].name"},
 		"claim of no pod claim":          {claims(corev1.ResourceClaim{Name: "other"}), "containers[0].resources.claims[0].name"},
 		"claim request":                  {claims(corev1.ResourceClaim{Name: "gpu", Request: "Bad_Request"}), "containers[0].resources.claims[0].request"},
@@ -194,7 +199,7 @@ func TestContainerFieldsAdmitted(t *testing.T) {
 				RestartPolicyRules: []corev1.ContainerRestartRule{{Action: "RestartAllContainers", ExitCodes: &corev1.ContainerRestartRuleOnExitCodes{Operator: "NotIn"}}}}}
 		},
 		"claims": func(s *corev1.PodSpec) {
-			s.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu"}, {Name: "net"}}
+			s.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu", ResourceClaimName: ptr("gpu-claim")}, {Name: "net", ResourceClaimTemplateName: ptr("net-template")}}
 			s.Containers[0].Resources.Claims = []corev1.ResourceClaim{{Name: "gpu", Request: "a"}, {Name: "gpu", Request: "b"}, {Name: "net"}}
 		},
 		"stop signal":    func(s *corev1.PodSpec) { s.Containers[0].Lifecycle.StopSignal = ptr(corev1.Signal("TERM")) },
@@ -240,7 +245,7 @@ func TestContainerFieldWarnings(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			spec := validSpec()
 			tc.mutate(spec)
-			f := Pod(spec)
+			f := podFindings(spec)
 			if len(f.Errors) != 0 || len(f.Warnings) != 1 || f.Warnings[0].Path != tc.path || f.Warnings[0].Message == "" {
 				t.Errorf("want one warning at %s and no error, got %+v", tc.path, f)
 			}

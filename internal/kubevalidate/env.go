@@ -12,11 +12,9 @@ import (
 )
 
 // env checks env variables, each at its provenance path (by name): a
-// name, and a value or exactly one source (valueFrom), not both. The API
-// server keeps the last of two variables of one name and warns: so does
-// this.
+// name, and a value or exactly one source (valueFrom), not both. (A
+// variable set twice is a warning: PodWarnings.)
 func (f *Findings) env(env []corev1.EnvVar, base string, volumes []corev1.Volume) {
-	seen := map[string]bool{}
 	for _, e := range env {
 		at := func() string { return fieldpath.Item(base, e.Name) }
 		switch {
@@ -30,10 +28,6 @@ func (f *Findings) env(env []corev1.EnvVar, base string, volumes []corev1.Volume
 		if e.ValueFrom != nil {
 			f.valueFrom(&e, func() string { return at() + ".valueFrom" }, volumes)
 		}
-		if seen[e.Name] && e.Name != "" {
-			f.warnf(at(), "variable %s is set more than once; Kubernetes keeps the last", e.Name)
-		}
-		seen[e.Name] = true
 	}
 }
 

@@ -197,7 +197,7 @@ func TestPodFindings(t *testing.T) {
 				t.Fatalf("the valid pod has findings: %+v", f)
 			}
 			tc.mutate(spec)
-			f := Pod(spec)
+			f := podFindings(spec)
 			if len(f.Errors) != 1 || f.Errors[0].Path != tc.path || f.Errors[0].Message == "" {
 				t.Errorf("want one error at %s, got %+v", tc.path, f.Errors)
 			}
@@ -210,7 +210,7 @@ func TestPodFindings(t *testing.T) {
 func TestDuplicateEnvIsAWarning(t *testing.T) {
 	spec := validSpec()
 	spec.Containers[0].Env = []corev1.EnvVar{{Name: "D", Value: "1"}, {Name: "D", Value: "2"}}
-	f := Pod(spec)
+	f := podFindings(spec)
 	if len(f.Errors) != 0 || len(f.Warnings) != 1 || f.Warnings[0].Path != "containers[0].env[D]" {
 		t.Errorf("want one warning at containers[0].env[D], got %+v", f)
 	}
@@ -311,4 +311,15 @@ func TestMetaFindings(t *testing.T) {
 			t.Errorf("error %d at %s, want %s", i, e.Path, want[i])
 		}
 	}
+}
+
+// podFindings is what checkObjects finds in a pod: Pod's errors, and, for
+// a pod without any (as the API server warns only of a pod it admits),
+// the pod's warnings.
+func podFindings(spec *corev1.PodSpec) Findings {
+	f := Pod(spec)
+	if len(f.Errors) == 0 {
+		f.PodWarnings(spec, &metav1.ObjectMeta{Name: "ws"})
+	}
+	return f
 }

@@ -1,21 +1,27 @@
 package kubevalidate
 
 import (
+	"maps"
 	"math"
+	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
-// Pod checks a rendered pod spec: its policies, active deadline, host
-// name and subdomain, runtime class, preemption policy, scheduling (node
-// selector, tolerations, node affinity), security context, volumes and
-// every container (the workspace container is containers[0], init
-// containers by name).
+// Pod checks a rendered pod spec: its policies, service account, active
+// deadline, host name and subdomain, runtime class, preemption policy,
+// node name, hostnameOverride, host namespaces, readiness gates, image
+// pull secrets, resource claims, overhead, pod-level resources, no
+// ephemeral containers, scheduling (node selector, tolerations, affinity,
+// topology spread constraints, scheduling gates), security context, DNS
+// configuration, host aliases, volumes and every container (the
+// workspace container is containers[0], init containers by name).
 func Pod(spec *corev1.PodSpec) Findings {
 	var f Findings
 	f.oneOf(constPath("dnsPolicy"), string(spec.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
@@ -31,6 +37,12 @@ func Pod(spec *corev1.PodSpec) Findings {
 	if n := spec.ServiceAccountName; n != "" {
 		if errs := apivalidation.ValidateServiceAccountName(n, false); len(errs) > 0 {
 			f.errorf("serviceAccountName", "%q is not a service account name: %s", n, messages(errs))
+		}
+	} else if n := spec.DeprecatedServiceAccount; n != "" {
+		// The deprecated alias, which the API server's defaults make the
+		// serviceAccountName.
+		if errs := apivalidation.ValidateServiceAccountName(n, false); len(errs) > 0 {
+			f.errorf("serviceAccount", "%q is not a service account name: %s (serviceAccount is the deprecated name of serviceAccountName)", n, messages(errs))
 		}
 	}
 	if d := spec.ActiveDeadlineSeconds; d != nil && (*d < 1 || *d > math.MaxInt32) {
@@ -54,27 +66,27 @@ func Pod(spec *corev1.PodSpec) Findings {
 		}
 		f.oneOf(constPath("preemptionPolicy"), string(*p), "PreemptLowerPriority", "Never")
 	}
-	f.stringMap(spec.NodeSelector, "nodeSelector", metav1validation.ValidateLabels)
-	for i := range spec.Tolerations {
-		f.toleration(&spec.Tolerations[i], fieldpath.Index("tolerations", i))
-	}
-	if a := spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		base := "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
-		for i, t := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
-			for j, r := range t.MatchExpressions {
-				f.selectorRequirement(r, fieldpath.Index(fieldpath.Index(base, i)+".matchExpressions", j))
-			}
+	if n := spec.NodeName; n != "" {
+		if errs := apivalidation.NameIsDNSSubdomain(n, false); len(errs) > 0 {
+			f.errorf("nodeName", "%q is not a node name: %s", n, messages(errs))
 		}
 	}
-	if a := spec.Affinity; a != nil && a.NodeAffinity != nil {
-		for i, t := range a.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
-			base := fieldpath.Index("affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution", i) + ".preference.matchExpressions"
-			for j, r := range t.Preference.MatchExpressions {
-				f.selectorRequirement(r, fieldpath.Index(base, j))
-			}
-		}
+	if len(spec.EphemeralContainers) > 0 {
+		f.errorf("ephemeralContainers", "cannot be set when the pod is created: ephemeral containers are added to a running pod (kubectl debug); drop them")
 	}
 	f.podSecurity(spec)
+	f.hostnameOverride(spec)
+	f.readinessGates(spec.ReadinessGates)
+	f.resourceClaims(spec.ResourceClaims)
+	f.overhead(spec.Overhead)
+	f.podResources(spec)
+	if spec.SchedulingGroup != nil {
+		f.disabledFeature("schedulingGroup", "GenericWorkload", "names the pod group the pod is scheduled with")
+	}
+	if len(spec.EvictionResponders) > 0 {
+		f.disabledFeature("evictionResponders", "EvictionRequestAPI", "lists the controllers that answer the pod's eviction requests")
+	}
+	f.scheduling(spec)
 	f.dnsConfig(spec.DNSConfig)
 	f.hostAliases(spec.HostAliases)
 	names := map[string]bool{}
@@ -110,9 +122,6 @@ func Pod(spec *corev1.PodSpec) Findings {
 		f.Container(c, at, PodContext{HostNetwork: spec.HostNetwork, GracePeriod: grace, HostUsers: spec.HostUsers, RestartPolicy: spec.RestartPolicy, Init: true, Volumes: spec.Volumes, ResourceClaims: spec.ResourceClaims, OS: spec.OS})
 		f.initContainer(c, at, containerNames)
 	}
-	for i := range spec.TopologySpreadConstraints {
-		f.topologySpread(&spec.TopologySpreadConstraints[i], fieldpath.Index("topologySpreadConstraints", i))
-	}
 	return f
 }
 
@@ -142,73 +151,352 @@ func (f *Findings) initContainer(c *corev1.Container, at string, names map[strin
 	}
 }
 
-// topologySpread checks one topology spread constraint: a positive
-// maxSkew, a topologyKey, a supported whenUnsatisfiable, and
-// minDomains (positive) only with DoNotSchedule.
-func (f *Findings) topologySpread(t *corev1.TopologySpreadConstraint, at string) {
-	if t.MaxSkew <= 0 {
-		f.errorf(at+".maxSkew", "%d is not positive; give the largest difference in pods between domains, such as 1", t.MaxSkew)
+// hostnameOverride checks the pod's hostnameOverride: a DNS subdomain of
+// at most 64 characters, not with setHostnameAsFQDN true nor with
+// hostNetwork (whose pod has the host's name).
+func (f *Findings) hostnameOverride(spec *corev1.PodSpec) {
+	h := spec.HostnameOverride
+	if h == nil {
+		return
 	}
-	if t.TopologyKey == "" {
-		f.errorf(at+".topologyKey", "is required: the node label whose values are the domains, such as topology.kubernetes.io/zone")
+	if spec.SetHostnameAsFQDN != nil && *spec.SetHostnameAsFQDN {
+		f.errorf("hostnameOverride", "is set with setHostnameAsFQDN true; give one of the two")
 	}
-	f.oneOf(func() string { return at + ".whenUnsatisfiable" }, string(t.WhenUnsatisfiable), "DoNotSchedule", "ScheduleAnyway")
-	if t.WhenUnsatisfiable == "" {
-		f.errorf(at+".whenUnsatisfiable", "is required: DoNotSchedule or ScheduleAnyway")
+	if spec.HostNetwork {
+		f.errorf("hostnameOverride", "is set with hostNetwork true, whose pod has the host's name; drop one of the two")
 	}
-	if m := t.MinDomains; m != nil {
+	if len(*h) > 64 {
+		f.errorf("hostnameOverride", "is %d characters; give a host name of at most 64", len(*h))
+	}
+	if errs := validation.IsDNS1123Subdomain(*h); len(errs) > 0 {
+		f.errorf("hostnameOverride", "%q is not a host name: %s", *h, messages(errs))
+	}
+}
+
+// readinessGates checks each readiness gate's condition type (at its
+// index): a qualified name, such as example.com/ready.
+func (f *Findings) readinessGates(gates []corev1.PodReadinessGate) {
+	for i, g := range gates {
+		if errs := validation.IsQualifiedName(string(g.ConditionType)); len(errs) > 0 {
+			f.errorf(fieldpath.Index("readinessGates", i)+".conditionType", "%q is not a condition type: %s", g.ConditionType, messages(errs))
+		}
+	}
+}
+
+// resourceClaims checks the pod's resource claims, each at its name: a
+// name (a DNS label) given once, and exactly one of resourceClaimName and
+// resourceClaimTemplateName, a DNS subdomain.
+func (f *Findings) resourceClaims(claims []corev1.PodResourceClaim) {
+	names := make(map[string]bool, len(claims))
+	for _, c := range claims {
+		at := func() string { return fieldpath.Item("resourceClaims", c.Name) }
 		switch {
-		case *m <= 0:
-			f.errorf(at+".minDomains", "%d is not positive", *m)
-		case t.WhenUnsatisfiable != corev1.DoNotSchedule:
-			f.errorf(at+".minDomains", "is only for whenUnsatisfiable DoNotSchedule")
+		case c.Name == "":
+			f.errorf(at()+".name", "a resource claim needs a name, which the containers' resources.claims refer to")
+		case names[c.Name]:
+			f.errorf(at()+".name", "resource claim %q is given twice; give each claim its own name", c.Name)
+		default:
+			if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
+				f.errorf(at()+".name", "%q is not a resource claim name: %s", c.Name, messages(errs))
+			}
+		}
+		names[c.Name] = true
+		switch {
+		case c.ResourceClaimName != nil && c.ResourceClaimTemplateName != nil:
+			f.errorf(at(), "resource claim %q has both a resourceClaimName and a resourceClaimTemplateName; give one", c.Name)
+		case c.ResourceClaimName == nil && c.ResourceClaimTemplateName == nil:
+			f.errorf(at(), "resource claim %q has neither a resourceClaimName nor a resourceClaimTemplateName; give one", c.Name)
+		}
+		for _, n := range []struct {
+			field string
+			name  *string
+		}{{"resourceClaimName", c.ResourceClaimName}, {"resourceClaimTemplateName", c.ResourceClaimTemplateName}} {
+			if n.name != nil {
+				if errs := apivalidation.NameIsDNSSubdomain(*n.name, false); len(errs) > 0 {
+					f.errorf(at()+"."+n.field, "%q is not a %s: %s", *n.name, n.field, messages(errs))
+				}
+			}
 		}
 	}
 }
 
-// toleration checks one toleration: a supported operator and effect, no
-// value with Exists, a qualified key (an empty key only with Exists), and
-// tolerationSeconds only with NoExecute.
-func (f *Findings) toleration(t *corev1.Toleration, at string) {
-	f.oneOf(func() string { return at + ".operator" }, string(t.Operator), "Equal", "Exists")
-	if t.Operator == corev1.TolerationOpExists && t.Value != "" {
-		f.errorf(at+".operator", "is Exists with the value %q; Exists takes no value (use Equal to match one)", t.Value)
-	} else if errs := validation.IsValidLabelValue(t.Value); len(errs) > 0 {
-		f.errorf(at+".value", "%q is not a taint value: %s", t.Value, messages(errs))
+// overhead checks the pod's overhead as the limits of a container:
+// resource names and quantities, hugepages only with cpu or memory; the
+// API server warns of a fractional memory or ephemeral-storage.
+func (f *Findings) overhead(overhead corev1.ResourceList) {
+	if len(overhead) == 0 {
+		return
 	}
-	if t.Key != "" {
-		if errs := validation.IsQualifiedName(t.Key); len(errs) > 0 {
-			f.errorf(at+".key", "%q is not a taint key: %s", t.Key, messages(errs))
-		}
-	} else if t.Operator != corev1.TolerationOpExists {
-		f.errorf(at+".operator", "an empty key tolerates every taint only with operator Exists")
-	}
-	f.oneOf(func() string { return at + ".effect" }, string(t.Effect), "NoSchedule", "PreferNoSchedule", "NoExecute")
-	if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
-		f.errorf(at+".effect", "tolerationSeconds needs the effect NoExecute")
+	f.resourceList(overhead, "overhead")
+	if hugePagesAlone(overhead) {
+		f.errorf("overhead", "has hugepages without cpu or memory; give cpu or memory too")
 	}
 }
 
-// selectorRequirement checks a node selector requirement: a supported
-// operator with the values it takes, and a qualified key.
-func (f *Findings) selectorRequirement(r corev1.NodeSelectorRequirement, at string) {
-	switch r.Operator {
-	case corev1.NodeSelectorOpIn, corev1.NodeSelectorOpNotIn:
-		if len(r.Values) == 0 {
-			f.errorf(at+".values", "operator %s needs at least one value", r.Operator)
+// hugePagesAlone reports whether resource lists hold hugepages but
+// neither cpu nor memory.
+func hugePagesAlone(lists ...corev1.ResourceList) bool {
+	huge := false
+	for _, l := range lists {
+		for name := range l {
+			switch {
+			case name == corev1.ResourceCPU || name == corev1.ResourceMemory:
+				return false
+			case strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix):
+				huge = true
+			}
 		}
-	case corev1.NodeSelectorOpExists, corev1.NodeSelectorOpDoesNotExist:
-		if len(r.Values) > 0 {
-			f.errorf(at+".values", "operator %s takes no values", r.Operator)
-		}
-	case corev1.NodeSelectorOpGt, corev1.NodeSelectorOpLt:
-		if len(r.Values) != 1 {
-			f.errorf(at+".values", "operator %s takes exactly one value", r.Operator)
-		}
-	default:
-		f.errorf(at+".operator", "%q is not a selector operator; valid: In, NotIn, Exists, DoesNotExist, Gt, Lt", r.Operator)
 	}
-	if errs := validation.IsQualifiedName(r.Key); len(errs) > 0 {
-		f.errorf(at+".key", "%q is not a label key: %s", r.Key, messages(errs))
+	return huge
+}
+
+// podResources checks the pod-level resources as the API server does
+// once it has defaulted them from the containers' (PodLevelResources is
+// on by default): no claims, no Windows pod; cpu, memory or hugepages,
+// not negative, hugepages in whole pages and only with cpu or memory, a
+// request at most its limit (a hugepages request equal to it), requests
+// at least the containers' aggregate requests, hugepages limits at least
+// their aggregate limits, and limits at least each container's.
+func (f *Findings) podResources(spec *corev1.PodSpec) {
+	r := spec.Resources
+	if r == nil {
+		return
 	}
+	if spec.OS != nil && spec.OS.Name == corev1.Windows {
+		f.errorf("resources", "pod-level resources are not for a Windows pod; set each container's resources instead")
+		return
+	}
+	if r.Claims != nil {
+		f.errorf("resources.claims", "pod-level resources take no claims; give them in a container's resources.claims")
+	}
+	limits, requests := defaultedPodResources(spec)
+	// at is where a pod-level value is: the field the pod sets, else the
+	// one it was defaulted from.
+	at := func(name corev1.ResourceName, first, second corev1.ResourceList, firstField, secondField string) string {
+		if _, ok := first[name]; ok {
+			return fieldpath.Join("resources."+firstField, string(name))
+		}
+		if _, ok := second[name]; ok {
+			return fieldpath.Join("resources."+secondField, string(name))
+		}
+		return "resources"
+	}
+	limitAt := func(name corev1.ResourceName) string { return at(name, r.Limits, r.Requests, "limits", "requests") }
+	requestAt := func(name corev1.ResourceName) string { return at(name, r.Requests, r.Limits, "requests", "limits") }
+	for _, l := range []struct {
+		list corev1.ResourceList
+		at   func(corev1.ResourceName) string
+	}{{limits, limitAt}, {requests, requestAt}} {
+		for _, name := range resourceNames(l.list) {
+			f.podResource(l.at(name), name, l.list[name])
+		}
+	}
+	for _, name := range resourceNames(requests) {
+		req := requests[name]
+		lim, ok := limits[name]
+		switch {
+		case !ok && !overcommitAllowed(name):
+			f.errorf(requestAt(name), "%s is requested without a limit; give a limit equal to the request", name)
+		case !ok:
+		case !overcommitAllowed(name) && req.Cmp(lim) != 0:
+			f.errorf(requestAt(name), "the pod requests %s of %s, which is not its limit %s; give %s requests equal to limits", req.String(), name, lim.String(), name)
+		case req.Cmp(lim) > 0:
+			f.errorf(requestAt(name), "the pod requests %s of %s, more than its limit %s; request at most the limit", req.String(), name, lim.String())
+		}
+	}
+	if hugePagesAlone(limits, requests) {
+		f.errorf("resources", "has hugepages without cpu or memory; give cpu or memory too")
+	}
+	aggrRequests, aggrLimits := aggregateContainerResources(spec)
+	for _, name := range resourceNames(aggrRequests) {
+		if req, ok := requests[name]; ok {
+			if aggr := aggrRequests[name]; aggr.Cmp(req) > 0 {
+				f.errorf(requestAt(name), "the pod requests %s of %s, less than its containers request together (%s); request at least that", req.String(), name, aggr.String())
+			}
+		}
+	}
+	for _, name := range resourceNames(aggrLimits) {
+		if lim, ok := limits[name]; ok && strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
+			if aggr := aggrLimits[name]; aggr.Cmp(lim) > 0 {
+				f.errorf(limitAt(name), "the pod's limit of %s is %s, less than its containers' limits together (%s); give at least that", name, lim.String(), aggr.String())
+			}
+		}
+	}
+	for i, c := range spec.Containers {
+		for _, name := range resourceNames(c.Resources.Limits) {
+			if lim, ok := limits[name]; ok {
+				if cl := c.Resources.Limits[name]; cl.Cmp(lim) > 0 {
+					f.errorf(limitAt(name), "the pod's limit of %s is %s, less than the limit of container %s (containers[%d]), %s; give the pod at least that", name, lim.String(), c.Name, i, cl.String())
+				}
+			}
+		}
+	}
+}
+
+// resourceNames are a resource list's names in order.
+func resourceNames(l corev1.ResourceList) []corev1.ResourceName {
+	return slices.Sorted(maps.Keys(l))
+}
+
+// podResource checks one pod-level resource: cpu, memory or hugepages of
+// a page size, not negative, hugepages in whole pages.
+func (f *Findings) podResource(at string, name corev1.ResourceName, q resource.Quantity) {
+	huge := strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
+	if errs := validation.IsQualifiedName(string(name)); len(errs) > 0 || name != corev1.ResourceCPU && name != corev1.ResourceMemory && !huge {
+		f.errorf(at, "%q is not a resource a pod can set; give cpu, memory or hugepages-<size>", name)
+	}
+	if q.Sign() < 0 {
+		f.errorf(at, "%s is negative; give a quantity of at least 0", q.String())
+	}
+	if huge && !hugePagesDivisible(name, q) {
+		f.errorf(at, "%s is not a whole number of %s pages", q.String(), strings.TrimPrefix(string(name), corev1.ResourceHugePagesPrefix))
+	}
+}
+
+// hugePagesDivisible reports whether a hugepages quantity is a whole
+// number of its name's pages (a positive, whole page size).
+func hugePagesDivisible(name corev1.ResourceName, q resource.Quantity) bool {
+	page, err := resource.ParseQuantity(strings.TrimPrefix(string(name), corev1.ResourceHugePagesPrefix))
+	if err != nil || page.Sign() <= 0 || page.MilliValue()%1000 != 0 {
+		return false
+	}
+	return q.Value()%page.Value() == 0
+}
+
+// overcommitAllowed reports whether a resource may be requested below its
+// limit: one in the kubernetes.io domain other than hugepages.
+func overcommitAllowed(name corev1.ResourceName) bool {
+	s := string(name)
+	native := !strings.Contains(s, "/") || strings.Contains(s, corev1.ResourceDefaultNamespacePrefix)
+	return native && !strings.HasPrefix(s, corev1.ResourceHugePagesPrefix)
+}
+
+// podLevelResource reports whether pod-level resources manage a
+// resource: cpu, memory and hugepages.
+func podLevelResource(name corev1.ResourceName) bool {
+	return name == corev1.ResourceCPU || name == corev1.ResourceMemory || strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
+}
+
+// defaultedPodResources are the pod-level limits and requests as the API
+// server defaults them on create (DefaultPodLevelResources), when the pod
+// sets any: hugepages limits from the containers' aggregate limits,
+// unset cpu and memory requests from the containers' aggregate requests,
+// other unset requests from the limits, and unset limits of requested
+// resources every container limits from the containers' aggregate limits
+// (raised to the request).
+func defaultedPodResources(spec *corev1.PodSpec) (limits, requests corev1.ResourceList) {
+	r := spec.Resources
+	limits, requests = r.Limits.DeepCopy(), r.Requests.DeepCopy()
+	if len(limits) == 0 && len(requests) == 0 {
+		return limits, requests
+	}
+	if limits == nil {
+		limits = corev1.ResourceList{}
+	}
+	if requests == nil {
+		requests = corev1.ResourceList{}
+	}
+	aggrRequests, aggrLimits := aggregateContainerResources(spec)
+	for name, q := range aggrLimits {
+		_, requested := requests[name]
+		if _, ok := limits[name]; !ok && !requested && strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
+			limits[name] = q.DeepCopy()
+		}
+	}
+	for name, q := range aggrRequests {
+		if _, ok := requests[name]; !ok && podLevelResource(name) && overcommitAllowed(name) {
+			requests[name] = q.DeepCopy()
+		}
+	}
+	for name, q := range limits {
+		if _, ok := requests[name]; !ok && podLevelResource(name) {
+			requests[name] = q.DeepCopy()
+		}
+	}
+	for name, req := range requests {
+		if _, ok := limits[name]; ok || !podLevelResource(name) {
+			continue
+		}
+		all := true
+		for _, c := range slices.Concat(spec.Containers, spec.InitContainers) {
+			if _, ok := c.Resources.Limits[name]; !ok {
+				all = false
+				break
+			}
+		}
+		aggr, ok := aggrLimits[name]
+		if !all || !ok {
+			continue
+		}
+		if req.Cmp(aggr) > 0 {
+			aggr = req
+		}
+		limits[name] = aggr.DeepCopy()
+	}
+	return limits, requests
+}
+
+// aggregateContainerResources are the pod's containers' requests (a
+// container's unset request defaulted to its limit, as the API server's
+// defaults do) and limits together, as the scheduler counts them
+// (AggregateContainerRequests): the containers' and sidecars' sum, or,
+// if more, what an init container needs with the sidecars started
+// before it.
+func aggregateContainerResources(spec *corev1.PodSpec) (requests, limits corev1.ResourceList) {
+	requestsOf := func(c *corev1.Container) corev1.ResourceList {
+		out := c.Resources.Requests.DeepCopy()
+		for name, q := range c.Resources.Limits {
+			if _, ok := out[name]; !ok {
+				if out == nil {
+					out = corev1.ResourceList{}
+				}
+				out[name] = q.DeepCopy()
+			}
+		}
+		return out
+	}
+	limitsOf := func(c *corev1.Container) corev1.ResourceList { return c.Resources.Limits }
+	return aggregate(spec, requestsOf), aggregate(spec, limitsOf)
+}
+
+// aggregate sums a resource list of every container of a pod as
+// resourcehelper's aggregateContainerResourcesByFn does.
+func aggregate(spec *corev1.PodSpec, of func(*corev1.Container) corev1.ResourceList) corev1.ResourceList {
+	add := func(to, more corev1.ResourceList) {
+		for name, q := range more {
+			if v, ok := to[name]; ok {
+				v.Add(q)
+				to[name] = v
+			} else {
+				to[name] = q.DeepCopy()
+			}
+		}
+	}
+	maxOf := func(to, more corev1.ResourceList) {
+		for name, q := range more {
+			if v, ok := to[name]; !ok || q.Cmp(v) > 0 {
+				to[name] = q.DeepCopy()
+			}
+		}
+	}
+	out := corev1.ResourceList{}
+	for i := range spec.Containers {
+		add(out, of(&spec.Containers[i]))
+	}
+	sidecars, inits := corev1.ResourceList{}, corev1.ResourceList{}
+	for i := range spec.InitContainers {
+		c := &spec.InitContainers[i]
+		use := corev1.ResourceList{}
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			add(out, of(c))
+			add(sidecars, of(c))
+			add(use, sidecars)
+		} else {
+			add(use, of(c))
+			add(use, sidecars)
+		}
+		maxOf(inits, use)
+	}
+	maxOf(out, inits)
+	return out
 }

@@ -35,8 +35,13 @@ func (f *Findings) PodAnnotations(spec *corev1.PodSpec, meta *metav1.ObjectMeta)
 		return
 	}
 	at := func(key string) string { return fieldpath.Join("metadata.annotations", key) }
-	if _, ok := ann[mirrorAnnotation]; ok && spec.NodeName == "" {
-		f.errorf(at(mirrorAnnotation), "marks a mirror pod, which needs spec.nodeName; drop the annotation (the kubelet sets it)")
+	if _, ok := ann[mirrorAnnotation]; ok {
+		if spec.NodeName == "" {
+			f.errorf(at(mirrorAnnotation), "marks a mirror pod, which needs spec.nodeName; drop the annotation (the kubelet sets it)")
+		}
+		if len(spec.ResourceClaims) > 0 {
+			f.errorf(at(mirrorAnnotation), "marks a mirror (static) pod, which takes no resourceClaims; drop the annotation (the kubelet sets it)")
+		}
 	}
 	if v := ann[tolerationsAnnotation]; v != "" {
 		var ts []corev1.Toleration

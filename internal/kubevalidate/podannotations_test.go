@@ -16,6 +16,10 @@ func TestPodAnnotations(t *testing.T) {
 		path        string
 	}{
 		"mirror without a node": {map[string]string{"kubernetes.io/config.mirror": "x"}, nil, `metadata.annotations["kubernetes.io/config.mirror"]`},
+		"mirror with resource claims": {map[string]string{"kubernetes.io/config.mirror": "x"}, func(s *corev1.PodSpec) {
+			s.NodeName = "node-1"
+			s.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu", ResourceClaimName: ptr("gpu-claim")}}
+		}, `metadata.annotations["kubernetes.io/config.mirror"]`},
 		"tolerations":           {map[string]string{"scheduler.alpha.kubernetes.io/tolerations": `[{"key":"gpu","operator":"Equals"}]`}, nil, `metadata.annotations["scheduler.alpha.kubernetes.io/tolerations"][0].operator`},
 		"tolerations not JSON":  {map[string]string{"scheduler.alpha.kubernetes.io/tolerations": `{`}, nil, `metadata.annotations["scheduler.alpha.kubernetes.io/tolerations"]`},
 		"deletion cost":         {map[string]string{"controller.kubernetes.io/pod-deletion-cost": "007"}, nil, `metadata.annotations["controller.kubernetes.io/pod-deletion-cost"]`},

@@ -124,9 +124,9 @@ func (f *Findings) PodWarnings(spec *corev1.PodSpec, meta *metav1.ObjectMeta) {
 		at := fieldpath.Item("imagePullSecrets", s.Name)
 		switch {
 		case s.Name == "":
-			f.warnf(at+".name", "a pull secret without a name is ignored; give the Secret's name")
+			f.warnf(at, "a pull secret without a name is ignored; give the Secret's name")
 		case secrets[s.Name]:
-			f.warnf(at+".name", "pull secret %q is given twice", s.Name)
+			f.warnf(at, "pull secret %q is given twice", s.Name)
 		}
 		secrets[s.Name] = true
 	}
@@ -191,9 +191,9 @@ func (f *Findings) nodeTermWarnings(t corev1.NodeSelectorTerm, base string, valu
 		if !values {
 			continue
 		}
-		for _, v := range r.Values {
+		for k, v := range r.Values {
 			if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-				f.warnf(at+".values", "%q is not a label value, so it matches no node: %s", v, messages(errs))
+				f.warnf(fieldpath.Index(at+".values", k), "%q is not a label value, so it matches no node: %s", v, messages(errs))
 			}
 		}
 	}
@@ -292,8 +292,21 @@ func (v volumeFile) overlaps(o volumeFile) bool {
 }
 
 // containerWarnings warns of a container's fractional byte quantities of
-// memory and ephemeral storage. (A variable set twice is env's.)
+// memory and ephemeral storage, and of a variable set again in a way that
+// hides the first (Kubernetes keeps the last; one that refers to the
+// first, as PATH=$(PATH):/x, is not warned of, as the API server does
+// not).
 func (f *Findings) containerWarnings(c *corev1.Container, base string) {
+	seen := make(map[string]bool, len(c.Env))
+	for _, e := range c.Env {
+		if seen[e.Name] {
+			ref := "$(" + e.Name + ")"
+			if e.ValueFrom != nil || e.Value == ref || !strings.Contains(e.Value, ref) {
+				f.warnf(fieldpath.Item(base+".env", e.Name), "variable %s is set more than once; Kubernetes keeps the last, and kubectl apply may drop the first", e.Name)
+			}
+		}
+		seen[e.Name] = true
+	}
 	for _, list := range []struct {
 		name string
 		list corev1.ResourceList
@@ -338,6 +351,9 @@ func (f *Findings) portWarnings(spec *corev1.PodSpec) {
 	for _, c := range allContainers(spec) {
 		for _, p := range c.Ports {
 			at := fieldpath.Item(c.base+".ports", fmt.Sprint(p.ContainerPort))
+			// As the API server's defaults leave the port: TCP, and on
+			// the host's network a host port equal to the container port.
+			p.HostPort, p.Protocol = effectivePort(p, spec.HostNetwork)
 			if p.HostIP != "" && p.HostPort == 0 {
 				f.warnf(at+".hostIP", "%s is given without a hostPort, so it does nothing", p.HostIP)
 			}

@@ -28,7 +28,7 @@ func TestPodWarnings(t *testing.T) {
 			s.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{PreferredDuringSchedulingIgnoredDuringExecution: []corev1.PreferredSchedulingTerm{{
 				Weight: 1, Preference: corev1.NodeSelectorTerm{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "pool", Operator: "In", Values: []string{"bad value!"}}}},
 			}}}}
-		}, "affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values"},
+		}, "affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values[0]"},
 		"null pod affinity selector": {func(s *corev1.PodSpec, _ *metav1.ObjectMeta) {
 			s.Affinity = &corev1.Affinity{PodAffinity: &corev1.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{TopologyKey: "zone"}}}}
 		}, "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector"},
@@ -57,10 +57,10 @@ func TestPodWarnings(t *testing.T) {
 		}, "hostAliases[2001:DB8::1].ip"},
 		"empty pull secret": {func(s *corev1.PodSpec, _ *metav1.ObjectMeta) {
 			s.ImagePullSecrets = []corev1.LocalObjectReference{{}}
-		}, "imagePullSecrets[].name"},
+		}, "imagePullSecrets[]"},
 		"pull secret twice": {func(s *corev1.PodSpec, _ *metav1.ObjectMeta) {
 			s.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "a"}, {Name: "a"}}
-		}, "imagePullSecrets[a].name"},
+		}, "imagePullSecrets[a]"},
 		"fractional memory": {func(s *corev1.PodSpec, _ *metav1.ObjectMeta) {
 			s.Containers[0].Resources.Requests = q("memory", "500m")
 		}, "containers[0].resources.requests.memory"},

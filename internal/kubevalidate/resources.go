@@ -18,37 +18,25 @@ import (
 // is the request too): the names and quantities of limits and requests, a
 // request no more than its limit (equal to it for hugepages and extended
 // resources, which cannot be overcommitted), hugepages only beside cpu or
-// memory, and claims that name the pod's resource claims. A fractional
-// number of bytes is a warning, as it is the API server's. With held, the
-// requests and limits are not compared (the resolver has).
+// memory, and claims that name the pod's resource claims. (A fractional
+// number of bytes is a warning: PodWarnings.) With held, a request above
+// its limit is left to the resolver, which reports it at its input.
 func (f *Findings) resources(r *corev1.ResourceRequirements, base string, podClaims []corev1.PodResourceClaim, held bool) {
 	f.resourceList(r.Limits, base+".limits")
 	f.resourceList(r.Requests, base+".requests")
-	if !held {
-		f.requestsWithinLimits(r.Limits, r.Requests, base)
-	}
+	f.requestsWithinLimits(r.Limits, r.Requests, base, held)
 	if at, ok := hugepagesAlone(r.Limits, r.Requests, base); ok {
 		f.errorf(at, "hugepages need a cpu or memory request or limit beside them; give the container one")
-	}
-	for _, l := range []struct {
-		path string
-		list corev1.ResourceList
-	}{{base + ".limits", r.Limits}, {base + ".requests", r.Requests}} {
-		for _, name := range []corev1.ResourceName{corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
-			if q, ok := l.list[name]; ok && fractional(milli(q)) {
-				f.warnf(fieldpath.Join(l.path, string(name)), "%s is a fractional number of bytes, which Kubernetes calls invalid; give a whole number, such as 512Mi", q.String())
-			}
-		}
 	}
 	if len(r.Claims) > 0 {
 		f.claims(r.Claims, base+".claims", podClaims)
 	}
 }
 
-// requestsWithinLimits checks each request against its limit: no more
-// than it, equal to it for a resource that cannot be overcommitted, which
-// needs a limit.
-func (f *Findings) requestsWithinLimits(limits, requests corev1.ResourceList, base string) {
+// requestsWithinLimits checks each request against its limit: equal to
+// it for a resource that cannot be overcommitted, which needs a limit,
+// and, unless held, no more than it.
+func (f *Findings) requestsWithinLimits(limits, requests corev1.ResourceList, base string, held bool) {
 	for _, name := range slices.Sorted(maps.Keys(requests)) {
 		req := milli(requests[name])
 		at := func() string { return fieldpath.Join(base+".requests", string(name)) }
@@ -57,6 +45,8 @@ func (f *Findings) requestsWithinLimits(limits, requests corev1.ResourceList, ba
 		switch {
 		case limited && !overcommitted(name) && req.Cmp(lim) != 0:
 			f.errorf(at(), "%s differs from the limit %s; %s cannot be overcommitted: give a request equal to the limit (or leave the request unset)", req.String(), lim.String(), name)
+		case held:
+			// A request above its limit is the resolver's to report.
 		case limited && req.Cmp(lim) > 0:
 			f.errorf(at(), "%s is more than the limit %s; give a request of at most the limit", req.String(), lim.String())
 		case !limited && !overcommitted(name):

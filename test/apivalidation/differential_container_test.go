@@ -1,7 +1,6 @@
 package apivalidation_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -283,9 +282,4 @@ func windowsOptions(r *rand.Rand) *corev1.WindowsSecurityContextOptions {
 			ptr("user@host"), ptr(".. "), ptr(`bad domain!\user`), ptr(`a:b\user`), ptr("with\ttab"), ptr(strings.Repeat("u", 105))),
 		HostProcess: pick(r, nil, nil, ptr(false), ptr(true)),
 	}
-}
-
-func asJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

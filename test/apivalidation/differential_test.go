@@ -337,7 +337,7 @@ var mutations = map[string]mutation{
 			}
 		}
 		p.Spec.Volumes = append(p.Spec.Volumes, v)
-		return fmt.Sprintf("volume %q with %s: %s", name, kinds, volumeSummary(v.VolumeSource))
+		return fmt.Sprintf("volume %q with %s: %s", name, kinds, asJSON(v.VolumeSource))
 	},
 	"volumeMount": func(r *rand.Rand, p *corev1.Pod) string {
 		c := &p.Spec.Containers[0]
@@ -353,7 +353,7 @@ var mutations = map[string]mutation{
 		}
 		m.RecursiveReadOnly = pick(r, nil, nil, ptr(corev1.RecursiveReadOnlyDisabled), ptr(corev1.RecursiveReadOnlyEnabled), ptr(corev1.RecursiveReadOnlyIfPossible), ptr(corev1.RecursiveReadOnlyMode("enabled")))
 		c.VolumeMounts = append(c.VolumeMounts, m)
-		return fmt.Sprintf("mount %s", mountSummary(m))
+		return fmt.Sprintf("mount %s", asJSON(m))
 	},
 	"activeDeadlineSeconds": func(r *rand.Rand, p *corev1.Pod) string {
 		p.Spec.ActiveDeadlineSeconds = pick(r, nil, ptr[int64](1), ptr[int64](3600), ptr[int64](2147483647), ptr[int64](0), ptr[int64](-1), ptr[int64](2147483648))
@@ -417,14 +417,9 @@ var mutations = map[string]mutation{
 	},
 }
 
-// volumeSummary is the sources a volume mutation set, as JSON.
-func volumeSummary(v corev1.VolumeSource) string {
+// asJSON is a value as JSON, for a case's description.
+func asJSON(v any) string {
 	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-func mountSummary(m corev1.VolumeMount) string {
-	b, _ := json.Marshal(m)
 	return string(b)
 }
 

@@ -470,10 +470,14 @@ func (o *outcomes) check(t *testing.T, what string, l layer, base *corev1.Pod, f
 	if k.container {
 		at = "containers[0]." + k.name
 	}
+	// The field is named by its rendered path, or by its input path (a
+	// name the request checks where it reads it: container_config.<key>).
 	for _, p := range probs {
-		if p.Path == at || strings.HasPrefix(p.Path, at+".") || strings.HasPrefix(p.Path, at+"[") {
-			o.refusedAt++
-			return
+		for _, name := range []string{at, "container_config." + k.name} {
+			if p.Path == name || strings.HasPrefix(p.Path, name+".") || strings.HasPrefix(p.Path, name+"[") {
+				o.refusedAt++
+				return
+			}
 		}
 	}
 	o.disagree("%s: the API server rejects it (%v); Resolve refused it, but not at %s: %v", what, mv.errs, at, err)
