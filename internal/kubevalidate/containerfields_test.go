@@ -113,12 +113,12 @@ func TestContainerFieldFindings(t *testing.T) {
 			// but not this rule: hugepages cannot be overcommitted.
 			s.Containers[0].Resources.Requests = corev1.ResourceList{"memory": resource.MustParse("1Gi"), "hugepages-2Mi": resource.MustParse("0")}
 		}, "containers[0].resources.requests.hugepages-2Mi"},
-		"claim name required":            {claims(corev1.ResourceClaim{}), "containers[0].resources.claims[0].name"},
-		"claim of no pod claim":          {claims(corev1.ResourceClaim{Name: "other"}), "containers[0].resources.claims[0].name"},
-		"claim request":                  {claims(corev1.ResourceClaim{Name: "gpu", Request: "Bad_Request"}), "containers[0].resources.claims[0].request"},
-		"claim twice":                    {claims(corev1.ResourceClaim{Name: "gpu"}, corev1.ResourceClaim{Name: "gpu", Request: "a"}), "containers[0].resources.claims[1].name"},
-		"claim request twice":            {claims(corev1.ResourceClaim{Name: "gpu", Request: "a"}, corev1.ResourceClaim{Name: "gpu", Request: "a"}), "containers[0].resources.claims[1]"},
-		"claim after its request":        {claims(corev1.ResourceClaim{Name: "gpu", Request: "a"}, corev1.ResourceClaim{Name: "gpu"}), "containers[0].resources.claims[1].name"},
+		"claim name required":     {claims(corev1.ResourceClaim{}), "containers[0].resources.claims[0].name"},
+		"claim of no pod claim":   {claims(corev1.ResourceClaim{Name: "other"}), "containers[0].resources.claims[0].name"},
+		"claim request":           {claims(corev1.ResourceClaim{Name: "gpu", Request: "Bad_Request"}), "containers[0].resources.claims[0].request"},
+		"claim twice":             {claims(corev1.ResourceClaim{Name: "gpu"}, corev1.ResourceClaim{Name: "gpu", Request: "a"}), "containers[0].resources.claims[1].name"},
+		"claim request twice":     {claims(corev1.ResourceClaim{Name: "gpu", Request: "a"}, corev1.ResourceClaim{Name: "gpu", Request: "a"}), "containers[0].resources.claims[1]"},
+		"claim after its request": {claims(corev1.ResourceClaim{Name: "gpu", Request: "a"}, corev1.ResourceClaim{Name: "gpu"}), "containers[0].resources.claims[1].name"},
 
 		"value from nothing": {from(corev1.EnvVarSource{}), "containers[0].env[X].valueFrom"},
 		"value beside a source": {func(s *corev1.PodSpec) {

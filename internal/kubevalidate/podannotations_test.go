@@ -20,11 +20,11 @@ func TestPodAnnotations(t *testing.T) {
 			s.NodeName = "node-1"
 			s.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu", ResourceClaimName: ptr("gpu-claim")}}
 		}, `metadata.annotations["kubernetes.io/config.mirror"]`},
-		"tolerations":           {map[string]string{"scheduler.alpha.kubernetes.io/tolerations": `[{"key":"gpu","operator":"Equals"}]`}, nil, `metadata.annotations["scheduler.alpha.kubernetes.io/tolerations"][0].operator`},
-		"tolerations not JSON":  {map[string]string{"scheduler.alpha.kubernetes.io/tolerations": `{`}, nil, `metadata.annotations["scheduler.alpha.kubernetes.io/tolerations"]`},
-		"deletion cost":         {map[string]string{"controller.kubernetes.io/pod-deletion-cost": "007"}, nil, `metadata.annotations["controller.kubernetes.io/pod-deletion-cost"]`},
-		"seccomp profile":       {map[string]string{corev1.SeccompPodAnnotationKey: "localhost/../x"}, nil, `metadata.annotations["seccomp.security.alpha.kubernetes.io/pod"]`},
-		"apparmor container":    {map[string]string{"container.apparmor.security.beta.kubernetes.io/other": "runtime/default"}, nil, `metadata.annotations["container.apparmor.security.beta.kubernetes.io/other"]`},
+		"tolerations":          {map[string]string{"scheduler.alpha.kubernetes.io/tolerations": `[{"key":"gpu","operator":"Equals"}]`}, nil, `metadata.annotations["scheduler.alpha.kubernetes.io/tolerations"][0].operator`},
+		"tolerations not JSON": {map[string]string{"scheduler.alpha.kubernetes.io/tolerations": `{`}, nil, `metadata.annotations["scheduler.alpha.kubernetes.io/tolerations"]`},
+		"deletion cost":        {map[string]string{"controller.kubernetes.io/pod-deletion-cost": "007"}, nil, `metadata.annotations["controller.kubernetes.io/pod-deletion-cost"]`},
+		"seccomp profile":      {map[string]string{corev1.SeccompPodAnnotationKey: "localhost/../x"}, nil, `metadata.annotations["seccomp.security.alpha.kubernetes.io/pod"]`},
+		"apparmor container":   {map[string]string{"container.apparmor.security.beta.kubernetes.io/other": "runtime/default"}, nil, `metadata.annotations["container.apparmor.security.beta.kubernetes.io/other"]`},
 		"seccomp disagrees": {map[string]string{corev1.SeccompContainerAnnotationKeyPrefix + "workspace": "unconfined"}, func(s *corev1.PodSpec) {
 			s.Containers[0].SecurityContext = &corev1.SecurityContext{SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
 		}, "containers[0].securityContext.seccompProfile.type"},
