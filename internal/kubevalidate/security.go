@@ -410,19 +410,16 @@ func (f *Findings) dnsConfig(c *corev1.PodDNSConfig) {
 	if len(c.Searches) > 32 {
 		f.errorf("dnsConfig.searches", "has %d search domains; give at most 32", len(c.Searches))
 	}
-	total := 0
+	if n := len(strings.Join(c.Searches, " ")); n > 2048 {
+		f.errorf("dnsConfig.searches", "the search domains take %d characters with the spaces between them; give at most 2048", n)
+	}
 	for _, s := range c.Searches {
-		total += len(s)
-		name := s
-		if len(name) > 1 && name[len(name)-1] == '.' {
-			name = name[:len(name)-1]
+		if s == "." {
+			continue // the root
 		}
-		if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+		if errs := validation.IsDNS1123SubdomainWithUnderscore(strings.TrimSuffix(s, ".")); len(errs) > 0 {
 			f.errorf("dnsConfig.searches", "%q is not a domain name: %s", s, messages(errs))
 		}
-	}
-	if total+len(c.Searches) > 2048 {
-		f.errorf("dnsConfig.searches", "the search domains take %d characters; give at most 2048", total+len(c.Searches))
 	}
 	for i, o := range c.Options {
 		if o.Name == "" {

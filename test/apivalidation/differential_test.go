@@ -219,7 +219,8 @@ var mutations = map[string]mutation{
 	"dnsConfig": func(r *rand.Rand, p *corev1.Pod) string {
 		c := &corev1.PodDNSConfig{
 			Nameservers: pick(r, []string(nil), []string{"1.1.1.1"}, []string{"1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"}, []string{"dns.example.com"}, []string{"::1"}, []string{"::ffff:1.2.3.4"}, []string{"010.1.2.3"}),
-			Searches:    pick(r, []string(nil), []string{"svc.cluster.local"}, []string{"example.com."}, []string{"Bad Domain"}),
+			Searches:    pick(r, []string(nil), []string{"svc.cluster.local"}, []string{"example.com."}, []string{"Bad Domain"},
+				[]string{"my_domain.com"}, []string{"."}, []string{"a.."}, []string{strings.Repeat("d", 63) + "." + strings.Repeat("e", 63)}, longSearches, append(slices.Clone(longSearches[:31]), longSearches[31]+"x")),
 			Options:     pick(r, []corev1.PodDNSConfigOption(nil), []corev1.PodDNSConfigOption{{Name: "ndots", Value: ptr("2")}}, []corev1.PodDNSConfigOption{{Value: ptr("2")}}),
 		}
 		p.Spec.DNSConfig = c
@@ -416,6 +417,17 @@ var mutations = map[string]mutation{
 		return fmt.Sprintf("annotation %q", k)
 	},
 }
+
+// longSearches are 32 search domains whose list, with the spaces
+// between, is 2,048 characters, the most there may be.
+var longSearches = func() []string {
+	out := make([]string, 32)
+	for i := range out {
+		out[i] = fmt.Sprintf("%02d", i) + strings.Repeat("s", 61)
+	}
+	out[31] += "x" // 31 spaces + 32*63 + 1 = 2048
+	return out
+}()
 
 // asJSON is a value as JSON, for a case's description.
 func asJSON(v any) string {
