@@ -1,0 +1,211 @@
+package kubevalidate
+
+import (
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// validSources are a valid volume of every source kind but the five of
+// validSpec, each the base of the cases of TestVolumeSourceFindings.
+func validSources() map[string]corev1.VolumeSource {
+	lun, mode := int32(0), int32(0o600)
+	return map[string]corev1.VolumeSource{
+		"configMap": {ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "c"}, DefaultMode: &mode,
+			Items: []corev1.KeyToPath{{Key: "k", Path: "a", Mode: &mode}}}},
+		"gcePersistentDisk":    {GCEPersistentDisk: &corev1.GCEPersistentDiskVolumeSource{PDName: "disk", Partition: 255}},
+		"awsElasticBlockStore": {AWSElasticBlockStore: &corev1.AWSElasticBlockStoreVolumeSource{VolumeID: "vol-1"}},
+		"gitRepo":              {GitRepo: &corev1.GitRepoVolumeSource{Repository: "https://example.com/r.git", Directory: "a..b"}},
+		"nfs":                  {NFS: &corev1.NFSVolumeSource{Server: "nfs", Path: "/exports"}},
+		"iscsi": {ISCSI: &corev1.ISCSIVolumeSource{TargetPortal: "10.0.0.5:3260", IQN: "iqn-x iqn.2001-04.com.example:storage", Lun: 255,
+			InitiatorName: ptr("eui.02004567A425678D"), SessionCHAPAuth: true, SecretRef: &corev1.LocalObjectReference{}}},
+		"glusterfs":  {Glusterfs: &corev1.GlusterfsVolumeSource{EndpointsName: "gluster", Path: "vol"}},
+		"rbd":        {RBD: &corev1.RBDVolumeSource{CephMonitors: []string{"10.0.0.1:6789"}, RBDImage: "img"}},
+		"flexVolume": {FlexVolume: &corev1.FlexVolumeSource{Driver: "example.com/lvm", Options: map[string]string{"example.com/size": "1", "kubernetes.iox/y": "2"}}},
+		"cinder":     {Cinder: &corev1.CinderVolumeSource{VolumeID: "v", SecretRef: &corev1.LocalObjectReference{Name: "any Name"}}},
+		"cephfs":     {CephFS: &corev1.CephFSVolumeSource{Monitors: []string{"m"}}},
+		"flocker":    {Flocker: &corev1.FlockerVolumeSource{DatasetUUID: "a/b"}},
+		"fc":         {FC: &corev1.FCVolumeSource{TargetWWNs: []string{"500a0982991b8dc5"}, Lun: &lun}},
+		"azureFile":  {AzureFile: &corev1.AzureFileVolumeSource{SecretName: "s", ShareName: "share"}},
+		"vsphere":    {VsphereVolume: &corev1.VsphereVirtualDiskVolumeSource{VolumePath: "[ds] v.vmdk"}},
+		"quobyte":    {Quobyte: &corev1.QuobyteVolumeSource{Registry: "a:7861,b:7861", Volume: "v", Tenant: strings.Repeat("t", 64)}},
+		"azureDisk":  {AzureDisk: &corev1.AzureDiskVolumeSource{DiskName: "d", DataDiskURI: "https://a.blob.core.windows.net/c/d.vhd"}},
+		"managedDisk": {AzureDisk: &corev1.AzureDiskVolumeSource{DiskName: "d", DataDiskURI: "/subscriptions/s/resourcegroups/g/providers/microsoft.compute/disks/d",
+			Kind: ptr(corev1.AzureManagedDisk), CachingMode: ptr(corev1.AzureDataDiskCachingNone)}},
+		"photon":    {PhotonPersistentDisk: &corev1.PhotonPersistentDiskVolumeSource{PdID: "p"}},
+		"portworx":  {PortworxVolume: &corev1.PortworxVolumeSource{VolumeID: "p"}},
+		"scaleIO":   {ScaleIO: &corev1.ScaleIOVolumeSource{Gateway: "https://g", System: "s", VolumeName: "v"}},
+		"storageos": {StorageOS: &corev1.StorageOSVolumeSource{VolumeName: "v", VolumeNamespace: "ns", SecretRef: &corev1.LocalObjectReference{Name: "s"}}},
+		"csi":       {CSI: &corev1.CSIVolumeSource{Driver: "CSI.Example.com", NodePublishSecretRef: &corev1.LocalObjectReference{Name: "a.b"}}},
+		"image":     {Image: &corev1.ImageVolumeSource{Reference: "registry.example.com/data:v1"}},
+	}
+}
+
+// Every source's valid volume has no finding.
+func TestValidVolumeSources(t *testing.T) {
+	for name, src := range validSources() {
+		spec := validSpec()
+		spec.ServiceAccountName = "sa"
+		spec.Volumes = append(spec.Volumes, vol("v", src))
+		var f Findings
+		f.volume(&spec.Volumes[len(spec.Volumes)-1], "volumes[v]")
+		if len(f.Errors)+len(f.Warnings) > 0 {
+			t.Errorf("%s: %+v", name, f)
+		}
+	}
+}
+
+// Each rule of a source finds its mistake at its path: the source's valid
+// volume, changed by mutate, has errors there and nowhere else (and when
+// the path is followed by |words, one of them says those).
+func TestVolumeSourceFindings(t *testing.T) {
+	type src = corev1.VolumeSource
+	for name, tc := range map[string]struct {
+		base   string
+		mutate func(*src)
+		path   string
+	}{
+		"gce disk name":        {"gcePersistentDisk", func(s *src) { s.GCEPersistentDisk.PDName = "" }, "gcePersistentDisk.pdName"},
+		"gce partition":        {"gcePersistentDisk", func(s *src) { s.GCEPersistentDisk.Partition = 256 }, "gcePersistentDisk.partition"},
+		"aws volume":           {"awsElasticBlockStore", func(s *src) { s.AWSElasticBlockStore.VolumeID = "" }, "awsElasticBlockStore.volumeID"},
+		"aws partition":        {"awsElasticBlockStore", func(s *src) { s.AWSElasticBlockStore.Partition = -1 }, "awsElasticBlockStore.partition"},
+		"git repository":       {"gitRepo", func(s *src) { s.GitRepo.Repository = "" }, "gitRepo.repository"},
+		"git directory":        {"gitRepo", func(s *src) { s.GitRepo.Directory = "/abs" }, "gitRepo.directory"},
+		"git backstep":         {"gitRepo", func(s *src) { s.GitRepo.Directory = "a/.." }, "gitRepo.directory"},
+		"nfs server":           {"nfs", func(s *src) { s.NFS.Server = "" }, "nfs.server"},
+		"nfs path":             {"nfs", func(s *src) { s.NFS.Path = "" }, "nfs.path"},
+		"nfs relative":         {"nfs", func(s *src) { s.NFS.Path = "exports" }, "nfs.path"},
+		"iscsi portal":         {"iscsi", func(s *src) { s.ISCSI.TargetPortal = "" }, "iscsi.targetPortal"},
+		"iscsi iqn required":   {"iscsi", func(s *src) { s.ISCSI.IQN = "" }, "iscsi.iqn"},
+		"iscsi iqn prefix":     {"iscsi", func(s *src) { s.ISCSI.IQN = "target" }, "iscsi.iqn"},
+		"iscsi iqn form":       {"iscsi", func(s *src) { s.ISCSI.IQN = "iqn.2001-04.com.example" }, "iscsi.iqn"},
+		"iscsi eui form":       {"iscsi", func(s *src) { s.ISCSI.IQN = "eui.0200" }, "iscsi.iqn"},
+		"iscsi naa form":       {"iscsi", func(s *src) { s.ISCSI.IQN = "naa.6001" }, "iscsi.iqn"},
+		"iscsi lun":            {"iscsi", func(s *src) { s.ISCSI.Lun = 256 }, "iscsi.lun"},
+		"iscsi chap":           {"iscsi", func(s *src) { s.ISCSI.SecretRef = nil }, "iscsi.secretRef"},
+		"iscsi initiator":      {"iscsi", func(s *src) { s.ISCSI.InitiatorName = ptr("initiator") }, "iscsi.initiatorName"},
+		"iscsi name too long":  {"iscsi", func(s *src) { s.ISCSI.TargetPortal = strings.Repeat("p", 63) }, "iscsi.targetPortal"},
+		"gluster endpoints":    {"glusterfs", func(s *src) { s.Glusterfs.EndpointsName = "" }, "glusterfs.endpoints"},
+		"gluster path":         {"glusterfs", func(s *src) { s.Glusterfs.Path = "" }, "glusterfs.path"},
+		"rbd monitors":         {"rbd", func(s *src) { s.RBD.CephMonitors = nil }, "rbd.monitors"},
+		"rbd image":            {"rbd", func(s *src) { s.RBD.RBDImage = "" }, "rbd.image"},
+		"flex driver":          {"flexVolume", func(s *src) { s.FlexVolume.Driver = "" }, "flexVolume.driver"},
+		"flex reserved":        {"flexVolume", func(s *src) { s.FlexVolume.Options = map[string]string{"Example.K8s.IO/x": "1"} }, `flexVolume.options["Example.K8s.IO/x"]`},
+		"flex reserved bare":   {"flexVolume", func(s *src) { s.FlexVolume.Options = map[string]string{"kubernetes.io": "1"} }, `flexVolume.options["kubernetes.io"]`},
+		"cinder volume":        {"cinder", func(s *src) { s.Cinder.VolumeID = "" }, "cinder.volumeID"},
+		"cinder secret":        {"cinder", func(s *src) { s.Cinder.SecretRef.Name = "" }, "cinder.secretRef.name"},
+		"cephfs monitors":      {"cephfs", func(s *src) { s.CephFS.Monitors = nil }, "cephfs.monitors"},
+		"flocker none":         {"flocker", func(s *src) { s.Flocker.DatasetUUID = "" }, "flocker"},
+		"flocker both":         {"flocker", func(s *src) { s.Flocker.DatasetName = "d" }, "flocker.datasetUUID"},
+		"flocker slash":        {"flocker", func(s *src) { s.Flocker.DatasetUUID, s.Flocker.DatasetName = "", "a/b" }, "flocker.datasetName"},
+		"fc none":              {"fc", func(s *src) { s.FC.TargetWWNs = nil }, "fc.targetWWNs"},
+		"fc both":              {"fc", func(s *src) { s.FC.WWIDs = []string{"w"} }, "fc.wwids"},
+		"fc lun required":      {"fc", func(s *src) { s.FC.Lun = nil }, "fc.lun"},
+		"fc lun range":         {"fc", func(s *src) { s.FC.Lun = ptr[int32](256) }, "fc.lun"},
+		"azure file secret":    {"azureFile", func(s *src) { s.AzureFile.SecretName = "" }, "azureFile.secretName"},
+		"azure file share":     {"azureFile", func(s *src) { s.AzureFile.ShareName = "" }, "azureFile.shareName"},
+		"vsphere path":         {"vsphere", func(s *src) { s.VsphereVolume.VolumePath = "" }, "vsphereVolume.volumePath"},
+		"quobyte registry":     {"quobyte", func(s *src) { s.Quobyte.Registry = "" }, "quobyte.registry"},
+		"quobyte pairs":        {"quobyte", func(s *src) { s.Quobyte.Registry = "a:1,b" }, "quobyte.registry"},
+		"quobyte tenant":       {"quobyte", func(s *src) { s.Quobyte.Tenant = strings.Repeat("t", 65) }, "quobyte.tenant"},
+		"quobyte volume":       {"quobyte", func(s *src) { s.Quobyte.Volume = "" }, "quobyte.volume"},
+		"azure disk name":      {"azureDisk", func(s *src) { s.AzureDisk.DiskName = "" }, "azureDisk.diskName"},
+		"azure disk uri":       {"azureDisk", func(s *src) { s.AzureDisk.DataDiskURI = "" }, "azureDisk.diskURI|is required"},
+		"azure blob uri":       {"azureDisk", func(s *src) { s.AzureDisk.DataDiskURI = "disk.vhd" }, "azureDisk.diskURI"},
+		"azure managed uri":    {"managedDisk", func(s *src) { s.AzureDisk.DataDiskURI = "https://a/d" }, "azureDisk.diskURI"},
+		"azure caching":        {"azureDisk", func(s *src) { s.AzureDisk.CachingMode = ptr(corev1.AzureDataDiskCachingMode("readonly")) }, "azureDisk.cachingMode"},
+		"azure caching empty":  {"azureDisk", func(s *src) { s.AzureDisk.CachingMode = ptr(corev1.AzureDataDiskCachingMode("")) }, "azureDisk.cachingMode"},
+		"azure kind":           {"azureDisk", func(s *src) { s.AzureDisk.Kind = ptr(corev1.AzureDataDiskKind("shared")) }, "azureDisk.kind"},
+		"azure kind empty":     {"azureDisk", func(s *src) { s.AzureDisk.Kind = ptr(corev1.AzureDataDiskKind("")) }, "azureDisk.kind"},
+		"azure disk uri kind":  {"managedDisk", func(s *src) { s.AzureDisk.DataDiskURI = "" }, "azureDisk.diskURI|is required"},
+		"photon disk":          {"photon", func(s *src) { s.PhotonPersistentDisk.PdID = "" }, "photonPersistentDisk.pdID"},
+		"portworx volume":      {"portworx", func(s *src) { s.PortworxVolume.VolumeID = "" }, "portworxVolume.volumeID"},
+		"scaleio gateway":      {"scaleIO", func(s *src) { s.ScaleIO.Gateway = "" }, "scaleIO.gateway"},
+		"scaleio system":       {"scaleIO", func(s *src) { s.ScaleIO.System = "" }, "scaleIO.system"},
+		"scaleio volume":       {"scaleIO", func(s *src) { s.ScaleIO.VolumeName = "" }, "scaleIO.volumeName"},
+		"storageos volume":     {"storageos", func(s *src) { s.StorageOS.VolumeName = "" }, "storageos.volumeName"},
+		"storageos label":      {"storageos", func(s *src) { s.StorageOS.VolumeName = "Data" }, "storageos.volumeName"},
+		"storageos namespace":  {"storageos", func(s *src) { s.StorageOS.VolumeNamespace = "a.b" }, "storageos.volumeNamespace"},
+		"storageos secret":     {"storageos", func(s *src) { s.StorageOS.SecretRef.Name = "" }, "storageos.secretRef.name"},
+		"csi driver":           {"csi", func(s *src) { s.CSI.Driver = "" }, "csi.driver"},
+		"csi driver long":      {"csi", func(s *src) { s.CSI.Driver = strings.Repeat("d", 64) }, "csi.driver"},
+		"csi driver name":      {"csi", func(s *src) { s.CSI.Driver = "csi_driver" }, "csi.driver"},
+		"csi secret":           {"csi", func(s *src) { s.CSI.NodePublishSecretRef.Name = "" }, "csi.nodePublishSecretRef.name"},
+		"csi secret name":      {"csi", func(s *src) { s.CSI.NodePublishSecretRef.Name = "Bad Name" }, "csi.nodePublishSecretRef.name"},
+		"image reference":      {"image", func(s *src) { s.Image.Reference = "" }, "image.reference"},
+		"image pull policy":    {"image", func(s *src) { s.Image.PullPolicy = "always" }, "image.pullPolicy"},
+		"config map mode":      {"configMap", func(s *src) { s.ConfigMap.DefaultMode = ptr[int32](0o1000) }, "configMap.defaultMode"},
+		"config map item mode": {"configMap", func(s *src) { s.ConfigMap.Items[0].Mode = ptr[int32](-1) }, "configMap.items[0].mode"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, ok := validSources()[tc.base]
+			if !ok {
+				t.Fatalf("no valid source %s", tc.base)
+			}
+			tc.mutate(&s)
+			spec := validSpec()
+			spec.Volumes = append(spec.Volumes, vol("v", s))
+			f := Pod(spec)
+			want, message, _ := strings.Cut("volumes[v]."+tc.path, "|")
+			if len(f.Errors) == 0 {
+				t.Fatalf("want an error at %s, got none", want)
+			}
+			found := false
+			for _, e := range f.Errors {
+				if e.Path != want || e.Message == "" {
+					t.Errorf("want errors at %s only, got %+v", want, f.Errors)
+					break
+				}
+				found = found || strings.Contains(e.Message, message)
+			}
+			if !found {
+				t.Errorf("want an error at %s that says %q, got %+v", want, message, f.Errors)
+			}
+		})
+	}
+}
+
+// A projected volume's source of two kinds and a volume of two sources
+// are refused at the second.
+func TestVolumeOneOf(t *testing.T) {
+	spec := validSpec()
+	src := validSources()["csi"]
+	src.Image = validSources()["image"].Image
+	spec.Volumes = append(spec.Volumes, vol("v", src))
+	if f := Pod(spec); len(f.Errors) != 1 || f.Errors[0].Path != "volumes[v].image" {
+		t.Errorf("want one error at volumes[v].image, got %+v", f.Errors)
+	}
+}
+
+// The owner of a projected file and a default file owner are
+// AtomicWriteVolumeUserFields's, off by default: a warning each, no
+// error, whatever the id; so is an emptyDir's mode (EmptyDirVolumeMode).
+func TestVolumeWarnings(t *testing.T) {
+	id := int64(-1)
+	spec := validSpec()
+	cfg := spec.Volumes[3].ConfigMap
+	cfg.DefaultUser, cfg.Items[0].User = &id, &id
+	spec.Volumes[0].EmptyDir = &corev1.EmptyDirVolumeSource{Mode: ptr[int32](0o5000)}
+	spec.Volumes = append(spec.Volumes,
+		vol("s", corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "s", DefaultUser: &id, Items: []corev1.KeyToPath{{Key: "k", Path: "p", User: &id}}}}))
+	warningsAt(t, spec, "volumes[data].emptyDir.mode", "volumes[cfg].configMap.defaultUser", "volumes[cfg].configMap.items[0].user",
+		"volumes[s].secret.defaultUser", "volumes[s].secret.items[0].user")
+}
+
+// warningsAt checks that a pod has no errors, and warnings at the paths
+// given, in order.
+func warningsAt(t *testing.T, spec *corev1.PodSpec, want ...string) {
+	t.Helper()
+	f := Pod(spec)
+	if len(f.Errors) > 0 {
+		t.Fatalf("want no errors, got %+v", f.Errors)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		got = append(got, w.Path)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("warnings at\n%v\nwant\n%v", got, want)
+	}
+}
