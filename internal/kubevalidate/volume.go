@@ -26,8 +26,9 @@ var volumeSources = func() []string {
 // one source (a volume without one is an emptyDir: the API server's
 // defaults make it one), and the fields of every source, as the API
 // server's validateVolumeSource does: the sources a workspace mounts here
-// (emptyDir, hostPath, persistentVolumeClaim, configMap, secret) and the
-// storage plug-ins in volumesources.go.
+// (emptyDir, hostPath, persistentVolumeClaim, configMap, secret), the
+// storage plug-ins in volumesources.go, downwardAPI and projected in
+// projected.go.
 func (f *Findings) volume(v *corev1.Volume, at string) {
 	src := reflect.ValueOf(&v.VolumeSource).Elem()
 	var set []string
@@ -79,6 +80,12 @@ func (f *Findings) volume(v *corev1.Volume, at string) {
 		f.keyToPaths(at+".secret.items", c.Items)
 	}
 	f.storageSource(v, at)
+	if d := s.DownwardAPI; d != nil {
+		f.downwardAPIVolume(d, at+".downwardAPI")
+	}
+	if p := s.Projected; p != nil {
+		f.projected(p, at+".projected")
+	}
 }
 
 // fileMode checks a file mode of a projected file: 0 to 0777.

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // validSources are a valid volume of every source kind but the five of
@@ -39,6 +41,26 @@ func validSources() map[string]corev1.VolumeSource {
 		"storageos": {StorageOS: &corev1.StorageOSVolumeSource{VolumeName: "v", VolumeNamespace: "ns", SecretRef: &corev1.LocalObjectReference{Name: "s"}}},
 		"csi":       {CSI: &corev1.CSIVolumeSource{Driver: "CSI.Example.com", NodePublishSecretRef: &corev1.LocalObjectReference{Name: "a.b"}}},
 		"image":     {Image: &corev1.ImageVolumeSource{Reference: "registry.example.com/data:v1"}},
+		"downwardAPI": {DownwardAPI: &corev1.DownwardAPIVolumeSource{DefaultMode: &mode, Items: []corev1.DownwardAPIVolumeFile{
+			{Path: "labels", FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.labels"}},
+			{Path: "owner", FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "metadata.annotations['Example.com/Owner']"}},
+			{Path: "mem", Mode: &mode, ResourceFieldRef: &corev1.ResourceFieldSelector{ContainerName: "workspace", Resource: "limits.memory", Divisor: resource.MustParse("1Mi")}},
+			{Path: "pages", ResourceFieldRef: &corev1.ResourceFieldSelector{ContainerName: "workspace", Resource: "requests.hugepages-2Mi", Divisor: resource.MustParse("1Gi")}},
+			{Path: "cpu", ResourceFieldRef: &corev1.ResourceFieldSelector{ContainerName: "workspace", Resource: "limits.cpu", Divisor: resource.MustParse("1m")}},
+		}}},
+		"projected": {Projected: &corev1.ProjectedVolumeSource{DefaultMode: &mode, Sources: []corev1.VolumeProjection{
+			{Secret: &corev1.SecretProjection{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}, Items: []corev1.KeyToPath{{Key: "k", Path: "a"}}}},
+			{ConfigMap: &corev1.ConfigMapProjection{LocalObjectReference: corev1.LocalObjectReference{Name: "c"}, Items: []corev1.KeyToPath{{Key: "k", Path: "b"}}}},
+			{DownwardAPI: &corev1.DownwardAPIProjection{Items: []corev1.DownwardAPIVolumeFile{{Path: "c", FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}}}},
+			{ServiceAccountToken: &corev1.ServiceAccountTokenProjection{Path: "token", ExpirationSeconds: ptr[int64](1 << 32)}},
+			{ServiceAccountToken: &corev1.ServiceAccountTokenProjection{Path: "a"}}, // a token's path is not checked against the others'
+			{ClusterTrustBundle: &corev1.ClusterTrustBundleProjection{Name: ptr("example.com:signer:bundle"), Path: "d"}},
+			{ClusterTrustBundle: &corev1.ClusterTrustBundleProjection{SignerName: ptr("example.com/signer"), Path: "e",
+				LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "x"}}}},
+			{PodCertificate: &corev1.PodCertificateProjection{SignerName: "kubernetes.io/kube-apiserver-client", KeyType: "ED25519",
+				MaxExpirationSeconds: ptr[int32](86400), KeyPath: "f", CertificateChainPath: "g", UserAnnotations: map[string]string{"Example.com/Purpose": "x"}}},
+			{}, // an empty source: the API server only warns
+		}}},
 	}
 }
 
@@ -50,6 +72,7 @@ func TestValidVolumeSources(t *testing.T) {
 		spec.Volumes = append(spec.Volumes, vol("v", src))
 		var f Findings
 		f.volume(&spec.Volumes[len(spec.Volumes)-1], "volumes[v]")
+		f.serviceAccountTokens(spec)
 		if len(f.Errors)+len(f.Warnings) > 0 {
 			t.Errorf("%s: %+v", name, f)
 		}
@@ -137,6 +160,76 @@ func TestVolumeSourceFindings(t *testing.T) {
 		"image pull policy":    {"image", func(s *src) { s.Image.PullPolicy = "always" }, "image.pullPolicy"},
 		"config map mode":      {"configMap", func(s *src) { s.ConfigMap.DefaultMode = ptr[int32](0o1000) }, "configMap.defaultMode"},
 		"config map item mode": {"configMap", func(s *src) { s.ConfigMap.Items[0].Mode = ptr[int32](-1) }, "configMap.items[0].mode"},
+		"downward mode":        {"downwardAPI", func(s *src) { s.DownwardAPI.DefaultMode = ptr[int32](0o1000) }, "downwardAPI.defaultMode"},
+		"downward file mode":   {"downwardAPI", func(s *src) { s.DownwardAPI.Items[0].Mode = ptr[int32](-1) }, "downwardAPI.items[0].mode"},
+		"downward path":        {"downwardAPI", func(s *src) { s.DownwardAPI.Items[1].Path = "..owner" }, "downwardAPI.items[1].path"},
+		"downward path empty":  {"downwardAPI", func(s *src) { s.DownwardAPI.Items[1].Path = "" }, "downwardAPI.items[1].path"},
+		"downward no ref":      {"downwardAPI", func(s *src) { s.DownwardAPI.Items[0].FieldRef = nil }, "downwardAPI.items[0].fieldRef"},
+		"downward both refs":   {"downwardAPI", func(s *src) { s.DownwardAPI.Items[0].ResourceFieldRef = &corev1.ResourceFieldSelector{} }, "downwardAPI.items[0].resourceFieldRef"},
+		"field path required":  {"downwardAPI", func(s *src) { s.DownwardAPI.Items[0].FieldRef.FieldPath = "" }, "downwardAPI.items[0].fieldRef.fieldPath"},
+		"field api version":    {"downwardAPI", func(s *src) { s.DownwardAPI.Items[0].FieldRef.APIVersion = "v2" }, "downwardAPI.items[0].fieldRef.apiVersion"},
+		"field path unknown":   {"downwardAPI", func(s *src) { s.DownwardAPI.Items[0].FieldRef.FieldPath = "spec.nodeName" }, "downwardAPI.items[0].fieldRef.fieldPath"},
+		"field path subscript": {"downwardAPI", func(s *src) { s.DownwardAPI.Items[0].FieldRef.FieldPath = "metadata.name['x']" }, "downwardAPI.items[0].fieldRef.fieldPath"},
+		"field path label key": {"downwardAPI", func(s *src) { s.DownwardAPI.Items[0].FieldRef.FieldPath = "metadata.labels['bad key']" }, "downwardAPI.items[0].fieldRef.fieldPath"},
+		"resource container":   {"downwardAPI", func(s *src) { s.DownwardAPI.Items[2].ResourceFieldRef.ContainerName = "" }, "downwardAPI.items[2].resourceFieldRef.containerName"},
+		"resource required":    {"downwardAPI", func(s *src) { s.DownwardAPI.Items[2].ResourceFieldRef.Resource = "" }, "downwardAPI.items[2].resourceFieldRef.resource"},
+		"resource unknown":     {"downwardAPI", func(s *src) { s.DownwardAPI.Items[2].ResourceFieldRef.Resource = "limits.gpu" }, "downwardAPI.items[2].resourceFieldRef.resource"},
+		"memory divisor":       {"downwardAPI", func(s *src) { s.DownwardAPI.Items[2].ResourceFieldRef.Divisor = resource.MustParse("2Mi") }, "downwardAPI.items[2].resourceFieldRef.divisor"},
+		"hugepages divisor":    {"downwardAPI", func(s *src) { s.DownwardAPI.Items[3].ResourceFieldRef.Divisor = resource.MustParse("1m") }, "downwardAPI.items[3].resourceFieldRef.divisor"},
+		"cpu divisor":          {"downwardAPI", func(s *src) { s.DownwardAPI.Items[4].ResourceFieldRef.Divisor = resource.MustParse("1Mi") }, "downwardAPI.items[4].resourceFieldRef.divisor"},
+		"projected mode":       {"projected", func(s *src) { s.Projected.DefaultMode = ptr[int32](-1) }, "projected.defaultMode"},
+		"projected two kinds": {"projected", func(s *src) {
+			s.Projected.Sources[3].ConfigMap = &corev1.ConfigMapProjection{LocalObjectReference: corev1.LocalObjectReference{Name: "c"}}
+		}, "projected.sources[3].serviceAccountToken"},
+		"projected secret":     {"projected", func(s *src) { s.Projected.Sources[0].Secret.Name = "" }, "projected.sources[0].secret.name"},
+		"projected item":       {"projected", func(s *src) { s.Projected.Sources[0].Secret.Items[0].Path = "/a" }, "projected.sources[0].secret.items[0].path"},
+		"projected config map": {"projected", func(s *src) { s.Projected.Sources[1].ConfigMap.Name = "" }, "projected.sources[1].configMap.name"},
+		"projected key":        {"projected", func(s *src) { s.Projected.Sources[1].ConfigMap.Items[0].Key = "" }, "projected.sources[1].configMap.items[0].key"},
+		"duplicate path":       {"projected", func(s *src) { s.Projected.Sources[1].ConfigMap.Items[0].Path = "a" }, "projected.sources[1].configMap.items[0].path"},
+		"duplicate downward":   {"projected", func(s *src) { s.Projected.Sources[2].DownwardAPI.Items[0].Path = "b" }, "projected.sources[2].downwardAPI.items[0].path"},
+		"projected field ref":  {"projected", func(s *src) { s.Projected.Sources[2].DownwardAPI.Items[0].FieldRef.FieldPath = "status.podIP" }, "projected.sources[2].downwardAPI.items[0].fieldRef.fieldPath"},
+		"token too short":      {"projected", func(s *src) { s.Projected.Sources[3].ServiceAccountToken.ExpirationSeconds = ptr[int64](599) }, "projected.sources[3].serviceAccountToken.expirationSeconds"},
+		"token too long":       {"projected", func(s *src) { s.Projected.Sources[3].ServiceAccountToken.ExpirationSeconds = ptr[int64](1<<32 + 1) }, "projected.sources[3].serviceAccountToken.expirationSeconds"},
+		"token path":           {"projected", func(s *src) { s.Projected.Sources[3].ServiceAccountToken.Path = "" }, "projected.sources[3].serviceAccountToken.path"},
+		"token path absolute":  {"projected", func(s *src) { s.Projected.Sources[3].ServiceAccountToken.Path = "/token" }, "projected.sources[3].serviceAccountToken.path"},
+		"bundle name and signer": {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.SignerName = ptr("example.com/signer") },
+			"projected.sources[5].clusterTrustBundle.signerName"},
+		"bundle neither":      {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.Name = nil }, "projected.sources[5].clusterTrustBundle"},
+		"bundle name empty":   {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.Name = ptr("") }, "projected.sources[5].clusterTrustBundle.name"},
+		"bundle name":         {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.Name = ptr("Bundle") }, "projected.sources[5].clusterTrustBundle.name"},
+		"bundle signer name":  {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.Name = ptr("example.com:signer:Bad") }, "projected.sources[5].clusterTrustBundle.name"},
+		"bundle signer slash": {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.Name = ptr("example.com/signer:bundle") }, "projected.sources[5].clusterTrustBundle.name"},
+		"bundle name selector": {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.LabelSelector = &metav1.LabelSelector{} },
+			"projected.sources[5].clusterTrustBundle.labelSelector"},
+		"bundle path":           {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.Path = "" }, "projected.sources[5].clusterTrustBundle.path"},
+		"bundle duplicate path": {"projected", func(s *src) { s.Projected.Sources[5].ClusterTrustBundle.Path = "c" }, "projected.sources[5].clusterTrustBundle.path"},
+		"bundle signer":         {"projected", func(s *src) { s.Projected.Sources[6].ClusterTrustBundle.SignerName = ptr("signer") }, "projected.sources[6].clusterTrustBundle.signerName"},
+		"bundle signer empty":   {"projected", func(s *src) { s.Projected.Sources[6].ClusterTrustBundle.SignerName = ptr("") }, "projected.sources[6].clusterTrustBundle.signerName"},
+		"bundle selector": {"projected", func(s *src) {
+			s.Projected.Sources[6].ClusterTrustBundle.LabelSelector.MatchExpressions = []metav1.LabelSelectorRequirement{{Key: "k", Operator: "in"}}
+		}, "projected.sources[6].clusterTrustBundle.labelSelector.matchExpressions[0].operator"},
+		"certificate signer":      {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.SignerName = "localhost/signer" }, "projected.sources[7].podCertificate.signerName"},
+		"certificate signer path": {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.SignerName = "example.com/Signer" }, "projected.sources[7].podCertificate.signerName"},
+		"certificate annotation": {"projected", func(s *src) {
+			s.Projected.Sources[7].PodCertificate.UserAnnotations = map[string]string{"purpose": "x"}
+		},
+			`projected.sources[7].podCertificate.userAnnotations.purpose`},
+		"certificate annotations size": {"projected", func(s *src) {
+			s.Projected.Sources[7].PodCertificate.UserAnnotations = map[string]string{"example.com/a": strings.Repeat("x", 140*1024), "example.com/b": strings.Repeat("x", 140*1024)}
+		}, "projected.sources[7].podCertificate.userAnnotations"},
+		"certificate key type": {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.KeyType = "rsa" }, "projected.sources[7].podCertificate.keyType"},
+		"certificate short":    {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.MaxExpirationSeconds = ptr[int32](3599) }, "projected.sources[7].podCertificate.maxExpirationSeconds"},
+		"certificate kubernetes long": {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.MaxExpirationSeconds = ptr[int32](86401) },
+			"projected.sources[7].podCertificate.maxExpirationSeconds"},
+		"certificate long": {"projected", func(s *src) {
+			s.Projected.Sources[7].PodCertificate.SignerName = "example.com/signer"
+			s.Projected.Sources[7].PodCertificate.MaxExpirationSeconds = ptr[int32](91*24*3600 + 1)
+		}, "projected.sources[7].podCertificate.maxExpirationSeconds"},
+		"certificate no path": {"projected", func(s *src) {
+			s.Projected.Sources[7].PodCertificate.KeyPath, s.Projected.Sources[7].PodCertificate.CertificateChainPath = "", ""
+		}, "projected.sources[7].podCertificate.credentialBundlePath"},
+		"certificate path":           {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.KeyPath = "../f" }, "projected.sources[7].podCertificate.keyPath"},
+		"certificate duplicate path": {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.CertificateChainPath = "f" }, "projected.sources[7].podCertificate.certificateChainPath"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s, ok := validSources()[tc.base]
@@ -207,5 +300,42 @@ func warningsAt(t *testing.T, spec *corev1.PodSpec, want ...string) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("warnings at\n%v\nwant\n%v", got, want)
+	}
+}
+
+// The owners of the files of a projected or downwardAPI volume are
+// warnings too (AtomicWriteVolumeUserFields).
+func TestProjectedFileUsers(t *testing.T) {
+	id := int64(-1)
+	spec := validSpec()
+	spec.ServiceAccountName = "sa"
+	projected := validSources()["projected"]
+	projected.Projected.DefaultUser = &id
+	projected.Projected.Sources[3].ServiceAccountToken.User = &id
+	projected.Projected.Sources[5].ClusterTrustBundle.User = &id
+	projected.Projected.Sources[7].PodCertificate.User = &id
+	downward := validSources()["downwardAPI"]
+	downward.DownwardAPI.DefaultUser = &id
+	downward.DownwardAPI.Items[0].User = &id
+	spec.Volumes = append(spec.Volumes, vol("p", projected), vol("d", downward))
+	warningsAt(t, spec, "volumes[p].projected.defaultUser", "volumes[p].projected.sources[3].serviceAccountToken.user",
+		"volumes[p].projected.sources[5].clusterTrustBundle.user", "volumes[p].projected.sources[7].podCertificate.user",
+		"volumes[d].downwardAPI.defaultUser", "volumes[d].downwardAPI.items[0].user")
+}
+
+// A projected service account token needs the pod's service account.
+func TestServiceAccountTokens(t *testing.T) {
+	spec := validSpec()
+	spec.Volumes = append(spec.Volumes, vol("v", validSources()["projected"]))
+	var f Findings
+	f.serviceAccountTokens(spec)
+	want := []string{"volumes[v].projected.sources[3].serviceAccountToken", "volumes[v].projected.sources[4].serviceAccountToken"}
+	if len(f.Errors) != 2 || f.Errors[0].Path != want[0] || f.Errors[1].Path != want[1] {
+		t.Errorf("want errors at %v, got %+v", want, f.Errors)
+	}
+	spec.ServiceAccountName = "sa"
+	f = Findings{}
+	if f.serviceAccountTokens(spec); len(f.Errors) > 0 {
+		t.Errorf("with a service account: %+v", f.Errors)
 	}
 }
