@@ -28,7 +28,7 @@ var volumeSources = func() []string {
 // server's validateVolumeSource does: the sources a workspace mounts here
 // (emptyDir, hostPath, persistentVolumeClaim, configMap, secret), the
 // storage plug-ins in volumesources.go, downwardAPI and projected in
-// projected.go.
+// projected.go, ephemeral in ephemeral.go.
 func (f *Findings) volume(v *corev1.Volume, at string) {
 	src := reflect.ValueOf(&v.VolumeSource).Elem()
 	var set []string
@@ -85,6 +85,9 @@ func (f *Findings) volume(v *corev1.Volume, at string) {
 	}
 	if p := s.Projected; p != nil {
 		f.projected(p, at+".projected")
+	}
+	if e := s.Ephemeral; e != nil {
+		f.ephemeral(e, at+".ephemeral")
 	}
 }
 

@@ -61,6 +61,16 @@ func validSources() map[string]corev1.VolumeSource {
 				MaxExpirationSeconds: ptr[int32](86400), KeyPath: "f", CertificateChainPath: "g", UserAnnotations: map[string]string{"Example.com/Purpose": "x"}}},
 			{}, // an empty source: the API server only warns
 		}}},
+		"ephemeral": {Ephemeral: &corev1.EphemeralVolumeSource{VolumeClaimTemplate: &corev1.PersistentVolumeClaimTemplate{
+			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "ws"}, Annotations: map[string]string{"example.com/a": "b"}, Finalizers: []string{}},
+			Spec: corev1.PersistentVolumeClaimSpec{
+				AccessModes:      []corev1.PersistentVolumeAccessMode{"ReadWriteOncePod"},
+				Resources:        corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{"storage": resource.MustParse("1Gi")}},
+				StorageClassName: ptr(""), VolumeMode: ptr(corev1.PersistentVolumeBlock),
+				DataSource:    &corev1.TypedLocalObjectReference{Kind: "PersistentVolumeClaim", Name: "src"},
+				DataSourceRef: &corev1.TypedObjectReference{Kind: "PersistentVolumeClaim", Name: "src"},
+			},
+		}}},
 	}
 }
 
@@ -230,6 +240,62 @@ func TestVolumeSourceFindings(t *testing.T) {
 		}, "projected.sources[7].podCertificate.credentialBundlePath"},
 		"certificate path":           {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.KeyPath = "../f" }, "projected.sources[7].podCertificate.keyPath"},
 		"certificate duplicate path": {"projected", func(s *src) { s.Projected.Sources[7].PodCertificate.CertificateChainPath = "f" }, "projected.sources[7].podCertificate.certificateChainPath"},
+		"claim template":             {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate = nil }, "ephemeral.volumeClaimTemplate"},
+		"claim label": {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Labels["app"] = "bad value!" },
+			"ephemeral.volumeClaimTemplate.metadata.labels.app"},
+		"claim annotation": {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Annotations = map[string]string{"bad key!": "x"} },
+			`ephemeral.volumeClaimTemplate.metadata.annotations["bad key!"]`},
+		"claim annotations size": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Annotations = map[string]string{"a": strings.Repeat("x", 140*1024), "b": strings.Repeat("x", 140*1024)}
+		}, "ephemeral.volumeClaimTemplate.metadata.annotations"},
+		"claim name":       {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Name = "data" }, "ephemeral.volumeClaimTemplate.metadata.name"},
+		"claim finalizers": {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Finalizers = []string{"x"} }, "ephemeral.volumeClaimTemplate.metadata.finalizers"},
+		"claim grace":      {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.DeletionGracePeriodSeconds = ptr[int64](0) }, "ephemeral.volumeClaimTemplate.metadata.deletionGracePeriodSeconds"},
+		"claim created":    {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.CreationTimestamp = metav1.Unix(1, 0) }, "ephemeral.volumeClaimTemplate.metadata.creationTimestamp"},
+		"claim access":     {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Spec.AccessModes = nil }, "ephemeral.volumeClaimTemplate.spec.accessModes"},
+		"claim access mode": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.AccessModes = []corev1.PersistentVolumeAccessMode{"RWO"}
+		}, "ephemeral.volumeClaimTemplate.spec.accessModes"},
+		"claim access empty": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.AccessModes = []corev1.PersistentVolumeAccessMode{""}
+		}, "ephemeral.volumeClaimTemplate.spec.accessModes"},
+		"claim once pod alone": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.AccessModes = append(s.Ephemeral.VolumeClaimTemplate.Spec.AccessModes, "ReadOnlyMany")
+		}, "ephemeral.volumeClaimTemplate.spec.accessModes"},
+		"claim selector": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.Selector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "bad key!", Operator: "Exists"}}}
+		}, "ephemeral.volumeClaimTemplate.spec.selector.matchExpressions[0].key"},
+		"claim storage": {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Spec.Resources.Requests = nil }, "ephemeral.volumeClaimTemplate.spec.resources.requests.storage"},
+		"claim storage zero": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.Resources.Requests["storage"] = resource.MustParse("0")
+		}, "ephemeral.volumeClaimTemplate.spec.resources.requests.storage"},
+		"claim class":            {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Spec.StorageClassName = ptr("Fast_SSD") }, "ephemeral.volumeClaimTemplate.spec.storageClassName"},
+		"claim attributes class": {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Spec.VolumeAttributesClassName = ptr("Gold!") }, "ephemeral.volumeClaimTemplate.spec.volumeAttributesClassName"},
+		"claim volume mode": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.VolumeMode = ptr(corev1.PersistentVolumeMode("block"))
+		}, "ephemeral.volumeClaimTemplate.spec.volumeMode"},
+		"claim source name": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSourceRef = nil
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSource.Name = ""
+		}, "ephemeral.volumeClaimTemplate.spec.dataSource.name"},
+		"claim source kind": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSource = nil
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSourceRef.Kind = ""
+		}, "ephemeral.volumeClaimTemplate.spec.dataSourceRef.kind|is required"},
+		"claim source core kind": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSource = nil
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSourceRef.Kind = "VolumeSnapshot"
+		}, "ephemeral.volumeClaimTemplate.spec.dataSourceRef.kind"},
+		"claim source group": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSourceRef = nil
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSource.APIGroup = ptr("Bad Group")
+		}, "ephemeral.volumeClaimTemplate.spec.dataSource.apiGroup"},
+		"claim source namespace": {"ephemeral", func(s *src) {
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSource = nil
+			s.Ephemeral.VolumeClaimTemplate.Spec.DataSourceRef.Namespace = ptr("Team")
+		}, "ephemeral.volumeClaimTemplate.spec.dataSourceRef.namespace"},
+		"claim source and namespace": {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Spec.DataSourceRef.Namespace = ptr("team") }, "ephemeral.volumeClaimTemplate.spec.dataSource"},
+		"claim sources differ":       {"ephemeral", func(s *src) { s.Ephemeral.VolumeClaimTemplate.Spec.DataSourceRef.APIGroup = ptr("") }, "ephemeral.volumeClaimTemplate.spec.dataSource"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s, ok := validSources()[tc.base]
@@ -323,6 +389,18 @@ func TestProjectedFileUsers(t *testing.T) {
 		"volumes[d].downwardAPI.defaultUser", "volumes[d].downwardAPI.items[0].user")
 }
 
+// A claim template's fractional number of bytes is a warning, as the API
+// server's.
+func TestClaimFractionalStorage(t *testing.T) {
+	spec := validSpec()
+	ephemeral := validSources()["ephemeral"]
+	ephemeral.Ephemeral.VolumeClaimTemplate.Spec.Resources.Requests["storage"] = resource.MustParse("0.5")
+	ephemeral.Ephemeral.VolumeClaimTemplate.Spec.Resources.Limits = corev1.ResourceList{"storage": resource.MustParse("1500m")}
+	spec.Volumes = append(spec.Volumes, vol("e", ephemeral))
+	warningsAt(t, spec, "volumes[e].ephemeral.volumeClaimTemplate.spec.resources.requests.storage",
+		"volumes[e].ephemeral.volumeClaimTemplate.spec.resources.limits.storage")
+}
+
 // A projected service account token needs the pod's service account.
 func TestServiceAccountTokens(t *testing.T) {
 	spec := validSpec()
@@ -337,5 +415,25 @@ func TestServiceAccountTokens(t *testing.T) {
 	f = Findings{}
 	if f.serviceAccountTokens(spec); len(f.Errors) > 0 {
 		t.Errorf("with a service account: %+v", f.Errors)
+	}
+}
+
+// The claim of an ephemeral volume is named <pod>-<volume>: an object
+// name, and no persistentVolumeClaim volume of the pod's.
+func TestVolumeClaimNames(t *testing.T) {
+	spec := validSpec()
+	spec.Volumes = append(spec.Volumes, vol("scratch", validSources()["ephemeral"]),
+		vol("again", corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "ws-scratch"}}))
+	var f Findings
+	if f.VolumeClaimNames("ws", spec); len(f.Errors) != 1 || f.Errors[0].Path != "volumes[again].persistentVolumeClaim.claimName" {
+		t.Errorf("want one error at volumes[again].persistentVolumeClaim.claimName, got %+v", f.Errors)
+	}
+	f = Findings{}
+	if f.VolumeClaimNames(strings.Repeat("w", 250), spec); len(f.Errors) != 1 || f.Errors[0].Path != "volumes[scratch].name" {
+		t.Errorf("want one error at volumes[scratch].name, got %+v", f.Errors)
+	}
+	f = Findings{}
+	if f.VolumeClaimNames("other", spec); len(f.Errors) > 0 {
+		t.Errorf("another pod: %+v", f.Errors)
 	}
 }
