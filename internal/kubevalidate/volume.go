@@ -24,8 +24,11 @@ var volumeSources = func() []string {
 
 // volume checks one volume's source at its path (volumes[NAME]): at most
 // one source (a volume without one is an emptyDir: the API server's
-// defaults make it one), and the fields of the sources a workspace mounts
-// (emptyDir, hostPath, persistentVolumeClaim, configMap, secret).
+// defaults make it one), and the fields of every source, as the API
+// server's validateVolumeSource does: the sources a workspace mounts here
+// (emptyDir, hostPath, persistentVolumeClaim, configMap, secret), the
+// storage plug-ins in volumesources.go, downwardAPI and projected in
+// projected.go, ephemeral in ephemeral.go.
 func (f *Findings) volume(v *corev1.Volume, at string) {
 	src := reflect.ValueOf(&v.VolumeSource).Elem()
 	var set []string
@@ -37,7 +40,8 @@ func (f *Findings) volume(v *corev1.Volume, at string) {
 	if len(set) > 1 {
 		f.errorf(at+"."+set[1], "volume %q has %d sources (%s); give exactly one", v.Name, len(set), strings.Join(set, ", "))
 	}
-	if e := v.EmptyDir; e != nil {
+	s := &v.VolumeSource
+	if e := s.EmptyDir; e != nil {
 		if e.SizeLimit != nil && e.SizeLimit.Cmp(resource.Quantity{}) < 0 {
 			f.errorf(at+".emptyDir.sizeLimit", "%s is negative; give a size of at least 0 (or leave it unset for no limit)", e.SizeLimit.String())
 		}
@@ -45,7 +49,7 @@ func (f *Findings) volume(v *corev1.Volume, at string) {
 			f.disabledFeature(at+".emptyDir.mode", "EmptyDirVolumeMode", "takes 0 to 01777 (octal; 1023)")
 		}
 	}
-	if h := v.HostPath; h != nil {
+	if h := s.HostPath; h != nil {
 		switch {
 		case h.Path == "":
 			f.errorf(at+".hostPath.path", "is required: the path on the node to mount, such as /var/data")
@@ -56,22 +60,34 @@ func (f *Findings) volume(v *corev1.Volume, at string) {
 			f.oneOf(func() string { return at + ".hostPath.type" }, string(*h.Type), "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice")
 		}
 	}
-	if c := v.PersistentVolumeClaim; c != nil && c.ClaimName == "" {
+	if c := s.PersistentVolumeClaim; c != nil && c.ClaimName == "" {
 		f.errorf(at+".persistentVolumeClaim.claimName", "is required: the name of the PersistentVolumeClaim to mount")
 	}
-	if c := v.ConfigMap; c != nil {
+	if c := s.ConfigMap; c != nil {
 		if c.Name == "" {
 			f.errorf(at+".configMap.name", "is required: the name of the ConfigMap to mount")
 		}
 		f.fileMode(at+".configMap.defaultMode", c.DefaultMode)
+		f.fileUser(at+".configMap.defaultUser", c.DefaultUser)
 		f.keyToPaths(at+".configMap.items", c.Items)
 	}
-	if s := v.Secret; s != nil {
-		if s.SecretName == "" {
+	if c := s.Secret; c != nil {
+		if c.SecretName == "" {
 			f.errorf(at+".secret.secretName", "is required: the name of the Secret to mount")
 		}
-		f.fileMode(at+".secret.defaultMode", s.DefaultMode)
-		f.keyToPaths(at+".secret.items", s.Items)
+		f.fileMode(at+".secret.defaultMode", c.DefaultMode)
+		f.fileUser(at+".secret.defaultUser", c.DefaultUser)
+		f.keyToPaths(at+".secret.items", c.Items)
+	}
+	f.storageSource(v, at)
+	if d := s.DownwardAPI; d != nil {
+		f.downwardAPIVolume(d, at+".downwardAPI")
+	}
+	if p := s.Projected; p != nil {
+		f.projected(p, at+".projected")
+	}
+	if e := s.Ephemeral; e != nil {
+		f.ephemeral(e, at+".ephemeral")
 	}
 }
 
@@ -82,24 +98,45 @@ func (f *Findings) fileMode(at string, mode *int32) {
 	}
 }
 
-// keyToPaths checks the items of a configMap or secret volume, each at
-// its index: a key, and a relative path without '..' (the file's name in
-// the volume).
-func (f *Findings) keyToPaths(base string, items []corev1.KeyToPath) {
+// fileUser warns of the owner of a projected file (defaultUser, user):
+// the AtomicWriteVolumeUserFields feature, off by default.
+func (f *Findings) fileUser(at string, user *int64) {
+	if user != nil {
+		f.disabledFeature(at, "AtomicWriteVolumeUserFields", "takes a user id, 0 to 2147483647")
+	}
+}
+
+// keyToPaths checks the items of a configMap or secret volume (or
+// projection), each at its index: a key, a file path in the volume
+// (filePath), a file mode. It returns the items' paths, for a projected
+// volume's check that no two files share one.
+func (f *Findings) keyToPaths(base string, items []corev1.KeyToPath) []string {
+	var paths []string
 	for i, kp := range items {
 		at := func() string { return fieldpath.Index(base, i) }
 		if kp.Key == "" {
 			f.errorf(at()+".key", "is required: the key of the data to project")
 		}
-		switch {
-		case kp.Path == "":
-			f.errorf(at()+".path", "is required: the relative path of the file in the volume, such as config.yaml")
-		case path.IsAbs(kp.Path):
-			f.errorf(at()+".path", "%q is absolute; give a path relative to the volume, such as config.yaml", kp.Path)
-		case hasBackstep(kp.Path) || strings.HasPrefix(kp.Path, ".."):
-			f.errorf(at()+".path", "%q has or starts with '..'; give a path inside the volume, such as config.yaml", kp.Path)
-		}
+		f.filePath(func() string { return at() + ".path" }, kp.Path)
 		f.fileMode(at()+".mode", kp.Mode)
+		f.fileUser(at()+".user", kp.User)
+		paths = append(paths, kp.Path)
+	}
+	return paths
+}
+
+// filePath checks the path of a file a volume projects (the API server's
+// ValidateLocalNonReservedPath, and required): relative, without a '..'
+// element, not starting with '..' (the volume's own bookkeeping files
+// start so).
+func (f *Findings) filePath(at func() string, p string) {
+	switch {
+	case p == "":
+		f.errorf(at(), "is required: the relative path of the file in the volume, such as config.yaml")
+	case path.IsAbs(p):
+		f.errorf(at(), "%q is absolute; give a path relative to the volume, such as config.yaml", p)
+	case hasBackstep(p) || strings.HasPrefix(p, ".."):
+		f.errorf(at(), "%q has or starts with '..'; give a path inside the volume, such as config.yaml", p)
 	}
 }
 
@@ -111,4 +148,10 @@ func hasBackstep(p string) bool {
 		}
 	}
 	return false
+}
+
+// requiredField reports a field the API server requires, with what it
+// takes.
+func (f *Findings) requiredField(at, what string) {
+	f.errorf(at, "is required: %s", what)
 }
