@@ -17,9 +17,7 @@ import (
 // built from settings checked when they are read; their pass is the
 // safety net of that promise.
 func (b *build) checkObjects(k *Kubernetes) {
-	found := kubevalidate.Pod(&k.Pod.Spec)
-	found.Meta(&k.Pod.ObjectMeta)
-	found.PodAnnotations(&k.Pod.Spec, &k.Pod.ObjectMeta)
+	found := kubevalidate.PodObject(k.Pod)
 	add := func(more kubevalidate.Findings) {
 		found.Errors = append(found.Errors, more.Errors...)
 		found.Warnings = append(found.Warnings, more.Warnings...)
@@ -35,10 +33,6 @@ func (b *build) checkObjects(k *Kubernetes) {
 		case *unstructured.Unstructured:
 			add(kubevalidate.VirtualService(ing))
 		}
-	}
-	if len(found.Errors) == 0 {
-		// The API server warns only of a pod it admits.
-		found.PodWarnings(&k.Pod.Spec, &k.Pod.ObjectMeta)
 	}
 	for _, e := range found.Errors {
 		if b.prov[e.Path].Source == SourceBuiltin {

@@ -1,10 +1,10 @@
 package kubevalidate
 
 import (
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -137,7 +137,14 @@ func (f *Findings) resourceFieldRef(r *corev1.ResourceFieldSelector, at string) 
 				"requests.memory, requests.ephemeral-storage, limits.hugepages-<size>, requests.hugepages-<size>", r.Resource)
 		}
 	}
-	if r.Divisor.Cmp(resource.Quantity{}) == 0 {
+	f.resourceDivisor(r, at, hugepages)
+}
+
+// resourceDivisor checks the divisor of a container resource a variable
+// or a downward API file reads: 1m or 1 for cpu, a power of 1000 or 1024
+// (byteDivisors) for memory, ephemeral storage and huge pages.
+func (f *Findings) resourceDivisor(r *corev1.ResourceFieldSelector, at string, hugepages bool) {
+	if r.Divisor.IsZero() {
 		return
 	}
 	d := r.Divisor.String()
@@ -153,15 +160,9 @@ func (f *Findings) resourceFieldRef(r *corev1.ResourceFieldSelector, at string) 
 			return
 		}
 	}
-	if !byteDivisors[d] {
-		f.errorf(at+".divisor", "%s is not a divisor of %s; give 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi or 1Ei", d, r.Resource)
+	if !slices.Contains(byteDivisors, d) {
+		f.errorf(at+".divisor", "%s is not a divisor of %s; give one of %s", d, r.Resource, strings.Join(byteDivisors, ", "))
 	}
-}
-
-// byteDivisors are the divisors of a resource counted in bytes.
-var byteDivisors = map[string]bool{
-	"1": true, "1k": true, "1M": true, "1G": true, "1T": true, "1P": true, "1E": true,
-	"1Ki": true, "1Mi": true, "1Gi": true, "1Ti": true, "1Pi": true, "1Ei": true,
 }
 
 // keyRef checks a configMapKeyRef or secretKeyRef at at: the object's

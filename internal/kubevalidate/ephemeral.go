@@ -99,19 +99,15 @@ func (f *Findings) claimSpec(s *corev1.PersistentVolumeClaimSpec, at string) {
 		f.errorf(at+".accessModes", "ReadWriteOncePod is given with other access modes; it must be the only one")
 	}
 	if s.Selector != nil {
-		f.labelSelector(at+".selector", s.Selector)
+		f.labelSelector(s.Selector, at+".selector")
 	}
 	storage := at + ".resources.requests.storage"
 	if q, ok := s.Resources.Requests[corev1.ResourceStorage]; !ok {
 		f.requiredField(storage, "the storage the claim requests, such as 10Gi")
 	} else if q.Sign() <= 0 {
 		f.errorf(storage, "%s is not positive; give the storage the claim requests, such as 10Gi", q.String())
-	} else if q.MilliValue()%1000 != 0 {
-		f.warnf(storage, "%s is a fractional number of bytes; Kubernetes rounds it, give a whole number such as 10Gi", q.String())
 	}
-	if q, ok := s.Resources.Limits[corev1.ResourceStorage]; ok && q.MilliValue()%1000 != 0 {
-		f.warnf(at+".resources.limits.storage", "%s is a fractional number of bytes; Kubernetes rounds it, give a whole number such as 10Gi", q.String())
-	}
+	// (A fractional number of bytes is a warning: PodWarnings.)
 	f.className(at+".storageClassName", s.StorageClassName, "storage class")
 	f.className(at+".volumeAttributesClassName", s.VolumeAttributesClassName, "volume attributes class")
 	if m := s.VolumeMode; m != nil && *m != corev1.PersistentVolumeFilesystem && *m != corev1.PersistentVolumeBlock {

@@ -14,6 +14,22 @@ import (
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
+// PodObject checks a rendered pod as the API server checks a pod create:
+// its spec (Pod), its labels and annotations (Meta), the annotations it
+// reads as settings (PodAnnotations), the claims its ephemeral volumes
+// create, named after the pod (VolumeClaimNames), and, for a pod it
+// admits, what it warns about (PodWarnings).
+func PodObject(pod *corev1.Pod) Findings {
+	f := Pod(&pod.Spec)
+	f.Meta(&pod.ObjectMeta)
+	f.PodAnnotations(&pod.Spec, &pod.ObjectMeta)
+	f.VolumeClaimNames(pod.Name, &pod.Spec)
+	if len(f.Errors) == 0 {
+		f.PodWarnings(&pod.Spec, &pod.ObjectMeta)
+	}
+	return f
+}
+
 // Pod checks a rendered pod spec: its policies, service account, active
 // deadline, host name and subdomain, runtime class, preemption policy,
 // node name, hostnameOverride, host namespaces, readiness gates, image
@@ -100,6 +116,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 		names[v.Name] = true
 		f.volume(&spec.Volumes[i], at())
 	}
+	f.serviceAccountTokens(spec)
 	// The grace period as the API server's defaults leave it: 30 seconds
 	// when unset, 1 when negative (a pod's is never refused for it).
 	grace := int64(corev1.DefaultTerminationGracePeriodSeconds)

@@ -8,8 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -83,20 +81,6 @@ func (f *Findings) volumeFieldRef(r *corev1.ObjectFieldSelector, at string) {
 	}
 }
 
-// subscripted splits a field path of the form path['key'] (the API
-// server's SplitMaybeSubscriptedPath).
-func subscripted(p string) (string, string, bool) {
-	s, ok := strings.CutSuffix(p, "']")
-	if !ok {
-		return p, "", false
-	}
-	before, key, ok := strings.Cut(s, "['")
-	if !ok || before == "" {
-		return p, "", false
-	}
-	return before, key, true
-}
-
 // resourceFieldPaths are the container resources a downward API file can
 // hold, besides requests.hugepages-<size> and limits.hugepages-<size>.
 var resourceFieldPaths = []string{"limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage"}
@@ -118,25 +102,7 @@ func (f *Findings) volumeResourceFieldRef(r *corev1.ResourceFieldSelector, at st
 	case !slices.Contains(resourceFieldPaths, r.Resource) && !hugePages:
 		f.errorf(at+".resource", "%q is not supported; valid: %s, requests.hugepages-<size>, limits.hugepages-<size>", r.Resource, strings.Join(resourceFieldPaths, ", "))
 	}
-	if r.Divisor.IsZero() {
-		return
-	}
-	d := r.Divisor.String()
-	switch r.Resource {
-	case "limits.cpu", "requests.cpu":
-		if d != "1m" && d != "1" {
-			f.errorf(at+".divisor", "%s is not a divisor of cpu: give 1m or 1", d)
-		}
-		return
-	case "limits.memory", "requests.memory", "limits.ephemeral-storage", "requests.ephemeral-storage":
-	default:
-		if !hugePages {
-			return
-		}
-	}
-	if !slices.Contains(byteDivisors, d) {
-		f.errorf(at+".divisor", "%s is not a divisor of %s: give one of %s", d, r.Resource, strings.Join(byteDivisors, ", "))
-	}
+	f.resourceDivisor(r, at, hugePages)
 }
 
 // projected checks a projected volume: its default mode and every source
@@ -243,7 +209,7 @@ func (f *Findings) clusterTrustBundle(b *corev1.ClusterTrustBundleProjection, at
 		if errs := signerNameErrors(*b.SignerName); len(errs) > 0 {
 			f.errorf(at+".signerName", "%q is not a signer name: %s", *b.SignerName, messages(errs))
 		}
-		f.labelSelector(at+".labelSelector", b.LabelSelector)
+		f.labelSelector(b.LabelSelector, at+".labelSelector")
 	default:
 		f.requiredField(at, "a name or a signerName, the ClusterTrustBundle(s) to project")
 	}
@@ -366,21 +332,14 @@ func (f *Findings) podCertificate(c *corev1.PodCertificateProjection, at string,
 	}
 }
 
-// labelSelector checks a label selector with apimachinery's check of
-// one, each problem at its path (matchExpressions by index).
-func (f *Findings) labelSelector(at string, s *metav1.LabelSelector) {
-	for _, e := range metav1validation.ValidateLabelSelector(s, metav1validation.LabelSelectorValidationOptions{}, field.NewPath(at)) {
-		f.errorf(e.Field, "%s", fieldMessages(field.ErrorList{e}))
-	}
-}
-
 // serviceAccountTokens checks the projected service account tokens of a
 // pod: a pod with one needs a service account name. The API server's
 // validation refuses the token of a pod without one (a cluster's
 // ServiceAccount admission plug-in, which names the default account, may
 // run first, but the library does not count on it).
 func (f *Findings) serviceAccountTokens(spec *corev1.PodSpec) {
-	if spec.ServiceAccountName != "" {
+	//nolint:staticcheck // the deprecated serviceAccount becomes the name
+	if spec.ServiceAccountName != "" || spec.DeprecatedServiceAccount != "" {
 		return
 	}
 	for _, v := range spec.Volumes {

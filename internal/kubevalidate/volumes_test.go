@@ -348,15 +348,15 @@ func TestVolumeWarnings(t *testing.T) {
 	spec.Volumes[0].EmptyDir = &corev1.EmptyDirVolumeSource{Mode: ptr[int32](0o5000)}
 	spec.Volumes = append(spec.Volumes,
 		vol("s", corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "s", DefaultUser: &id, Items: []corev1.KeyToPath{{Key: "k", Path: "p", User: &id}}}}))
-	warningsAt(t, spec, "volumes[data].emptyDir.mode", "volumes[cfg].configMap.defaultUser", "volumes[cfg].configMap.items[0].user",
+	volumeWarningsAt(t, spec, "volumes[data].emptyDir.mode", "volumes[cfg].configMap.defaultUser", "volumes[cfg].configMap.items[0].user",
 		"volumes[s].secret.defaultUser", "volumes[s].secret.items[0].user")
 }
 
-// warningsAt checks that a pod has no errors, and warnings at the paths
+// volumeWarningsAt checks that a pod has no errors, and warnings at the paths
 // given, in order.
-func warningsAt(t *testing.T, spec *corev1.PodSpec, want ...string) {
+func volumeWarningsAt(t *testing.T, spec *corev1.PodSpec, want ...string) {
 	t.Helper()
-	f := Pod(spec)
+	f := podFindings(spec)
 	if len(f.Errors) > 0 {
 		t.Fatalf("want no errors, got %+v", f.Errors)
 	}
@@ -384,9 +384,12 @@ func TestProjectedFileUsers(t *testing.T) {
 	downward.DownwardAPI.DefaultUser = &id
 	downward.DownwardAPI.Items[0].User = &id
 	spec.Volumes = append(spec.Volumes, vol("p", projected), vol("d", downward))
-	warningsAt(t, spec, "volumes[p].projected.defaultUser", "volumes[p].projected.sources[3].serviceAccountToken.user",
+	volumeWarningsAt(t, spec, "volumes[p].projected.defaultUser", "volumes[p].projected.sources[3].serviceAccountToken.user",
 		"volumes[p].projected.sources[5].clusterTrustBundle.user", "volumes[p].projected.sources[7].podCertificate.user",
-		"volumes[d].downwardAPI.defaultUser", "volumes[d].downwardAPI.items[0].user")
+		"volumes[d].downwardAPI.defaultUser", "volumes[d].downwardAPI.items[0].user",
+		// and the API server's own warnings of validSources' projected
+		// volume: an empty source, and files whose paths overlap.
+		"volumes[p].projected.sources[8]", "volumes[p]")
 }
 
 // A claim template's fractional number of bytes is a warning, as the API
@@ -397,7 +400,7 @@ func TestClaimFractionalStorage(t *testing.T) {
 	ephemeral.Ephemeral.VolumeClaimTemplate.Spec.Resources.Requests["storage"] = resource.MustParse("0.5")
 	ephemeral.Ephemeral.VolumeClaimTemplate.Spec.Resources.Limits = corev1.ResourceList{"storage": resource.MustParse("1500m")}
 	spec.Volumes = append(spec.Volumes, vol("e", ephemeral))
-	warningsAt(t, spec, "volumes[e].ephemeral.volumeClaimTemplate.spec.resources.requests.storage",
+	volumeWarningsAt(t, spec, "volumes[e].ephemeral.volumeClaimTemplate.spec.resources.requests.storage",
 		"volumes[e].ephemeral.volumeClaimTemplate.spec.resources.limits.storage")
 }
 

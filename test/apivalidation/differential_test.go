@@ -536,17 +536,12 @@ func TestDifferential(t *testing.T) {
 			name := names[r.IntN(len(names))]
 			did = append(did, mutations[name](r, pod))
 		}
-		found := kubevalidate.Pod(&pod.Spec)
-		found.Meta(&pod.ObjectMeta)
-		found.PodAnnotations(&pod.Spec, &pod.ObjectMeta)
+		found := kubevalidate.PodObject(pod)
 		v, err := admitPod(context.Background(), pod)
 		if err != nil {
 			t.Fatalf("case %d (%s): %v", i, strings.Join(did, "; "), err)
 		}
 		ours, theirs := len(found.Errors) > 0, len(v.errs) > 0
-		if !ours && !theirs {
-			found.PodWarnings(&pod.Spec, &pod.ObjectMeta)
-		}
 		ourWarnings := apiWarnings(found.Warnings)
 		switch {
 		case ours && theirs:

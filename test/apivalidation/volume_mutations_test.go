@@ -37,7 +37,7 @@ func init() {
 // addVolume adds a volume to the pod and says what it is.
 func addVolume(p *corev1.Pod, v corev1.Volume) string {
 	p.Spec.Volumes = append(p.Spec.Volumes, v)
-	return fmt.Sprintf("volume %q: %s", v.Name, volumeSummary(v.VolumeSource))
+	return fmt.Sprintf("volume %q: %s", v.Name, asJSON(v.VolumeSource))
 }
 
 // storageVolume is a volume of one of the storage plug-ins (a disk, a
