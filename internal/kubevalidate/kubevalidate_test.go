@@ -256,7 +256,7 @@ func validSpec() *corev1.PodSpec {
 			TerminationMessagePolicy: "FallbackToLogsOnError",
 			Lifecycle:                &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: 1}}},
 		}},
-		ActiveDeadlineSeconds: ptr[int64](3600), Hostname: "ws", Subdomain: "team", RuntimeClassName: ptr("kata.io"),
+		ServiceAccountName: "workspace-sa", ActiveDeadlineSeconds: ptr[int64](3600), Hostname: "ws", Subdomain: "team", RuntimeClassName: ptr("kata.io"),
 		PreemptionPolicy: ptr(corev1.PreemptNever), TerminationGracePeriodSeconds: ptr[int64](-1), Priority: ptr[int32](-5),
 		Tolerations:  []corev1.Toleration{{Operator: "Exists"}, {Key: "k", Operator: "Equal", Value: "v", Effect: "NoExecute"}},
 		Affinity:     nodeAffinity("In", "gpu"),

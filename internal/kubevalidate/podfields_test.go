@@ -256,7 +256,7 @@ func TestPodFieldFindings(t *testing.T) {
 		"init container name": errorsAt(func(s *corev1.PodSpec) {
 			s.InitContainers = []corev1.Container{{Name: "Setup_1", Image: "busybox"}}
 		}, "initContainers[Setup_1].name"),
-		"service account alias": errorsAt(func(s *corev1.PodSpec) { s.DeprecatedServiceAccount = "Bad SA" }, "serviceAccount"),
+		"service account alias": errorsAt(func(s *corev1.PodSpec) { s.ServiceAccountName, s.DeprecatedServiceAccount = "", "Bad SA" }, "serviceAccount"),
 		"service account alias under a name": admitted(func(s *corev1.PodSpec) {
 			s.ServiceAccountName, s.DeprecatedServiceAccount = "builder", "Bad SA"
 		}),

@@ -407,6 +407,7 @@ func TestClaimFractionalStorage(t *testing.T) {
 // A projected service account token needs the pod's service account.
 func TestServiceAccountTokens(t *testing.T) {
 	spec := validSpec()
+	spec.ServiceAccountName = ""
 	spec.Volumes = append(spec.Volumes, vol("v", validSources()["projected"]))
 	var f Findings
 	f.serviceAccountTokens(spec)

@@ -219,9 +219,9 @@ var mutations = map[string]mutation{
 	"dnsConfig": func(r *rand.Rand, p *corev1.Pod) string {
 		c := &corev1.PodDNSConfig{
 			Nameservers: pick(r, []string(nil), []string{"1.1.1.1"}, []string{"1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"}, []string{"dns.example.com"}, []string{"::1"}, []string{"::ffff:1.2.3.4"}, []string{"010.1.2.3"}),
-			Searches:    pick(r, []string(nil), []string{"svc.cluster.local"}, []string{"example.com."}, []string{"Bad Domain"},
+			Searches: pick(r, []string(nil), []string{"svc.cluster.local"}, []string{"example.com."}, []string{"Bad Domain"},
 				[]string{"my_domain.com"}, []string{"."}, []string{"a.."}, []string{strings.Repeat("d", 63) + "." + strings.Repeat("e", 63)}, longSearches, append(slices.Clone(longSearches[:31]), longSearches[31]+"x")),
-			Options:     pick(r, []corev1.PodDNSConfigOption(nil), []corev1.PodDNSConfigOption{{Name: "ndots", Value: ptr("2")}}, []corev1.PodDNSConfigOption{{Value: ptr("2")}}),
+			Options: pick(r, []corev1.PodDNSConfigOption(nil), []corev1.PodDNSConfigOption{{Name: "ndots", Value: ptr("2")}}, []corev1.PodDNSConfigOption{{Value: ptr("2")}}),
 		}
 		p.Spec.DNSConfig = c
 		return fmt.Sprintf("dnsConfig %v %v %d options", c.Nameservers, c.Searches, len(c.Options))
