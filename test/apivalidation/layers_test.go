@@ -10,8 +10,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
-
-	"github.com/workspacekit/workspace"
 )
 
 // fragment is one container_config value, valid or a plain mistake, and
@@ -130,60 +128,34 @@ func TestLayersDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cluster, err := workspace.ParseCluster("cluster.yaml", []byte(baseCluster))
-	if err != nil {
-		t.Fatal(err)
-	}
-	type layer struct {
-		name    string
-		resolve func(frag string) (*workspace.Result, error)
-	}
-	indent := func(frag string) string { return "  " + strings.ReplaceAll(frag, "\n", "\n  ") + "\n" }
-	resolveWith := func(defaults string, req string, opts ...workspace.Option) (*workspace.Result, error) {
-		var d *workspace.DefaultConfig
-		if defaults != "" {
-			parsed, err := workspace.ParseDefaultConfig("defaults.yaml", []byte(defaults))
-			if err != nil {
-				return nil, err
-			}
-			d = &parsed
+	// The layers of TestGeneratedDifferential that pass every key through,
+	// given the fragment as YAML.
+	var layers []layer
+	for _, l := range configLayers {
+		if l.keys == nil {
+			layers = append(layers, l)
 		}
-		r, err := workspace.NewResolver(cluster, d, opts...)
-		if err != nil {
+	}
+	asFragment := func(frag string) (map[string]json.RawMessage, error) {
+		var m map[string]any
+		if err := yaml.Unmarshal([]byte(frag), &m); err != nil {
 			return nil, err
 		}
-		parsed, err := workspace.ParseRequest("request.yaml", []byte(req))
-		if err != nil {
-			return nil, err
+		out := make(map[string]json.RawMessage, len(m))
+		for k, v := range m {
+			out[k] = json.RawMessage(mustJSON(v))
 		}
-		return r.Resolve(context.Background(), parsed)
-	}
-	layers := []layer{
-		{"request", func(frag string) (*workspace.Result, error) {
-			return resolveWith("", "name: ws\ncontainer_config:\n"+indent(frag))
-		}},
-		{"defaults", func(frag string) (*workspace.Result, error) {
-			return resolveWith("container_config:\n"+indent(frag), "name: ws\n")
-		}},
-		{"defaults-enforced", func(frag string) (*workspace.Result, error) {
-			return resolveWith("enforce: true\ncontainer_config:\n"+indent(frag), "name: ws\n")
-		}},
-		{"pre-start", func(frag string) (*workspace.Result, error) {
-			var cfg map[string]any
-			if err := yaml.Unmarshal([]byte(frag), &cfg); err != nil {
-				return nil, err
-			}
-			run := workspace.WithPreStartRunner(func(context.Context, workspace.PreStartInput) (workspace.Config, error) {
-				return workspace.Config{ContainerConfig: cfg}, nil
-			})
-			return resolveWith("", "name: ws\nlifecycle_config: {pre_start_script_path: setup.py}\n", run)
-		}},
+		return out, nil
 	}
 	var admitted, refused int
 	for _, f := range fragments {
 		rejects := apiVerdict(t, base.Kubernetes.Pod, f.yaml)
+		frag, err := asFragment(f.yaml)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, l := range layers {
-			res, err := l.resolve(f.yaml)
+			res, err := l.resolve(frag)
 			switch {
 			case err == nil && rejects:
 				t.Errorf("%s via %s: the API server rejects it, but Resolve rendered it", f.yaml, l.name)
