@@ -162,7 +162,8 @@ const serverWordsPrefix = "# server-command-words: "
 // the container with its status, as the server's own installation would),
 // then each post-start step, logging a warning when one fails and going
 // on, then execs the server command, which it receives as its arguments;
-// commandWords of them are the command.
+// commandWords of them are the command. Every step runs as "( exec STEP )",
+// a program in a subshell, so that its words cannot be the wrapper's.
 func postStartWrapper(requirements []string, steps []PostStartStep, commandWords int) string {
 	var b strings.Builder
 	b.WriteString(PostStartMarker + "\n")
@@ -172,9 +173,13 @@ func postStartWrapper(requirements []string, steps []PostStartStep, commandWords
 		for j, a := range requirements {
 			quoted[j] = shellQuote(a)
 		}
-		fmt.Fprintf(&b, "%s || { status=$?; echo \"workspacekit: the requirements step failed with status $status; not starting the server\" >&2; exit \"$status\"; }\n", strings.Join(quoted, " "))
+		fmt.Fprintf(&b, "( exec %s ) || { status=$?; echo \"workspacekit: the requirements step failed with status $status; not starting the server\" >&2; exit \"$status\"; }\n", strings.Join(quoted, " "))
 	}
 	for i, s := range steps {
+		// Each step runs in a subshell that execs it: the step is a
+		// program (or /bin/sh with its script), never words of the
+		// wrapper's own shell, so no keyword or builtin (if, exit, exec,
+		// set -e, cd) can change the wrapper's control flow.
 		var run, what string
 		switch {
 		case s.Exec != nil:
@@ -188,7 +193,7 @@ func postStartWrapper(requirements []string, steps []PostStartStep, commandWords
 		default:
 			run, what = "/bin/sh -c "+shellQuote(s.Shell), "command"
 		}
-		fmt.Fprintf(&b, "%s || echo \"workspacekit: post-start step %d (%s) failed with status $?; continuing\" >&2\n", run, i+1, what)
+		fmt.Fprintf(&b, "( exec %s ) || echo \"workspacekit: post-start step %d (%s) failed with status $?; continuing\" >&2\n", run, i+1, what)
 	}
 	b.WriteString("exec \"$@\"\n")
 	return b.String()
