@@ -3,6 +3,7 @@ package workspace
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -40,6 +41,9 @@ type Cluster struct {
 	Server Server
 
 	at map[string]pos // where fields ("type", "server.port", "env.NAME") were read
+	// warnings are the inputs' warnings (a dotenv variable set twice),
+	// reported with every workspace.
+	warnings []Warning
 }
 
 // Server describes the process the workspace container runs.
@@ -149,16 +153,17 @@ func ParseCluster(file string, data []byte) (Cluster, error) {
 // as is but for ” standing for ', "..." with the escapes \n, \t, \r, \", \\ and \$); a # after a
 // blank starts a comment outside quotes. Every bad line is reported.
 func ParseDotenv(file string, data []byte) (map[string]string, error) {
-	vars, _, err := parseDotenv(file, data)
+	vars, _, _, err := parseDotenv(file, data)
 	return vars, err
 }
 
 // MergeDotenv parses a dotenv file and sets its variables over c.Env.
 func (c *Cluster) MergeDotenv(file string, data []byte) error {
-	vars, at, err := parseDotenv(file, data)
+	vars, at, warns, err := parseDotenv(file, data)
 	if err != nil {
 		return err
 	}
+	c.warnings = append(c.warnings, warns...)
 	if c.Env == nil {
 		c.Env = map[string]string{}
 	}
@@ -172,11 +177,14 @@ func (c *Cluster) MergeDotenv(file string, data []byte) error {
 	return nil
 }
 
-func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, error) {
+// parseDotenv reads KEY=VALUE lines (ParseDotenv), with where each
+// variable is and a warning for each one set twice.
+func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, []Warning, error) {
 	var probs problemList
+	var warns []Warning
 	if len(data) > limits.MaxInputBytes {
 		probs.add(pos{file: file}, "", "input is %d bytes; at most %d are accepted", len(data), limits.MaxInputBytes)
-		return nil, nil, probs.err()
+		return nil, nil, nil, probs.err()
 	}
 	vars, at := map[string]string{}, map[string]pos{}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
@@ -210,12 +218,16 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, e
 			probs.add(pos{file: file, line: n, col: col + len(name) + 1}, "env."+name, "%v", err)
 			continue
 		}
+		if first, ok := at[name]; ok {
+			warns = append(warns, Warning{Path: "env." + name, File: file, Line: n, Column: col,
+				Message: fmt.Sprintf("%s is set on line %d and again on line %d; the last wins, as in a shell", name, first.line, n)})
+		}
 		vars[name], at[name] = v, here
 	}
 	if err := sc.Err(); err != nil {
 		probs.add(pos{file: file}, "", "cannot read: %v", err)
 	}
-	return vars, at, probs.err()
+	return vars, at, warns, probs.err()
 }
 
 func dotenvValue(v string) (string, error) {

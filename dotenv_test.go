@@ -1,8 +1,10 @@
 package workspace_test
 
 import (
+	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/workspacekit/workspace"
@@ -45,4 +47,36 @@ func TestParseDotenvProblems(t *testing.T) {
 			t.Errorf("problem %d: %+v, want line %d path %q", i, ps[i], w.line, w.path)
 		}
 	}
+}
+
+// A variable set twice in a dotenv file is a warning naming both lines
+// (the last wins, as in a shell), carried by every workspace's result.
+func TestDotenvDuplicateIsAWarning(t *testing.T) {
+	c, err := workspace.ParseCluster("cluster.yaml", []byte("server:\n  command: [mage, start]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MergeDotenv("cluster.env", []byte("A=1\nB=2\nexport A=3\n")); err != nil {
+		t.Fatal(err)
+	}
+	if c.Env["A"] != "3" {
+		t.Errorf("A = %q, want the last value 3", c.Env["A"])
+	}
+	req, err := workspace.ParseRequest("request.yaml", []byte("name: ws\ncontainer_config: {image: x}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := workspace.Resolve(context.Background(), c, nil, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range res.Warnings {
+		if w.Path == "env.A" {
+			if w.File != "cluster.env" || w.Line != 3 || !strings.Contains(w.Message, "line 1") || !strings.Contains(w.Message, "line 3") {
+				t.Errorf("warning %+v does not name both lines at cluster.env:3", w)
+			}
+			return
+		}
+	}
+	t.Errorf("no warning at env.A: %v", res.Warnings)
 }

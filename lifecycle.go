@@ -76,7 +76,9 @@ type PostStartStep struct {
 }
 
 // resolvePath resolves a hook or script path: relative paths under the
-// project root; a path that climbs out of the root or holds a NUL is an error.
+// project root. A path that climbs out of the root, names the root
+// itself, ends in /, holds a NUL or another control character, or is over
+// 4,096 bytes is an error.
 func resolvePath(root, p string) (string, error) {
 	if strings.IndexByte(p, 0) >= 0 {
 		return "", fmt.Errorf("the path holds a NUL byte")
@@ -84,6 +86,27 @@ func resolvePath(root, p string) (string, error) {
 	if strings.TrimSpace(p) == "" {
 		return "", fmt.Errorf("the path is empty")
 	}
+	if len(p) > maxPathBytes {
+		return "", fmt.Errorf("the path is %d bytes; give one of at most %d", len(p), maxPathBytes)
+	}
+	if i := strings.IndexFunc(p, func(r rune) bool { return r < ' ' || r == 0x7f }); i >= 0 {
+		return "", fmt.Errorf("%q holds a control character (at byte %d); give a path without one", p, i)
+	}
+	if strings.HasSuffix(p, "/") {
+		return "", fmt.Errorf("%q ends in /, which names a folder; give the script's file", p)
+	}
+	resolved, err := resolveInRoot(root, p)
+	if err == nil && resolved == path.Clean(root) {
+		return "", fmt.Errorf("%q names the project root %s itself; give a script inside it", p, root)
+	}
+	return resolved, err
+}
+
+// maxPathBytes is the longest hook or script path accepted: PATH_MAX.
+const maxPathBytes = 4096
+
+// resolveInRoot resolves a checked path against the project root.
+func resolveInRoot(root, p string) (string, error) {
 	if path.IsAbs(p) {
 		clean := path.Clean(p)
 		if strings.HasPrefix(p, root+"/") && !within(root, clean) {

@@ -65,6 +65,10 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) *node {
 		return &node{kind: kindNull, src: c.in.src, at: at}
 	}
 	v := &node{src: c.in.src, at: at, self: at}
+	if n.Style&yaml.TaggedStyle != 0 && !coreTags[n.ShortTag()] {
+		c.probs.add(at, path, "the YAML tag %s is not accepted: only the core schema's (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are; drop it", n.Tag)
+		return &node{kind: kindNull, src: c.in.src, at: at}
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
@@ -152,3 +156,8 @@ func (c *converter) mergeInto(v *node, m *yaml.Node, path string, depth int, see
 		}
 	}
 }
+
+// coreTags are the explicit YAML tags an input may carry: the core
+// schema's. Any other (!!binary, !!python/object, a local !tag) would be
+// read as plain text, or its meaning lost, so it is an error.
+var coreTags = map[string]bool{"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true, "!!map": true, "!!seq": true}

@@ -11,6 +11,7 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -152,7 +153,7 @@ func Resolve(ctx context.Context, cluster Cluster, defaults *DefaultConfig, req 
 // default config file. It returns every problem it finds at once, as
 // Problems, each with its field path and, for parsed inputs, its position.
 func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
-	b := &build{r: r, ctx: ctx, req: &req, w: warnings(append([]Warning(nil), r.inherit.warnings...))}
+	b := &build{r: r, ctx: ctx, req: &req, w: warnings(append(slices.Clip(r.cluster.warnings), r.inherit.warnings...))}
 	probs, w := &b.probs, &b.w
 	file := ""
 	if req.parsed != nil {
