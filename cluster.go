@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"reflect"
@@ -188,10 +187,8 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, [
 	}
 	vars, at := map[string]string{}, map[string]pos{}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), limits.MaxInputBytes)
-	for n := 1; sc.Scan(); n++ {
-		raw := sc.Text()
+	for i, l := range splitLines(data) {
+		n, raw := i+1, string(l)
 		line := strings.TrimLeft(raw, " \t")
 		col := len(raw) - len(line) + 1
 		if line == "" || line[0] == '#' {
@@ -223,9 +220,6 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, [
 				Message: fmt.Sprintf("%s is set on line %d and again on line %d; the last wins, as in a shell", name, first.line, n)})
 		}
 		vars[name], at[name] = v, here
-	}
-	if err := sc.Err(); err != nil {
-		probs.add(pos{file: file}, "", "cannot read: %v", err)
 	}
 	return vars, at, warns, probs.err()
 }

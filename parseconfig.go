@@ -152,22 +152,6 @@ func expandContainerConfig(root *node, data []byte, file string, src Source, pro
 	return &out
 }
 
-// lineLength is the length of a 1-based line of data, without its line
-// break; 0 past the end.
-func lineLength(data []byte, n int) int {
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(data, '\n')
-		if j < 0 {
-			return 0
-		}
-		data = data[j+1:]
-	}
-	if j := bytes.IndexByte(data, '\n'); j >= 0 {
-		data = data[:j]
-	}
-	return len(bytes.TrimSuffix(data, []byte("\r")))
-}
-
 // embeddedShift maps a line and column inside a string scalar to the file.
 // For a literal block (|) it is exact; for a one-line string it is exact
 // when the string has no escapes; otherwise it points at the string.
@@ -176,14 +160,21 @@ func embeddedShift(s *node, data []byte) func(int, int) (int, int) {
 	atString := func(int, int) (int, int) { return line, col }
 	switch s.style {
 	case styleLiteral:
-		indent := blockIndent(data, line)
+		// The file's lines, split once: a shift per node of the string
+		// costs no rescan of the file.
+		lines := splitLines(data)
+		indent := blockIndent(lines, line)
 		return func(l, c int) (int, int) {
 			if c == 0 {
 				c = 1
 			}
 			// A blank line of the block is shorter than its indent: point
 			// just past its end.
-			return line + l, min(c+indent, lineLength(data, line+l)+1)
+			length := 0
+			if n := line + l; n >= 1 && n <= len(lines) {
+				length = len(lines[n-1])
+			}
+			return line + l, min(c+indent, length+1)
 		}
 	case styleQuoted, stylePlain:
 		// Exact only when the string is on one line and written as is
@@ -207,7 +198,7 @@ func embeddedShift(s *node, data []byte) func(int, int) (int, int) {
 
 // textAt reports whether text stands in data at the 1-based line and column.
 func textAt(data []byte, line, col int, text string) bool {
-	lines := bytes.SplitN(data, []byte("\n"), line+1)
+	lines := splitLines(data)
 	if line < 1 || line > len(lines) {
 		return false
 	}
@@ -217,8 +208,7 @@ func textAt(data []byte, line, col int, text string) bool {
 
 // blockIndent is the indentation of a block scalar's first non-blank
 // content line, which starts after the header on line headerLine.
-func blockIndent(data []byte, headerLine int) int {
-	lines := bytes.Split(data, []byte("\n"))
+func blockIndent(lines [][]byte, headerLine int) int {
 	for i := headerLine; i < len(lines); i++ {
 		trimmed := bytes.TrimLeft(lines[i], " ")
 		if len(bytes.TrimSpace(trimmed)) == 0 {
