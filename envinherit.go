@@ -194,6 +194,7 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 	for _, env := range envValues {
 		in.byEnv[env] = selected(varUserDefinedVarsEnv+env, envSets[env], in.base)
 	}
+	checkInheritanceBudget(c, &in, probs)
 	return in
 }
 

@@ -30,6 +30,9 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 	b.c = doc.ContainerConfig.Container
 	c := &b.c
 	spec := doc.ContainerConfig.Pod
+	if !b.checkRenderBudget(c, &spec) {
+		return nil
+	}
 
 	if c.Name == "" {
 		c.Name = DefaultContainerName
