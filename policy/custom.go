@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/workspacekit/workspace/internal/judge"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/judge"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -69,7 +70,7 @@ func compileCustom(ctx context.Context, modules []Module) (*customModules, error
 	if len(probs) > 0 {
 		return nil, probs
 	}
-	compiler := ast.NewCompiler()
+	compiler := ast.NewCompiler().WithCapabilities(sandboxCapabilities())
 	if compiler.Compile(parsed); compiler.Failed() {
 		var out diag.Problems
 		for _, e := range compiler.Errors {
@@ -89,7 +90,7 @@ func compileCustom(ctx context.Context, modules []Module) (*customModules, error
 	}
 	sort.Strings(pkgs)
 	pkgs = slices.Compact(pkgs)
-	pq, err := rego.New(rego.Query("data."+CustomPackage), rego.Compiler(compiler)).PrepareForEval(ctx)
+	pq, err := rego.New(rego.Query("data."+CustomPackage), rego.Compiler(compiler), rego.Capabilities(sandboxCapabilities())).PrepareForEval(ctx)
 	if err != nil {
 		return nil, diag.Problems{{Message: fmt.Sprintf("custom Rego: %v", err)}}
 	}
@@ -113,7 +114,7 @@ func regoProblems(name string, err error) diag.Problems {
 }
 
 func regoError(e *ast.Error) *diag.Problem {
-	p := &diag.Problem{Message: "custom Rego module does not compile: " + e.Message}
+	p := &diag.Problem{Message: "custom Rego module does not compile: " + sandboxMessage(e.Message)}
 	if e.Location != nil {
 		p.File, p.Line, p.Column = e.Location.File, e.Location.Row, max(e.Location.Col, 1)
 	}
@@ -128,10 +129,17 @@ func (e *Engine) check(ctx context.Context, input map[string]any) (deny, warn []
 	if e.custom == nil {
 		return nil, nil, nil
 	}
+	ctx, cancel := e.evalContext(ctx)
+	defer cancel()
+	ctx, stop := watchMemory(ctx)
+	defer stop()
 	rs, err := e.custom.query.Eval(ctx, rego.EvalInput(input))
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errTooMuchMemory) {
+			return nil, nil, fmt.Errorf("custom Rego (%s) stopped: %w (a module builds too large a collection)", e.customFiles(), errTooMuchMemory)
+		}
 		if ctx.Err() != nil {
-			return nil, nil, fmt.Errorf("custom Rego stopped: %w (a module runs too long; the caller's deadline ended it)", ctx.Err())
+			return nil, nil, fmt.Errorf("custom Rego (%s) stopped: %w (a module runs too long: it is given %s, or the caller's deadline)", e.customFiles(), ctx.Err(), e.timeout())
 		}
 		return nil, nil, fmt.Errorf("custom Rego failed: %w", err)
 	}

@@ -92,7 +92,69 @@ deny contains "never" if {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, _, err = judge.Of(e).Check(ctx, map[string]any{})
-	if err == nil || !strings.Contains(err.Error(), "custom Rego stopped") || !errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || !strings.Contains(err.Error(), "custom Rego (slow.rego) stopped") || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the deadline to stop the module", err)
+	}
+}
+
+// Custom modules run in a sandbox: a call of a builtin that reads the
+// network, the clock or randomness is refused when the module is loaded,
+// at the call, naming the builtin.
+func TestCustomModuleSandbox(t *testing.T) {
+	for _, call := range []string{
+		`http.send({"method": "get", "url": "http://127.0.0.1:1"})`,
+		`time.now_ns()`,
+		`rand.intn("x", 10)`,
+		`uuid.rfc4122("x")`,
+		`net.lookup_ip_addr("example.com")`,
+		`net.cidr_contains("10.0.0.0/8", "10.1.2.3")`,
+		`opa.runtime()`,
+	} {
+		name := strings.SplitN(call, "(", 2)[0]
+		_, err := customEngine(t, policy.Module{Name: "net.rego", Source: "package workspacekit.custom.net\nimport rego.v1\ndeny contains \"x\" if {\n\tx := " + call + "\n\tx != null\n}\n"})
+		if err == nil || !strings.Contains(err.Error(), "net.rego:4") || !strings.Contains(err.Error(), "calls "+name+", which workspacekit does not allow") {
+			t.Errorf("%s: want the call refused at net.rego:4 naming it, got %v", name, err)
+		}
+	}
+	// A deterministic builtin is fine.
+	if _, err := customEngine(t, policy.Module{Name: "ok.rego", Source: "package workspacekit.custom.ok\nimport rego.v1\ndeny contains \"x\" if {\n\tcount(split(\"a,b\", \",\")) > 5\n}\n"}); err != nil {
+		t.Errorf("a module of deterministic builtins is refused: %v", err)
+	}
+}
+
+// With no deadline of the caller's, the engine's own evaluation timeout
+// stops a runaway module.
+func TestCustomModuleEngineTimeout(t *testing.T) {
+	e, err := policy.NewEngine(context.Background(), nil, policy.WithEvalTimeout(100*time.Millisecond), policy.WithModules(policy.Module{Name: "slow.rego", Source: `package workspacekit.custom.slow
+import rego.v1
+deny contains "never" if {
+	some i in numbers.range(1, 1000000000)
+	i < 0
+}
+`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = judge.Of(e).Check(context.Background(), map[string]any{})
+	if err == nil || !strings.Contains(err.Error(), "it is given 100ms") {
+		t.Fatalf("got %v, want the engine's timeout to stop the module", err)
+	}
+}
+
+// A module that builds a huge collection is stopped by the memory bound
+// long before it takes the machine's memory, with a problem naming it.
+func TestCustomModuleMemoryBound(t *testing.T) {
+	e, err := policy.NewEngine(context.Background(), nil, policy.WithEvalTimeout(time.Minute), policy.WithModules(policy.Module{Name: "huge.rego", Source: `package workspacekit.custom.huge
+import rego.v1
+deny contains "never" if {
+	count(numbers.range(1, 1e9)) < 0
+}
+`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = judge.Of(e).Check(context.Background(), map[string]any{})
+	if err == nil || !strings.Contains(err.Error(), "custom Rego (huge.rego) stopped: it took more than") {
+		t.Fatalf("got %v, want the memory bound to stop the module", err)
 	}
 }

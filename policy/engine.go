@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/workspacekit/workspace/internal/judge"
 
@@ -40,13 +41,16 @@ type Engine struct {
 	rules  rego.PreparedEvalQuery
 	custom *customModules
 	layer  *judge.Layer // what the effective policy adds to every workspace
+	// evalTimeout bounds one evaluation of the custom modules.
+	evalTimeout time.Duration
 }
 
 // EngineOption configures an Engine.
 type EngineOption func(*engineConfig)
 
 type engineConfig struct {
-	modules []Module
+	modules     []Module
+	evalTimeout time.Duration
 }
 
 // NewEngine checks every policy (the Rego document checks), combines them
@@ -74,7 +78,7 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 		probs = append(probs, found...)
 	}
 	eff, combineErr := Combine(policies...)
-	e := &Engine{eff: eff, data: policyData(eff), reads: map[string]bool{}}
+	e := &Engine{eff: eff, data: policyData(eff), reads: map[string]bool{}, evalTimeout: cfg.evalTimeout}
 	for _, kind := range []string{"max", "min", "step", "step_sets", "options", "required", "items_fixed", "items_locked"} {
 		entries, _ := e.data[kind].(map[string]any)
 		for field := range entries {
@@ -130,7 +134,7 @@ var builtinCompiler = sync.OnceValues(func() (*ast.Compiler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy: the embedded Rego: %w", err)
 	}
-	c := ast.NewCompiler()
+	c := ast.NewCompiler().WithCapabilities(sandboxCapabilities())
 	if c.Compile(modules); c.Failed() {
 		return nil, fmt.Errorf("policy: the embedded Rego: %w", c.Errors)
 	}

@@ -30,6 +30,11 @@ type requestOutcome struct {
 // when it has a name or a container_config, so that the problems only
 // resolution finds come in the same run.
 func (s *shared) request(ctx context.Context, path string, stdin io.Reader, resolve bool) requestOutcome {
+	if s.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+	}
 	out := requestOutcome{name: displayName(path)}
 	data, err := readInput(path, expected[kindRequest], stdin)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/policy"
@@ -55,7 +56,14 @@ server:
 type sharedFlags struct {
 	cluster, clusterEnv, defaults string
 	policies, modules             fileList
+	// timeout bounds one request's resolution, custom Rego included.
+	timeout time.Duration
 }
+
+// defaultTimeout is how long one request's resolution may take when
+// --timeout is not given: a custom Rego module that runs away is stopped
+// by it with a problem naming the module.
+const defaultTimeout = 5 * time.Second
 
 // register adds the shared flags to a flag set.
 func (f *sharedFlags) register(fs *flag.FlagSet) {
@@ -64,6 +72,7 @@ func (f *sharedFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.defaults, "defaults", "", "default config `FILE` (default: the file "+defaultConfigVar+" names in the cluster env, relative to the cluster file's folder)")
 	fs.Var(&f.policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
 	fs.Var(&f.modules, "rego", "custom Rego module `FILE` (package workspacekit.custom...); repeatable")
+	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "how long one request's resolution may take, its custom Rego included (a runaway module is stopped with a problem)")
 }
 
 // paths lists every shared input path given on the command line.
@@ -92,6 +101,8 @@ type shared struct {
 	resolver *workspace.Resolver
 	// clean is true when every shared input was read and has no problem.
 	clean bool
+	// timeout bounds one request's resolution (0: defaultTimeout).
+	timeout time.Duration
 }
 
 // addProblems records the problems of err, giving those without a file
@@ -147,7 +158,7 @@ func problemsOf(err error, file string) []*workspace.Problem {
 // resolver once. Every problem of every file is collected; an unreadable
 // file does not stop the others from being read.
 func loadShared(f *sharedFlags, stdin io.Reader) *shared {
-	s := &shared{clusterName: displayName(f.cluster)}
+	s := &shared{clusterName: displayName(f.cluster), timeout: f.timeout}
 	read := func(path, kind string) (workspace.InputFile, bool) { return s.read(path, kind, stdin) }
 	in := &workspace.Inputs{}
 	parse := func(file workspace.InputFile) error {
@@ -251,7 +262,11 @@ func (s *shared) loadPolicies(policies, modules []string, stdin io.Reader) (engi
 	if len(in.Policies) == 0 && len(in.Modules) == 0 {
 		return nil, len(s.unreadable) == 0
 	}
-	e, err := policy.NewEngine(context.Background(), in.Policies, policy.WithModules(in.Modules...))
+	timeout := s.timeout
+	if timeout <= 0 {
+		timeout = defaultTimeout
+	}
+	e, err := policy.NewEngine(context.Background(), in.Policies, policy.WithModules(in.Modules...), policy.WithEvalTimeout(timeout))
 	// A problem of the engine with no file of its own is the first policy's
 	// (or module's): that is where the effective policy starts.
 	owner := ""
