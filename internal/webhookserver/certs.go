@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -73,13 +74,23 @@ func newCertReloader(certFile, keyFile string, onReload func(*tls.Certificate), 
 func (c *certReloader) stat() (filePair, error) {
 	cs, err := os.Stat(c.certFile)
 	if err != nil {
-		return filePair{}, fmt.Errorf("certificate %s: %w", c.certFile, err)
+		return filePair{}, fmt.Errorf("certificate %s: %w", c.certFile, pathless(err))
 	}
 	ks, err := os.Stat(c.keyFile)
 	if err != nil {
-		return filePair{}, fmt.Errorf("key %s: %w", c.keyFile, err)
+		return filePair{}, fmt.Errorf("key %s: %w", c.keyFile, pathless(err))
 	}
 	return filePair{cs, ks}, nil
+}
+
+// pathless is the reason of a path error, without the path and the
+// operation (the message names the file already).
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // load reads and checks the pair: it must parse, match, and the leaf must

@@ -131,6 +131,11 @@ func (s *Server) TLSConfig() *tls.Config {
 	}
 }
 
+// CertificateNotAfter is when the certificate in service expires.
+func (s *Server) CertificateNotAfter() time.Time {
+	return s.certs.leaf().NotAfter
+}
+
 // SetHandler gives the server its admission handler, served at POST
 // /validate; the server is ready from then on. Call it once the
 // configuration compiled.
