@@ -139,8 +139,8 @@ func runWebhook(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		slog.String("addr", ln.Addr().String()),
 		slog.String("path", webhookserver.ValidatePath),
 		slog.String("cluster", s.clusterName),
-		slog.Any("policies", []string(sf.policies)),
-		slog.Any("modules", []string(sf.modules)),
+		slog.Any("policies", append([]string{}, sf.policies...)),
+		slog.Any("modules", append([]string{}, sf.modules...)),
 		slog.String("version", version()))
 
 	ctx, stop := signal.NotifyContext(context.Background(), webhookSignals...)

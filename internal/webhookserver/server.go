@@ -171,7 +171,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.stopping.Store(true)
-	s.log.Info("stopping", slog.String("reason", "signal"), slog.Duration("timeout", s.cfg.ShutdownTimeout))
+	s.log.Info("stopping", slog.String("reason", context.Cause(ctx).Error()), slog.String("timeout", s.cfg.ShutdownTimeout.String()))
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := s.http.Shutdown(sctx)
