@@ -15,7 +15,7 @@ import (
 	"github.com/workspacekit/workspace/internal/webhookserver"
 )
 
-const webhookSynopsis = "wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [--cluster-env FILE] [--defaults FILE] --policy FILE... [--rego FILE]... [--addr :8443] [--shutdown-timeout 25s] [--check]"
+const webhookSynopsis = "wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [--cluster-env FILE] [--defaults FILE] --policy FILE... [--rego FILE]... [--addr :8443] [--shutdown-delay 0s] [--shutdown-timeout 25s] [--check]"
 
 const webhookDescription = `Serves the admission webhook (DESIGN section 9): the API server sends
 admission.k8s.io/v1 AdmissionReviews of Pods and Workspace objects
@@ -30,7 +30,8 @@ Beside /validate: /healthz answers while the process runs, /readyz once
 the configuration compiled (503 while stopping), /metrics in the
 Prometheus text format. The certificate and key are read again when their
 files change (a cert-manager or kubelet rotation). One JSON log line per
-review goes to stderr. SIGTERM or SIGINT stops gracefully: no new
+review goes to stderr. SIGTERM or SIGINT stops gracefully: /readyz
+answers 503 (for --shutdown-delay the server serves on), then no new
 connections, the reviews in flight are answered, exit 0.
 
 A configuration that does not load or compile (an unreadable file, a
@@ -57,7 +58,8 @@ func runWebhook(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	certFile := fs.String("tls-cert", "", "serving certificate `FILE` (PEM, with its chain); read again when it changes")
 	keyFile := fs.String("tls-key", "", "private key `FILE` (PEM) of the serving certificate; read again when it changes")
 	addr := fs.String("addr", ":8443", "`ADDRESS` to listen on, host:port")
-	shutdown := fs.Duration("shutdown-timeout", webhookserver.DefaultShutdownTimeout, "`DURATION` the reviews in flight may take to finish after SIGTERM (keep it under the pod's terminationGracePeriodSeconds)")
+	delay := fs.Duration("shutdown-delay", 0, "`DURATION` to go on serving after SIGTERM, /readyz answering 503, before closing the listener (the time the Service takes to drop the pod)")
+	shutdown := fs.Duration("shutdown-timeout", webhookserver.DefaultShutdownTimeout, "`DURATION` the reviews in flight may take to finish once the listener is closed (keep the delay plus this under the pod's terminationGracePeriodSeconds)")
 	check := fs.Bool("check", false, "load and compile the configuration (and the certificate and key, when given), then exit without serving")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
@@ -79,6 +81,9 @@ func runWebhook(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *shutdown <= 0:
 		fmt.Fprintf(stderr, "wsk webhook: --shutdown-timeout %s: give a positive duration such as 25s\n", *shutdown)
 		return exitUsage
+	case *delay < 0:
+		fmt.Fprintf(stderr, "wsk webhook: --shutdown-delay %s: give a duration of 0 or more, such as 5s\n", *delay)
+		return exitUsage
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		fmt.Fprintf(stderr, "wsk webhook: --addr %q: %v; give host:port, such as :8443 or 127.0.0.1:8443\n", *addr, err)
@@ -97,7 +102,7 @@ func runWebhook(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *certFile != "" {
 		srv, tlsErr = webhookserver.New(webhookserver.Config{
 			Addr: *addr, CertFile: *certFile, KeyFile: *keyFile,
-			Logger: log, ShutdownTimeout: *shutdown,
+			Logger: log, ShutdownDelay: *delay, ShutdownTimeout: *shutdown,
 		})
 	}
 	if !s.clean || tlsErr != nil {

@@ -37,6 +37,7 @@ func TestWebhookUsage(t *testing.T) {
 		{[]string{"webhook", "--check", "--tls-cert", "a.crt", "--policy", "examples/policy/cluster.yaml"}, "give --tls-cert and --tls-key together"},
 		{[]string{"webhook", "--tls-cert", "a", "--tls-key", "b", "--policy", "examples/policy/cluster.yaml", "--addr", "8443"}, `--addr "8443": address 8443: missing port in address`},
 		{[]string{"webhook", "--tls-cert", "a", "--tls-key", "b", "--policy", "examples/policy/cluster.yaml", "--shutdown-timeout", "0s"}, "--shutdown-timeout 0s: give a positive duration"},
+		{[]string{"webhook", "--tls-cert", "a", "--tls-key", "b", "--policy", "examples/policy/cluster.yaml", "--shutdown-delay", "-1s"}, "--shutdown-delay -1s: give a duration of 0 or more"},
 		{[]string{"webhook", "--tls-cert", "a", "--tls-key", "b", "--policy", "examples/policy/cluster.yaml", "extra"}, `unexpected argument "extra"`},
 		{[]string{"webhook", "--check", "--policy", "-", "--cluster", "-"}, "standard input (-) can feed only one input"},
 		{[]string{"webhook", "--bogus"}, "flag provided but not defined: -bogus"},

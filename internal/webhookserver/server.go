@@ -59,7 +59,12 @@ type Config struct {
 	// Logger receives the review lines and the server's own events. Nil
 	// discards them.
 	Logger *slog.Logger
-	// ShutdownTimeout bounds the graceful stop; 0 is
+	// ShutdownDelay is how long the server goes on serving after the
+	// stop begins, /readyz answering 503, before it closes its listener:
+	// the time the endpoints controller takes to drop the pod from the
+	// Service, so that the API server sends no review to a closed port.
+	ShutdownDelay time.Duration
+	// ShutdownTimeout bounds the graceful stop after the delay; 0 is
 	// DefaultShutdownTimeout. Reviews still running after it are cut off
 	// and Run returns an error.
 	ShutdownTimeout time.Duration
@@ -159,8 +164,9 @@ func (s *Server) Listen() (net.Listener, error) {
 }
 
 // Run serves TLS on ln until ctx ends, then stops gracefully: /readyz
-// answers 503, the listener closes, and the reviews in flight are answered
-// before Run returns nil. It returns an error when serving fails, or when
+// answers 503 (while the server serves on for Config.ShutdownDelay), the
+// listener closes, and the reviews in flight are answered before Run
+// returns nil. It returns an error when serving fails, or when
 // the reviews in flight outlast the shutdown timeout (they are cut off).
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
@@ -171,7 +177,15 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.stopping.Store(true)
-	s.log.Info("stopping", slog.String("reason", context.Cause(ctx).Error()), slog.String("timeout", s.cfg.ShutdownTimeout.String()))
+	s.log.Info("stopping", slog.String("reason", context.Cause(ctx).Error()),
+		slog.String("delay", s.cfg.ShutdownDelay.String()), slog.String("timeout", s.cfg.ShutdownTimeout.String()))
+	if s.cfg.ShutdownDelay > 0 {
+		select {
+		case <-time.After(s.cfg.ShutdownDelay):
+		case err := <-errc:
+			return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
+		}
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := s.http.Shutdown(sctx)

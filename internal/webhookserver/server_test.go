@@ -110,17 +110,21 @@ func (b *syncBuffer) String() string {
 // test.
 func startServer(t *testing.T, pair *testcert.Pair, noHandler bool, shutdown time.Duration) *testServer {
 	t.Helper()
+	return startServerConfig(t, pair, noHandler, Config{ShutdownTimeout: shutdown})
+}
+
+// startServerConfig is startServer with more of the configuration.
+func startServerConfig(t *testing.T, pair *testcert.Pair, noHandler bool, cfg Config) *testServer {
+	t.Helper()
 	dir := t.TempDir()
 	ts := &testServer{certFile: filepath.Join(dir, "tls.crt"), keyFile: filepath.Join(dir, "tls.key"), logs: &syncBuffer{}, done: make(chan error, 1)}
 	if err := pair.Write(ts.certFile, ts.keyFile); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{
-		Addr:     "127.0.0.1:0",
-		CertFile: ts.certFile, KeyFile: ts.keyFile,
-		Logger:          slog.New(slog.NewJSONHandler(ts.logs, nil)),
-		ShutdownTimeout: shutdown,
-	})
+	cfg.Addr = "127.0.0.1:0"
+	cfg.CertFile, cfg.KeyFile = ts.certFile, ts.keyFile
+	cfg.Logger = slog.New(slog.NewJSONHandler(ts.logs, nil))
+	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,6 +485,25 @@ func TestGracefulStop(t *testing.T) {
 	ts.done <- nil
 	if !strings.Contains(ts.logs.String(), `"msg":"stopped"`) {
 		t.Errorf("no stopped line:\n%s", ts.logs)
+	}
+}
+
+// With a shutdown delay, the server serves on after the stop began, with
+// /readyz answering 503 and reviews still answered, then stops.
+func TestShutdownDelay(t *testing.T) {
+	pair := newPair(t, "delay")
+	ts := startServerConfig(t, pair, false, Config{ShutdownDelay: 2 * time.Second})
+	c := client(pair)
+	ts.cancel()
+	waitFor(t, "the stop to begin", func() bool { return !ts.Ready() })
+	if code, body := get(t, c, ts.addr, "/readyz"); code != http.StatusServiceUnavailable || body != "stopping\n" {
+		t.Errorf("/readyz during the delay: %d %q", code, body)
+	}
+	if code, _, err := post(c, ts.addr, podReview(t, "late", "p", "allow")); err != nil || code != http.StatusOK {
+		t.Errorf("a review during the delay: %d %v", code, err)
+	}
+	if err := ts.stop(t); err != nil {
+		t.Errorf("Run: %v", err)
 	}
 }
 
