@@ -1,11 +1,13 @@
 // Command wsk renders, lints, explains and compares workspace requests
-// with workspacekit (DESIGN section 8).
+// with workspacekit, and serves the admission webhook (DESIGN sections 8
+// and 9).
 //
 //	wsk render  --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE|GLOB... [-o yaml|json] [--explain]
 //	wsk lint    [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT]
 //	wsk explain --cluster FILE [...] --request FILE [FIELD-PATH]
 //	wsk diff    A B
 //	wsk policy  --policy FILE...
+//	wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [...] --policy FILE... [--rego FILE]... [--addr :8443]
 //	wsk version
 //
 // Results go to standard output, diagnostics to standard error. Exit
@@ -34,6 +36,7 @@ Usage:
   wsk explain  say which layer set a rendered field and what the layers below offered
   wsk diff     compare two rendered outputs, per workspace and field
   wsk policy   print the effective policy, each rule with its sourceOfRule
+  wsk webhook  serve the admission webhook: validate Pods and Workspaces over TLS for the API server
   wsk version  print the version
 
 Run wsk COMMAND --help for the flags and an example of each.
@@ -57,6 +60,7 @@ var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io
 	"explain": runExplain,
 	"diff":    runDiff,
 	"policy":  runPolicy,
+	"webhook": runWebhook,
 	"version": runVersion,
 }
 
@@ -92,7 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // commandNames lists the subcommands for error messages.
 func commandNames() string {
-	return "render, lint, explain, diff, policy, version"
+	return "render, lint, explain, diff, policy, webhook, version"
 }
 
 // usageError is bad usage: exit 2.
