@@ -72,7 +72,7 @@ func (f *sharedFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.defaults, "defaults", "", "default config `FILE` (default: the file "+defaultConfigVar+" names in the cluster env, relative to the cluster file's folder)")
 	fs.Var(&f.policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
 	fs.Var(&f.modules, "rego", "custom Rego module `FILE` (package workspacekit.custom...); repeatable")
-	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "how long one request's resolution may take, its custom Rego included (a runaway module is stopped with a problem)")
+	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "the `DURATION` one request's resolution may take, its custom Rego included (a runaway module is stopped with a problem)")
 }
 
 // paths lists every shared input path given on the command line.
