@@ -3,18 +3,43 @@ package workspace_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"sync"
 	"testing"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/policy"
 	"github.com/workspacekit/workspace/render"
 )
 
-// One Resolver serves concurrent requests; a caller may change its result
-// freely without touching the resolver or other results (run with -race).
+// One Resolver serves concurrent requests (64 goroutines, with the
+// example policies and a custom Rego module, whose memory watch runs for
+// each evaluation); every result renders byte-identical, and a caller may
+// change its result freely without touching the resolver or other results
+// (run with -race).
 func TestResolveConcurrently(t *testing.T) {
 	cluster, defaults, req := quickstart(t)
-	r, err := workspace.NewResolver(cluster, &defaults)
+	var policies []*policy.Policy
+	for _, f := range []string{"cluster.yaml", "department.yaml", "project.yaml"} {
+		data, err := os.ReadFile("examples/policy/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := policy.Parse(f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		policies = append(policies, p)
+	}
+	rego, err := os.ReadFile("examples/custom-rego/no-latest.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := policy.NewEngine(context.Background(), policies, policy.WithModules(policy.Module{Name: "no-latest.rego", Source: string(rego)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := workspace.NewResolver(cluster, &defaults, workspace.WithPolicy(engine))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,12 +52,12 @@ func TestResolveConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	errs := make(chan error, 32)
-	for range 16 {
+	errs := make(chan error, 64)
+	for range 64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range 20 {
+			for range 8 {
 				res, err := r.Resolve(context.Background(), req)
 				if err != nil {
 					errs <- err
