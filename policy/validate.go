@@ -56,6 +56,16 @@ func (e *Engine) validateWith(ctx context.Context, in *judge.Input, opts ...rego
 	if in.Paths != nil {
 		input.Insert(ast.StringTerm("paths"), stringsTerm(in.Paths))
 	}
+	if in.Subject != "" {
+		input.Insert(ast.StringTerm("subject"), ast.StringTerm(in.Subject))
+	}
+	if len(in.Removed) > 0 {
+		removed := ast.NewObject()
+		for field, path := range in.Removed {
+			removed.Insert(ast.StringTerm(field), ast.ObjectTerm(ast.Item(termPath, ast.StringTerm(path))))
+		}
+		input.Insert(ast.StringTerm("removed"), ast.NewTerm(removed))
+	}
 	found, err := setParsed(ctx, e.rules, input, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)
