@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -25,6 +26,11 @@ type resolverPolicy struct {
 	engine *policy.Engine
 	judge  judge.Engine
 	layer  *judge.Layer
+	// base is the custom modules' input that every workspace shares
+	// ({cluster, policy} as plain data), made once (customBase).
+	baseOnce sync.Once
+	base     map[string]any
+	baseErr  error
 }
 
 // prepare takes the engine's judge and layer once, in NewResolver.
