@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/policy"
@@ -228,6 +229,12 @@ func TestCheckPodJudgesChangedPods(t *testing.T) {
 			{"volumes", "forbids the pod's own hostPath data sources; remove docker-sock"},
 			{"securityLevel", `hostPath volumes (volume "docker-sock")`},
 		}},
+		{"a quantity beyond float64", func(p *corev1.Pod, c *corev1.Container) { c.Resources.Limits[corev1.ResourceCPU] = resource.MustParse("1e999999") },
+			[][2]string{{"containers[0].resources.limits.cpu", "is 1e999999; at most 8 is allowed"}}},
+		{"a portion that is not a number", func(p *corev1.Pod, c *corev1.Container) {
+			p.Annotations["workspacekit.dev/gpu-request-type"] = "portion"
+			p.Annotations["workspacekit.dev/gpu-fraction"] = "NaN"
+		}, [][2]string{{`metadata.annotations["workspacekit.dev/gpu-fraction"]`, "is required when gpuRequestType is portion"}}},
 		{"host network", func(p *corev1.Pod, c *corev1.Container) { p.Spec.HostNetwork = true },
 			[][2]string{{"securityLevel", "host namespaces (hostNetwork=true)"}}},
 		{"custom module", func(p *corev1.Pod, c *corev1.Container) {

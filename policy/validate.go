@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/workspacekit/workspace/internal/judge"
+	"math"
 	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -110,6 +111,12 @@ func valueTerm(v judge.Value) *ast.Term {
 	case bool:
 		x = ast.BooleanTerm(t)
 	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			// Not a number Rego holds (the extraction gives none): a value
+			// no rule compares.
+			x = ast.NullTerm()
+			break
+		}
 		x = ast.FloatNumberTerm(t)
 		k = gridKey(t)
 	case []string:
