@@ -12,6 +12,9 @@ import (
 // validated it already, and a field a newer API server knows and this
 // build does not must not make every pod fail.
 func (h *Handler) judgePod(ctx context.Context, raw []byte) (*verdict, bool, error) {
+	if err := checkQuantities(raw); err != nil {
+		return nil, false, err
+	}
 	var pod corev1.Pod
 	if err := sigjson.UnmarshalCaseSensitivePreserveInts(raw, &pod); err != nil {
 		return nil, false, badRequest("the review's request.object does not decode as a v1 Pod: %v", err)
