@@ -15,8 +15,10 @@
 // status message and in its status details' causes (one per violation,
 // field = the violation's path); the warnings go in the response's
 // warnings, which the API server shows kubectl users. DELETE and CONNECT
-// are allowed, and so are subresources (a pod's status, a binding) and
-// kinds the handler does not judge (with a warning). On UPDATE, a
+// are allowed, and so are subresources (a pod's status, a binding; but a
+// pod's resize and ephemeral containers, which change what the policy
+// judges, are judged) and kinds the handler does not judge (with a
+// warning). On UPDATE, a
 // violation the old object had already is not a reason to deny; it is a
 // warning (an object under deletion is not judged), so that finalizers
 // and labels of objects admitted before a policy changed can still be

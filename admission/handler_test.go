@@ -318,6 +318,27 @@ func TestUpdateIsRefusedOnlyForWhatItMakesWorse(t *testing.T) {
 	}
 }
 
+// TestSubresourcesThatChangeThePodAreJudged: an in-place resize and
+// ephemeral containers change what the policy judges; they are judged as
+// updates of the pod.
+func TestSubresourcesThatChangeThePodAreJudged(t *testing.T) {
+	r, request := resolverOf(t, setExamples)
+	srv := server(t, admission.New(r))
+	old := render(t, r, request)
+	resized := old.DeepCopy()
+	resized.Spec.Containers[0].Resources.Limits[corev1.ResourceCPU] = resource.MustParse("12")
+	review := podReview("resize", admissionv1.Update, resized, old)
+	review.Request.SubResource = "resize"
+	checkDenied(t, send(t, srv, review), "Pod", old.Name, []cause{{"containers[0].resources.limits.cpu", "is 12; at most 8 is allowed"}})
+	debugged := old.DeepCopy()
+	debugged.Spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon{
+		Name: "debug", Image: "busybox", SecurityContext: &corev1.SecurityContext{Privileged: new(true)},
+	}}}
+	review = podReview("debug", admissionv1.Update, debugged, old)
+	review.Request.SubResource = "ephemeralcontainers"
+	checkDenied(t, send(t, srv, review), "Pod", old.Name, []cause{{"securityLevel", `privileged (container "debug" must not set securityContext.privileged=true)`}})
+}
+
 // TestWorkspaceContainerIsTheOneNamedWorkspace: with a container before
 // it, the workspace container is judged at its own index.
 func TestWorkspaceContainerIsTheOneNamedWorkspace(t *testing.T) {

@@ -12,6 +12,12 @@ import (
 // podKind is the kind of a Pod review.
 var podKind = metav1.GroupVersionKind{Group: "", Version: "v1", Kind: "Pod"}
 
+// judgedSubresources are the pod subresources whose updates change what
+// the policy judges: the containers (ephemeral containers added to a
+// running pod) and their resources (an in-place resize). Their object is
+// the whole pod.
+var judgedSubresources = map[string]bool{"ephemeralcontainers": true, "resize": true}
+
 // judgement reads one object of a kind and judges it. It returns the
 // verdict, whether the object is being deleted, and an error: a 400
 // (*httpError) when raw does not decode as the kind, the context's error
@@ -24,9 +30,10 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 	case admissionv1.Delete, admissionv1.Connect:
 		return allow(), nil
 	}
-	if req.SubResource != "" {
-		// A pod's status, binding or ephemeral containers: no change the
-		// policy judges, and a status update must not be refused.
+	if req.SubResource != "" && !(req.Kind == podKind && judgedSubresources[req.SubResource]) {
+		// A status update (a kubelet's, a controller's) must never be
+		// refused, and a binding or an eviction changes nothing the
+		// policy judges.
 		return allow(), nil
 	}
 	var judge judgement
