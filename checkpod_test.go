@@ -229,7 +229,9 @@ func TestCheckPodJudgesChangedPods(t *testing.T) {
 			{"volumes", "forbids the pod's own hostPath data sources; remove docker-sock"},
 			{"securityLevel", `hostPath volumes (volume "docker-sock")`},
 		}},
-		{"a quantity beyond float64", func(p *corev1.Pod, c *corev1.Container) { c.Resources.Limits[corev1.ResourceCPU] = resource.MustParse("1e999999") },
+		{"a quantity beyond float64", func(p *corev1.Pod, c *corev1.Container) {
+			c.Resources.Limits[corev1.ResourceCPU] = resource.MustParse("1e999999")
+		},
 			[][2]string{{"containers[0].resources.limits.cpu", "is 1e999999; at most 8 is allowed"}}},
 		{"a portion that is not a number", func(p *corev1.Pod, c *corev1.Container) {
 			p.Annotations["workspacekit.dev/gpu-request-type"] = "portion"
