@@ -5,7 +5,7 @@ import "time"
 // Defaults of a Handler's options.
 const (
 	// DefaultMaxBodyBytes is the largest request body a Handler reads by
-	// default: 3 MiB, the API server's own limit on an object.
+	// default: 3 MiB, the API server's own limit on a request body.
 	DefaultMaxBodyBytes int64 = 3 << 20
 	// DefaultReviewTimeout bounds one review's work by default; the API
 	// server's own webhook timeout defaults to 10s too.

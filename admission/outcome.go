@@ -12,7 +12,8 @@ type Outcome struct {
 	// Allowed is the review's answer; false for a request answered with
 	// an HTTP error.
 	Allowed bool
-	// Violations is how many violations a denial listed.
+	// Violations is how many violations a denial had (its message and
+	// causes list at most 100).
 	Violations int
 	// HTTPStatus is the HTTP status of the answer: 200 for a review
 	// answered allowed or denied, else the error's (400, 405, 413, 415,

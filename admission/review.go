@@ -8,10 +8,12 @@ import (
 	sigjson "sigs.k8s.io/json"
 )
 
-// ReviewAPIVersion and ReviewKind are the only review the handler reads.
+// The only review the handler reads, and the one it answers with.
 const (
+	// ReviewAPIVersion is the review's apiVersion.
 	ReviewAPIVersion = "admission.k8s.io/v1"
-	ReviewKind       = "AdmissionReview"
+	// ReviewKind is the review's kind.
+	ReviewKind = "AdmissionReview"
 )
 
 // httpError is a request answered with an HTTP error instead of a review.

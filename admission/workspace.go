@@ -14,10 +14,14 @@ import (
 
 // The Workspace custom resource.
 const (
-	WorkspaceGroup      = "workspacekit.dev"
-	WorkspaceVersion    = "v1alpha1"
+	// WorkspaceGroup is its API group.
+	WorkspaceGroup = "workspacekit.dev"
+	// WorkspaceVersion is the version the handler judges.
+	WorkspaceVersion = "v1alpha1"
+	// WorkspaceAPIVersion is its apiVersion: group/version.
 	WorkspaceAPIVersion = WorkspaceGroup + "/" + WorkspaceVersion
-	WorkspaceKind       = "Workspace"
+	// WorkspaceKind is its kind.
+	WorkspaceKind = "Workspace"
 )
 
 // workspaceKind is the kind of a Workspace review.
