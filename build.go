@@ -32,6 +32,10 @@ type build struct {
 	// server is the container's server command and args before any
 	// post-start wrapper, for the policy's command and args rules.
 	server [2][]string
+	// platform is set for the platform's own pod of a workspace name, the
+	// one CheckPod compares a pod with: no pre-start script runs and no
+	// policy judges it.
+	platform bool
 	// nameOK is whether the workspace name is valid; the objects made of
 	// it (the Service, the claim, the route) are checked only then.
 	nameOK bool

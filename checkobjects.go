@@ -17,6 +17,9 @@ import (
 // built from settings checked when they are read; their pass is the
 // safety net of that promise.
 func (b *build) checkObjects(k *Kubernetes) {
+	if b.platform {
+		return // its problems are no pod's: CheckPod reads only its values
+	}
 	found := kubevalidate.PodObject(k.Pod)
 	add := func(more kubevalidate.Findings) {
 		found.Errors = append(found.Errors, more.Errors...)

@@ -15,7 +15,7 @@ import (
 // check judges a rendered pod: the policy's rules, the Pod Security level
 // it requires, and the custom modules.
 func (s *resolverPolicy) check(b *build, pod *corev1.Pod, userVolumes []string) {
-	if s.engine == nil {
+	if s.engine == nil || b.platform {
 		return
 	}
 	ws := judge.Workspace{Pod: pod, Command: b.server[0], Args: b.server[1], UserVolumes: userVolumes}
@@ -41,7 +41,7 @@ var dockerPolicyPaths = map[string]string{
 // it has (dockerPolicyPaths), each reported at its Docker path, and the
 // custom modules. A Pod Security level does not judge it.
 func (s *resolverPolicy) checkDocker(b *build, userBinds []string) {
-	if s.engine == nil {
+	if s.engine == nil || b.platform {
 		return
 	}
 	if ps := s.engine.Effective().PodSecurity; ps != nil {
@@ -93,11 +93,17 @@ func (s *resolverPolicy) checkCustom(b *build) {
 		return
 	}
 	for _, f := range deny {
-		probs.add(violationPos(prov, f.Path, req), f.Path, "%s (custom Rego %s)", f.Message, f.Module)
+		probs.add(violationPos(prov, f.Path, req), f.Path, "%s", customMessage(f))
 	}
 	for _, f := range warn {
-		w.add(f.Path, fmt.Sprintf("%s (custom Rego %s)", f.Message, f.Module))
+		w.add(f.Path, customMessage(f))
 	}
+}
+
+// customMessage is a custom module's finding as a problem or a warning
+// says it: its message and the module that reported it.
+func customMessage(f judge.Finding) string {
+	return fmt.Sprintf("%s (custom Rego %s)", f.Message, f.Module)
 }
 
 // violationPos is where a violation points: the request's own value when
@@ -166,22 +172,50 @@ func earlier(a, b pos, requestFile string) bool {
 
 // customInput is {cluster, request, policy, rendered} as plain data.
 func (b *build) customInput(e *policy.Engine) (map[string]any, error) {
-	r, req, user, res := b.r, b.req, b.user, b.res
+	req, user, res := b.req, b.user, b.res
 	request, _ := user.goValue().(map[string]any)
 	if request == nil {
 		request = map[string]any{}
 	}
 	request["name"], request["type"] = req.Name, string(req.Type)
-	cluster := map[string]any{
-		"type": string(r.cluster.Type), "mode": string(r.cluster.Mode), "projectRoot": r.cluster.ProjectRoot,
-		"namespace": r.cluster.Namespace, "env": r.cluster.Env, "podTemplate": r.cluster.PodTemplate, "server": r.cluster.Server,
-	}
-	out := map[string]any{"cluster": cluster, "request": request, "policy": e.Effective(), "rendered": res.Document(false)}
-	data, err := json.Marshal(out)
+	return b.r.customInput(e, request, res.Document(false))
+}
+
+// customInput is {cluster, request, policy, rendered} as plain data, for
+// a request (as plain data, with its name and type) and what it rendered.
+// The cluster and the policy are the same for every workspace: they are
+// made plain once, and shared (the evaluator only reads its input).
+func (r *Resolver) customInput(e *policy.Engine, request map[string]any, rendered Document) (map[string]any, error) {
+	base, err := r.policy.customBase(r, e)
 	if err != nil {
 		return nil, err
 	}
-	var generic map[string]any
-	err = json.Unmarshal(data, &generic)
-	return generic, err
+	var own map[string]any
+	if err := plainInto(map[string]any{"request": request, "rendered": rendered}, &own); err != nil {
+		return nil, err
+	}
+	own["cluster"], own["policy"] = base["cluster"], base["policy"]
+	return own, nil
+}
+
+// customBase is the part of the custom modules' input that every
+// workspace shares, {cluster, policy}, as plain data, made once.
+func (s *resolverPolicy) customBase(r *Resolver, e *policy.Engine) (map[string]any, error) {
+	s.baseOnce.Do(func() {
+		cluster := map[string]any{
+			"type": string(r.cluster.Type), "mode": string(r.cluster.Mode), "projectRoot": r.cluster.ProjectRoot,
+			"namespace": r.cluster.Namespace, "env": r.cluster.Env, "podTemplate": r.cluster.PodTemplate, "server": r.cluster.Server,
+		}
+		s.baseErr = plainInto(map[string]any{"cluster": cluster, "policy": e.Effective()}, &s.base)
+	})
+	return s.base, s.baseErr
+}
+
+// plainInto makes x plain data (as JSON decodes it) in out.
+func plainInto(x any, out *map[string]any) error {
+	data, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, out)
 }

@@ -278,12 +278,35 @@ func commandWords(script string) int {
 // isWrapper reports whether command and args are the post-start wrapper:
 // ["/bin/sh", "-c"] and [SCRIPT starting with PostStartMarker, wrapperName, SERVER...].
 func isWrapper(command, args *node) bool {
-	scalar := func(v *node, i int, ok func(string) bool) bool {
-		return v != nil && v.kind == kindList && i < len(v.items) && v.items[i].kind == kindScalar && ok(v.items[i].text)
+	// texts are the first two items of a list whose first two items are
+	// scalars, else nil.
+	texts := func(v *node) []string {
+		if v == nil || v.kind != kindList || len(v.items) < 2 || v.items[0].kind != kindScalar || v.items[1].kind != kindScalar {
+			return nil
+		}
+		return []string{v.items[0].text, v.items[1].text}
 	}
-	is := func(s string) func(string) bool { return func(t string) bool { return t == s } }
-	return command != nil && len(command.items) == 2 && scalar(command, 0, is("/bin/sh")) && scalar(command, 1, is("-c")) &&
-		scalar(args, 0, func(t string) bool { return strings.HasPrefix(t, PostStartMarker+"\n") }) && scalar(args, 1, is(wrapperName))
+	return command != nil && len(command.items) == 2 && wrapped(texts(command), texts(args))
+}
+
+// wrapped reports whether a command and the first two of its args are the
+// post-start wrapper's: ["/bin/sh", "-c"] and [SCRIPT starting with
+// PostStartMarker, wrapperName, ...].
+func wrapped(command, args []string) bool {
+	return len(command) == 2 && command[0] == "/bin/sh" && command[1] == "-c" &&
+		len(args) >= 2 && strings.HasPrefix(args[0], PostStartMarker+"\n") && args[1] == wrapperName
+}
+
+// unwrapServer is the server command and args that a rendered container's
+// command and args run: the ones inside this library's post-start wrapper,
+// or command and args themselves when they are not the wrapper.
+func unwrapServer(command, args []string) ([]string, []string) {
+	if !wrapped(command, args) {
+		return command, args
+	}
+	server := args[2:]
+	words := min(commandWords(args[0]), len(server))
+	return server[:words], server[words:]
 }
 
 // shellQuote quotes s for /bin/sh.

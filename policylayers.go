@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -25,6 +26,11 @@ type resolverPolicy struct {
 	engine *policy.Engine
 	judge  judge.Engine
 	layer  *judge.Layer
+	// base is the custom modules' input that every workspace shares
+	// ({cluster, policy} as plain data), made once (customBase).
+	baseOnce sync.Once
+	base     map[string]any
+	baseErr  error
 }
 
 // prepare takes the engine's judge and layer once, in NewResolver.
@@ -59,16 +65,17 @@ func (s *resolverPolicy) applyToPod(b *build, pod *corev1.Pod, svc *corev1.Servi
 			pod.Spec.SecurityContext = &corev1.PodSecurityContext{}
 		}
 		psc := pod.Spec.SecurityContext
+		// Copies: a result shares nothing with the resolver.
 		if sc.RunAsUser != nil {
-			psc.RunAsUser = sc.RunAsUser
+			psc.RunAsUser = new(*sc.RunAsUser)
 			prov["securityContext.runAsUser"] = Origin{Source: SourcePolicyDefault}
 		}
 		if sc.RunAsGroup != nil {
-			psc.RunAsGroup = sc.RunAsGroup
+			psc.RunAsGroup = new(*sc.RunAsGroup)
 			prov["securityContext.runAsGroup"] = Origin{Source: SourcePolicyDefault}
 		}
 		if len(sc.SupplementalGroups) > 0 {
-			psc.SupplementalGroups = sc.SupplementalGroups
+			psc.SupplementalGroups = slices.Clone(sc.SupplementalGroups)
 			prov["securityContext.supplementalGroups"] = Origin{Source: SourcePolicyDefault}
 		}
 	}
@@ -142,8 +149,9 @@ func hasServicePort(ports []corev1.ServicePort, port int32) bool {
 	return false
 }
 
-// impose adds the imposed assets; the request cannot remove them, and a
-// volume name or mount path of its own that collides with one is an error.
+// impose adds the imposed assets, as copies; the request cannot remove
+// them, and a volume name or mount path of its own that collides with one
+// is an error.
 func (s *resolverPolicy) impose(b *build, pod *corev1.Pod) {
 	prov, req, probs := b.prov, b.req, &b.probs
 	im := s.layer.Imposed
@@ -154,7 +162,7 @@ func (s *resolverPolicy) impose(b *build, pod *corev1.Pod) {
 			probs.add(violationPos(prov, path, req), path, "volume %q is an imposed asset of the policy; give the request's volume another name", v.Name)
 			continue
 		}
-		pod.Spec.Volumes = append(pod.Spec.Volumes, v)
+		pod.Spec.Volumes = append(pod.Spec.Volumes, *v.DeepCopy())
 		prov[fieldpath.Item("volumes", v.Name)] = Origin{Source: SourceImposed}
 	}
 	for _, m := range im.Mounts {
@@ -163,11 +171,11 @@ func (s *resolverPolicy) impose(b *build, pod *corev1.Pod) {
 			probs.add(violationPos(prov, path, req), path, "mount path %s is taken by an imposed asset of the policy (volume %q); mount the request's volume elsewhere", m.MountPath, m.Name)
 			continue
 		}
-		c.VolumeMounts = append(c.VolumeMounts, m)
+		c.VolumeMounts = append(c.VolumeMounts, *m.DeepCopy())
 		prov[fieldpath.Item(containerPath+".volumeMounts", m.MountPath)] = Origin{Source: SourceImposed}
 	}
 	for _, ic := range im.InitContainers {
-		pod.Spec.InitContainers = append(pod.Spec.InitContainers, ic)
+		pod.Spec.InitContainers = append(pod.Spec.InitContainers, *ic.DeepCopy())
 		prov[fieldpath.Item("initContainers", ic.Name)] = Origin{Source: SourceImposed}
 	}
 }

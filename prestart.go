@@ -6,7 +6,7 @@ package workspace
 func (b *build) runPreStart(ls *layerSet, merged *node) (*node, bool) {
 	r := b.r
 	script := lookupTree(merged, "lifecycle_config", "pre_start_script_path")
-	if r.preStart == nil || script.kind != kindScalar || script.text == "" {
+	if b.platform || r.preStart == nil || script.kind != kindScalar || script.text == "" {
 		return merged, false
 	}
 	resolved, err := resolvePath(r.projectRoot, script.text)

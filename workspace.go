@@ -50,6 +50,8 @@ type Resolver struct {
 	preStart       PreStartRunner
 	policy         resolverPolicy
 	security       *podsecurity.Evaluator
+	// platformPods are the platform's pods CheckPod compares pods with.
+	platformPods platformPods
 }
 
 // Option configures a Resolver.
@@ -153,7 +155,20 @@ func Resolve(ctx context.Context, cluster Cluster, defaults *DefaultConfig, req 
 // default config file. It returns every problem it finds at once, as
 // Problems, each with its field path and, for parsed inputs, its position.
 func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
-	b := &build{r: r, ctx: ctx, req: &req, w: warnings(append(slices.Clip(r.cluster.warnings), r.inherit.warnings...))}
+	b := r.run(ctx, req, false)
+	if err := b.probs.err(); err != nil {
+		return nil, err
+	}
+	b.res.Warnings = b.w
+	return b.res, nil
+}
+
+// run runs the pipeline over one request and returns its build: the
+// result (nil when the request's layer could not be built), the warnings
+// and the problems. A platform build (CheckPod's) runs no pre-start script
+// and no policy judges it.
+func (r *Resolver) run(ctx context.Context, req Request, platform bool) *build {
+	b := &build{r: r, ctx: ctx, req: &req, platform: platform, w: warnings(append(slices.Clip(r.cluster.warnings), r.inherit.warnings...))}
 	probs, w := &b.probs, &b.w
 	file := ""
 	if req.parsed != nil {
@@ -177,7 +192,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	userTree, err := layerTree(&req.Config, SourceUser, file, ls.doc)
 	if err != nil {
 		probs.addAll(err)
-		return nil, probs.err()
+		return b
 	}
 	b.user = unwrapPostStart(userTree)
 	merged, ranPreStart := b.runPreStart(ls, ls.fold(nil, b.user))
@@ -202,11 +217,7 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	if ranPreStart && res.Lifecycle.PreStart != nil {
 		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""
 	}
-	if err := probs.err(); err != nil {
-		return nil, err
-	}
-	res.Warnings = *w
-	return res, nil
+	return b
 }
 
 // clusterType is the cluster's type, kubernetes when unset.

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -190,8 +191,8 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		var x any = text
 		if a.rt == ruleNumber {
 			f, err := strconv.ParseFloat(text, 64)
-			if err != nil {
-				continue
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				continue // not a number a portion can be (NaN, Inf)
 			}
 			x = f
 		}

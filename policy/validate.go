@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/workspacekit/workspace/internal/judge"
+	"math"
 	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -56,6 +57,16 @@ func (e *Engine) validateWith(ctx context.Context, in *judge.Input, opts ...rego
 	if in.Paths != nil {
 		input.Insert(ast.StringTerm("paths"), stringsTerm(in.Paths))
 	}
+	if in.Subject != "" {
+		input.Insert(ast.StringTerm("subject"), ast.StringTerm(in.Subject))
+	}
+	if len(in.Removed) > 0 {
+		removed := ast.NewObject()
+		for field, path := range in.Removed {
+			removed.Insert(ast.StringTerm(field), ast.ObjectTerm(ast.Item(termPath, ast.StringTerm(path))))
+		}
+		input.Insert(ast.StringTerm("removed"), ast.NewTerm(removed))
+	}
 	found, err := setParsed(ctx, e.rules, input, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)
@@ -100,6 +111,12 @@ func valueTerm(v judge.Value) *ast.Term {
 	case bool:
 		x = ast.BooleanTerm(t)
 	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			// Not a number Rego holds (the extraction gives none): a value
+			// no rule compares.
+			x = ast.NullTerm()
+			break
+		}
 		x = ast.FloatNumberTerm(t)
 		k = gridKey(t)
 	case []string:

@@ -113,10 +113,33 @@ func micros(f float64) (int64, bool) {
 
 // quantityFloat is a quantity as the nearest float64 of its exact decimal
 // value, so that 700m equals a policy's 0.7 (AsApproximateFloat64 gives
-// 0.7000000000000001).
+// 0.7000000000000001). A quantity beyond float64 (1e999999, which a pod
+// may carry) is the largest float64 of its sign, which every bound
+// compares with as the huge value it is, and its decimal is never written
+// out (a million digits).
 func quantityFloat(q resource.Quantity) float64 {
-	if f, err := strconv.ParseFloat(q.AsDec().String(), 64); err == nil {
-		return f
+	d := q.AsDec()
+	if s := d.Scale(); s >= -maxDecimalScale && s <= maxDecimalScale {
+		if f, err := strconv.ParseFloat(d.String(), 64); err == nil {
+			return f
+		}
 	}
-	return q.AsApproximateFloat64()
+	f := q.AsApproximateFloat64()
+	if math.IsNaN(f) {
+		// A huge unscaled value times a tiny power of ten: its size is
+		// its digits plus the exponent.
+		if len(d.UnscaledBig().String())-int(d.Scale()) > 0 {
+			f = math.Inf(d.Sign())
+		} else {
+			f = 0
+		}
+	}
+	if math.IsInf(f, 0) {
+		return math.Copysign(math.MaxFloat64, f)
+	}
+	return f
 }
+
+// maxDecimalScale bounds the decimal exponent of a quantity that
+// quantityFloat writes out exactly: beyond it, float64 has no exact value.
+const maxDecimalScale = 400

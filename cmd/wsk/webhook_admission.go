@@ -1,5 +1,3 @@
-//go:build admission
-
 package main
 
 import (

@@ -121,6 +121,13 @@ type Input struct {
 	// Paths is Workspace.Paths: where the violations of list and data
 	// source rules point.
 	Paths map[string]string
+	// Subject is what is judged, as the messages name it: "" (a request)
+	// or "pod" (a pod judged as it is, whose User holds what it has
+	// beyond the platform's own values).
+	Subject string
+	// Removed are, for a pod, the fields the platform gives every
+	// workspace that the pod does not have, with the path each renders at.
+	Removed map[string]string
 }
 
 // Value is one field's value in policy terms, as the rules see it.

@@ -10,6 +10,11 @@
 #   paths:       field -> path  where a workspace that is not a pod (Docker)
 #                renders each field it has; absent for a pod
 #   defaults:    true when the values are a policy's own defaults
+#   subject:     what is judged, for the messages: "request" (the
+#                default) or "pod" (a pod judged as it is, where user
+#                holds what it has beyond the platform's own values)
+#   removed:     field -> {path}  for a pod: values the platform gives
+#                every workspace that the pod does not have
 #
 # Each violation is {field, path, msg}.
 package workspacekit.rules
@@ -33,6 +38,15 @@ origin(field) := "a cross-field rule of the policy model" if not policy.origin[f
 # table_path is where a field renders on this workspace: its own path
 # table's place (a Docker workspace's), else the policy's.
 table_path(field) := object.get(input, ["paths", field], object.get(policy.paths, field, ""))
+
+# subject names what is judged in the messages: a request, or a pod.
+subject := object.get(input, "subject", "request")
+
+# gave introduces the value the subject gave: "the request asked for",
+# "the pod has".
+gave := "the request asked for" if subject == "request"
+
+gave := sprintf("the %s has", [subject]) if subject != "request"
 
 # path_of is where a field renders.
 path_of(field) := object.get(input, ["values", field, "path"], table_path(field))
@@ -80,7 +94,7 @@ deny contains violation(field, input.values[field].path, sprintf("is %s; allowed
 	input.values[field]
 }
 
-deny contains violation(field, path_of(field), "is required and has no value; set it in the request") if {
+deny contains violation(field, path_of(field), sprintf("is required and has no value; set it in the %s", [subject])) if {
 	not input.defaults
 	some field, _ in policy.required
 	not has_value(field)
@@ -91,17 +105,28 @@ has_value(field) if input.values[field].v != []
 
 # canEdit false: the request may not change the policy's value. (The
 # request sets few fields, so the loop runs over what it set.)
-deny contains violation(field, val.path, sprintf("is locked to %s; the request asked for %s", [lock.t, val.t])) if {
+deny contains violation(field, val.path, sprintf("is locked to %s; %s %s", [lock.t, gave, val.t])) if {
 	some field, val in input.user
 	lock := policy.locked[field]
 	lock.set
 	val.v != lock.v
 }
 
-deny contains violation(field, val.path, sprintf("is locked and has no policy value; the request may not set it (it asked for %s)", [val.t])) if {
+deny contains violation(field, val.path, sprintf("is locked and has no policy value; the %s may not set it (%s %s)", [subject, it_has, val.t])) if {
 	some field, val in input.user
 	lock := policy.locked[field]
 	not lock.set
+}
+
+it_has := "it asked for" if subject == "request"
+
+it_has := "it has" if subject != "request"
+
+# A pod without the value of a locked field that every workspace gets.
+deny contains violation(field, gone.path, sprintf("is locked to %s; the %s has no value", [lock.t, subject])) if {
+	some field, gone in object.get(input, "removed", {})
+	lock := policy.locked[field]
+	lock.set
 }
 
 # itemRules.canAdd false: no items beyond the policy's own.
@@ -112,7 +137,7 @@ deny contains violation(field, sprintf("%s[%s]", [table_path(field), key]), spri
 }
 
 # itemRules.locked: the request may not change or remove a locked item.
-deny contains violation(field, sprintf("%s[%s]", [table_path(field), key]), sprintf("item %q is locked to %q; the request set %q", [key, want, got])) if {
+deny contains violation(field, sprintf("%s[%s]", [table_path(field), key]), sprintf("item %q is locked to %q; %s %q", [key, want, set_word, got])) if {
 	some field, locked in policy.items_locked
 	some key, want in locked
 	got := input.items[field].user[key]
@@ -126,6 +151,10 @@ deny contains violation(field, sprintf("%s[%s]", [table_path(field), key]), spri
 	not input.items[field].final[key]
 }
 
+set_word := "the request set" if subject == "request"
+
+set_word := sprintf("the %s has", [subject]) if subject != "request"
+
 # Imposed assets: canAdd false forbids the request's own data sources.
 deny contains {"field": field, "path": path, "msg": msg} if {
 	some kind, _ in policy.no_add
@@ -133,12 +162,12 @@ deny contains {"field": field, "path": path, "msg": msg} if {
 	count(names) > 0
 	field := sprintf("imposedAssets.datasources.%s", [kind])
 	path := object.get(input, ["paths", field], "volumes")
-	msg := sprintf("%s (%s) forbids the request's own %s data sources; remove %s (%s)", [field, path, kind, concat(", ", names), policy.origin[field]])
+	msg := sprintf("%s (%s) forbids the %s's own %s data sources; remove %s (%s)", [field, path, subject, kind, concat(", ", names), policy.origin[field]])
 }
 
 # uid and gid: only when the uid/gid source is not the image and workspaces
 # may override them.
-deny contains violation(field, val.path, sprintf("is %s, but the request may not set it: %s", [val.t, uid_gid_refused])) if {
+deny contains violation(field, val.path, sprintf("is %s, but the %s may not set it: %s", [val.t, subject, uid_gid_refused])) if {
 	some field, val in input.user
 	uid_gid_fields[field]
 	uid_gid_refused

@@ -836,3 +836,45 @@ test_paths_table_places_data_source_violations if {
 		`imposedAssets.datasources.hostPath (create.HostConfig.Binds) forbids the request's own hostPath data sources; remove /, /data (cluster policy "prod")`,
 	)
 }
+
+# --- a pod judged as it is (subject pod) -----------------------------------
+
+# The messages name the pod; user holds what the pod has beyond the
+# platform's own values.
+test_pod_messages_name_the_pod if {
+	pod := {"subject": "pod", "user": {image: val("ubuntu", `"ubuntu"`, image_path)}}
+	denied(
+		locked_image, pod, image, image_path,
+		`environment.image (containers[0].image) is locked to "python:3.12"; the pod has "ubuntu" (cluster policy "prod")`,
+	)
+	denied(
+		pol({"origin": {image: prod}, "locked": {image: {"set": false}}}), pod, image, image_path,
+		`environment.image (containers[0].image) is locked and has no policy value; the pod may not set it (it has "ubuntu") (cluster policy "prod")`,
+	)
+	denied(
+		locked_env, {"subject": "pod", "items": {env_vars: {"user": {"PIP_INDEX_URL": "x"}, "final": {"PIP_INDEX_URL": "x"}}}},
+		env_vars, "containers[0].env[PIP_INDEX_URL]",
+		`environment.environmentVariables (containers[0].env[PIP_INDEX_URL]) item "PIP_INDEX_URL" is locked to "https://pypi.internal/simple"; the pod has "x" (cluster policy "prod")`,
+	)
+	denied(
+		no_nfs, {"subject": "pod", "datasources": {"nfs": ["data"]}}, "imposedAssets.datasources.nfs", "volumes",
+		`imposedAssets.datasources.nfs (volumes) forbids the pod's own nfs data sources; remove data (department policy "research")`,
+	)
+	field := "compute.cpuCoreRequest"
+	path := "containers[0].resources.requests.cpu"
+	denied(
+		pol({"origin": {field: prod}, "paths": {field: path}, "required": {field: true}}), {"subject": "pod"}, field, path,
+		`compute.cpuCoreRequest (containers[0].resources.requests.cpu) is required and has no value; set it in the pod (cluster policy "prod")`,
+	)
+}
+
+# A pod without a locked value that the platform gives every workspace
+# breaks the lock; a field locked without a value is not missed.
+test_pod_without_locked_value_denied if {
+	denied(
+		locked_image, {"subject": "pod", "removed": {image: {"path": image_path}}}, image, image_path,
+		`environment.image (containers[0].image) is locked to "python:3.12"; the pod has no value (cluster policy "prod")`,
+	)
+	clean(pol({"origin": {image: prod}, "locked": {image: {"set": false}}}), {"subject": "pod", "removed": {image: {"path": image_path}}})
+	clean(locked_image, {"subject": "pod", "removed": {"environment.workingDir": {"path": "containers[0].workingDir"}}})
+}

@@ -1,0 +1,136 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/workspacekit/workspace/internal/casefs"
+	"github.com/workspacekit/workspace/policy"
+)
+
+// TestCheckPodAgreesWithResolve: for every policy case whose request
+// Resolve refuses, the pod that request renders when nothing judges it is
+// refused by CheckPod at the same paths; and the other way round. The
+// exception is a lock: the rendered pod has the locked value (layer 1
+// wins), which CheckPod accepts, where Resolve refuses the request that
+// asked for another.
+func TestCheckPodAgreesWithResolve(t *testing.T) {
+	dirs, err := os.ReadDir("testdata/policy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	for _, d := range dirs {
+		dir := filepath.Join("testdata/policy", d.Name())
+		if _, err := os.Stat(filepath.Join(dir, "expected-error.txt")); err != nil {
+			continue
+		}
+		r, req := policyCase(t, dir)
+		if r == nil {
+			continue // the case's inputs do not parse or compile
+		}
+		_, resolveErr := r.Resolve(context.Background(), req)
+		b := r.run(context.Background(), req, true)
+		if b.res == nil || b.res.Kubernetes == nil {
+			continue
+		}
+		compared++
+		_, checkErr := r.CheckPod(context.Background(), b.res.Kubernetes.Pod)
+		want, got := problemPaths(resolveErr, true), problemPaths(checkErr, false)
+		if !slices.Equal(want, got) {
+			t.Errorf("%s: Resolve refuses the request at %q, CheckPod the pod it renders at %q\nResolve:\n%v\nCheckPod:\n%v", dir, want, got, resolveErr, checkErr)
+		}
+	}
+	if compared < 20 {
+		t.Fatalf("only %d policy cases compared", compared)
+	}
+}
+
+// problemPaths are the sorted paths of an error's problems; withoutLocks
+// leaves out the locks' violations.
+func problemPaths(err error, withoutLocks bool) []string {
+	var ps Problems
+	errors.As(err, &ps)
+	var paths []string
+	for _, p := range ps {
+		if withoutLocks && strings.Contains(p.Message, " is locked to ") {
+			continue
+		}
+		paths = append(paths, p.Path)
+	}
+	slices.Sort(paths)
+	return paths
+}
+
+// policyCase reads a policy case as the golden harness does (a default
+// cluster and request when the case has none) and builds its resolver;
+// nil when its inputs do not parse or compile.
+func policyCase(t *testing.T, dir string) (*Resolver, Request) {
+	t.Helper()
+	fsys, err := casefs.Open(os.DirFS("."), filepath.ToSlash(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := ReadFolder(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[InputKind]bool{}
+	for _, f := range files {
+		has[f.Kind] = true
+	}
+	if !has[InputCluster] {
+		files = append(files, InputFile{Kind: InputCluster, Name: "cluster.yaml", Data: []byte(`type: kubernetes
+podTemplate:
+  spec:
+    containers:
+      - name: server
+        image: python:3.12
+        command: [python, -m, http.server, "6789"]
+`)})
+	}
+	if !has[InputRequest] {
+		files = append(files, InputFile{Kind: InputRequest, Name: "request.yaml", Data: []byte("name: ws\n")})
+	}
+	in := &Inputs{}
+	if err := in.Parse(files...); err != nil {
+		return nil, Request{}
+	}
+	engine, err := policy.NewEngine(context.Background(), in.Policies, policy.WithModules(in.Modules...))
+	if err != nil {
+		return nil, Request{}
+	}
+	r, err := NewResolver(in.Cluster, in.Defaults, WithPolicy(engine))
+	if err != nil {
+		return nil, Request{}
+	}
+	return r, in.Requests[0]
+}
+
+// TestPlatformPodsAreBounded: the resolver keeps at most platformPodsKept
+// platform pods, the latest names', and gives the same pod for a name.
+func TestPlatformPodsAreBounded(t *testing.T) {
+	r, _ := policyCase(t, "testdata/policy/rule-options-met")
+	if r == nil {
+		t.Fatal("the case does not resolve")
+	}
+	first := r.platformPod("ws-0")
+	if first == nil || r.platformPod("ws-0") != first {
+		t.Fatal("the platform pod of a name is not kept")
+	}
+	for i := range platformPodsKept + 10 {
+		r.platformPod("ws-" + strconv.Itoa(i))
+	}
+	if n := len(r.platformPods.pods); n != platformPodsKept || len(r.platformPods.names) != n {
+		t.Fatalf("%d platform pods kept (%d names), want %d", n, len(r.platformPods.names), platformPodsKept)
+	}
+	if _, ok := r.platformPods.pods["ws-0"]; ok {
+		t.Error("the oldest name is still kept")
+	}
+}
