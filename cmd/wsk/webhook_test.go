@@ -171,10 +171,16 @@ func startWebhook(t *testing.T, bin string, args ...string) *webhookProcess {
 // testPodReview is an AdmissionReview of a Pod create.
 func testPodReview(t *testing.T, uid string) []byte {
 	t.Helper()
+	return testPodReviewOf(t, uid, "mageai/mageai:0.9.76")
+}
+
+// testPodReviewOf is a review of a pod of one container of an image.
+func testPodReviewOf(t *testing.T, uid, image string) []byte {
+	t.Helper()
 	pod := corev1.Pod{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
 		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "mage"},
-		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "mageai/mageai:0.9.76"}}},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: image}}},
 	}
 	raw, err := json.Marshal(pod)
 	if err != nil {
@@ -238,6 +244,18 @@ func TestWebhookProcess(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusOK || answer.Response == nil || answer.Response.UID != "uid-e2e" {
 		t.Fatalf("a review: %d %+v %v", resp.StatusCode, answer.Response, err)
 	}
+	// The real handler judges: examples/custom-rego/no-latest.rego denies
+	// a :latest image.
+	resp, err = c.Post("https://"+p.addr+webhookserver.ValidatePath, "application/json", bytes.NewReader(testPodReviewOf(t, "latest", "mageai/mageai:latest")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var denied admissionv1.AdmissionReview
+	err = json.NewDecoder(resp.Body).Decode(&denied)
+	resp.Body.Close()
+	if err != nil || denied.Response == nil || denied.Response.Allowed || denied.Response.Result == nil || !strings.Contains(denied.Response.Result.Message, "latest") {
+		t.Fatalf("a :latest pod: %+v %v, want it denied by no-latest.rego", denied.Response, err)
+	}
 
 	resp, err = c.Get("https://" + p.addr + "/metrics")
 	if err != nil {
@@ -288,7 +306,7 @@ func TestWebhookProcess(t *testing.T) {
 		}
 		msg, _ := m["msg"].(string)
 		msgs[msg] = true
-		if msg == "review" {
+		if msg == "review" && m["uid"] == "uid-e2e" {
 			review = m
 		}
 	}
