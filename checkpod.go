@@ -48,6 +48,8 @@ import (
 // workspace name is the pod's workspacekit.dev/workspace label, else its
 // name).
 //
+// The warnings come back with the violations as well as without them (the
+// API server shows a denied request's warnings to its client too).
 // CheckPod is safe for concurrent use; it stops when ctx is done and then
 // returns ctx's error.
 func (r *Resolver) CheckPod(ctx context.Context, pod *corev1.Pod) ([]Warning, error) {
@@ -80,10 +82,9 @@ func (r *Resolver) CheckPod(ctx context.Context, pod *corev1.Pod) ([]Warning, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := probs.err(); err != nil {
-		return nil, err
-	}
-	return w, nil
+	// The warnings come with the violations too: the API server shows a
+	// denied request's warnings to the client.
+	return w, probs.err()
 }
 
 // platformPodsKept is how many platform pods (one per workspace name) a
