@@ -128,7 +128,11 @@ func decodeInto(v *node, out reflect.Value, path string, probs *problemList) {
 		out.SetString(v.text)
 	case reflect.Bool:
 		if v.kind != kindScalar || v.tag != tagBool {
-			probs.add(v.at, path, "expected true or false, got %s", v.describe())
+			hint := ""
+			if v.kind == kindScalar {
+				hint = diag.BooleanHint(v.text)
+			}
+			probs.add(v.at, path, "expected true or false, got %s%s", v.describe(), hint)
 			return
 		}
 		out.SetBool(strings.EqualFold(v.text, "true"))

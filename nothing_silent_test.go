@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/policy"
 )
 
 // Nothing is accepted silently: a YAML tag outside the core schema, in any
@@ -62,4 +63,19 @@ func resolveAll(cluster, defaults, request string) error {
 	}
 	_, err = workspace.Resolve(context.Background(), c, d, r)
 	return err
+}
+
+// A boolean written as yes, on or quoted text is an error that says how
+// to write it, in the default config file and in a policy alike.
+func TestBooleanHint(t *testing.T) {
+	_, err := workspace.ParseDefaultConfig("defaults.yaml", []byte("enabled: \"yes\"\nenforce: off\n"))
+	for _, want := range []string{`defaults.yaml:1:1: enabled: expected true or false, got "yes": write true (a YAML boolean, unquoted)`, `enforce: expected true or false, got "off": write false`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q, got %v", want, err)
+		}
+	}
+	_, err = policy.Parse("policy.yaml", []byte("name: p\nlevel: cluster\nrules:\n  environment:\n    image:\n      canEdit: \"true\"\n"))
+	if err == nil || !strings.Contains(err.Error(), "write true (a YAML boolean, unquoted)") {
+		t.Errorf("a policy's quoted boolean: %v", err)
+	}
 }

@@ -164,6 +164,11 @@ func scalar(n *yaml.Node, k kind) (any, error) {
 		if tag == "!!bool" {
 			return strconv.ParseBool(strings.ToLower(n.Value))
 		}
+		if n.Kind == yaml.ScalarNode {
+			if hint := diag.BooleanHint(n.Value); hint != "" {
+				return nil, fmt.Errorf("expected %s, got %s%s", k, got(n), hint)
+			}
+		}
 	case kindString:
 		if tag == "!!str" {
 			return n.Value, nil
