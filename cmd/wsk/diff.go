@@ -155,6 +155,9 @@ func readDiffFile(path, rel string, stdin io.Reader, errs []error) ([]diffDoc, [
 	var out []diffDoc
 	seen := map[string]int{}
 	for i, d := range docs {
+		if what := notRendered(d); what != "" {
+			return nil, append(errs, usageError{fmt.Sprintf("%s: document %d is %s, not a rendered workspace or a Kubernetes object (apiVersion and kind); give files that wsk render wrote", displayName(path), i+1, what)})
+		}
 		name := docName(d, i)
 		seen[name]++
 		if n := seen[name]; n > 1 {
@@ -167,6 +170,33 @@ func readDiffFile(path, rel string, stdin io.Reader, errs []error) ([]diffDoc, [
 		out = append(out, diffDoc{key: rel + "\x00" + name, label: label, doc: d})
 	}
 	return out, errs
+}
+
+// notRendered says what a document is when it is neither a rendered
+// workspace nor a Kubernetes object (-o manifests): "" when it is one.
+func notRendered(d any) string {
+	m, ok := d.(map[string]any)
+	if !ok {
+		switch d.(type) {
+		case []any:
+			return "a list"
+		case string:
+			return "a string"
+		case nil:
+			return "null"
+		}
+		return "a scalar"
+	}
+	v, _ := m["apiVersion"].(string)
+	k, _ := m["kind"].(string)
+	if v != "" && k != "" {
+		return ""
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	if len(keys) > 5 {
+		keys = append(keys[:5], "...")
+	}
+	return fmt.Sprintf("a map of %s", strings.Join(keys, ", "))
 }
 
 // docName names a document: "workspace NAME" for a rendered workspace,
