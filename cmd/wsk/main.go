@@ -22,6 +22,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/diag"
 )
 
 func main() {
@@ -90,6 +92,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cmd, ok := commands[args[0]]; ok {
 		return cmd(args[1:], stdin, stdout, stderr)
 	}
+	if s := diag.Suggest(args[0], strings.Split(commandNames(), ", ")); s != "" {
+		fmt.Fprintf(stderr, "wsk: unknown command %q; did you mean %q? commands: %s; try wsk --help\n", args[0], s, commandNames())
+		return exitUsage
+	}
 	fmt.Fprintf(stderr, "wsk: unknown command %q; commands: %s; try wsk --help\n", args[0], commandNames())
 	return exitUsage
 }
@@ -156,6 +162,13 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, do
 				help()
 				fs.SetOutput(out)
 				return exitOK, true
+			}
+			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+				var names []string
+				fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+				if s := diag.Suggest(strings.TrimLeft(name, "-"), names); s != "" {
+					fmt.Fprintf(fs.Output(), "did you mean --%s?\n", s)
+				}
 			}
 			fmt.Fprintf(fs.Output(), "run %s --help for the flags and an example\n", fs.Name())
 			return exitUsage, true
