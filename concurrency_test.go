@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/policy"
@@ -35,7 +36,9 @@ func TestResolveConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := policy.NewEngine(context.Background(), policies, policy.WithModules(policy.Module{Name: "no-latest.rego", Source: string(rego)}))
+	// A generous deadline: 64 goroutines under -race on a shared machine are
+	// slow, and the deadline is not what this test is about.
+	engine, err := policy.NewEngine(context.Background(), policies, policy.WithEvalTimeout(time.Minute), policy.WithModules(policy.Module{Name: "no-latest.rego", Source: string(rego)}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func sandboxMessage(msg string) string {
 // DefaultEvalTimeout bounds one evaluation of the custom modules when the
 // caller's context has no earlier deadline: a module that runs away (a
 // comprehension over a huge range) is stopped with a problem naming it.
-const DefaultEvalTimeout = 2 * time.Second
+const DefaultEvalTimeout = 10 * time.Second
 
 // timeout is how long one evaluation of the custom modules may run.
 func (e *Engine) timeout() time.Duration {
