@@ -44,15 +44,23 @@ func YAML(res *workspace.Result, opts Options) ([]byte, error) {
 	}
 	styleForYAML(n)
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(n); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+	if err := encodeYAML(&buf, n); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// encodeYAML writes one node tree as a YAML document, indented by two.
+func encodeYAML(buf *bytes.Buffer, n *yaml.Node) error {
+	enc := yaml.NewEncoder(buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	return nil
 }
 
 // JSON renders a result as indented JSON.
@@ -82,13 +90,8 @@ func Manifests(results ...*workspace.Result) ([]byte, error) {
 			if buf.Len() > 0 {
 				buf.WriteString("---\n")
 			}
-			enc := yaml.NewEncoder(&buf)
-			enc.SetIndent(2)
-			if err := enc.Encode(n); err != nil {
-				return nil, fmt.Errorf("render: %w", err)
-			}
-			if err := enc.Close(); err != nil {
-				return nil, fmt.Errorf("render: %w", err)
+			if err := encodeYAML(&buf, n); err != nil {
+				return nil, err
 			}
 		}
 	}
