@@ -2,6 +2,7 @@ package workspace_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/policy"
+
+	"github.com/open-policy-agent/opa/v1/rego"
 )
 
 // loadExample reads and parses an example folder (examples/<dir>) through
@@ -157,27 +160,43 @@ func BenchmarkNewResolverLargeEnv(b *testing.B) {
 	}
 }
 
-// BenchmarkResolveWithPolicy resolves the quickstart request under the
-// three example policies (cluster, department, project) end to end: the
-// policy layers, the rules, and the Pod Security evaluation.
-func BenchmarkResolveWithPolicy(b *testing.B) {
-	cluster, defaults, req := quickstart(b)
-	// examples/policy holds policies only, named by level: not a folder
-	// of the folder convention, so each file is named as a policy.
+// examplePolicies parses examples/policy/{cluster,department,project}.yaml.
+// examples/policy holds policies only, named by level: not a folder of
+// the folder convention, so each file is named as a policy.
+func examplePolicies(tb testing.TB) []*policy.Policy {
+	tb.Helper()
 	var files []workspace.InputFile
 	for _, name := range []string{"cluster.yaml", "department.yaml", "project.yaml"} {
 		path := "examples/policy/" + name
 		data, err := os.ReadFile(path)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		files = append(files, workspace.InputFile{Kind: workspace.InputPolicy, Name: path, Data: data})
 	}
 	var in workspace.Inputs
 	if err := in.Parse(files...); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	engine, err := policy.NewEngine(context.Background(), in.Policies)
+	return in.Policies
+}
+
+// noLatestModule is the README's custom module,
+// examples/custom-rego/no-latest.rego.
+func noLatestModule(tb testing.TB) policy.Module {
+	tb.Helper()
+	src, err := os.ReadFile("examples/custom-rego/no-latest.rego")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return policy.Module{Name: "no-latest.rego", Source: string(src)}
+}
+
+// benchResolvePolicy resolves the quickstart request under the three
+// example policies, with the engine options given, b.N times.
+func benchResolvePolicy(b *testing.B, opts ...policy.EngineOption) {
+	cluster, defaults, req := quickstart(b)
+	engine, err := policy.NewEngine(context.Background(), examplePolicies(b), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -196,4 +215,73 @@ func BenchmarkResolveWithPolicy(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkResolveWithPolicy resolves the quickstart request under the
+// three example policies (cluster, department, project) end to end: the
+// policy layers, the rules, and the Pod Security evaluation.
+func BenchmarkResolveWithPolicy(b *testing.B) { benchResolvePolicy(b) }
+
+// BenchmarkCustomRego is BenchmarkResolveWithPolicy with the README's
+// custom module (examples/custom-rego/no-latest.rego) added: its cost over
+// BenchmarkResolveWithPolicy is what a custom module adds to a request, to
+// compare with BenchmarkOPAEvalFloor.
+func BenchmarkCustomRego(b *testing.B) { benchResolvePolicy(b, policy.WithModules(noLatestModule(b))) }
+
+// BenchmarkOPAEvalFloor is OPA's own cost of the custom module: a
+// rego.PrepareForEval query of data.workspacekit.custom (as the engine
+// queries it) over an input of the documented shape {cluster, request,
+// policy, rendered} for the quickstart, built as a plain Go map (the JSON
+// form) once, outside the loop.
+func BenchmarkOPAEvalFloor(b *testing.B) {
+	cluster, defaults, req := quickstart(b)
+	policies := examplePolicies(b)
+	engine, err := policy.NewEngine(context.Background(), policies)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := workspace.NewResolver(cluster, &defaults, workspace.WithPolicy(engine))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	res, err := r.Resolve(ctx, req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := plainMap(b, map[string]any{
+		"cluster":  map[string]any{"type": string(cluster.Type), "mode": string(cluster.Mode), "projectRoot": cluster.ProjectRoot, "namespace": cluster.Namespace, "env": cluster.Env, "podTemplate": cluster.PodTemplate, "server": cluster.Server},
+		"request":  map[string]any{"name": req.Name, "type": "kubernetes", "container_config": req.Config.ContainerConfig},
+		"policy":   engine.Effective(),
+		"rendered": res.Document(false),
+	})
+	mod := noLatestModule(b)
+	pq, err := rego.New(rego.Query("data.workspacekit.custom"), rego.Module(mod.Name, mod.Source)).PrepareForEval(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if rs, err := pq.Eval(ctx, rego.EvalInput(input)); err != nil || len(rs) != 1 {
+		b.Fatal(rs, err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := pq.Eval(ctx, rego.EvalInput(input)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// plainMap is x as JSON decodes it.
+func plainMap(tb testing.TB, x any) map[string]any {
+	tb.Helper()
+	data, err := json.Marshal(x)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(data, &out); err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }

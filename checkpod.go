@@ -374,27 +374,11 @@ func (j *podJudgement) imposed(probs *problemList) {
 // checkPodCustom runs the custom modules on a pod: each deny a problem,
 // each warn a warning.
 func (r *Resolver) checkPodCustom(ctx context.Context, pod *corev1.Pod, name, level string, probs *problemList, w *warnings) {
-	s := &r.policy
-	if !s.judge.HasCustom() {
+	if !r.policy.judge.HasCustom() {
 		return
 	}
 	res := &Result{Name: name, Type: TypeKubernetes, Kubernetes: &Kubernetes{Pod: pod}, SecurityLevel: level}
-	input, err := r.customInput(s.engine, map[string]any{"name": name, "type": string(TypeKubernetes)}, res.Document(false))
-	if err != nil {
-		probs.add(pos{}, "policy", "custom Rego input: %v", err)
-		return
-	}
-	deny, warn, err := s.judge.Check(ctx, input)
-	if err != nil {
-		probs.add(pos{}, "policy", "%v", err)
-		return
-	}
-	for _, f := range deny {
-		probs.add(pos{}, f.Path, "%s", customMessage(f))
-	}
-	for _, f := range warn {
-		w.add(f.Path, customMessage(f))
-	}
+	r.runCustom(ctx, map[string]any{"name": name, "type": string(TypeKubernetes)}, res, func(string) pos { return pos{} }, probs, w)
 }
 
 // sameSourceKind reports whether two volume sources are of the same kind

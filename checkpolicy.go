@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -9,7 +8,6 @@ import (
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/judge"
-	"github.com/workspacekit/workspace/policy"
 )
 
 // check judges a rendered pod: the policy's rules, the Pod Security level
@@ -75,29 +73,20 @@ func (s *resolverPolicy) judgeRules(b *build, ws judge.Workspace) bool {
 	return true
 }
 
-// checkCustom runs the custom modules: each deny a problem, each warn a
-// warning.
+// checkCustom runs the custom modules on a resolved workspace: each deny a
+// problem at the request's place for its path, each warn a warning.
 func (s *resolverPolicy) checkCustom(b *build) {
 	if !s.judge.HasCustom() {
 		return
 	}
-	ctx, req, prov, w, probs := b.ctx, b.req, b.prov, &b.w, &b.probs
-	input, err := b.customInput(s.engine)
-	if err != nil {
-		probs.add(pos{}, "policy", "custom Rego input: %v", err)
-		return
+	req, prov := b.req, b.prov
+	request, _ := b.user.goValue().(map[string]any)
+	if request == nil {
+		request = map[string]any{}
 	}
-	deny, warn, err := s.judge.Check(ctx, input)
-	if err != nil {
-		probs.add(pos{}, "policy", "%v", err)
-		return
-	}
-	for _, f := range deny {
-		probs.add(violationPos(prov, f.Path, req), f.Path, "%s", customMessage(f))
-	}
-	for _, f := range warn {
-		w.add(f.Path, customMessage(f))
-	}
+	request["name"], request["type"] = req.Name, string(req.Type)
+	at := func(path string) pos { return violationPos(prov, path, req) }
+	b.r.runCustom(b.ctx, request, b.res, at, &b.probs, &b.w)
 }
 
 // customMessage is a custom module's finding as a problem or a warning
@@ -168,54 +157,4 @@ func earlier(a, b pos, requestFile string) bool {
 		return a.file == requestFile
 	}
 	return a.file < b.file
-}
-
-// customInput is {cluster, request, policy, rendered} as plain data.
-func (b *build) customInput(e *policy.Engine) (map[string]any, error) {
-	req, user, res := b.req, b.user, b.res
-	request, _ := user.goValue().(map[string]any)
-	if request == nil {
-		request = map[string]any{}
-	}
-	request["name"], request["type"] = req.Name, string(req.Type)
-	return b.r.customInput(e, request, res.Document(false))
-}
-
-// customInput is {cluster, request, policy, rendered} as plain data, for
-// a request (as plain data, with its name and type) and what it rendered.
-// The cluster and the policy are the same for every workspace: they are
-// made plain once, and shared (the evaluator only reads its input).
-func (r *Resolver) customInput(e *policy.Engine, request map[string]any, rendered Document) (map[string]any, error) {
-	base, err := r.policy.customBase(r, e)
-	if err != nil {
-		return nil, err
-	}
-	var own map[string]any
-	if err := plainInto(map[string]any{"request": request, "rendered": rendered}, &own); err != nil {
-		return nil, err
-	}
-	own["cluster"], own["policy"] = base["cluster"], base["policy"]
-	return own, nil
-}
-
-// customBase is the part of the custom modules' input that every
-// workspace shares, {cluster, policy}, as plain data, made once.
-func (s *resolverPolicy) customBase(r *Resolver, e *policy.Engine) (map[string]any, error) {
-	s.baseOnce.Do(func() {
-		cluster := map[string]any{
-			"type": string(r.cluster.Type), "mode": string(r.cluster.Mode), "projectRoot": r.cluster.ProjectRoot,
-			"namespace": r.cluster.Namespace, "env": r.cluster.Env, "podTemplate": r.cluster.PodTemplate, "server": r.cluster.Server,
-		}
-		s.baseErr = plainInto(map[string]any{"cluster": cluster, "policy": e.Effective()}, &s.base)
-	})
-	return s.base, s.baseErr
-}
-
-// plainInto makes x plain data (as JSON decodes it) in out.
-func plainInto(x any, out *map[string]any) error {
-	data, err := json.Marshal(x)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(data, out)
 }

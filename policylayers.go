@@ -27,9 +27,9 @@ type resolverPolicy struct {
 	judge  judge.Engine
 	layer  *judge.Layer
 	// base is the custom modules' input that every workspace shares
-	// ({cluster, policy} as plain data), made once (customBase).
+	// ({cluster, policy} in Rego's terms), made once (customBase).
 	baseOnce sync.Once
-	base     map[string]any
+	base     customShared
 	baseErr  error
 }
 

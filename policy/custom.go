@@ -125,7 +125,7 @@ func regoError(e *ast.Error) *diag.Problem {
 // rendered}. Denials and warnings come back sorted. A module that yields
 // something other than a string or {msg, path} is an error naming it; a
 // context deadline stops a module that runs away, and says so.
-func (e *Engine) check(ctx context.Context, input map[string]any) (deny, warn []judge.Finding, err error) {
+func (e *Engine) check(ctx context.Context, input ast.Value) (deny, warn []judge.Finding, err error) {
 	if e.custom == nil {
 		return nil, nil, nil
 	}
@@ -133,7 +133,7 @@ func (e *Engine) check(ctx context.Context, input map[string]any) (deny, warn []
 	defer cancel()
 	ctx, stop := watchMemory(ctx)
 	defer stop()
-	rs, err := e.custom.query.Eval(ctx, rego.EvalInput(input))
+	rs, err := e.custom.query.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		if errors.Is(context.Cause(ctx), errTooMuchMemory) {
 			return nil, nil, fmt.Errorf("custom Rego (%s) stopped: %w (a module builds too large a collection)", e.customFiles(), errTooMuchMemory)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/policy"
@@ -27,7 +29,7 @@ warn contains "a warning" if true
 	if err != nil {
 		t.Fatal(err)
 	}
-	deny, warn, err := judge.Of(e).Check(context.Background(), map[string]any{"rendered": map[string]any{"image": "x:latest"}})
+	deny, warn, err := judge.Of(e).Check(context.Background(), ast.MustInterfaceToValue(map[string]any{"rendered": map[string]any{"image": "x:latest"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestCustomModuleBadFindings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = judge.Of(e).Check(context.Background(), map[string]any{})
+		_, _, err = judge.Of(e).Check(context.Background(), ast.NewObject())
 		if err == nil || !strings.Contains(err.Error(), "m.rego (workspacekit.custom.x)") {
 			t.Errorf("%s: got %v, want an error naming the module", src, err)
 		}
@@ -91,7 +93,7 @@ deny contains "never" if {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, _, err = judge.Of(e).Check(ctx, map[string]any{})
+	_, _, err = judge.Of(e).Check(ctx, ast.NewObject())
 	if err == nil || !strings.Contains(err.Error(), "custom Rego (slow.rego) stopped") || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the deadline to stop the module", err)
 	}
@@ -135,7 +137,7 @@ deny contains "never" if {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = judge.Of(e).Check(context.Background(), map[string]any{})
+	_, _, err = judge.Of(e).Check(context.Background(), ast.NewObject())
 	if err == nil || !strings.Contains(err.Error(), "it is given 100ms") {
 		t.Fatalf("got %v, want the engine's timeout to stop the module", err)
 	}
@@ -153,7 +155,7 @@ deny contains "never" if {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = judge.Of(e).Check(context.Background(), map[string]any{})
+	_, _, err = judge.Of(e).Check(context.Background(), ast.NewObject())
 	if err == nil || !strings.Contains(err.Error(), "custom Rego (huge.rego) stopped: it took more than") {
 		t.Fatalf("got %v, want the memory bound to stop the module", err)
 	}

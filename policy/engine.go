@@ -36,9 +36,10 @@ var builtinRego embed.FS
 // Engine is then safe for concurrent use.
 type Engine struct {
 	eff    *Effective
-	data   map[string]any  // data.workspacekit.policy
-	reads  map[string]bool // the fields whose values or items the rules read
-	rules  rego.PreparedEvalQuery
+	data   map[string]any         // data.workspacekit.policy
+	reads  map[string]bool        // the fields whose values or items the rules read
+	rules  rego.PreparedEvalQuery // rules.rego, the reference
+	plan   *plan                  // the rules compiled, what Validate runs
 	custom *customModules
 	layer  *judge.Layer // what the effective policy adds to every workspace
 	// evalTimeout bounds one evaluation of the custom modules.
@@ -88,6 +89,7 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 	for _, field := range crossFieldReads {
 		e.reads[field] = true
 	}
+	e.plan = compilePlan(e.data)
 	store := map[string]any{"policy": e.data}
 	if e.rules, err = prepare(ctx, "data.workspacekit.rules.deny", modules, store); err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/policy"
 )
@@ -45,7 +47,11 @@ func FuzzCustomRegoInput(f *testing.F) {
 		if !ok {
 			input = map[string]any{"rendered": v}
 		}
-		_, _, err := judge.Of(e).Check(context.Background(), input)
+		value, err := ast.InterfaceToValue(input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = judge.Of(e).Check(context.Background(), value)
 		if err != nil && !strings.Contains(err.Error(), "no-latest.rego") && !strings.Contains(err.Error(), "custom Rego") {
 			t.Fatalf("an error that names no module: %v", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/workspacekit/workspace/internal/judge"
@@ -30,7 +31,7 @@ func (j engineJudge) Validate(ctx context.Context, in *judge.Input) ([]judge.Vio
 
 func (j engineJudge) HasCustom() bool { return j.e.hasCustom() }
 
-func (j engineJudge) Check(ctx context.Context, input map[string]any) (deny, warn []judge.Finding, err error) {
+func (j engineJudge) Check(ctx context.Context, input ast.Value) (deny, warn []judge.Finding, err error) {
 	return j.e.check(ctx, input)
 }
 

@@ -5,20 +5,24 @@ import (
 	"fmt"
 	"github.com/workspacekit/workspace/internal/judge"
 	"math"
-	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 )
 
 // validate checks one workspace's values against the effective policy's
-// rules. Violations come sorted by field, then message.
+// rules, through the plan compiled from them (plan.go). Violations come
+// sorted by field, then message, then path.
 func (e *Engine) validate(ctx context.Context, in *judge.Input) ([]judge.Violation, error) {
-	return e.validateWith(ctx, in)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)
+	}
+	return e.plan.check(in), nil
 }
 
-// validateWith is Validate with evaluation options (a tracer, in tests).
-func (e *Engine) validateWith(ctx context.Context, in *judge.Input, opts ...rego.EvalOption) ([]judge.Violation, error) {
+// validateRego is validate through rules.rego, the reference the plan is
+// proven against (plan_test.go), with evaluation options (a tracer).
+func (e *Engine) validateRego(ctx context.Context, in *judge.Input, opts ...rego.EvalOption) ([]judge.Violation, error) {
 	// Only the values and items some rule reads go to the evaluator.
 	values := ast.NewObject()
 	for k, v := range in.Values {
@@ -75,13 +79,7 @@ func (e *Engine) validateWith(ctx context.Context, in *judge.Input, opts ...rego
 	for _, d := range found {
 		out = append(out, judge.Violation{Field: fmt.Sprint(d["field"]), Path: fmt.Sprint(d["path"]), Message: fmt.Sprint(d["msg"])})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Field != out[j].Field {
-			return out[i].Field < out[j].Field
-		}
-		return out[i].Message < out[j].Message
-	})
-	return out, nil
+	return sortViolations(out), nil
 }
 
 func stringsTerm(m map[string]string) *ast.Term {

@@ -11,6 +11,7 @@ package judge
 import (
 	"context"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/workspacekit/workspace/internal/podsecurity"
@@ -33,8 +34,8 @@ type Engine interface {
 	// HasCustom reports whether the engine has custom Rego modules.
 	HasCustom() bool
 	// Check evaluates the custom modules' deny and warn sets on the input
-	// {cluster, request, policy, rendered}.
-	Check(ctx context.Context, input map[string]any) (deny, warn []Finding, err error)
+	// {cluster, request, policy, rendered}, already in Rego's terms.
+	Check(ctx context.Context, input ast.Value) (deny, warn []Finding, err error)
 }
 
 var of func(engine any) Engine
