@@ -276,3 +276,190 @@ func TestJSONSchemaInputs(t *testing.T) {
 	}
 	t.Logf("inputs checked: %v", counts)
 }
+
+// TestJSONSchemaCases are inputs written for the schemas: unknown keys and
+// wrong types the parser rejects, which the schema rejects too, and valid
+// variants that both accept.
+func TestJSONSchemaCases(t *testing.T) {
+	schemas := compiledSchemas(t)
+	cases := []struct {
+		kind, name, yaml string
+		valid            bool
+	}{
+		{"request", "a misspelt top-level key", "name: ws\ncontainer_confg: {image: x}\n", false},
+		{"request", "an unknown key of container_config", "name: ws\ncontainer_config: {image: x, imagee: y}\n", false},
+		{"request", "containers in container_config", "name: ws\ncontainer_config: {containers: []}\n", false},
+		{"request", "a Docker key on a Kubernetes request", "name: ws\ntype: kubernetes\ncontainer_config: {environment: {A: b}}\n", false},
+		{"request", "storage settings on a Docker request", "name: ws\ntype: docker\ncontainer_config: {image: x}\nstorage_class_name: fast\n", false},
+		{"request", "storage settings on a request written for Docker", "name: ws\ncontainer_config: {public_url: a.example.com}\nstorage_class_name: fast\n", false},
+		{"request", "a Kubernetes key on a Docker request", "name: ws\ntype: docker\ncontainer_config: {image: x, resources: {}}\n", false},
+		{"request", "an unknown key deep in container_config", "name: ws\ncontainer_config:\n  resources: {limits: {cpu: 1}, limitz: {}}\n", false},
+		{"request", "an unknown key of a list item", "name: ws\ncontainer_config:\n  env: [{name: A, valu: b}]\n", false},
+		{"request", "an unknown key of lifecycle_config", "name: ws\nlifecycle_config: {post_start: {comand: [ls]}}\n", false},
+		{"request", "an empty command list", "name: ws\nlifecycle_config: {post_start: {command: []}}\n", false},
+		{"request", "a blank shell command", "name: ws\nlifecycle_config: {post_start: {command: \"  \"}}\n", false},
+		{"request", "a string where an integer goes", "name: ws\ncontainer_config: {terminationGracePeriodSeconds: soon}\n", false},
+		{"request", "an integer beyond 32 bits", "name: ws\ncontainer_config: {ports: [{containerPort: 4294967296}]}\n", false},
+		{"request", "a number where a string goes", "name: 12\n", false},
+		{"request", "a bad quantity", "name: ws\ncontainer_config: {resources: {limits: {cpu: lots}}}\n", false},
+		{"request", "a relative Docker bind", "name: ws\ntype: docker\ncontainer_config: {volumes: {/a: {bind: b}}}\n", false},
+		{"request", "a Docker mode other than ro or rw", "name: ws\ntype: docker\ncontainer_config: {volumes: {/a: {bind: /b, mode: rx}}}\n", false},
+		{"request", "a Docker variable name with a space", "name: ws\ntype: docker\ncontainer_config: {environment: {A B: c}}\n", false},
+		{"request", "container and pod keys together", "name: ws\ncontainer_config:\n  image: x\n  nodeSelector: {disk: ssd}\n  tolerations: [{key: a, operator: Exists}]\n  resources: {limits: {cpu: 500m, memory: 1Gi}}\n  ports: [{containerPort: 80, protocol: TCP}]\n  livenessProbe: {httpGet: {port: http, path: /}}\n", true},
+		{"request", "nulls everywhere", "name: ws\ncontainer_config:\n  image: ~\n  env: [~]\nlifecycle_config: ~\n", true},
+		{"request", "a Docker request by its container_config alone", "name: ws\ncontainer_config: {image: x, volumes: {/a: {bind: /b, mode: ro}}, environment: {A: b}}\n", true},
+		{"request", "a shell command and a list command", "name: ws\nlifecycle_config: {post_start: {command: echo hi, hook_path: h.sh}, termination_policy: {enable_auto_termination: true, max_idle_seconds: 60}}\n", true},
+		{"request", "an empty file", "", true},
+		{"defaults", "a misspelt header key", "enforced: true\n", false},
+		{"defaults", "a string for enabled", "enabled: \"no\"\n", false},
+		{"defaults", "an unknown key of container_config", "container_config: {imagePullPolicyy: Always}\n", false},
+		{"defaults", "enforce with a Docker container_config", "enabled: true\nenforce: true\ncontainer_config: {environment: {A: b}}\n", true},
+		{"defaults", "storage settings", "storage_class_name: fast\nstorage_request_size: 50Gi\nstorage_access_mode: ReadWriteMany\n", true},
+		{"cluster", "a misspelt top-level key", "typ: kubernetes\n", false},
+		{"cluster", "an unknown key of the server", "server: {port: 80, portt: 81}\n", false},
+		{"cluster", "an unknown key of the pod template's container", "podTemplate: {spec: {containers: [{name: a, imagee: b}]}}\n", false},
+		{"cluster", "an unknown key of the pod template's metadata", "podTemplate: {metadata: {labelz: {}}}\n", false},
+		{"cluster", "a list for env", "env: [A]\n", false},
+		{"cluster", "a variable name with =", "env: {\"A=B\": c}\n", false},
+		{"cluster", "a full cluster", "type: kubernetes\nmode: self-hosted\nprojectRoot: /p\nnamespace: ns\nenv: {A: 1, B: true, C: ~, D: x}\npodTemplate:\n  metadata: {labels: {a: b}}\n  spec: {containers: [{name: s, image: i, command: [a]}]}\nserver: {port: 6789, command: [a], args: [b], basePathEnv: MAGE_BASE_PATH, requirements: {command: [pip]}}\n", true},
+		{"policy", "a misspelt top-level key", "levle: cluster\n", false},
+		{"policy", "an unknown default", "defaults: {environment: {imagee: x}}\n", false},
+		{"policy", "a rule on a field that takes none", "rules: {environment: {connections: {required: true}}}\n", false},
+		{"policy", "an unknown key of a data source", "defaults: {imposedAssets: {datasources: {nfs: [{name: a, serverr: b}]}}}\n", false},
+		{"policy", "a string for a boolean", "defaults: {environment: {hostIpc: \"true\"}}\n", false},
+		{"policy", "rules and defaults", "name: p\nlevel: cluster\ndefaults:\n  environment: {image: x, imagePullPolicy: Always, uidGidSource: custom, overrideUidGidInWorkspace: true, runAsUid: 1000}\n  compute: {cpuCoreRequest: 0.5, cpuMemoryRequest: 1Gi}\nrules:\n  environment: {image: {required: true, options: [{value: x, displayed: X}]}, runAsUid: {min: 0, max: 2000}}\n  compute: {cpuMemoryRequest: {max: 4Gi}}\n  imposedAssets: {datasources: {nfs: {canAdd: false}}}\n", true},
+	}
+	for _, c := range cases {
+		k := kindOf(c.kind)
+		check := k.parse
+		if k.check != nil {
+			check = k.check
+		}
+		parseErr := check(c.kind+".yaml", []byte(c.yaml))
+		if (parseErr == nil) != c.valid {
+			t.Errorf("%s %s: the parser's verdict is not the case's (valid %v): %v", c.kind, c.name, c.valid, parseErr)
+		}
+		inst, err := yamlInstance([]byte(c.yaml))
+		if err != nil {
+			t.Fatalf("%s %s: %v", c.kind, c.name, err)
+		}
+		schemaErr := schemas[c.kind].Validate(inst)
+		if (schemaErr == nil) != c.valid {
+			t.Errorf("%s %s: the schema's verdict is not the case's (valid %v): %v", c.kind, c.name, c.valid, schemaErr)
+		}
+	}
+}
+
+// TestJSONSchemaMutations checks the schemas against the parsers on
+// variants of every valid example and golden input: an unknown key added
+// to each map, and each scalar replaced by one of another type. The
+// parser and the schema must agree on every variant; most are
+// rejections, which shows the schema rejects the keys and types the parser
+// rejects wherever they are.
+func TestJSONSchemaMutations(t *testing.T) {
+	schemas := compiledSchemas(t)
+	seen := map[string]bool{}
+	rejected, accepted := map[string]int{}, map[string]int{}
+	for _, in := range schemaInputs(t) {
+		k := kindOf(in.kind)
+		check := k.parse
+		if k.check != nil {
+			check = k.check
+		}
+		if seen[string(in.data)] || check(in.name, in.data) != nil {
+			continue
+		}
+		seen[string(in.data)] = true
+		var root yaml.Node
+		if err := yaml.Unmarshal(in.data, &root); err != nil || len(root.Content) == 0 {
+			continue
+		}
+		expandContainerConfigNode(root.Content[0])
+		var spots []*yaml.Node
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			spots = append(spots, n)
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(root.Content[0])
+		for i, n := range spots {
+			if n.Kind == yaml.MappingNode && i > 0 && spots[i-1].Kind == yaml.MappingNode && spots[i-1].Tag == "!!merge" {
+				continue
+			}
+			undo, what := mutate(n)
+			if undo == nil {
+				continue
+			}
+			data, err := yaml.Marshal(&root)
+			undo()
+			if err != nil {
+				t.Fatal(err)
+			}
+			parseErr := k.parse(in.name, data)
+			inst, err := yamlInstance(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			schemaErr := schemas[in.kind].Validate(inst)
+			switch {
+			case parseErr == nil && schemaErr != nil:
+				t.Errorf("%s, %s at line %d: the parser accepts it, the schema rejects it: %v", in.name, what, n.Line, schemaErr)
+			case parseErr != nil && schemaErr == nil:
+				t.Errorf("%s, %s at line %d: the parser rejects it, the schema accepts it; the parser says: %v", in.name, what, n.Line, parseErr)
+			case parseErr != nil:
+				rejected[in.kind]++
+			default:
+				accepted[in.kind]++
+			}
+		}
+	}
+	for _, k := range schemaKinds {
+		if rejected[k.kind] < 20 {
+			t.Errorf("%s: only %d variants rejected by both", k.kind, rejected[k.kind])
+		}
+	}
+	t.Logf("variants rejected by both: %v; accepted by both: %v", rejected, accepted)
+}
+
+// mutate changes n in place: a map gains an unknown key, a scalar becomes
+// one of another type. It returns how to undo it and what it did, or nil.
+func mutate(n *yaml.Node) (undo func(), what string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		was := n.Content
+		n.Content = append(slices.Clip(n.Content),
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "notAKnownKey"},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "1"})
+		return func() { n.Content = was }, "an unknown key"
+	case yaml.ScalarNode:
+		tag, value, style := n.Tag, n.Value, n.Style
+		switch n.ShortTag() {
+		case "!!str":
+			n.Tag, n.Value, n.Style = "!!int", "12345", 0
+		case "!!int", "!!float", "!!bool":
+			n.Tag, n.Value, n.Style = "!!str", "text", 0
+		default:
+			return nil, ""
+		}
+		return func() { n.Tag, n.Value, n.Style = tag, value, style }, fmt.Sprintf("%s %q retyped", tag, value)
+	}
+	return nil, ""
+}
+
+// expandContainerConfigNode replaces a top-level container_config string
+// by the YAML it holds, so that its keys are mutated too.
+func expandContainerConfigNode(doc *yaml.Node) {
+	if doc.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if v := doc.Content[i+1]; doc.Content[i].Value == "container_config" && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" {
+			var cc yaml.Node
+			if yaml.Unmarshal([]byte(v.Value), &cc) == nil && len(cc.Content) == 1 {
+				doc.Content[i+1] = cc.Content[0]
+			}
+		}
+	}
+}
