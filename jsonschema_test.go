@@ -68,14 +68,25 @@ func TestJSONSchemaDocs(t *testing.T) {
 
 // compiledSchemas compiles every schema with a real validator, which also
 // checks each against the draft 2020-12 meta-schema.
-func compiledSchemas(t *testing.T) map[string]*sjs.Schema {
+func compiledSchemas(t *testing.T) map[string]*sjs.Schema { return compiledSchemasAs(t, false) }
+
+// compiledSchemasAs compiles the schemas, as draft-07 ones when draft7 is
+// set (their $schema dropped): the dialect yaml-language-server
+// validates with.
+func compiledSchemasAs(t *testing.T, draft7 bool) map[string]*sjs.Schema {
 	t.Helper()
 	c := sjs.NewCompiler()
+	if draft7 {
+		c.DefaultDraft(sjs.Draft7)
+	}
 	out := map[string]*sjs.Schema{}
 	for _, k := range schemaKinds {
 		doc, err := sjs.UnmarshalJSON(bytes.NewReader(k.schema()))
 		if err != nil {
 			t.Fatalf("%s: %v", k.kind, err)
+		}
+		if draft7 {
+			delete(doc.(map[string]any), "$schema")
 		}
 		url := jsonschema.BaseURL + jsonschema.FileName(k.kind)
 		if err := c.AddResource(url, doc); err != nil {
@@ -461,5 +472,59 @@ func expandContainerConfigNode(doc *yaml.Node) {
 				doc.Content[i+1] = cc.Content[0]
 			}
 		}
+	}
+}
+
+// draft7Keywords are the keywords the schemas may use: those draft-07 has
+// with the same meaning as in draft 2020-12 ($defs is only where the
+// references point), so that an editor validating with draft-07 semantics
+// (yaml-language-server) reads all of each schema.
+var draft7Keywords = []string{"$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties",
+	"additionalProperties", "items", "enum", "const", "pattern", "format", "minimum", "maximum", "minLength",
+	"minItems", "propertyNames", "required", "anyOf", "allOf", "not", "if", "then", "else"}
+
+// TestJSONSchemaDraft7 checks that the schemas use only draft7Keywords and
+// that, compiled as draft-07, they give every input the verdict they give
+// it as draft 2020-12.
+func TestJSONSchemaDraft7(t *testing.T) {
+	for _, k := range schemaKinds {
+		var doc any
+		if err := json.Unmarshal(k.schema(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var walk func(v any, path string, named bool)
+		walk = func(v any, path string, named bool) {
+			switch v := v.(type) {
+			case map[string]any:
+				for key, x := range v {
+					// Under properties, $defs and propertyNames' parent the keys are names, not keywords.
+					if !named && !slices.Contains(draft7Keywords, key) {
+						t.Errorf("%s: %s/%s: keyword %q is not one of draft-07", k.kind, path, key, key)
+					}
+					walk(x, path+"/"+key, !named && (key == "properties" || key == "$defs"))
+				}
+			case []any:
+				for _, x := range v {
+					walk(x, path, false)
+				}
+			}
+		}
+		walk(doc, "", false)
+	}
+	modern, old := compiledSchemas(t), compiledSchemasAs(t, true)
+	n := 0
+	for _, in := range schemaInputs(t) {
+		inst, err := yamlInstance(in.data)
+		if err != nil {
+			continue
+		}
+		a, b := modern[in.kind].Validate(inst), old[in.kind].Validate(inst)
+		if (a == nil) != (b == nil) {
+			t.Errorf("%s: draft 2020-12 says %v, draft-07 says %v", in.name, a, b)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Error("no input checked")
 	}
 }
