@@ -103,6 +103,73 @@ var fieldRefinements = map[reflect.Type]map[string]func(jsonschema.Schema){
 	},
 }
 
+// fieldDocs describe the workspacekit keys to an editor, by the field's
+// struct and JSON name (the Kubernetes types' fields have no descriptions:
+// their documentation is not in the Go types that reflection sees).
+var fieldDocs = map[reflect.Type]map[string]string{
+	reflect.TypeFor[clusterFile](): {
+		"type":        "the default workspace type: kubernetes (when empty) or docker",
+		"mode":        "managed (when empty) or self-hosted; decides what USER_DEFINED_VARS means when it is unset",
+		"projectRoot": "where relative hook and script paths resolve",
+		"namespace":   "put on every rendered object, when set",
+		"env":         "the cluster-level environment: the workspace settings and the variables workspaces may inherit",
+		"podTemplate": "the main cluster pod template (the doc's pod_config)",
+		"server":      "the workspace server: its port and its command",
+	},
+	reflect.TypeFor[Server](): {
+		"port":         "the server port; 6789 when 0 or unset",
+		"command":      "starts the server when neither the request nor the pod template gives a command",
+		"args":         "the server command's arguments",
+		"basePathEnv":  "the variable that tells the server its path prefix behind the workspace's route (MAGE_BASE_PATH for Mage)",
+		"requirements": "a step the post-start wrapper runs before the post-start steps",
+	},
+	reflect.TypeFor[RequirementsStep](): {
+		"command": "the step's argv",
+	},
+	reflect.TypeFor[requestHeader](): {
+		"name": "the workspace name: a DNS-1123 label",
+		"type": "kubernetes or docker; the cluster's type when empty",
+	},
+	reflect.TypeFor[defaultsHeader](): {
+		"enabled": "false: the file is not applied at all (true when unset)",
+		"enforce": "true: the file's keys override the user's; false: they only fill keys the user left unset",
+	},
+	configDocType: {
+		"lifecycle_config":     "the termination policy and the start-up hooks",
+		"service_account_name": "the pod's service account",
+		"storage_class_name":   "the storage class of the workspace's own claim",
+		"storage_request_size": "the size of the workspace's own claim, a quantity such as 50Gi",
+		"storage_access_mode":  "the access mode of the workspace's own claim",
+	},
+	dockerDocType: {
+		"lifecycle_config":     "the termination policy and the start-up hooks",
+		"service_account_name": "the pod's service account",
+	},
+	reflect.TypeFor[LifecycleConfig](): {
+		"termination_policy":    "stops an idle workspace",
+		"pre_start_script_path": "the script whose get_custom_configs output is a configuration layer; relative paths resolve under the project root",
+		"post_start":            "run before the server starts: the command first, then the hook script",
+	},
+	reflect.TypeFor[TerminationPolicy](): {
+		"enable_auto_termination": "turns automatic termination on",
+		"max_idle_seconds":        "the idle time before termination; positive when auto-termination is on",
+	},
+	reflect.TypeFor[PostStart](): {
+		"command":   "runs first: a list runs directly, a string by /bin/sh -c",
+		"hook_path": "a script run after the command; relative paths resolve under the project root",
+	},
+	reflect.TypeFor[dockerFields](): {
+		"image":       "the image to run",
+		"volumes":     "host path: {bind: container path, mode: ro or rw}",
+		"environment": "the container's variables",
+		"public_url":  "where the workspace is reached",
+	},
+	reflect.TypeFor[dockerVolume](): {
+		"bind": "the absolute container path the host path is bound at",
+		"mode": "ro (read-only) or rw (read-write, when unset)",
+	},
+}
+
 func enumValues(values []string) []any {
 	out := make([]any, 0, len(values)+1)
 	for _, v := range values {
@@ -246,6 +313,13 @@ func (g *schemaGen) fields(ts *typeSchema) jsonschema.Schema {
 		s := g.of(f.typ)
 		if refine := fieldRefinements[f.owner][name]; refine != nil {
 			refine(s)
+		}
+		if doc := fieldDocs[f.owner][name]; doc != "" {
+			if _, isRef := s["$ref"]; isRef {
+				// A sibling of $ref is ignored by draft-07 readers.
+				s = jsonschema.Schema{"allOf": []any{s}}
+			}
+			s["description"] = doc
 		}
 		props[name] = s
 	}
