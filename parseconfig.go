@@ -36,23 +36,31 @@ const (
 	ccMap                   // as a map: doc's container_config, as goValue gives it
 )
 
+// configFile is the whole of a request or default config file of a
+// Kubernetes workspace: the header H (requestHeader, defaultsHeader) and
+// the configuration keys. Its JSON Schema is built from this type too.
+type configFile[H any] struct {
+	Header H `json:",inline"`
+	configDoc
+}
+
+// dockerFile is configFile for a Docker workspace.
+type dockerFile[H any] struct {
+	Header H `json:",inline"`
+	dockerDoc
+}
+
 // decodeConfigFile decodes a parsed request or default config file into
 // the struct that header and the configuration keys of the workspace type
 // make: a Docker one when docker says so.
 func decodeConfigFile[H any](root *node, header *H, docker bool, probs *problemList) (LifecycleConfig, configScalars) {
 	if docker {
-		var f struct {
-			Header H `json:",inline"`
-			dockerDoc
-		}
+		var f dockerFile[H]
 		decodeInto(root, reflect.ValueOf(&f).Elem(), "", probs)
 		*header = f.Header
 		return f.LifecycleConfig, configScalars{serviceAccountName: f.ServiceAccountName}
 	}
-	var f struct {
-		Header H `json:",inline"`
-		configDoc
-	}
+	var f configFile[H]
 	decodeInto(root, reflect.ValueOf(&f).Elem(), "", probs)
 	*header = f.Header
 	return f.LifecycleConfig, configScalars{f.ServiceAccountName, f.StorageClassName, f.StorageRequestSize, f.StorageAccessMode}
