@@ -136,7 +136,7 @@ func newFlagSet(name, synopsis, description string, examples []string, stderr io
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprintf(out, "Usage: %s\n\n%s\n\nFlags:\n", synopsis, strings.TrimSpace(description))
-		fs.PrintDefaults()
+		writeFlags(out, fs)
 		fmt.Fprint(out, "\nExample:\n")
 		for _, ex := range examples {
 			fmt.Fprintf(out, "  %s\n", ex)
@@ -149,7 +149,12 @@ func newFlagSet(name, synopsis, description string, examples []string, stderr io
 // or after its arguments (wsk lint a.yaml b.yaml --format json; "--" ends
 // the flags). Asked-for help (-h) goes to stdout with exit 0; a bad flag is
 // one line on stderr and exit 2. Afterwards fs.Args() holds the arguments.
+// A flagProbe as stdout gets the flag set, and nothing is parsed.
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+	if p, ok := stdout.(*flagProbe); ok {
+		p.fs = fs
+		return exitOK, true
+	}
 	help := fs.Usage
 	fs.Usage = func() {} // a bad flag: its one-line error, not the whole help
 	defer func() { fs.Usage = help }()
