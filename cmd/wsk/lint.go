@@ -17,7 +17,7 @@ import (
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
-const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT] [--color auto|always|never] [REQUEST...]"
+const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [-o FORMAT] [--color auto|always|never] [REQUEST...]"
 
 const lintDescription = `Checks every file given (cluster, cluster env, default config file,
 policies, Rego modules and every request, each request fully resolved) and
@@ -187,15 +187,16 @@ func plural(n int, word string) string {
 // runLint is `wsk lint`.
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("lint", lintSynopsis, lintDescription, []string{
-		"wsk lint --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --policy examples/policy/cluster.yaml --request examples/quickstart/request.yaml --request 'examples/custom-rego/*.yaml' --format github",
-		"wsk lint --request examples/quickstart/request.yaml --format sarif",
+		"wsk lint --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --policy examples/policy/cluster.yaml --request examples/quickstart/request.yaml --request 'examples/custom-rego/*.yaml' -o github",
+		"wsk lint --request examples/quickstart/request.yaml -o sarif",
 	}, stderr)
 	var sf sharedFlags
 	sf.register(fs)
 	var requests fileList
 	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
-	format := fs.String("format", "text", "output `FORMAT`: "+lintFormatNames)
-	colorMode := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	output := outputFlag(fs, "output `FORMAT`: "+lintFormatNames, strings.Split(lintFormatNames, ", "), "format")
+	format := &output.value
+	colorMode := &choiceFlag(fs, "color", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never", "auto", "always", "never").value
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -204,7 +205,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	requests = append(requests, fs.Args()...)
 	write, ok := lintFormats[*format]
 	if !ok {
-		fmt.Fprintf(stderr, "wsk lint: --format %q: use one of %s\n", *format, lintFormatNames)
+		fmt.Fprintf(stderr, "wsk lint: %s %q: use one of %s\n", output.flagName(), *format, lintFormatNames)
 		return exitUsage
 	}
 	color, err := useColor(*colorMode, stdout)
