@@ -9,6 +9,7 @@
 //	wsk policy  --policy FILE...
 //	wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [...] --policy FILE... [--rego FILE]... [--addr :8443]
 //	wsk version
+//	wsk completion bash|zsh|fish
 //
 // Results go to standard output, diagnostics to standard error. Exit
 // status: 0 clean, 1 problems found (or, for diff, differences), 2 bad
@@ -40,6 +41,7 @@ Usage:
   wsk policy   print the effective policy, each rule with its sourceOfRule
   wsk webhook  serve the admission webhook: validate Pods and Workspaces over TLS for the API server
   wsk version  print the version
+  wsk completion  print a shell completion script: bash, zsh or fish
 
 Run wsk COMMAND --help for the flags and an example of each.
 Exit status: 0 clean, 1 problems found (diff: differences), 2 bad usage or unreadable input.
@@ -102,7 +104,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // commandNames lists the subcommands for error messages.
 func commandNames() string {
-	return "render, lint, explain, diff, policy, webhook, version"
+	return "render, lint, explain, diff, policy, webhook, version, completion"
 }
 
 // usageError is bad usage: exit 2.
