@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/internal/fieldpath"
@@ -221,7 +222,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	r := lint(&sf, requests, stdin)
+	start := time.Now()
+	r := lint(&sf, requests, stdin, progressWriter(stderr, *format != "text"))
 	for _, u := range r.Unreadable {
 		fmt.Fprintln(stderr, u.Message)
 	}
@@ -236,6 +238,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	line := sum.String()
 	if *format == "text" {
 		fmt.Fprintln(stdout, paint(color, summaryColor(sum), line))
+		if isTerminal(stderr) {
+			fmt.Fprintln(stderr, rateLine(sum.Files, time.Since(start)))
+		}
 	} else {
 		fmt.Fprintln(stderr, line)
 	}
@@ -254,8 +259,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 //
 // It trades memory for speed as a short-lived process may: the garbage
 // collector runs at twice the default heap growth (GOGC=200) unless
-// GOGC is set.
-func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
+// GOGC is set. With a progress writer (a terminal), more than
+// progressThreshold requests show a progress line on it.
+func lint(sf *sharedFlags, patterns []string, stdin io.Reader, progressOut io.Writer) *lintReport {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
@@ -263,6 +269,7 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 	s := loadShared(sf, stdin)
 
 	outs := make([]requestOutcome, len(paths))
+	prog := startProgress(progressOut, "linting", len(paths))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
@@ -275,10 +282,12 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 				o := s.request(context.Background(), paths[i], stdin, s.clean)
 				o.result = nil // lint reports problems and warnings only: let the GC have it
 				outs[i] = o
+				prog.add()
 			}
 		})
 	}
 	wg.Wait()
+	prog.finish()
 
 	b := newReportBuilder()
 	for _, f := range s.files {

@@ -69,8 +69,10 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	problems := []error{workspace.Problems(s.problems)}
 	var results []*workspace.Result
 	var warnings [][]workspace.Warning
+	prog := startProgress(progressWriter(stderr, false), "rendering", len(paths))
 	for _, p := range paths {
 		o := s.request(context.Background(), p, stdin, true)
+		prog.add()
 		if o.unreadable != nil {
 			unreadable = append(unreadable, o.unreadable)
 			continue
@@ -79,6 +81,7 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		results = append(results, o.result)
 		warnings = append(warnings, o.warnings)
 	}
+	prog.finish()
 	if code := reportInputs(stderr, unreadable, problems...); code != exitOK {
 		return code
 	}
