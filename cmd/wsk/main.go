@@ -3,10 +3,10 @@
 // and 9).
 //
 //	wsk render  --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE|GLOB... [-o yaml|json] [--explain]
-//	wsk lint    [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT]
-//	wsk explain --cluster FILE [...] --request FILE [FIELD-PATH]
-//	wsk diff    A B
-//	wsk policy  --policy FILE...
+//	wsk lint    [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [-o FORMAT]
+//	wsk explain --cluster FILE [...] --request FILE [-o text|json|yaml] [FIELD-PATH]
+//	wsk diff    [-o text|json] A B
+//	wsk policy  --policy FILE... [-o yaml|json]
 //	wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [...] --policy FILE... [--rego FILE]... [--addr :8443]
 //	wsk version
 //	wsk completion bash|zsh|fish
