@@ -19,7 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-const diffSynopsis = "wsk diff A B"
+const diffSynopsis = "wsk diff [-o text|json] A B"
 
 const diffDescription = `Compares two rendered outputs as a reviewer reads them: grouped per
 workspace, one line per changed field with its old and new value ("~ path:
@@ -43,8 +43,13 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("diff", diffSynopsis, diffDescription, []string{
 		"wsk diff testdata/cli/inputs/rendered/quickstart.yaml testdata/cli/inputs/rendered/quickstart.json",
 	}, stderr)
+	output := outputFlag(fs, "output `FORMAT`: text (a reviewer's listing and a summary) or json (the same as one document)", diffFormats)
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
+	}
+	if !output.valid() {
+		fmt.Fprintf(stderr, "wsk diff: %s %q: use %s\n", output.flagName(), output.value, output.choices())
+		return exitUsage
 	}
 	if fs.NArg() != 2 {
 		fmt.Fprintf(stderr, "wsk diff: give two rendered outputs, A and B (files or folders); got %d argument(s)\n", fs.NArg())
@@ -75,10 +80,17 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	d := diffDocs(before, after)
+	if output.value == "json" {
+		if err := d.writeJSON(stdout); err != nil {
+			fmt.Fprintf(stderr, "wsk diff: %v\n", err)
+			return exitUsage
+		}
+	} else if !d.empty() {
+		d.write(stdout)
+	}
 	if d.empty() {
 		return exitOK
 	}
-	d.write(stdout)
 	return exitProblems
 }
 

@@ -17,7 +17,7 @@ import (
 	"github.com/workspacekit/workspace/render"
 )
 
-const explainSynopsis = "wsk explain --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE [FIELD-PATH]"
+const explainSynopsis = "wsk explain --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE [-o text|json|yaml] [FIELD-PATH]"
 
 const explainDescription = `Says, for one rendered field, its value, the layer that set it, and what
 each lower layer offered and lost:
@@ -43,6 +43,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var sf sharedFlags
 	sf.register(fs)
 	request := fs.String("request", "", "workspace request `FILE`")
+	output := outputFlag(fs, "output `FORMAT`: text (one line a field), json (an array of the fields) or yaml", explainFormats)
 	// The path may come before the flags too: wsk explain limits.cpu --cluster ...
 	var field string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -57,6 +58,10 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	case fs.NArg() == 1:
 		field = fs.Arg(0)
+	}
+	if !output.valid() {
+		fmt.Fprintf(stderr, "wsk explain: %s %q: use %s\n", output.flagName(), output.value, output.choices())
+		return exitUsage
 	}
 	if sf.cluster == "" || *request == "" {
 		fmt.Fprintln(stderr, "wsk explain: --cluster and --request are required")
@@ -104,6 +109,13 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		keys = matches
+	}
+	if output.value != "text" {
+		if err := writeExplained(stdout, output.value, explainedFields(keys, res.Provenance, doc, s.cluster.Env)); err != nil {
+			fmt.Fprintf(stderr, "wsk explain: %v\n", err)
+			return exitProblems
+		}
+		return exitOK
 	}
 	for _, k := range keys {
 		fmt.Fprintln(stdout, explainLine(k, res.Provenance[k], doc, s.cluster.Env))

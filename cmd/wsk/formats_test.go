@@ -26,12 +26,17 @@ var (
 	stackTraceRE = regexp.MustCompile(`goroutine \d+|panic:|\.go:\d+ \+0x`)
 )
 
-// formatOf is the value of --format in args, "text" when absent.
+// formatOf is the value of the output flag in args (-o, --output or
+// its alias --format; the last one given), "text" when absent.
 func formatOf(args []string) string {
-	if i := slices.Index(args, "--format"); i >= 0 && i+1 < len(args) {
-		return args[i+1]
+	format := "text"
+	for i, a := range args[:max(len(args)-1, 0)] {
+		switch a {
+		case "-o", "--output", "-output", "--format", "-format":
+			format = args[i+1]
+		}
 	}
-	return "text"
+	return format
 }
 
 // summaryOf finds the summary line of a lint run and returns its counts:

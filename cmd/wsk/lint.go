@@ -12,12 +12,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
-const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT] [--color auto|always|never] [REQUEST...]"
+const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [-o FORMAT] [--color auto|always|never] [REQUEST...]"
 
 const lintDescription = `Checks every file given (cluster, cluster env, default config file,
 policies, Rego modules and every request, each request fully resolved) and
@@ -187,15 +188,16 @@ func plural(n int, word string) string {
 // runLint is `wsk lint`.
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("lint", lintSynopsis, lintDescription, []string{
-		"wsk lint --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --policy examples/policy/cluster.yaml --request examples/quickstart/request.yaml --request 'examples/custom-rego/*.yaml' --format github",
-		"wsk lint --request examples/quickstart/request.yaml --format sarif",
+		"wsk lint --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --policy examples/policy/cluster.yaml --request examples/quickstart/request.yaml --request 'examples/custom-rego/*.yaml' -o github",
+		"wsk lint --request examples/quickstart/request.yaml -o sarif",
 	}, stderr)
 	var sf sharedFlags
 	sf.register(fs)
 	var requests fileList
 	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
-	format := fs.String("format", "text", "output `FORMAT`: "+lintFormatNames)
-	colorMode := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	output := outputFlag(fs, "output `FORMAT`: "+lintFormatNames, strings.Split(lintFormatNames, ", "), "format")
+	format := &output.value
+	colorMode := &choiceFlag(fs, "color", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never", "auto", "always", "never").value
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -204,7 +206,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	requests = append(requests, fs.Args()...)
 	write, ok := lintFormats[*format]
 	if !ok {
-		fmt.Fprintf(stderr, "wsk lint: --format %q: use one of %s\n", *format, lintFormatNames)
+		fmt.Fprintf(stderr, "wsk lint: %s %q: use one of %s\n", output.flagName(), *format, lintFormatNames)
 		return exitUsage
 	}
 	color, err := useColor(*colorMode, stdout)
@@ -220,7 +222,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	r := lint(&sf, requests, stdin)
+	start := time.Now()
+	r := lint(&sf, requests, stdin, progressWriter(stderr, *format != "text"))
 	for _, u := range r.Unreadable {
 		fmt.Fprintln(stderr, u.Message)
 	}
@@ -235,6 +238,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	line := sum.String()
 	if *format == "text" {
 		fmt.Fprintln(stdout, paint(color, summaryColor(sum), line))
+		if isTerminal(stderr) {
+			fmt.Fprintln(stderr, rateLine(sum.Files, time.Since(start)))
+		}
 	} else {
 		fmt.Fprintln(stderr, line)
 	}
@@ -253,8 +259,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 //
 // It trades memory for speed as a short-lived process may: the garbage
 // collector runs at twice the default heap growth (GOGC=200) unless
-// GOGC is set.
-func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
+// GOGC is set. With a progress writer (a terminal), more than
+// progressThreshold requests show a progress line on it.
+func lint(sf *sharedFlags, patterns []string, stdin io.Reader, progressOut io.Writer) *lintReport {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
@@ -262,6 +269,7 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 	s := loadShared(sf, stdin)
 
 	outs := make([]requestOutcome, len(paths))
+	prog := startProgress(progressOut, "linting", len(paths))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
@@ -274,10 +282,12 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 				o := s.request(context.Background(), paths[i], stdin, s.clean)
 				o.result = nil // lint reports problems and warnings only: let the GC have it
 				outs[i] = o
+				prog.add()
 			}
 		})
 	}
 	wg.Wait()
+	prog.finish()
 
 	b := newReportBuilder()
 	for _, f := range s.files {

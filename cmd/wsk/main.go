@@ -3,13 +3,14 @@
 // and 9).
 //
 //	wsk render  --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE|GLOB... [-o yaml|json] [--explain]
-//	wsk lint    [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT]
-//	wsk explain --cluster FILE [...] --request FILE [FIELD-PATH]
-//	wsk diff    A B
-//	wsk policy  --policy FILE...
+//	wsk lint    [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [-o FORMAT]
+//	wsk explain --cluster FILE [...] --request FILE [-o text|json|yaml] [FIELD-PATH]
+//	wsk diff    [-o text|json] A B
+//	wsk policy  --policy FILE... [-o yaml|json]
 //	wsk schema  cluster|defaults|request|policy
 //	wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [...] --policy FILE... [--rego FILE]... [--addr :8443]
 //	wsk version
+//	wsk completion bash|zsh|fish
 //
 // Results go to standard output, diagnostics to standard error. Exit
 // status: 0 clean, 1 problems found (or, for diff, differences), 2 bad
@@ -34,14 +35,15 @@ func main() {
 const usage = `wsk renders, lints, explains and compares workspace requests.
 
 Usage:
-  wsk render   render requests into Kubernetes objects (YAML or JSON)
-  wsk lint     check every input file and report every problem (text, json, github, junit, sarif, tap, gitlab)
-  wsk explain  say which layer set a rendered field and what the layers below offered
-  wsk diff     compare two rendered outputs, per workspace and field
-  wsk policy   print the effective policy, each rule with its sourceOfRule
-  wsk schema   print the JSON Schema of a kind of input file (cluster, defaults, request, policy)
-  wsk webhook  serve the admission webhook: validate Pods and Workspaces over TLS for the API server
-  wsk version  print the version
+  wsk render      render requests into Kubernetes objects (YAML or JSON)
+  wsk lint        check every input file and report every problem (text, json, github, junit, sarif, tap, gitlab)
+  wsk explain     say which layer set a rendered field and what the layers below offered
+  wsk diff        compare two rendered outputs, per workspace and field
+  wsk policy      print the effective policy, each rule with its sourceOfRule
+  wsk schema      print the JSON Schema of a kind of input file (cluster, defaults, request, policy)
+  wsk webhook     serve the admission webhook: validate Pods and Workspaces over TLS for the API server
+  wsk version     print the version
+  wsk completion  print a shell completion script: bash, zsh or fish
 
 Run wsk COMMAND --help for the flags and an example of each.
 Exit status: 0 clean, 1 problems found (diff: differences), 2 bad usage or unreadable input.
@@ -105,7 +107,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // commandNames lists the subcommands for error messages.
 func commandNames() string {
-	return "render, lint, explain, diff, policy, schema, webhook, version"
+	return "render, lint, explain, diff, policy, schema, webhook, version, completion"
 }
 
 // usageError is bad usage: exit 2.
@@ -139,7 +141,7 @@ func newFlagSet(name, synopsis, description string, examples []string, stderr io
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprintf(out, "Usage: %s\n\n%s\n\nFlags:\n", synopsis, strings.TrimSpace(description))
-		fs.PrintDefaults()
+		writeFlags(out, fs)
 		fmt.Fprint(out, "\nExample:\n")
 		for _, ex := range examples {
 			fmt.Fprintf(out, "  %s\n", ex)
@@ -152,7 +154,12 @@ func newFlagSet(name, synopsis, description string, examples []string, stderr io
 // or after its arguments (wsk lint a.yaml b.yaml --format json; "--" ends
 // the flags). Asked-for help (-h) goes to stdout with exit 0; a bad flag is
 // one line on stderr and exit 2. Afterwards fs.Args() holds the arguments.
+// A flagProbe as stdout gets the flag set, and nothing is parsed.
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+	if p, ok := stdout.(*flagProbe); ok {
+		p.fs = fs
+		return exitOK, true
+	}
 	help := fs.Usage
 	fs.Usage = func() {} // a bad flag: its one-line error, not the whole help
 	defer func() { fs.Usage = help }()

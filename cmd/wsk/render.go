@@ -42,7 +42,8 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sf.register(fs)
 	var requests fileList
 	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
-	format := fs.String("o", "yaml", "output `FORMAT`: yaml, json, manifests (the Kubernetes objects as a YAML stream) or manifests-json (a v1 List)")
+	output := outputFlag(fs, "output `FORMAT`: yaml, json, manifests (the Kubernetes objects as a YAML stream) or manifests-json (a v1 List)", []string{"yaml", "json", "manifests", "manifests-json"})
+	format := &output.value
 	explain := fs.Bool("explain", false, "add the provenance of every field")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
@@ -58,10 +59,8 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !oneStdin("render", append(sf.paths(), requests...), stderr) {
 		return exitUsage
 	}
-	switch *format {
-	case "yaml", "json", "manifests", "manifests-json":
-	default:
-		fmt.Fprintf(stderr, "wsk render: -o %q: use yaml, json, manifests or manifests-json\n", *format)
+	if !output.valid() {
+		fmt.Fprintf(stderr, "wsk render: %s %q: use %s\n", output.flagName(), *format, output.choices())
 		return exitUsage
 	}
 	paths, globErrs := expandPatterns(requests)
@@ -70,8 +69,10 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	problems := []error{workspace.Problems(s.problems)}
 	var results []*workspace.Result
 	var warnings [][]workspace.Warning
+	prog := startProgress(progressWriter(stderr, false), "rendering", len(paths))
 	for _, p := range paths {
 		o := s.request(context.Background(), p, stdin, true)
+		prog.add()
 		if o.unreadable != nil {
 			unreadable = append(unreadable, o.unreadable)
 			continue
@@ -80,6 +81,7 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		results = append(results, o.result)
 		warnings = append(warnings, o.warnings)
 	}
+	prog.finish()
 	if code := reportInputs(stderr, unreadable, problems...); code != exitOK {
 		return code
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/workspacekit/workspace/internal/webhookserver"
 )
 
-const webhookSynopsis = "wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [--cluster-env FILE] [--defaults FILE] --policy FILE... [--rego FILE]... [--addr :8443] [--shutdown-delay 0s] [--shutdown-timeout 25s] [--check]"
+const webhookSynopsis = "wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [--cluster-env FILE] [--defaults FILE] --policy FILE... [--rego FILE]... [--timeout DURATION] [--addr :8443] [--shutdown-delay 0s] [--shutdown-timeout 25s] [--check]"
 
 const webhookDescription = `Serves the admission webhook (DESIGN section 9): the API server sends
 admission.k8s.io/v1 AdmissionReviews of Pods and Workspace objects
