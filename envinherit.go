@@ -112,9 +112,10 @@ func globMatch(g, s string) bool {
 // each sorted by name with its provenance path built, so that Resolve only
 // walks a list.
 type inheritance struct {
-	base     []inherited
-	byEnv    map[string][]inherited
-	warnings []Warning
+	base      []inherited
+	baseBytes int // what base adds to a rendered pod (inheritedBytes)
+	byEnv     map[string][]inherited
+	warnings  []Warning
 }
 
 type inherited struct {
@@ -194,6 +195,7 @@ func buildInheritance(c *Cluster, s *settings, probs *problemList) inheritance {
 	for _, env := range envValues {
 		in.byEnv[env] = selected(varUserDefinedVarsEnv+env, envSets[env], in.base)
 	}
+	in.baseBytes = inheritedBytes(in.base)
 	checkInheritanceBudget(c, &in, probs)
 	return in
 }

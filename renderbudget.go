@@ -55,6 +55,13 @@ func checkInheritanceBudget(c *Cluster, in *inheritance, probs *problemList) {
 // largest contributor: a container_config key (the env list by its
 // count), or the inherited variables.
 func (b *build) checkRenderBudget(c *corev1.Container, spec *corev1.PodSpec) bool {
+	// The decoded fields come from the merged container_config: when what
+	// it can decode to, with the inherited variables, is within the bound,
+	// nothing needs measuring.
+	inheritedSize := b.r.inherit.baseBytes
+	if inheritedSize+treeJSONBound(lookupTree(b.merged, "container_config"), maxRenderedBytes) <= maxRenderedBytes {
+		return true
+	}
 	type part struct {
 		what  string
 		bytes int
@@ -85,9 +92,8 @@ func (b *build) checkRenderBudget(c *corev1.Container, spec *corev1.PodSpec) boo
 	measure(reflect.ValueOf(c).Elem(), containerType)
 	measure(reflect.ValueOf(spec).Elem(), podSpecType)
 	if vars := b.r.inherit.base; len(vars) > 0 {
-		n := inheritedBytes(vars)
-		parts = append(parts, part{fmt.Sprintf("the %d inherited cluster variables", len(vars)), n, b.r.cluster.envPos(varUserDefinedVars), "env." + varUserDefinedVars})
-		total += n
+		parts = append(parts, part{fmt.Sprintf("the %d inherited cluster variables", len(vars)), inheritedSize, b.r.cluster.envPos(varUserDefinedVars), "env." + varUserDefinedVars})
+		total += inheritedSize
 	}
 	if total <= maxRenderedBytes {
 		return true
@@ -101,6 +107,26 @@ func (b *build) checkRenderBudget(c *corev1.Container, spec *corev1.PodSpec) boo
 	b.probs.add(largest.at, largest.path, "the pod would take about %s, over the %s the API server stores; the largest part is %s, %s: make it smaller",
 		byteSize(total), byteSize(maxRenderedBytes), largest.what, byteSize(largest.bytes))
 	return false
+}
+
+// treeJSONBound is at least the size of the JSON a tree decodes to, counted
+// until it passes limit: a scalar or a key takes at most six bytes a byte
+// (a JSON escape) and 32 bytes of quotes, separators and indentation.
+func treeJSONBound(n *node, limit int) int {
+	size := 32 + 6*len(n.text)
+	for _, e := range n.entries {
+		if size > limit {
+			return size
+		}
+		size += 32 + 6*len(e.key) + treeJSONBound(e.val, limit-size)
+	}
+	for _, it := range n.items {
+		if size > limit {
+			return size
+		}
+		size += treeJSONBound(it, limit-size)
+	}
+	return size
 }
 
 // byteSize writes a size in bytes as people read it.

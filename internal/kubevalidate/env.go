@@ -97,7 +97,7 @@ func (f *Findings) fieldRef(r *corev1.ObjectFieldSelector, at string) {
 			f.errorf(at+".fieldPath", "%q: only metadata.labels and metadata.annotations take a key ['KEY']", p)
 			return
 		}
-		if errs := validation.IsQualifiedName(key); len(errs) > 0 {
+		if errs := isQualifiedName(key); len(errs) > 0 {
 			f.errorf(at+".fieldPath", "%q: %q is not a label or annotation key: %s", p, key, messages(errs))
 		}
 		return
@@ -195,8 +195,8 @@ func (f *Findings) fileKeyRef(r *corev1.FileKeySelector, at string, volumes []co
 	switch v := lastVolume(volumes, r.VolumeName); {
 	case r.VolumeName == "":
 		f.errorf(at+".volumeName", "is required: the emptyDir volume that holds the file")
-	case len(validation.IsDNS1123Label(r.VolumeName)) > 0:
-		f.errorf(at+".volumeName", "%q is not a volume name: %s", r.VolumeName, messages(validation.IsDNS1123Label(r.VolumeName)))
+	case len(isDNS1123Label(r.VolumeName)) > 0:
+		f.errorf(at+".volumeName", "%q is not a volume name: %s", r.VolumeName, messages(isDNS1123Label(r.VolumeName)))
 	case v == nil:
 		f.errorf(at+".volumeName", "the pod has no volume %q; name one of its emptyDir volumes", r.VolumeName)
 	case !emptyDir(v):

@@ -10,7 +10,6 @@ import (
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
@@ -33,8 +32,8 @@ func (f *Findings) ephemeral(e *corev1.EphemeralVolumeSource, at string) {
 // (the claim's name and namespace are the pod's to give). A field left
 // empty is unset: an empty list or map, or a zero time, is not sent.
 func (f *Findings) templateMeta(m *metav1.ObjectMeta, at string) {
-	f.stringMap(m.Labels, at+".labels", metav1validation.ValidateLabels)
-	f.stringMap(m.Annotations, at+".annotations", apivalidation.ValidateAnnotations)
+	f.stringMap(m.Labels, at+".labels", metav1validation.ValidateLabels, &validLabels)
+	f.stringMap(m.Annotations, at+".annotations", apivalidation.ValidateAnnotations, &validAnnotations)
 	if err := apivalidation.ValidateAnnotationsSize(m.Annotations); err != nil {
 		f.errorf(at+".annotations", "%v", err)
 	}
@@ -119,7 +118,7 @@ func (f *Findings) claimSpec(s *corev1.PersistentVolumeClaimSpec, at string) {
 	if r := s.DataSourceRef; r != nil {
 		f.dataSource(at+".dataSourceRef", r.APIGroup, r.Kind, r.Name)
 		if ns := r.Namespace; ns != nil && *ns != "" {
-			if errs := validation.IsDNS1123Label(*ns); len(errs) > 0 {
+			if errs := isDNS1123Label(*ns); len(errs) > 0 {
 				f.errorf(at+".dataSourceRef.namespace", "%q is not a namespace: %s", *ns, messages(errs))
 			}
 		}
@@ -141,7 +140,7 @@ func (f *Findings) claimSpec(s *corev1.PersistentVolumeClaimSpec, at string) {
 // unset, empty, or a DNS subdomain.
 func (f *Findings) className(at string, name *string, what string) {
 	if name != nil && *name != "" {
-		if errs := validation.IsDNS1123Subdomain(*name); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(*name); len(errs) > 0 {
 			f.errorf(at, "%q is not a %s name: %s", *name, what, messages(errs))
 		}
 	}
@@ -165,7 +164,7 @@ func (f *Findings) dataSource(at string, group *string, kind, name string) {
 	case g == "" && kind != "PersistentVolumeClaim":
 		f.errorf(at+".kind", "%q is not PersistentVolumeClaim, the only kind of the core API group; give the apiGroup of %s (such as snapshot.storage.k8s.io for a VolumeSnapshot)", kind, kind)
 	case g != "":
-		if errs := validation.IsDNS1123Subdomain(g); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(g); len(errs) > 0 {
 			f.errorf(at+".apiGroup", "%q is not an API group: %s", g, messages(errs))
 		}
 	}

@@ -17,14 +17,14 @@ import (
 func Ingress(ing *networkingv1.Ingress) Findings {
 	var f Findings
 	if c := ing.Spec.IngressClassName; c != nil {
-		if errs := validation.IsDNS1123Subdomain(*c); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(*c); len(errs) > 0 {
 			f.errorf("ingress.spec.ingressClassName", "%q is not an ingress class name: %s", *c, messages(errs))
 		}
 	}
 	for i, r := range ing.Spec.Rules {
 		at := func() string { return fieldpath.Index("ingress.spec.rules", i) }
 		if h := r.Host; h != "" {
-			errs := validation.IsDNS1123Subdomain(strings.TrimPrefix(h, "*."))
+			errs := isDNS1123Subdomain(strings.TrimPrefix(h, "*."))
 			if len(errs) > 0 {
 				f.errorf(at()+".host", "%q is not a host name: %s", h, messages(errs))
 			}
@@ -41,7 +41,7 @@ func Ingress(ing *networkingv1.Ingress) Findings {
 				f.oneOf(func() string { return pat() + ".pathType" }, string(*p.PathType), "Exact", "Prefix", "ImplementationSpecific")
 			}
 			if s := p.Backend.Service; s != nil {
-				if errs := validation.IsDNS1035Label(s.Name); len(errs) > 0 {
+				if errs := isDNS1035Label(s.Name); len(errs) > 0 {
 					f.errorf(pat()+".backend.service.name", "%q is not a Service name: %s", s.Name, messages(errs))
 				}
 				if s.Port.Name != "" {
@@ -72,11 +72,11 @@ func VirtualService(vs *unstructured.Unstructured) Findings {
 		name := g
 		if ns, n, ok := strings.Cut(g, "/"); ok {
 			name = n
-			if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+			if errs := isDNS1123Label(ns); len(errs) > 0 {
 				f.errorf(fieldpath.Index("ingress.spec.gateways", i), "%q is not namespace/name: %s", g, messages(errs))
 			}
 		}
-		if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(name); len(errs) > 0 {
 			f.errorf(fieldpath.Index("ingress.spec.gateways", i), "%q is not a gateway name: %s", g, messages(errs))
 		}
 	}

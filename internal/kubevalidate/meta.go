@@ -16,8 +16,8 @@ import (
 // (metadata.labels.team, metadata.annotations["example.com/owner"]), and
 // the annotations' total size.
 func (f *Findings) Meta(m *metav1.ObjectMeta) {
-	f.stringMap(m.Labels, "metadata.labels", metav1validation.ValidateLabels)
-	f.stringMap(m.Annotations, "metadata.annotations", apivalidation.ValidateAnnotations)
+	f.stringMap(m.Labels, "metadata.labels", metav1validation.ValidateLabels, &validLabels)
+	f.stringMap(m.Annotations, "metadata.annotations", apivalidation.ValidateAnnotations, &validAnnotations)
 	if err := apivalidation.ValidateAnnotationsSize(m.Annotations); err != nil {
 		f.errorf("metadata.annotations", "%v", err)
 	}
@@ -27,8 +27,21 @@ func (f *Findings) Meta(m *metav1.ObjectMeta) {
 // apimachinery's check of such a map, each problem at its key's path. The
 // map is checked whole first (one call, no paths); only a map with a
 // problem is gone through key by key, for the paths.
-func (f *Findings) stringMap(m map[string]string, base string, check func(map[string]string, *field.Path) field.ErrorList) {
+func (f *Findings) stringMap(m map[string]string, base string, check func(map[string]string, *field.Path) field.ErrorList, memo *validMemo[keyValue]) {
+	unknown := false
+	for k, v := range m {
+		if !memo.known(keyValue{k, v}) {
+			unknown = true
+			break
+		}
+	}
+	if !unknown {
+		return
+	}
 	if len(check(m, field.NewPath(base))) == 0 {
+		for k, v := range m {
+			memo.add(keyValue{k, v})
+		}
 		return
 	}
 	for _, k := range sortedKeys(m) {

@@ -9,7 +9,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
@@ -46,7 +45,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 	}
 	f.oneOf(constPath("restartPolicy"), string(spec.RestartPolicy), "Always", "OnFailure", "Never")
 	if n := spec.PriorityClassName; n != "" {
-		if errs := validation.IsDNS1123Subdomain(n); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("priorityClassName", "%q is not a priority class name: %s", n, messages(errs))
 		}
 	}
@@ -66,13 +65,13 @@ func Pod(spec *corev1.PodSpec) Findings {
 	}
 	for _, n := range []struct{ path, value, what string }{{"hostname", spec.Hostname, "host name"}, {"subdomain", spec.Subdomain, "subdomain"}} {
 		if n.value != "" {
-			if errs := validation.IsDNS1123Label(n.value); len(errs) > 0 {
+			if errs := isDNS1123Label(n.value); len(errs) > 0 {
 				f.errorf(n.path, "%q is not a %s: %s", n.value, n.what, messages(errs))
 			}
 		}
 	}
 	if n := spec.RuntimeClassName; n != nil {
-		if errs := validation.IsDNS1123Subdomain(*n); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(*n); len(errs) > 0 {
 			f.errorf("runtimeClassName", "%q is not a runtime class name: %s", *n, messages(errs))
 		}
 	}
@@ -108,7 +107,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 	names := map[string]bool{}
 	for i, v := range spec.Volumes {
 		at := func() string { return fieldpath.Item("volumes", v.Name) }
-		if errs := validation.IsDNS1123Label(v.Name); len(errs) > 0 {
+		if errs := isDNS1123Label(v.Name); len(errs) > 0 {
 			f.errorf(at()+".name", "%q is not a volume name: %s", v.Name, messages(errs))
 		} else if names[v.Name] {
 			f.errorf(at()+".name", "volume %q is defined twice; give each volume its own name", v.Name)
@@ -146,7 +145,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 // may: share a name with another container, and, unless it is a sidecar
 // (restartPolicy Always), have probes or lifecycle hooks.
 func (f *Findings) initContainer(c *corev1.Container, at string, names map[string]bool) {
-	if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
+	if errs := isDNS1123Label(c.Name); len(errs) > 0 {
 		f.errorf(at+".name", "%q is not a container name: %s", c.Name, messages(errs))
 	} else if names[c.Name] {
 		f.errorf(at+".name", "%q names another container of the pod too; give each its own name", c.Name)
@@ -185,7 +184,7 @@ func (f *Findings) hostnameOverride(spec *corev1.PodSpec) {
 	if len(*h) > 64 {
 		f.errorf("hostnameOverride", "is %d characters; give a host name of at most 64", len(*h))
 	}
-	if errs := validation.IsDNS1123Subdomain(*h); len(errs) > 0 {
+	if errs := isDNS1123Subdomain(*h); len(errs) > 0 {
 		f.errorf("hostnameOverride", "%q is not a host name: %s", *h, messages(errs))
 	}
 }
@@ -194,7 +193,7 @@ func (f *Findings) hostnameOverride(spec *corev1.PodSpec) {
 // index): a qualified name, such as example.com/ready.
 func (f *Findings) readinessGates(gates []corev1.PodReadinessGate) {
 	for i, g := range gates {
-		if errs := validation.IsQualifiedName(string(g.ConditionType)); len(errs) > 0 {
+		if errs := isQualifiedName(string(g.ConditionType)); len(errs) > 0 {
 			f.errorf(fieldpath.Index("readinessGates", i)+".conditionType", "%q is not a condition type: %s", g.ConditionType, messages(errs))
 		}
 	}
@@ -213,7 +212,7 @@ func (f *Findings) resourceClaims(claims []corev1.PodResourceClaim) {
 		case names[c.Name]:
 			f.errorf(at()+".name", "resource claim %q is given twice; give each claim its own name", c.Name)
 		default:
-			if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
+			if errs := isDNS1123Label(c.Name); len(errs) > 0 {
 				f.errorf(at()+".name", "%q is not a resource claim name: %s", c.Name, messages(errs))
 			}
 		}
@@ -359,7 +358,7 @@ func resourceNames(l corev1.ResourceList) []corev1.ResourceName {
 // a page size, not negative, hugepages in whole pages.
 func (f *Findings) podResource(at string, name corev1.ResourceName, q resource.Quantity) {
 	huge := strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
-	if errs := validation.IsQualifiedName(string(name)); len(errs) > 0 || name != corev1.ResourceCPU && name != corev1.ResourceMemory && !huge {
+	if errs := isQualifiedName(string(name)); len(errs) > 0 || name != corev1.ResourceCPU && name != corev1.ResourceMemory && !huge {
 		f.errorf(at, "%q is not a resource a pod can set; give cpu, memory or hugepages-<size>", name)
 	}
 	if q.Sign() < 0 {

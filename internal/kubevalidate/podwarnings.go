@@ -64,7 +64,7 @@ var deprecatedVolumes = []struct {
 // overlap across containers, IPv6 addresses not
 // in canonical form, and a pod name that is not a DNS label.
 func (f *Findings) PodWarnings(spec *corev1.PodSpec, meta *metav1.ObjectMeta) {
-	if meta.Name != "" && len(validation.IsDNS1123Label(meta.Name)) > 0 {
+	if meta.Name != "" && len(isDNS1123Label(meta.Name)) > 0 {
 		f.warnf("metadata.name", "%q is used in the pod's host name, which can then surprise: a DNS label (lowercase letters, digits and '-', at most 63) is recommended", meta.Name)
 	}
 	for _, k := range sortedKeys(spec.NodeSelector) {

@@ -68,7 +68,7 @@ func (f *Findings) volumeFieldRef(r *corev1.ObjectFieldSelector, at string) {
 			key = strings.ToLower(key)
 			fallthrough
 		case "metadata.labels":
-			if errs := validation.IsQualifiedName(key); len(errs) > 0 {
+			if errs := isQualifiedName(key); len(errs) > 0 {
 				f.errorf(at+".fieldPath", "%q names the key %q, which is not a qualified name: %s", r.FieldPath, key, messages(errs))
 			}
 		default:
@@ -253,7 +253,7 @@ func signerNameErrors(s string) []string {
 	}
 	labels := strings.Split(segments[0], ".")
 	for _, l := range labels {
-		if errs := validation.IsDNS1123Label(l); len(errs) > 0 {
+		if errs := isDNS1123Label(l); len(errs) > 0 {
 			out = append(out, fmt.Sprintf("domain label %q: %s", l, messages(errs)))
 			break
 		}
@@ -262,7 +262,7 @@ func signerNameErrors(s string) []string {
 		out = append(out, "its domain must have at least two segments separated by dots")
 	}
 	for _, l := range strings.Split(segments[1], ".") {
-		if errs := validation.IsDNS1123Subdomain(l); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(l); len(errs) > 0 {
 			out = append(out, fmt.Sprintf("path label %q: %s", l, messages(errs)))
 			break
 		}

@@ -7,7 +7,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
@@ -121,8 +120,8 @@ func (f *Findings) claims(claims []corev1.ResourceClaim, base string, podClaims 
 		switch {
 		case used[c.Name]:
 			f.errorf(at()+".name", "claim %s is already used whole by an earlier entry; give each claim (or request of a claim) once", c.Name)
-		case c.Request != "" && len(validation.IsDNS1123Label(c.Request)) > 0:
-			f.errorf(at()+".request", "%q is not a request name: %s", c.Request, messages(validation.IsDNS1123Label(c.Request)))
+		case c.Request != "" && len(isDNS1123Label(c.Request)) > 0:
+			f.errorf(at()+".request", "%q is not a request name: %s", c.Request, messages(isDNS1123Label(c.Request)))
 			used[key] = true
 		case used[key]:
 			f.errorf(at(), "%s is already used by an earlier entry; give each claim (or request of a claim) once", key)
@@ -184,12 +183,12 @@ func containerResource(name string) bool {
 	switch {
 	case !strings.Contains(name, "/"):
 		return name == "cpu" || name == "memory" || name == "ephemeral-storage" || strings.HasPrefix(name, "hugepages-")
-	case len(validation.IsQualifiedName(name)) > 0:
+	case len(isQualifiedName(name)) > 0:
 		return false
 	case strings.Contains(name, "kubernetes.io/"):
 		return true
 	}
-	return extendedResource(name) && len(validation.IsQualifiedName("requests."+name)) == 0
+	return extendedResource(name) && len(isQualifiedName("requests."+name)) == 0
 }
 
 // extendedResource reports whether a qualified resource name is an

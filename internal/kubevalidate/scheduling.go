@@ -17,7 +17,7 @@ import (
 // selector, tolerations, affinity, topology spread constraints and
 // scheduling gates (a pod with a node name may have none).
 func (f *Findings) scheduling(spec *corev1.PodSpec) {
-	f.stringMap(spec.NodeSelector, "nodeSelector", metav1validation.ValidateLabels)
+	f.stringMap(spec.NodeSelector, "nodeSelector", metav1validation.ValidateLabels, &validLabels)
 	for i := range spec.Tolerations {
 		f.toleration(&spec.Tolerations[i], fieldpath.Index("tolerations", i))
 	}
@@ -28,7 +28,7 @@ func (f *Findings) scheduling(spec *corev1.PodSpec) {
 	gates := make(map[string]bool, len(spec.SchedulingGates))
 	for _, g := range spec.SchedulingGates {
 		at := func() string { return fieldpath.Item("schedulingGates", g.Name) + ".name" }
-		if errs := validation.IsQualifiedName(g.Name); len(errs) > 0 {
+		if errs := isQualifiedName(g.Name); len(errs) > 0 {
 			f.errorf(at(), "%q is not a scheduling gate name: %s", g.Name, messages(errs))
 		} else if gates[g.Name] {
 			f.errorf(at(), "scheduling gate %q is given twice; give each gate once", g.Name)
@@ -151,7 +151,7 @@ func (f *Findings) podAffinityTerm(t *corev1.PodAffinityTerm, at string) {
 	f.labelKeys(at, t.MatchLabelKeys, t.MismatchLabelKeys, t.LabelSelector)
 	if t.TopologyKey == "" {
 		f.errorf(at+".topologyKey", "is required: the node label whose values are the domains the term holds in, such as topology.kubernetes.io/zone")
-	} else if errs := validation.IsQualifiedName(t.TopologyKey); len(errs) > 0 {
+	} else if errs := isQualifiedName(t.TopologyKey); len(errs) > 0 {
 		f.errorf(at+".topologyKey", "%q is not a label key: %s", t.TopologyKey, messages(errs))
 	}
 }
@@ -164,7 +164,7 @@ func (f *Findings) labelSelector(s *metav1.LabelSelector, at string) {
 	if s == nil {
 		return
 	}
-	f.stringMap(s.MatchLabels, at+".matchLabels", metav1validation.ValidateLabels)
+	f.stringMap(s.MatchLabels, at+".matchLabels", metav1validation.ValidateLabels, &validLabels)
 	for i, r := range s.MatchExpressions {
 		errs := metav1validation.ValidateLabelSelectorRequirement(r, metav1validation.LabelSelectorValidationOptions{}, nil)
 		if len(errs) == 0 {
@@ -205,7 +205,7 @@ func (f *Findings) labelKeys(at string, match, mismatch []string, sel *metav1.La
 			continue
 		}
 		for i, k := range l.keys {
-			if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			if errs := isQualifiedName(k); len(errs) > 0 {
 				f.errorf(fieldpath.Index(at+"."+l.name, i), "%q is not a label key: %s", k, messages(errs))
 			}
 		}
@@ -291,7 +291,7 @@ func (f *Findings) toleration(t *corev1.Toleration, at string) {
 		f.errorf(at+".value", "%q is not a taint value: %s", t.Value, messages(errs))
 	}
 	if t.Key != "" {
-		if errs := validation.IsQualifiedName(t.Key); len(errs) > 0 {
+		if errs := isQualifiedName(t.Key); len(errs) > 0 {
 			f.errorf(at+".key", "%q is not a taint key: %s", t.Key, messages(errs))
 		}
 	} else if t.Operator != corev1.TolerationOpExists {
@@ -322,7 +322,7 @@ func (f *Findings) selectorRequirement(r corev1.NodeSelectorRequirement, at stri
 	default:
 		f.errorf(at+".operator", "%q is not a selector operator; valid: In, NotIn, Exists, DoesNotExist, Gt, Lt", r.Operator)
 	}
-	if errs := validation.IsQualifiedName(r.Key); len(errs) > 0 {
+	if errs := isQualifiedName(r.Key); len(errs) > 0 {
 		f.errorf(at+".key", "%q is not a label key: %s", r.Key, messages(errs))
 	}
 }

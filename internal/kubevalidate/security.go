@@ -226,7 +226,7 @@ func (f *Findings) windowsOptions(w *corev1.WindowsSecurityContextOptions, at st
 		return
 	}
 	if n := w.GMSACredentialSpecName; n != nil {
-		if errs := validation.IsDNS1123Subdomain(*n); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(*n); len(errs) > 0 {
 			f.errorf(at+".gmsaCredentialSpecName", "%q is not the name of a GMSACredentialSpec: %s", *n, messages(errs))
 		}
 	}
@@ -437,7 +437,7 @@ func (f *Findings) hostAliases(aliases []corev1.HostAlias) {
 			f.errorf(at()+".ip", "%q is not an IP address, such as 10.1.2.3", a.IP)
 		}
 		for _, h := range a.Hostnames {
-			if errs := validation.IsDNS1123Subdomain(h); len(errs) > 0 {
+			if errs := isDNS1123Subdomain(h); len(errs) > 0 {
 				f.errorf(at()+".hostnames", "%q is not a host name: %s", h, messages(errs))
 			}
 		}

@@ -28,7 +28,7 @@ func Service(svc *corev1.Service) Findings {
 		case p.Name == "" && len(svc.Spec.Ports) > 1:
 			f.errorf(at()+".name", "a Service with several ports names each of them")
 		case p.Name != "":
-			if errs := validation.IsDNS1123Label(p.Name); len(errs) > 0 {
+			if errs := isDNS1123Label(p.Name); len(errs) > 0 {
 				f.errorf(at()+".name", "%q is not a Service port name: %s", p.Name, messages(errs))
 			} else if names[p.Name] {
 				f.errorf(at()+".name", "%q names another port of the Service too", p.Name)
@@ -66,7 +66,7 @@ func Claim(pvc *corev1.PersistentVolumeClaim) Findings {
 		f.oneOf(constPath("persistentVolumeClaim.spec.accessModes"), string(m), "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 	}
 	if sc := pvc.Spec.StorageClassName; sc != nil && *sc != "" {
-		if errs := validation.IsDNS1123Subdomain(*sc); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(*sc); len(errs) > 0 {
 			f.errorf("persistentVolumeClaim.spec.storageClassName", "%q is not a storage class name: %s", *sc, messages(errs))
 		}
 	}

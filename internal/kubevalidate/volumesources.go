@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
@@ -273,11 +272,11 @@ func (f *Findings) azureDisk(a *corev1.AzureDiskVolumeSource, at string) {
 func (f *Findings) storageOS(x *corev1.StorageOSVolumeSource, at string) {
 	if x.VolumeName == "" {
 		f.requiredField(at+".volumeName", "the name of the StorageOS volume")
-	} else if errs := validation.IsDNS1123Label(x.VolumeName); len(errs) > 0 {
+	} else if errs := isDNS1123Label(x.VolumeName); len(errs) > 0 {
 		f.errorf(at+".volumeName", "%q is not a StorageOS volume name: %s", x.VolumeName, messages(errs))
 	}
 	if x.VolumeNamespace != "" {
-		if errs := validation.IsDNS1123Label(x.VolumeNamespace); len(errs) > 0 {
+		if errs := isDNS1123Label(x.VolumeNamespace); len(errs) > 0 {
 			f.errorf(at+".volumeNamespace", "%q is not a StorageOS namespace: %s", x.VolumeNamespace, messages(errs))
 		}
 	}
@@ -297,7 +296,7 @@ func (f *Findings) csiDriver(at, driver string) {
 	case len(driver) > 63:
 		f.errorf(at, "%q is %d characters; a CSI driver's name has at most 63", driver, len(driver))
 	}
-	if errs := validation.IsDNS1123Subdomain(strings.ToLower(driver)); len(errs) > 0 {
+	if errs := isDNS1123Subdomain(strings.ToLower(driver)); len(errs) > 0 {
 		f.errorf(at, "%q is not a CSI driver name: %s", driver, messages(errs))
 	}
 }
