@@ -7,6 +7,7 @@
 //	wsk explain --cluster FILE [...] --request FILE [FIELD-PATH]
 //	wsk diff    A B
 //	wsk policy  --policy FILE...
+//	wsk test    DIR... [-o text|json|junit|tap] [--update]
 //	wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [...] --policy FILE... [--rego FILE]... [--addr :8443]
 //	wsk version
 //
@@ -38,6 +39,7 @@ Usage:
   wsk explain  say which layer set a rendered field and what the layers below offered
   wsk diff     compare two rendered outputs, per workspace and field
   wsk policy   print the effective policy, each rule with its sourceOfRule
+  wsk test     run test folders: each case's request against its expected outcome, problems, fields and golden render
   wsk webhook  serve the admission webhook: validate Pods and Workspaces over TLS for the API server
   wsk version  print the version
 
@@ -62,6 +64,7 @@ var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io
 	"explain": runExplain,
 	"diff":    runDiff,
 	"policy":  runPolicy,
+	"test":    runTest,
 	"webhook": runWebhook,
 	"version": runVersion,
 }
@@ -102,7 +105,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // commandNames lists the subcommands for error messages.
 func commandNames() string {
-	return "render, lint, explain, diff, policy, webhook, version"
+	return "render, lint, explain, diff, policy, test, webhook, version"
 }
 
 // usageError is bad usage: exit 2.
