@@ -233,7 +233,7 @@ func (tf *testFile) inputFiles(dir string) ([]workspace.InputFile, error) {
 		if rel == "" {
 			return
 		}
-		p := filepath.Join(dir, rel)
+		p := inFolder(dir, rel)
 		data, err := readFile(p)
 		if err != nil {
 			errs = append(errs, err)
@@ -253,11 +253,19 @@ func (tf *testFile) inputFiles(dir string) ([]workspace.InputFile, error) {
 	return out, workspace.JoinProblems(errs...)
 }
 
+// inFolder is a path of a test file, relative to its folder, or absolute.
+func inFolder(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
+}
+
 // expand resolves a case's request, relative to the folder: a file, or a
 // pattern (*, ?, [...] as in filepath.Match) matching at least one file,
 // sorted. A file that does not exist is an error.
 func expand(dir, request string) ([]string, error) {
-	p := filepath.Join(dir, request)
+	p := inFolder(dir, request)
 	if !strings.ContainsAny(request, "*?[") {
 		fi, err := os.Stat(p)
 		switch {

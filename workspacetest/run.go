@@ -151,7 +151,7 @@ func (s *Suite) check(ctx context.Context, c *Case, path string, data []byte, o 
 	}
 	fails = append(fails, checkFields(res, c.fields)...)
 	if c.golden != "" {
-		f, u := checkGolden(res, filepath.Join(s.Dir, c.golden), o)
+		f, u := checkGolden(res, inFolder(s.Dir, c.golden), o)
 		fails = append(fails, f...)
 		updated = append(updated, u...)
 	}
