@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/renderedfield"
 	"github.com/workspacekit/workspace/render"
@@ -268,9 +270,16 @@ func checkFields(res *workspace.Result, fields []fieldExpectation) []string {
 	var fails []string
 	for _, f := range fields {
 		v, ok := renderedfield.Lookup(doc, f.path)
-		if msg := compareField(f, v, ok); msg != "" {
-			fails = append(fails, f.path+": "+msg)
+		msg := compareField(f, v, ok)
+		if msg == "" {
+			continue
 		}
+		if !ok {
+			if s := diag.Suggest(f.path, slices.Sorted(maps.Keys(res.Provenance))); s != "" {
+				msg += fmt.Sprintf("; did you mean %s?", s)
+			}
+		}
+		fails = append(fails, f.path+": "+msg)
 	}
 	return fails
 }
@@ -286,7 +295,7 @@ func compareField(f fieldExpectation, v any, ok bool) string {
 		}
 		return ""
 	case !ok:
-		return fmt.Sprintf("expected %s, not rendered (no such field in the render)", showNode(n))
+		return fmt.Sprintf("expected %s, not rendered", showNode(n))
 	case n.Kind == yaml.ScalarNode:
 		if got := scalarText(v); got != n.Value {
 			return fmt.Sprintf("expected %q, rendered %s", n.Value, showValue(v))

@@ -117,7 +117,8 @@ func TestFailures(t *testing.T) {
 		},
 		"fields that differ": {
 			`containers[0].image: expected "mageai/mageai:latest", rendered "mageai/mageai:0.9.76"`,
-			`containers[0].nope: expected "x", not rendered`,
+			`containers[0].nope: expected "x", not rendered; did you mean containers[0].name?`,
+			`containers[0].imagePullPolicyy: expected "IfNotPresent", not rendered; did you mean containers[0].imagePullPolicy?`,
 			`containers[0].env[TZ]: expected not rendered, rendered {"name":"TZ","value":"UTC"}`,
 			`containers[0].command: expected ["/bin/sh"], rendered ["/bin/sh","-c"]`,
 		},
