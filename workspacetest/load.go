@@ -113,17 +113,24 @@ func Load(ctx context.Context, file string) (*Suite, error) {
 	probs = append(probs, err)
 	in := &workspace.Inputs{}
 	probs = append(probs, in.Parse(files...))
-	if cp := clusterPath(files); cp != "" {
-		if in.Cluster.Env[defaultConfigVar] != "" && tf.defaults == "" {
+	if cp := clusterPath(files); cp != "" && !hasKind(files, workspace.InputDefaults) {
+		if v := in.Cluster.Env[defaultConfigVar]; v != "" {
 			// Follow the variable as wsk render does, relative to the
 			// cluster file's folder.
-			p := in.Cluster.Env[defaultConfigVar]
+			p := v
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(filepath.Dir(cp), p)
 			}
 			data, err := readFile(p)
-			probs = append(probs, err)
-			if err == nil {
+			if err != nil {
+				var pr *workspace.Problem
+				reason := err.Error()
+				if errors.As(err, &pr) {
+					reason = strings.TrimPrefix(pr.Message, "cannot read: ")
+				}
+				probs = append(probs, &workspace.Problem{File: cp, Path: "env." + defaultConfigVar,
+					Message: fmt.Sprintf("%q names %s, which cannot be read: %s; fix the variable or name the file in %s (defaults: FILE)", v, p, reason, FileName)})
+			} else {
 				probs = append(probs, in.Parse(workspace.InputFile{Kind: workspace.InputDefaults, Name: p, Data: data}))
 			}
 		}
@@ -185,6 +192,11 @@ func withFile(err error, file string) error {
 		out[i] = &c
 	}
 	return out
+}
+
+// hasKind reports whether files hold a file of a kind.
+func hasKind(files []workspace.InputFile, kind workspace.InputKind) bool {
+	return slices.ContainsFunc(files, func(f workspace.InputFile) bool { return f.Kind == kind })
 }
 
 // clusterPath is the name of the cluster file among files.

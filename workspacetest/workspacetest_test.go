@@ -101,6 +101,34 @@ func TestConvention(t *testing.T) {
 	}
 }
 
+// Without defaults:, the cluster env's WORKSPACE_DEFAULT_CONFIG_PATH is
+// followed, relative to the cluster file's folder; a variable naming a
+// file that cannot be read is a problem naming the variable.
+func TestDefaultsFromClusterEnv(t *testing.T) {
+	s, err := load(t, "defaultsvar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.RunCase(context.Background(), 0); !r.Passed() {
+		t.Errorf("%v", r.Failures)
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"cluster.yaml":  "type: kubernetes\nmode: managed\nprojectRoot: /home/src\nenv:\n  WORKSPACE_DEFAULT_CONFIG_PATH: nope.yaml\n",
+		"request.yaml":  "name: x\n",
+		"wsk-test.yaml": "cluster: cluster.yaml\ncases:\n  - {name: x, request: request.yaml, expect: pass}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = workspacetest.Load(context.Background(), filepath.Join(dir, workspacetest.FileName))
+	want := filepath.Join(dir, "cluster.yaml") + `: env.WORKSPACE_DEFAULT_CONFIG_PATH: "nope.yaml" names ` + filepath.Join(dir, "nope.yaml") + ", which cannot be read: no such file or directory; fix the variable or name the file in wsk-test.yaml (defaults: FILE)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
 // Each way a case fails says which expectation failed and what was found.
 func TestFailures(t *testing.T) {
 	s, err := load(t, "failing")
