@@ -76,7 +76,7 @@ func (s *Suite) Run(ctx context.Context, opts ...Option) []CaseResult {
 	return out
 }
 
-// RunCase runs the i-th case: each of its request files is parsed and
+// RunCase runs s.Cases[i] (i must be one of its indices): each of its request files is parsed and
 // resolved, and its outcome, problems, warnings, fields and golden file
 // are compared with the case's expectations.
 func (s *Suite) RunCase(ctx context.Context, i int, opts ...Option) CaseResult {
