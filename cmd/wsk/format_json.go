@@ -30,8 +30,14 @@ func writeJSON(w io.Writer, r *lintReport, _ bool) error {
 	if out.Unreadable == nil {
 		out.Unreadable = []string{}
 	}
+	return writeIndentedJSON(w, out)
+}
+
+// writeIndentedJSON writes v as one indented JSON value, HTML characters
+// as they are (wsk lint's and wsk test's json formats).
+func writeIndentedJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return enc.Encode(v)
 }

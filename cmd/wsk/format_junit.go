@@ -31,6 +31,7 @@ type (
 		Name      string        `xml:"name,attr"`
 		Classname string        `xml:"classname,attr"`
 		File      string        `xml:"file,attr"`
+		Line      int           `xml:"line,attr,omitempty"`
 		Failure   *junitFailure `xml:"failure,omitempty"`
 		Error     *junitFailure `xml:"error,omitempty"`
 		SystemOut string        `xml:"system-out,omitempty"`
@@ -76,7 +77,18 @@ func writeJUnit(w io.Writer, r *lintReport, _ bool) error {
 		suite.Cases = append(suite.Cases, junitCase{Name: name, Classname: "wsk.lint.unreadable", File: u.File,
 			Error: &junitFailure{Message: "cannot read", Type: "unreadable", Text: u.Message}})
 	}
-	doc := junitSuites{Name: "wsk lint", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Suites: []junitSuite{suite}}
+	return writeJUnitSuites(w, "wsk lint", []junitSuite{suite})
+}
+
+// writeJUnitSuites writes test suites as one JUnit XML document, the
+// totals of the suites on its root. wsk lint and wsk test write through it.
+func writeJUnitSuites(w io.Writer, name string, suites []junitSuite) error {
+	doc := junitSuites{Name: name, Suites: suites}
+	for _, s := range suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+	}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return err

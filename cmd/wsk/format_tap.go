@@ -10,18 +10,51 @@ import (
 
 // tapDetails is the YAML block under a TAP test point.
 type tapDetails struct {
-	Message  string   `yaml:"message"`
-	Severity string   `yaml:"severity"`
+	Message  string `yaml:"message"`
+	Severity string `yaml:"severity"`
+	// File and Line locate a wsk test case in its test file.
+	File     string   `yaml:"file,omitempty"`
+	Line     int      `yaml:"line,omitempty"`
 	Problems []string `yaml:"problems,omitempty"`
 	Warnings []string `yaml:"warnings,omitempty"`
+	// Failures are a wsk test case's failed expectations.
+	Failures []string `yaml:"failures,omitempty"`
 }
 
-// writeTAP writes TAP version 13: the plan, then one test point a file,
-// "not ok" when it has problems, with a YAML block listing its problems
-// and warnings.
+// tapTestPoint is one TAP test point: ok or not, its description and its
+// YAML block (nil: none).
+type tapTestPoint struct {
+	ok      bool
+	name    string
+	details *tapDetails
+}
+
+// writeTAPPoints writes TAP version 13: the version, the plan, then each
+// test point, numbered from 1, with its YAML block. wsk lint and wsk test
+// write through it.
+func writeTAPPoints(w io.Writer, points []tapTestPoint) error {
+	fmt.Fprintf(w, "TAP version 13\n1..%d\n", len(points))
+	for i, p := range points {
+		status := "ok"
+		if !p.ok {
+			status = "not ok"
+		}
+		fmt.Fprintf(w, "%s %d - %s\n", status, i+1, tapEscape(p.name))
+		if p.details == nil {
+			continue
+		}
+		if err := writeTAPDetails(w, *p.details); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTAP writes wsk lint's TAP: one test point a file, "not ok" when it
+// has problems, with a YAML block listing its problems and warnings.
 func writeTAP(w io.Writer, r *lintReport, _ bool) error {
-	fmt.Fprintf(w, "TAP version 13\n1..%d\n", len(r.Files)+len(r.Unreadable))
-	for i, f := range r.Files {
+	var points []tapTestPoint
+	for _, f := range r.Files {
 		var det tapDetails
 		for _, d := range f.Diagnostics {
 			line := location(f.File, d) + ": " + d.text()
@@ -31,36 +64,27 @@ func writeTAP(w io.Writer, r *lintReport, _ bool) error {
 				det.Warnings = append(det.Warnings, line)
 			}
 		}
-		status := "ok"
-		if len(det.Problems) > 0 {
-			status = "not ok"
+		p := tapTestPoint{ok: len(det.Problems) == 0, name: f.File}
+		if len(f.Diagnostics) > 0 {
+			det.Severity = "fail"
+			det.Message = plural(len(det.Problems), "problem")
+			if len(det.Problems) == 0 {
+				det.Severity = "comment"
+				det.Message = plural(len(det.Warnings), "warning")
+			}
+			p.details = &det
 		}
-		fmt.Fprintf(w, "%s %d - %s\n", status, i+1, tapEscape(f.File))
-		if len(f.Diagnostics) == 0 {
-			continue
-		}
-		det.Severity = "fail"
-		det.Message = plural(len(det.Problems), "problem")
-		if len(det.Problems) == 0 {
-			det.Severity = "comment"
-			det.Message = plural(len(det.Warnings), "warning")
-		}
-		if err := writeTAPDetails(w, det); err != nil {
-			return err
-		}
+		points = append(points, p)
 	}
 	// An input that could not be read fails its own test point.
-	for i, u := range r.Unreadable {
+	for _, u := range r.Unreadable {
 		name := u.File
 		if name == "" {
 			name = "input"
 		}
-		fmt.Fprintf(w, "not ok %d - %s\n", len(r.Files)+i+1, tapEscape(name))
-		if err := writeTAPDetails(w, tapDetails{Message: "cannot read", Severity: "fail", Problems: []string{u.Message}}); err != nil {
-			return err
-		}
+		points = append(points, tapTestPoint{name: name, details: &tapDetails{Message: "cannot read", Severity: "fail", Problems: []string{u.Message}}})
 	}
-	return nil
+	return writeTAPPoints(w, points)
 }
 
 // writeTAPDetails writes a test point's YAML block, indented two spaces

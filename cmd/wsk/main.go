@@ -8,6 +8,7 @@
 //	wsk diff    [-o text|json] A B
 //	wsk policy  --policy FILE... [-o yaml|json]
 //	wsk schema  cluster|defaults|request|policy
+//	wsk test    DIR... [-o text|json|junit|tap] [--update]
 //	wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [...] --policy FILE... [--rego FILE]... [--addr :8443]
 //	wsk version
 //	wsk completion bash|zsh|fish
@@ -41,6 +42,7 @@ Usage:
   wsk diff        compare two rendered outputs, per workspace and field
   wsk policy      print the effective policy, each rule with its sourceOfRule
   wsk schema      print the JSON Schema of a kind of input file (cluster, defaults, request, policy)
+  wsk test        run test folders: each case's request against its expected outcome, problems, fields and golden render
   wsk webhook     serve the admission webhook: validate Pods and Workspaces over TLS for the API server
   wsk version     print the version
   wsk completion  print a shell completion script: bash, zsh or fish
@@ -67,6 +69,7 @@ var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io
 	"diff":    runDiff,
 	"policy":  runPolicy,
 	"schema":  runSchema,
+	"test":    runTest,
 	"webhook": runWebhook,
 	"version": runVersion,
 }
@@ -107,7 +110,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // commandNames lists the subcommands for error messages.
 func commandNames() string {
-	return "render, lint, explain, diff, policy, schema, webhook, version, completion"
+	return "render, lint, explain, diff, policy, schema, test, webhook, version, completion"
 }
 
 // usageError is bad usage: exit 2.
