@@ -94,9 +94,15 @@ func (s *resolverPolicy) checkCustom(b *build) {
 	}
 	for _, f := range deny {
 		probs.add(violationPos(prov, f.Path, req), f.Path, "%s", customMessage(f))
+		probs.list[len(probs.list)-1].Module = f.Module
 	}
 	for _, f := range warn {
-		w.add(f.Path, customMessage(f))
+		if at := violationPos(prov, f.Path, req); at.line > 0 {
+			w.addAt(at, f.Path, customMessage(f))
+		} else {
+			w.add(f.Path, customMessage(f))
+		}
+		(*w)[len(*w)-1].Module = f.Module
 	}
 }
 

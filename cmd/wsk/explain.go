@@ -43,6 +43,8 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var sf sharedFlags
 	sf.register(fs)
 	request := fs.String("request", "", "workspace request `FILE`")
+	var wf warningFlags
+	wf.register(fs, false)
 	// The path may come before the flags too: wsk explain limits.cpu --cluster ...
 	var field string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -67,11 +69,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	s := loadShared(&sf, stdin)
 	o := s.request(context.Background(), *request, stdin, true)
-	unreadable := s.unreadable
-	if o.unreadable != nil {
-		unreadable = append(unreadable, o.unreadable)
-	}
-	if code := reportInputs(stderr, unreadable, workspace.Problems(s.problems), workspace.Problems(o.problems)); code != exitOK {
+	if code := reportDiagnostics(stderr, buildReport(s, []requestOutcome{o}, nil), &wf, "explain"); code != exitOK {
 		return code
 	}
 	res := o.result

@@ -139,6 +139,10 @@ func writeSARIF(w io.Writer, r *lintReport, _ bool) error {
 
 // ruleDescription describes a rule id for the SARIF rule list.
 func ruleDescription(id string) string {
+	if rest, ok := strings.CutPrefix(id, customRulePrefix); ok {
+		i := strings.LastIndexByte(rest, '/')
+		return "Findings of the " + rest[i+1:] + " rule of the custom Rego module " + rest[:i]
+	}
 	kind, path, ok := strings.Cut(id, "/")
 	if !ok {
 		return "Problems of a whole " + kind + " file"

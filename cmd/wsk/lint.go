@@ -22,8 +22,10 @@ const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults
 const lintDescription = `Checks every file given (cluster, cluster env, default config file,
 policies, Rego modules and every request, each request fully resolved) and
 reports every problem of every file in one run, then a one-line summary:
-"12 files, 3 with problems, 5 problems". Warnings are reported too; they do
-not fail the run.
+"12 files, 3 with problems, 5 problems". Warnings are reported too, beside
+problems as well, each distinct one once (in text with "(from N requests)"
+when several requests gave it); they fail the run only with
+--fail-on-warning or past --max-warnings N. --quiet hides them.
 
 Without --cluster, requests are resolved against a default cluster: managed
 Kubernetes, no variables, no pod template, projectRoot /home/src, server
@@ -77,6 +79,11 @@ type diagnostic struct {
 	// kind and the field path with list indices and keys dropped, e.g.
 	// "request/containers[].resources.limits.cpu".
 	Rule string `json:"rule"`
+	// module is the custom Rego module that reported it, if one did.
+	module string
+	// count is how many requests of the run gave it (a warning of a
+	// shared file comes with each); the text format shows it.
+	count int
 }
 
 // text is the diagnostic without its position: "path: message".
@@ -196,6 +203,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
 	format := fs.String("format", "text", "output `FORMAT`: "+lintFormatNames)
 	colorMode := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	var wf warningFlags
+	wf.register(fs, true)
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -221,6 +230,10 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	r := lint(&sf, requests, stdin)
+	warned := r.summary().Warnings
+	if wf.quiet {
+		r.dropWarnings()
+	}
 	for _, u := range r.Unreadable {
 		fmt.Fprintln(stderr, u.Message)
 	}
@@ -238,13 +251,24 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintln(stderr, line)
 	}
+	tooMany := wf.tooMany(warned)
+	if tooMany != "" {
+		fmt.Fprintf(stderr, "wsk lint: %s: exit 1\n", tooMany)
+	}
 	switch {
 	case sum.Unreadable > 0:
 		return exitUsage
-	case sum.Problems > 0:
+	case sum.Problems > 0 || tooMany != "":
 		return exitProblems
 	}
 	return exitOK
+}
+
+// dropWarnings removes every warning from the report (--quiet).
+func (r *lintReport) dropWarnings() {
+	for _, f := range r.Files {
+		f.Diagnostics = slices.DeleteFunc(f.Diagnostics, func(d diagnostic) bool { return d.Severity == sevWarning })
+	}
 }
 
 // lint reads and checks every input: the shared ones once, the requests
@@ -278,7 +302,13 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 		})
 	}
 	wg.Wait()
+	return buildReport(s, outs, globErrs)
+}
 
+// buildReport is the report of a run: the shared inputs' files and
+// problems, every request's problems and warnings, each at its file and
+// place, and the inputs that could not be read.
+func buildReport(s *shared, outs []requestOutcome, globErrs []error) *lintReport {
 	b := newReportBuilder()
 	for _, f := range s.files {
 		b.file(f.path, f.kind)
@@ -310,16 +340,7 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 			b.problem(p)
 		}
 		for _, w := range o.warnings {
-			// Warnings about cluster variables are the cluster's, and come
-			// with every request: report them once, on the cluster file.
-			file := o.name
-			switch {
-			case w.File != "":
-				file = w.File
-			case strings.HasPrefix(w.Path, "env."):
-				file = s.clusterName
-			}
-			b.add(file, diagnostic{Severity: sevWarning, Line: w.Line, Column: w.Column, Path: w.Path, Message: w.Message})
+			b.warning(w, o.name, s.clusterName)
 		}
 	}
 	r.Files = b.files()
@@ -329,11 +350,13 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 // reportBuilder gathers diagnostics per file, each once.
 type reportBuilder struct {
 	byName map[string]*lintFile
-	seen   map[string]bool
+	// seen maps a diagnostic's file, severity, place and text to its
+	// index in its file's list.
+	seen map[string]int
 }
 
 func newReportBuilder() *reportBuilder {
-	return &reportBuilder{byName: map[string]*lintFile{}, seen: map[string]bool{}}
+	return &reportBuilder{byName: map[string]*lintFile{}, seen: map[string]int{}}
 }
 
 // file registers a file of a kind; the first kind given wins.
@@ -348,19 +371,40 @@ func (b *reportBuilder) file(name, kind string) *lintFile {
 
 // problem adds a library problem as an error of its file.
 func (b *reportBuilder) problem(p *workspace.Problem) {
-	b.add(p.File, diagnostic{Severity: sevError, Line: p.Line, Column: p.Column, Path: p.Path, Message: p.Message})
+	b.add(p.File, diagnostic{Severity: sevError, Line: p.Line, Column: p.Column, Path: p.Path, Message: p.Message, module: p.Module})
+}
+
+// warning adds a request's warning to its file: the file the library
+// names; for a warning about a cluster variable (env.*), which comes with
+// every request, the cluster file; else the request's own file, so that
+// every warning has a file.
+func (b *reportBuilder) warning(w workspace.Warning, request, cluster string) {
+	file := request
+	switch {
+	case w.File != "":
+		file = w.File
+	case strings.HasPrefix(w.Path, "env."):
+		file = cluster
+	}
+	b.add(file, diagnostic{Severity: sevWarning, Line: w.Line, Column: w.Column, Path: w.Path, Message: w.Message, module: w.Module})
 }
 
 // add adds a diagnostic to a file (registered as "input" if it was not
-// read by this run, e.g. the default cluster), once.
+// read by this run, e.g. the default cluster), once; a warning given again
+// (by another request of a batch) counts one more occurrence.
 func (b *reportBuilder) add(file string, d diagnostic) {
 	f := b.file(file, "input")
 	d.Rule = ruleID(f.Kind, d.Path)
+	if d.module != "" {
+		d.Rule = customRuleID(d.module, d.Severity)
+	}
 	key := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s\x00%s", file, d.Severity, d.Line, d.Column, d.Path, d.Message)
-	if b.seen[key] {
+	if i, ok := b.seen[key]; ok {
+		f.Diagnostics[i].count++
 		return
 	}
-	b.seen[key] = true
+	b.seen[key] = len(f.Diagnostics)
+	d.count = 1
 	f.Diagnostics = append(f.Diagnostics, d)
 }
 
@@ -390,6 +434,19 @@ func ruleID(kind, path string) string {
 	}
 	return kind + "/" + fieldpath.Parse(path).Generic()
 }
+
+// customRuleID is the rule of a custom Rego module's finding, its own and
+// never a built-in rule's: "custom-rego/<module file>/deny" (or /warn).
+func customRuleID(module, severity string) string {
+	rule := "deny"
+	if severity == sevWarning {
+		rule = "warn"
+	}
+	return customRulePrefix + module + "/" + rule
+}
+
+// customRulePrefix starts the rule id of every custom Rego finding.
+const customRulePrefix = "custom-rego/"
 
 // useColor decides whether the text format is coloured.
 func useColor(mode string, stdout io.Writer) (bool, error) {

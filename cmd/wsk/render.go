@@ -22,7 +22,9 @@ variable WORKSPACE_DEFAULT_CONFIG_PATH names (cluster file env: merged with
 from standard input. --request repeats and takes globs (*, ?, [..], **):
 several requests render as one multi-document YAML stream (--- between
 documents) or, with -o json, one JSON array, in the order given (globs
-sorted). Nothing is written unless every request renders.
+sorted). Nothing is written unless every request renders. Warnings go to
+stderr as file:line:col: warning: path: message, each distinct one once;
+--quiet hides them, --fail-on-warning makes them exit 1 (nothing written).
 
 -o manifests prints only the Kubernetes objects of every request (claim,
 Service, Pod, route), each with apiVersion, kind, namespace and the
@@ -44,6 +46,8 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
 	format := fs.String("o", "yaml", "output `FORMAT`: yaml, json, manifests (the Kubernetes objects as a YAML stream) or manifests-json (a v1 List)")
 	explain := fs.Bool("explain", false, "add the provenance of every field")
+	var wf warningFlags
+	wf.register(fs, false)
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -66,25 +70,24 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	paths, globErrs := expandPatterns(requests)
 	s := loadShared(&sf, stdin)
-	unreadable := append(globErrs, s.unreadable...)
-	problems := []error{workspace.Problems(s.problems)}
+	var outs []requestOutcome
 	var results []*workspace.Result
-	var warnings [][]workspace.Warning
 	for _, p := range paths {
 		o := s.request(context.Background(), p, stdin, true)
-		if o.unreadable != nil {
-			unreadable = append(unreadable, o.unreadable)
-			continue
+		outs = append(outs, o)
+		if o.unreadable == nil {
+			results = append(results, o.result)
 		}
-		problems = append(problems, workspace.Problems(o.problems))
-		results = append(results, o.result)
-		warnings = append(warnings, o.warnings)
 	}
-	if code := reportInputs(stderr, unreadable, problems...); code != exitOK {
+	if code := reportDiagnostics(stderr, buildReport(s, outs, globErrs), &wf, "render"); code != exitOK {
 		return code
 	}
+	paths = paths[:0]
+	for _, o := range outs {
+		paths = append(paths, o.name)
+	}
 	if *format == "manifests" || *format == "manifests-json" {
-		return writeManifests(*format, results, paths, warnings, stdout, stderr)
+		return writeManifests(*format, results, paths, stdout, stderr)
 	}
 	opts := render.Options{Explain: *explain}
 	var out bytes.Buffer
@@ -118,28 +121,14 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *format == "json" && len(results) > 1 {
 		out.WriteString("\n]\n")
 	}
-	printWarnings(stderr, paths, warnings)
 	stdout.Write(out.Bytes())
 	return exitOK
-}
-
-// printWarnings writes every request's warnings to stderr, each after its
-// file's name when there are several.
-func printWarnings(stderr io.Writer, paths []string, warnings [][]workspace.Warning) {
-	for i, ws := range warnings {
-		for _, w := range ws {
-			if len(warnings) > 1 {
-				fmt.Fprintf(stderr, "%s: ", displayName(paths[i]))
-			}
-			fmt.Fprintf(stderr, "warning: %s\n", w)
-		}
-	}
 }
 
 // writeManifests writes the Kubernetes objects of every result (-o
 // manifests or manifests-json). A Docker workspace has none: that is bad
 // usage, not an empty stream.
-func writeManifests(format string, results []*workspace.Result, paths []string, warnings [][]workspace.Warning, stdout, stderr io.Writer) int {
+func writeManifests(format string, results []*workspace.Result, paths []string, stdout, stderr io.Writer) int {
 	for i, res := range results {
 		if res.Kubernetes == nil {
 			fmt.Fprintf(stderr, "wsk render: %s is a %s workspace, which has no Kubernetes objects; use -o yaml or json\n", displayName(paths[i]), res.Type)
@@ -155,7 +144,6 @@ func writeManifests(format string, results []*workspace.Result, paths []string, 
 		fmt.Fprintf(stderr, "wsk render: %v\n", err)
 		return exitProblems
 	}
-	printWarnings(stderr, paths, warnings)
 	stdout.Write(out)
 	return exitOK
 }
@@ -175,6 +163,34 @@ func reportInputs(stderr io.Writer, unreadable []error, problems ...error) int {
 	case len(unreadable) > 0:
 		return exitUsage
 	case err != nil:
+		return exitProblems
+	}
+	return exitOK
+}
+
+// reportDiagnostics prints a run's report on stderr, as wsk lint's text
+// format does: the inputs that could not be read, then every problem and
+// warning by file and place (warnings beside problems too; none with
+// --quiet), each distinct warning once. It returns the exit status: 2
+// when an input could not be read, else 1 for problems, or for warnings
+// under --fail-on-warning (said on a last line), else 0.
+func reportDiagnostics(stderr io.Writer, r *lintReport, wf *warningFlags, cmd string) int {
+	sum := r.summary()
+	if wf.quiet {
+		r.dropWarnings()
+	}
+	for _, u := range r.Unreadable {
+		fmt.Fprintln(stderr, u.Message)
+	}
+	writeText(stderr, r, false)
+	switch {
+	case sum.Unreadable > 0:
+		return exitUsage
+	case sum.Problems > 0:
+		return exitProblems
+	}
+	if why := wf.tooMany(sum.Warnings); why != "" {
+		fmt.Fprintf(stderr, "wsk %s: %s: nothing written, exit 1\n", cmd, why)
 		return exitProblems
 	}
 	return exitOK

@@ -49,6 +49,8 @@ func (s *shared) request(ctx context.Context, path string, stdin io.Reader, reso
 		out.resolved = true
 		res, err := s.resolver.Resolve(ctx, req)
 		errs = append(errs, err)
+		// Warnings are reported beside problems too, each at its place.
+		out.warnings = workspace.ResolveWarnings(err)
 		if res != nil {
 			out.warnings = res.Warnings
 			if reqErr == nil {
