@@ -190,6 +190,12 @@ func (r *Resolver) run(ctx context.Context, req Request, platform bool) *build {
 	// layers and merge: the request's layer, folded with the resolver's
 	// (and the pre-start output's) by precedence; nulls resolved once.
 	ls := r.layers(typ)
+	if p := req.parsed; p != nil && p.ccErr != nil && p.current(&req.Config) {
+		// A container_config string that is not YAML configures nothing
+		// this could resolve: its syntax problem is the one to report.
+		probs.addAll(p.ccErr)
+		return b
+	}
 	userTree, err := layerTree(&req.Config, SourceUser, file, ls.doc)
 	if err != nil {
 		probs.addAll(err)
