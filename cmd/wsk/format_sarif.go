@@ -112,7 +112,7 @@ func writeSARIF(w io.Writer, r *lintReport, _ bool) error {
 			run.Results = append(run.Results, sarifResult{
 				RuleID: d.Rule, RuleIndex: idx, Level: level, Message: sarifMessage{Text: d.text()},
 				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-					ArtifactLocation: sarifArtifact{URI: fileURI(f.File)},
+					ArtifactLocation: sarifArtifact{URI: fileURI(f.filePath())},
 					Region:           sarifRegion{StartLine: max(d.Line, 1), StartColumn: max(d.Column, 1)},
 				}}},
 			})

@@ -17,7 +17,7 @@ import (
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
-const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [--format FORMAT] [--color auto|always|never] [REQUEST...]"
+const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB|FOLDER]... [-R] [--format FORMAT] [--color auto|always|never] [--quiet] [--fail-on-warning] [--max-warnings N] [REQUEST...]"
 
 const lintDescription = `Checks every file given (cluster, cluster env, default config file,
 policies, Rego modules and every request, each request fully resolved) and
@@ -33,7 +33,10 @@ command "mage start". Without --defaults, the default config file is the one
 the cluster env variable WORKSPACE_DEFAULT_CONFIG_PATH names, relative to
 the cluster file's folder. --request repeats and takes globs (*, ?, [..],
 and ** for any number of folders); quote them so that wsk expands them.
-Arguments after the flags are requests too (as pre-commit passes them).
+Arguments after the flags are requests too (as pre-commit passes them). A
+folder means every *.yaml, *.yml and *.json file in it (-R: and in its
+subfolders). A file of several YAML documents (--- between) is several
+requests, each reported as file#N:line:col (lines of the whole file).
 
 Formats: text (file:line:col: path: message; coloured on a terminal unless
 NO_COLOR is set), json, github (workflow commands), junit, sarif (2.1.0),
@@ -104,9 +107,24 @@ func location(file string, d diagnostic) string {
 
 // lintFile is one linted file and its diagnostics, by position.
 type lintFile struct {
-	File        string       `json:"file"`
+	// File names the file as given; "file#N" for the N-th request of a
+	// file of several YAML documents.
+	File string `json:"file"`
+	// Document is N for the N-th request of a file of several; 0 else.
+	Document    int          `json:"document,omitempty"`
 	Kind        string       `json:"kind"`
 	Diagnostics []diagnostic `json:"diagnostics"`
+	// path is the file as given, without #N ("" when it is File).
+	path string
+}
+
+// filePath is the file on disk, without the #N of a document: what the
+// formats that annotate files (github, gitlab, sarif) point at.
+func (f *lintFile) filePath() string {
+	if f.path != "" {
+		return f.path
+	}
+	return f.File
 }
 
 // count is the number of diagnostics of a severity.
@@ -200,11 +218,12 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var sf sharedFlags
 	sf.register(fs)
 	var requests fileList
-	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
+	fs.Var(&requests, "request", "workspace request `FILE`, glob or folder; repeatable")
 	format := fs.String("format", "text", "output `FORMAT`: "+lintFormatNames)
 	colorMode := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
 	var wf warningFlags
 	wf.register(fs, true)
+	recursive := registerRecursive(fs)
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -229,7 +248,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	r := lint(&sf, requests, stdin)
+	r := lint(&sf, requests, *recursive, stdin)
 	warned := r.summary().Warnings
 	if wf.quiet {
 		r.dropWarnings()
@@ -278,14 +297,14 @@ func (r *lintReport) dropWarnings() {
 // It trades memory for speed as a short-lived process may: the garbage
 // collector runs at twice the default heap growth (GOGC=200) unless
 // GOGC is set.
-func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
+func lint(sf *sharedFlags, patterns []string, recursive bool, stdin io.Reader) *lintReport {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
-	paths, globErrs := expandPatterns(patterns)
+	paths, globErrs := expandPatterns(patterns, recursive)
 	s := loadShared(sf, stdin)
 
-	outs := make([]requestOutcome, len(paths))
+	perFile := make([][]requestOutcome, len(paths))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
@@ -295,14 +314,16 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader) *lintReport {
 				if i >= len(paths) {
 					return
 				}
-				o := s.request(context.Background(), paths[i], stdin, s.clean)
-				o.result = nil // lint reports problems and warnings only: let the GC have it
-				outs[i] = o
+				got := s.requests(context.Background(), paths[i], stdin, s.clean)
+				for k := range got {
+					got[k].result = nil // lint reports problems and warnings only: let the GC have it
+				}
+				perFile[i] = got
 			}
 		})
 	}
 	wg.Wait()
-	return buildReport(s, outs, globErrs)
+	return buildReport(s, slices.Concat(perFile...), globErrs)
 }
 
 // buildReport is the report of a run: the shared inputs' files and
@@ -315,7 +336,8 @@ func buildReport(s *shared, outs []requestOutcome, globErrs []error) *lintReport
 	}
 	for _, o := range outs {
 		if o.unreadable == nil {
-			b.file(o.name, kindRequest)
+			f := b.file(o.name, kindRequest)
+			f.Document, f.path = o.document, o.file
 		}
 	}
 	for _, p := range s.problems {

@@ -10,7 +10,7 @@ import (
 	"github.com/workspacekit/workspace/render"
 )
 
-const renderSynopsis = "wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE|GLOB... [-o yaml|json|manifests|manifests-json] [--explain]"
+const renderSynopsis = "wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB|FOLDER]... [-R] [-o yaml|json|manifests|manifests-json] [--explain] [--quiet] [--fail-on-warning] [REQUEST...]"
 
 const renderDescription = `Renders workspace requests into the documented output (DESIGN section 7):
 the Pod, its claim, Service and Ingress rule, lifecycle, security level,
@@ -19,8 +19,12 @@ warnings and, with --explain, the layer that set every field.
 Without --defaults, the default config file is the one the cluster env
 variable WORKSPACE_DEFAULT_CONFIG_PATH names (cluster file env: merged with
 --cluster-env), relative to the cluster file's folder. "-" reads one input
-from standard input. --request repeats and takes globs (*, ?, [..], **):
-several requests render as one multi-document YAML stream (--- between
+from standard input. --request repeats and takes globs (*, ?, [..], **)
+and folders (every *.yaml, *.yml and *.json in it, sorted; -R for its
+subfolders too); arguments are requests too (a glob the shell expanded). A
+file of several YAML documents (--- between) is several requests, named
+file#N in messages, with lines counted in the whole file. Several requests
+render as one multi-document YAML stream (--- between
 documents) or, with -o json, one JSON array, in the order given (globs
 sorted). Nothing is written unless every request renders. Warnings go to
 stderr as file:line:col: warning: path: message, each distinct one once;
@@ -43,20 +47,20 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var sf sharedFlags
 	sf.register(fs)
 	var requests fileList
-	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
+	fs.Var(&requests, "request", "workspace request `FILE`, glob or folder; repeatable")
 	format := fs.String("o", "yaml", "output `FORMAT`: yaml, json, manifests (the Kubernetes objects as a YAML stream) or manifests-json (a v1 List)")
 	explain := fs.Bool("explain", false, "add the provenance of every field")
 	var wf warningFlags
 	wf.register(fs, false)
+	recursive := registerRecursive(fs)
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "wsk render: unexpected argument %q; every input is given by a flag (see wsk render --help)\n", fs.Arg(0))
-		return exitUsage
-	}
+	// Arguments are requests too, as wsk lint takes them (a glob the
+	// shell expanded: wsk render --request dir/*.yaml).
+	requests = append(requests, fs.Args()...)
 	if sf.cluster == "" || len(requests) == 0 {
-		fmt.Fprintln(stderr, "wsk render: --cluster and --request are required")
+		fmt.Fprintln(stderr, "wsk render: --cluster and a request (--request FILE|GLOB|FOLDER, or an argument) are required")
 		return exitUsage
 	}
 	if !oneStdin("render", append(sf.paths(), requests...), stderr) {
@@ -68,15 +72,16 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsk render: -o %q: use yaml, json, manifests or manifests-json\n", *format)
 		return exitUsage
 	}
-	paths, globErrs := expandPatterns(requests)
+	paths, globErrs := expandPatterns(requests, *recursive)
 	s := loadShared(&sf, stdin)
 	var outs []requestOutcome
 	var results []*workspace.Result
 	for _, p := range paths {
-		o := s.request(context.Background(), p, stdin, true)
-		outs = append(outs, o)
-		if o.unreadable == nil {
-			results = append(results, o.result)
+		for _, o := range s.requests(context.Background(), p, stdin, true) {
+			outs = append(outs, o)
+			if o.unreadable == nil {
+				results = append(results, o.result)
+			}
 		}
 	}
 	if code := reportDiagnostics(stderr, buildReport(s, outs, globErrs), &wf, "render"); code != exitOK {

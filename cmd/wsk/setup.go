@@ -99,6 +99,14 @@ func (f *warningFlags) register(fs *flag.FlagSet, lint bool) {
 	}
 }
 
+// registerRecursive adds -R/--recursive: a folder given as a request
+// means its subfolders' files too.
+func registerRecursive(fs *flag.FlagSet) *bool {
+	r := fs.Bool("recursive", false, "a folder given as a request means its subfolders' *.yaml, *.yml and *.json files too")
+	fs.BoolVar(r, "R", false, "short for --recursive")
+	return r
+}
+
 // tooMany says why the warnings fail the run ("" when they do not): n
 // warnings, against --fail-on-warning and --max-warnings.
 func (f *warningFlags) tooMany(n int) string {
