@@ -66,7 +66,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var fields []string
 	for _, a := range append(nonEmpty(field), fs.Args()...) {
-		if _, err := os.Stat(a); err == nil || strings.ContainsAny(a, "*?[") && strings.ContainsAny(a, "/.") && hasRequestExt(a) {
+		if isRequestArg(a) {
 			requests = append(requests, a)
 		} else {
 			fields = append(fields, a)
@@ -139,9 +139,15 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// hasRequestExt reports whether a path ends as a request file does.
-func hasRequestExt(p string) bool {
-	return slices.Contains(requestExts, strings.ToLower(filepath.Ext(p)))
+// isRequestArg reports whether an argument of wsk explain names its
+// request rather than a FIELD-PATH: an existing file or folder, or a
+// pattern of request files (requests/*.yaml). A field path (limits.cpu,
+// env[ENV].value) never ends in .yaml, .yml or .json.
+func isRequestArg(a string) bool {
+	if _, err := os.Stat(a); err == nil {
+		return true
+	}
+	return strings.ContainsAny(a, "*?[") && slices.Contains(requestExts, strings.ToLower(filepath.Ext(a)))
 }
 
 // nonEmpty is [s], or nothing when s is "".
