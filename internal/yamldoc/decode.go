@@ -87,12 +87,18 @@ func errorLine(err error) (int, int) {
 	return n, 0
 }
 
+// maxRefineBytes bounds the inputs whose syntax errors offendingLine
+// refines: each prefix it parses costs a parse, so a larger input (a
+// request is a few KiB) keeps yaml.v3's line rather than pay seconds.
+const maxRefineBytes = 512 << 10
+
 // offendingLine finds the line a syntax error is about, and its column.
 // yaml.v3 reports a parser error at the start of the node it was parsing
 // (the mapping above a mis-indented key, the key above a tab), not at the
 // line that broke it: that line is the first whose addition makes the
 // document fail with the same message, found by parsing prefixes of whole
-// lines, from the reported line on (a binary search, so a few parses). The
+// lines, from the reported line on (galloping, then a binary search: a few
+// parses), for an input of at most maxRefineBytes. The
 // column is errorColumn's.
 // It returns reported, 0 when no prefix gives the same error.
 func offendingLine(data []byte, message string, reported int) (int, int) {
@@ -111,9 +117,17 @@ func offendingLine(data []byte, message string, reported int) (int, int) {
 		err := dec.Decode(&doc)
 		return err != nil && !errors.Is(err, io.EOF) && errorText(err) == message
 	}
-	lo, hi := reported, n // fails(hi) is assumed: the whole document fails
-	if !fails(hi) {
+	if len(data) > maxRefineBytes {
 		return reported, 0
+	}
+	// Galloping from the reported line, then a binary search: the
+	// offending line is most often a few lines below the node's start.
+	lo, hi := reported, reported
+	for step := 1; !fails(hi); step *= 2 {
+		if hi == n {
+			return reported, 0 // no prefix fails alike: keep yaml.v3's line
+		}
+		lo, hi = hi+1, min(hi+step, n)
 	}
 	for lo < hi {
 		mid := (lo + hi) / 2
