@@ -45,6 +45,9 @@ func (b *build) checkObjects(k *Kubernetes) {
 		b.probs.add(at, e.Path, "%s%s", e.Message, note)
 	}
 	for _, w := range found.Warnings {
+		if w.Path == "metadata.name" && !b.nameOK {
+			continue // the name has its problem already: a warning about it says less
+		}
 		at, note := b.inputOf(w.Path)
 		b.w.addAt(at, w.Path, w.Message+note)
 	}

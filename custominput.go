@@ -35,9 +35,15 @@ func (r *Resolver) runCustom(ctx context.Context, request map[string]any, res *R
 	}
 	for _, f := range deny {
 		probs.add(at(f.Path), f.Path, "%s", customMessage(f))
+		probs.list[len(probs.list)-1].Module = f.Module
 	}
 	for _, f := range warn {
-		w.add(f.Path, customMessage(f))
+		if p := at(f.Path); p.line > 0 {
+			w.addAt(p, f.Path, customMessage(f))
+		} else {
+			w.add(f.Path, customMessage(f))
+		}
+		(*w)[len(*w)-1].Module = f.Module
 	}
 }
 

@@ -45,6 +45,16 @@ func (l *problemList) addAll(err error) {
 	l.list = append(l.list, &Problem{Message: err.Error()})
 }
 
+// at reports whether a problem of the field path has been found.
+func (l *problemList) at(path string) bool {
+	for _, p := range l.list {
+		if p.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
 func (l *problemList) empty() bool { return len(l.list) == 0 }
 
 // err returns the problems sorted by file, line and column (within a file,

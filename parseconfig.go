@@ -25,6 +25,10 @@ type parsedConfig struct {
 	text string           // container_config as a YAML string, for ccString
 	lc   *LifecycleConfig // a deep copy of the lifecycle_config decoded
 	sc   configScalars
+	// ccErr is the syntax problem of a container_config string that is
+	// not YAML: Resolve reports it and resolves nothing, since every
+	// problem past it (no image) would only follow from it.
+	ccErr error
 }
 
 // ccShape is how a parsed file gave container_config.
@@ -106,7 +110,7 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *nod
 		probs.add(root.at, "", "expected a map of fields, got %s", root.describe())
 		return nil, nil, probs.err()
 	}
-	root = expandContainerConfig(root, data, file, src, &probs)
+	root, ccErr := expandContainerConfig(root, data, file, src, &probs)
 	lc, sc := decode(root, &probs)
 	doc := &node{kind: kindMap, src: src, at: root.at}
 	for _, e := range root.entries {
@@ -115,7 +119,7 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *nod
 		}
 	}
 	var cfg Config
-	parsed := &parsedConfig{root: root, doc: doc, sc: sc}
+	parsed := &parsedConfig{root: root, doc: doc, sc: sc, ccErr: ccErr}
 	if cc := root.get("container_config"); cc != nil {
 		if cc.kind == kindMap && cc.text == "" {
 			cfg.ContainerConfig, parsed.cc = cc.goValue(), ccMap
@@ -133,11 +137,12 @@ func parseConfigFile(data []byte, file string, src Source, decode func(root *nod
 }
 
 // expandContainerConfig parses a container_config given as a YAML string,
-// keeping the string as the node's text so the original can be returned.
-func expandContainerConfig(root *node, data []byte, file string, src Source, probs *problemList) *node {
+// keeping the string as the node's text so the original can be returned,
+// and returns the string's problems too.
+func expandContainerConfig(root *node, data []byte, file string, src Source, probs *problemList) (*node, error) {
 	cc := root.get("container_config")
 	if cc == nil || cc.kind != kindScalar || cc.tag != tagStr {
-		return root
+		return root, nil
 	}
 	in := yamlSource{file: file, src: src, shift: embeddedShift(cc, data)}
 	tree, err := parseYAML([]byte(cc.text), in, "container_config")
@@ -157,7 +162,7 @@ func expandContainerConfig(root *node, data []byte, file string, src Source, pro
 		}
 		out.entries = append(out.entries, e)
 	}
-	return &out
+	return &out, err
 }
 
 // embeddedShift maps a line and column inside a string scalar to the file.

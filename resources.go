@@ -208,6 +208,9 @@ func (b *build) applyResources() {
 			verb = "raised to"
 		}
 		adjust.field.set(c, keep.q.DeepCopy())
+		if probs.at(req.field.inputPath()) || probs.at(lim.field.inputPath()) {
+			continue // a value that did not parse: a warning about pairing its zero says nothing real
+		}
 		w.add(at(adjust.field), fmt.Sprintf("%s %s from %s %s %s, the %s set by %s, so the pair stays valid",
 			strings.TrimSuffix(adjust.field.list, "s"), adjust.q.String(), adjust.source, verb, keep.q.String(),
 			strings.TrimSuffix(keep.field.list, "s"), keep.source))

@@ -86,6 +86,9 @@ type Warning struct {
 	File   string `json:"file,omitempty"`
 	Line   int    `json:"line,omitempty"`
 	Column int    `json:"column,omitempty"`
+	// Module names the custom Rego module whose warn reported it (its
+	// name as given to policy.WithModules); empty for a built-in warning.
+	Module string `json:"module,omitempty"`
 }
 
 // String is the warning as a person reads it: the input's file, line and

@@ -153,11 +153,12 @@ func Resolve(ctx context.Context, cluster Cluster, defaults *DefaultConfig, req 
 
 // Resolve renders one workspace request against the resolver's cluster and
 // default config file. It returns every problem it finds at once, as
-// Problems, each with its field path and, for parsed inputs, its position.
+// Problems, each with its field path and, for parsed inputs, its position:
+// a *ResolveError, which also holds the warnings found beside them.
 func (r *Resolver) Resolve(ctx context.Context, req Request) (*Result, error) {
 	b := r.run(ctx, req, false)
 	if err := b.probs.err(); err != nil {
-		return nil, err
+		return nil, &ResolveError{Problems: err.(Problems), Warnings: slices.Clip(b.w)}
 	}
 	b.res.Warnings = b.w
 	return b.res, nil
@@ -189,6 +190,12 @@ func (r *Resolver) run(ctx context.Context, req Request, platform bool) *build {
 	// layers and merge: the request's layer, folded with the resolver's
 	// (and the pre-start output's) by precedence; nulls resolved once.
 	ls := r.layers(typ)
+	if p := req.parsed; p != nil && p.ccErr != nil && p.current(&req.Config) {
+		// A container_config string that is not YAML configures nothing
+		// this could resolve: its syntax problem is the one to report.
+		probs.addAll(p.ccErr)
+		return b
+	}
 	userTree, err := layerTree(&req.Config, SourceUser, file, ls.doc)
 	if err != nil {
 		probs.addAll(err)

@@ -76,7 +76,7 @@ func TestLoadInputs(t *testing.T) {
 		}
 	}
 	_, err = load(t, "badyaml")
-	if err == nil || err.Error() != "testdata/badyaml/wsk-test.yaml:2:1: not valid YAML: did not find expected ',' or ']'" {
+	if err == nil || err.Error() != "testdata/badyaml/wsk-test.yaml:2:11: not valid YAML: did not find expected ',' or ']'" {
 		t.Errorf("not YAML: %v", err)
 	}
 	if _, err := workspacetest.Find("testdata/no-such-folder"); err == nil {

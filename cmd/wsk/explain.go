@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +20,7 @@ import (
 	"github.com/workspacekit/workspace/render"
 )
 
-const explainSynopsis = "wsk explain --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE [-o text|json|yaml] [FIELD-PATH]"
+const explainSynopsis = "wsk explain --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE] [-R] [-o text|json|yaml] [--quiet] [--fail-on-warning] [FIELD-PATH] [REQUEST]"
 
 const explainDescription = `Says, for one rendered field, its value, the layer that set it, and what
 each lower layer offered and lost:
@@ -29,7 +31,9 @@ FIELD-PATH is a provenance path (as wsk render --explain lists them, e.g.
 containers[0].resources.limits.cpu or containers[0].env[ENV].value) or any
 tail of one that names exactly one field: limits.cpu, env.ENV, image.
 Dots and brackets are interchangeable. Without FIELD-PATH, every field is
-listed, sorted by path.
+listed, sorted by path. The request may be given as an argument (one that
+names a file or a folder) instead of --request; it must come to exactly
+one request (a file of several YAML documents is several).
 
 Exit status: 0 explained, 1 problems in the inputs, 2 bad usage, an
 unreadable input, or a path that names no field or several (the near
@@ -43,8 +47,11 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}, stderr)
 	var sf sharedFlags
 	sf.register(fs)
-	request := fs.String("request", "", "workspace request `FILE`")
+	request := fs.String("request", "", "workspace request `FILE` (or give it as an argument)")
 	output := outputFlag(fs, "output `FORMAT`: text (one line a field), json (an array of the fields) or yaml", explainFormats)
+	var wf warningFlags
+	wf.register(fs, false)
+	recursive := registerRecursive(fs)
 	// The path may come before the flags too: wsk explain limits.cpu --cluster ...
 	var field string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -53,33 +60,54 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	switch {
-	case fs.NArg() > 1 || fs.NArg() == 1 && field != "":
-		fmt.Fprintf(stderr, "wsk explain: give at most one FIELD-PATH; got %q\n", append(nonEmpty(field), fs.Args()...))
-		return exitUsage
-	case fs.NArg() == 1:
-		field = fs.Arg(0)
+	// Arguments that name a file or a folder are the request, as wsk lint
+	// takes them; the others are the FIELD-PATH.
+	var requests []string
+	if *request != "" {
+		requests = append(requests, *request)
 	}
 	if !output.valid() {
 		fmt.Fprintf(stderr, "wsk explain: %s %q: use %s\n", output.flagName(), output.value, output.choices())
 		return exitUsage
 	}
-	if sf.cluster == "" || *request == "" {
+	var fields []string
+	for _, a := range append(nonEmpty(field), fs.Args()...) {
+		if isRequestArg(a) {
+			requests = append(requests, a)
+		} else {
+			fields = append(fields, a)
+		}
+	}
+	if len(fields) > 1 {
+		fmt.Fprintf(stderr, "wsk explain: give at most one FIELD-PATH; got %q\n", fields)
+		return exitUsage
+	}
+	field = strings.Join(fields, "")
+	if sf.cluster == "" || len(requests) == 0 {
 		fmt.Fprintln(stderr, "wsk explain: --cluster and --request are required")
 		return exitUsage
 	}
-	if !oneStdin("explain", append(sf.paths(), *request), stderr) {
+	if !oneStdin("explain", append(sf.paths(), requests...), stderr) {
 		return exitUsage
 	}
+	paths, globErrs := expandPatterns(requests, *recursive)
 	s := loadShared(&sf, stdin)
-	o := s.request(context.Background(), *request, stdin, true)
-	unreadable := s.unreadable
-	if o.unreadable != nil {
-		unreadable = append(unreadable, o.unreadable)
+	var outs []requestOutcome
+	for _, p := range paths {
+		outs = append(outs, s.requests(context.Background(), p, stdin, true)...)
 	}
-	if code := reportInputs(stderr, unreadable, workspace.Problems(s.problems), workspace.Problems(o.problems)); code != exitOK {
+	if len(outs) > 1 {
+		names := make([]string, len(outs))
+		for i, o := range outs {
+			names[i] = o.name
+		}
+		fmt.Fprintf(stderr, "wsk explain: explains one request; got %d: %s; give one file, or one document of a file (split it)\n", len(outs), strings.Join(names, ", "))
+		return exitUsage
+	}
+	if code := reportDiagnostics(stderr, buildReport(s, outs, globErrs), &wf, "explain"); code != exitOK {
 		return code
 	}
+	o := outs[0]
 	res := o.result
 	out, err := render.JSON(res, render.Options{})
 	if err != nil {
@@ -122,6 +150,17 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, explainLine(k, res.Provenance[k], doc, s.cluster.Env))
 	}
 	return exitOK
+}
+
+// isRequestArg reports whether an argument of wsk explain names its
+// request rather than a FIELD-PATH: an existing file or folder, or a
+// pattern of request files (requests/*.yaml). A field path (limits.cpu,
+// env[ENV].value) never ends in .yaml, .yml or .json.
+func isRequestArg(a string) bool {
+	if _, err := os.Stat(a); err == nil {
+		return true
+	}
+	return strings.ContainsAny(a, "*?[") && slices.Contains(requestExts, strings.ToLower(filepath.Ext(a)))
 }
 
 // nonEmpty is [s], or nothing when s is "".

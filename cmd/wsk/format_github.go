@@ -13,7 +13,7 @@ import (
 func writeGitHub(w io.Writer, r *lintReport, _ bool) error {
 	for _, f := range r.Files {
 		for _, d := range f.Diagnostics {
-			props := "file=" + ghProperty(f.File)
+			props := "file=" + ghProperty(f.filePath())
 			if d.Line > 0 {
 				props += fmt.Sprintf(",line=%d,col=%d", d.Line, max(d.Column, 1))
 			}

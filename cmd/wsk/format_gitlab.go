@@ -46,7 +46,7 @@ func writeGitLab(w io.Writer, r *lintReport, _ bool) error {
 			}
 			issues = append(issues, gitlabIssue{
 				Description: d.text(), CheckName: d.Rule, Fingerprint: hex.EncodeToString(sum[:16]), Severity: sev,
-				Location: gitlabLocation{Path: f.File, Lines: gitlabLines{Begin: max(d.Line, 1)}},
+				Location: gitlabLocation{Path: f.filePath(), Lines: gitlabLines{Begin: max(d.Line, 1)}},
 			})
 		}
 	}

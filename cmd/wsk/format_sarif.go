@@ -112,7 +112,7 @@ func writeSARIF(w io.Writer, r *lintReport, _ bool) error {
 			run.Results = append(run.Results, sarifResult{
 				RuleID: d.Rule, RuleIndex: idx, Level: level, Message: sarifMessage{Text: d.text()},
 				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-					ArtifactLocation: sarifArtifact{URI: fileURI(f.File)},
+					ArtifactLocation: sarifArtifact{URI: fileURI(f.filePath())},
 					Region:           sarifRegion{StartLine: max(d.Line, 1), StartColumn: max(d.Column, 1)},
 				}}},
 			})
@@ -139,6 +139,10 @@ func writeSARIF(w io.Writer, r *lintReport, _ bool) error {
 
 // ruleDescription describes a rule id for the SARIF rule list.
 func ruleDescription(id string) string {
+	if rest, ok := strings.CutPrefix(id, customRulePrefix); ok {
+		i := strings.LastIndexByte(rest, '/')
+		return "Findings of the " + rest[i+1:] + " rule of the custom Rego module " + rest[:i]
+	}
 	kind, path, ok := strings.Cut(id, "/")
 	if !ok {
 		return "Problems of a whole " + kind + " file"

@@ -36,13 +36,15 @@ func summaryColor(s lintSummary) string {
 }
 
 // writeText writes one line a diagnostic: "file:line:col: path: message",
-// with "warning: " before the path of a warning.
+// with "warning: " before the path of a warning, and, after a warning that
+// several requests gave (one of a shared file), how many did: each
+// distinct warning is written once.
 func writeText(w io.Writer, r *lintReport, color bool) error {
 	for _, f := range r.Files {
 		for _, d := range f.Diagnostics {
 			loc := paint(color, ansiBold, location(f.File, d)+":")
 			if d.Severity == sevWarning {
-				fmt.Fprintf(w, "%s %s %s\n", loc, paint(color, ansiYellow, "warning:"), oneLine(d.text()))
+				fmt.Fprintf(w, "%s %s %s%s\n", loc, paint(color, ansiYellow, "warning:"), oneLine(d.text()), repeats(d.count))
 				continue
 			}
 			if d.Path != "" {
@@ -53,6 +55,15 @@ func writeText(w io.Writer, r *lintReport, color bool) error {
 		}
 	}
 	return nil
+}
+
+// repeats is what the text format adds to a warning that several requests
+// of a batch gave: " (from 42 requests)"; "" for one.
+func repeats(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (from %d requests)", n)
 }
 
 // oneLineReplacer writes line breaks (from a custom Rego message, say) as

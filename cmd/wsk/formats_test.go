@@ -78,10 +78,17 @@ func checkStructure(t *testing.T, c goldenCase) {
 		sum = summaryOf(t, c.stderr)
 	}
 	files, withProblems, problems, warnings, unreadable := sum[0], sum[1], sum[2], sum[3], sum[4]
+	// Warnings fail the run under --fail-on-warning and past --max-warnings.
+	failing := problems > 0 || warnings > 0 && slices.Contains(c.args, "--fail-on-warning")
+	if i := slices.Index(c.args, "--max-warnings"); i >= 0 && i+1 < len(c.args) {
+		if n, err := strconv.Atoi(c.args[i+1]); err == nil && n >= 0 && warnings > n {
+			failing = true
+		}
+	}
 	switch {
 	case unreadable > 0 && c.code != exitUsage,
-		unreadable == 0 && problems > 0 && c.code != exitProblems,
-		unreadable == 0 && problems == 0 && c.code != exitOK:
+		unreadable == 0 && failing && c.code != exitProblems,
+		unreadable == 0 && !failing && c.code != exitOK:
 		t.Errorf("exit %d does not follow from the summary %v", c.code, sum)
 	}
 	if unreadable != len(nonSummaryLines(c.stderr, "cannot read", "matches no file")) {

@@ -18,13 +18,15 @@ import (
 	"github.com/workspacekit/workspace/internal/fieldpath"
 )
 
-const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [-o FORMAT] [--color auto|always|never] [REQUEST...]"
+const lintSynopsis = "wsk lint [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB|FOLDER]... [-R] [-o FORMAT] [--color auto|always|never] [--quiet] [--fail-on-warning] [--max-warnings N] [REQUEST...]"
 
 const lintDescription = `Checks every file given (cluster, cluster env, default config file,
 policies, Rego modules and every request, each request fully resolved) and
 reports every problem of every file in one run, then a one-line summary:
-"12 files, 3 with problems, 5 problems". Warnings are reported too; they do
-not fail the run.
+"12 files, 3 with problems, 5 problems". Warnings are reported too, beside
+problems as well, each distinct one once (in text with "(from N requests)"
+when several requests gave it); they fail the run only with
+--fail-on-warning or past --max-warnings N. --quiet hides them.
 
 Without --cluster, requests are resolved against a default cluster: managed
 Kubernetes, no variables, no pod template, projectRoot /home/src, server
@@ -32,7 +34,10 @@ command "mage start". Without --defaults, the default config file is the one
 the cluster env variable WORKSPACE_DEFAULT_CONFIG_PATH names, relative to
 the cluster file's folder. --request repeats and takes globs (*, ?, [..],
 and ** for any number of folders); quote them so that wsk expands them.
-Arguments after the flags are requests too (as pre-commit passes them).
+Arguments after the flags are requests too (as pre-commit passes them). A
+folder means every *.yaml, *.yml and *.json file in it (-R: and in its
+subfolders). A file of several YAML documents (--- between) is several
+requests, each reported as file#N:line:col (lines of the whole file).
 
 Formats: text (file:line:col: path: message; coloured on a terminal unless
 NO_COLOR is set), json, github (workflow commands), junit, sarif (2.1.0),
@@ -78,6 +83,11 @@ type diagnostic struct {
 	// kind and the field path with list indices and keys dropped, e.g.
 	// "request/containers[].resources.limits.cpu".
 	Rule string `json:"rule"`
+	// module is the custom Rego module that reported it, if one did.
+	module string
+	// count is how many requests of the run gave it (a warning of a
+	// shared file comes with each); the text format shows it.
+	count int
 }
 
 // text is the diagnostic without its position: "path: message".
@@ -98,9 +108,24 @@ func location(file string, d diagnostic) string {
 
 // lintFile is one linted file and its diagnostics, by position.
 type lintFile struct {
-	File        string       `json:"file"`
+	// File names the file as given; "file#N" for the N-th request of a
+	// file of several YAML documents.
+	File string `json:"file"`
+	// Document is N for the N-th request of a file of several; 0 else.
+	Document    int          `json:"document,omitempty"`
 	Kind        string       `json:"kind"`
 	Diagnostics []diagnostic `json:"diagnostics"`
+	// path is the file as given, without #N ("" when it is File).
+	path string
+}
+
+// filePath is the file on disk, without the #N of a document: what the
+// formats that annotate files (github, gitlab, sarif) point at.
+func (f *lintFile) filePath() string {
+	if f.path != "" {
+		return f.path
+	}
+	return f.File
 }
 
 // count is the number of diagnostics of a severity.
@@ -194,10 +219,13 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var sf sharedFlags
 	sf.register(fs)
 	var requests fileList
-	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
+	fs.Var(&requests, "request", "workspace request `FILE`, glob or folder; repeatable")
 	output := outputFlag(fs, "output `FORMAT`: "+lintFormatNames, strings.Split(lintFormatNames, ", "), "format")
 	format := &output.value
 	colorMode := &choiceFlag(fs, "color", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never", "auto", "always", "never").value
+	var wf warningFlags
+	wf.register(fs, true)
+	recursive := registerRecursive(fs)
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -223,7 +251,11 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	start := time.Now()
-	r := lint(&sf, requests, stdin, progressWriter(stderr, *format != "text"))
+	r := lint(&sf, requests, *recursive, stdin, progressWriter(stderr, *format != "text"))
+	warned := r.summary().Warnings
+	if wf.quiet {
+		r.dropWarnings()
+	}
 	for _, u := range r.Unreadable {
 		fmt.Fprintln(stderr, u.Message)
 	}
@@ -244,13 +276,24 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintln(stderr, line)
 	}
+	tooMany := wf.tooMany(warned)
+	if tooMany != "" {
+		fmt.Fprintf(stderr, "wsk lint: %s: exit 1\n", tooMany)
+	}
 	switch {
 	case sum.Unreadable > 0:
 		return exitUsage
-	case sum.Problems > 0:
+	case sum.Problems > 0 || tooMany != "":
 		return exitProblems
 	}
 	return exitOK
+}
+
+// dropWarnings removes every warning from the report (--quiet).
+func (r *lintReport) dropWarnings() {
+	for _, f := range r.Files {
+		f.Diagnostics = slices.DeleteFunc(f.Diagnostics, func(d diagnostic) bool { return d.Severity == sevWarning })
+	}
 }
 
 // lint reads and checks every input: the shared ones once, the requests
@@ -261,14 +304,14 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // collector runs at twice the default heap growth (GOGC=200) unless
 // GOGC is set. With a progress writer (a terminal), more than
 // progressThreshold requests show a progress line on it.
-func lint(sf *sharedFlags, patterns []string, stdin io.Reader, progressOut io.Writer) *lintReport {
+func lint(sf *sharedFlags, patterns []string, recursive bool, stdin io.Reader, progressOut io.Writer) *lintReport {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
-	paths, globErrs := expandPatterns(patterns)
+	paths, globErrs := expandPatterns(patterns, recursive)
 	s := loadShared(sf, stdin)
 
-	outs := make([]requestOutcome, len(paths))
+	perFile := make([][]requestOutcome, len(paths))
 	prog := startProgress(progressOut, "linting", len(paths))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -279,23 +322,32 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader, progressOut io.Wr
 				if i >= len(paths) {
 					return
 				}
-				o := s.request(context.Background(), paths[i], stdin, s.clean)
-				o.result = nil // lint reports problems and warnings only: let the GC have it
-				outs[i] = o
+				got := s.requests(context.Background(), paths[i], stdin, s.clean)
+				for k := range got {
+					got[k].result = nil // lint reports problems and warnings only: let the GC have it
+				}
+				perFile[i] = got
 				prog.add()
 			}
 		})
 	}
 	wg.Wait()
 	prog.finish()
+	return buildReport(s, slices.Concat(perFile...), globErrs)
+}
 
+// buildReport is the report of a run: the shared inputs' files and
+// problems, every request's problems and warnings, each at its file and
+// place, and the inputs that could not be read.
+func buildReport(s *shared, outs []requestOutcome, globErrs []error) *lintReport {
 	b := newReportBuilder()
 	for _, f := range s.files {
 		b.file(f.path, f.kind)
 	}
 	for _, o := range outs {
 		if o.unreadable == nil {
-			b.file(o.name, kindRequest)
+			f := b.file(o.name, kindRequest)
+			f.Document, f.path = o.document, o.file
 		}
 	}
 	for _, p := range s.problems {
@@ -320,16 +372,7 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader, progressOut io.Wr
 			b.problem(p)
 		}
 		for _, w := range o.warnings {
-			// Warnings about cluster variables are the cluster's, and come
-			// with every request: report them once, on the cluster file.
-			file := o.name
-			switch {
-			case w.File != "":
-				file = w.File
-			case strings.HasPrefix(w.Path, "env."):
-				file = s.clusterName
-			}
-			b.add(file, diagnostic{Severity: sevWarning, Line: w.Line, Column: w.Column, Path: w.Path, Message: w.Message})
+			b.warning(w, o.name, s.clusterName)
 		}
 	}
 	r.Files = b.files()
@@ -339,11 +382,13 @@ func lint(sf *sharedFlags, patterns []string, stdin io.Reader, progressOut io.Wr
 // reportBuilder gathers diagnostics per file, each once.
 type reportBuilder struct {
 	byName map[string]*lintFile
-	seen   map[string]bool
+	// seen maps a diagnostic's file, severity, place and text to its
+	// index in its file's list.
+	seen map[string]int
 }
 
 func newReportBuilder() *reportBuilder {
-	return &reportBuilder{byName: map[string]*lintFile{}, seen: map[string]bool{}}
+	return &reportBuilder{byName: map[string]*lintFile{}, seen: map[string]int{}}
 }
 
 // file registers a file of a kind; the first kind given wins.
@@ -358,19 +403,40 @@ func (b *reportBuilder) file(name, kind string) *lintFile {
 
 // problem adds a library problem as an error of its file.
 func (b *reportBuilder) problem(p *workspace.Problem) {
-	b.add(p.File, diagnostic{Severity: sevError, Line: p.Line, Column: p.Column, Path: p.Path, Message: p.Message})
+	b.add(p.File, diagnostic{Severity: sevError, Line: p.Line, Column: p.Column, Path: p.Path, Message: p.Message, module: p.Module})
+}
+
+// warning adds a request's warning to its file: the file the library
+// names; for a warning about a cluster variable (env.*), which comes with
+// every request, the cluster file; else the request's own file, so that
+// every warning has a file.
+func (b *reportBuilder) warning(w workspace.Warning, request, cluster string) {
+	file := request
+	switch {
+	case w.File != "":
+		file = w.File
+	case strings.HasPrefix(w.Path, "env."):
+		file = cluster
+	}
+	b.add(file, diagnostic{Severity: sevWarning, Line: w.Line, Column: w.Column, Path: w.Path, Message: w.Message, module: w.Module})
 }
 
 // add adds a diagnostic to a file (registered as "input" if it was not
-// read by this run, e.g. the default cluster), once.
+// read by this run, e.g. the default cluster), once; a warning given again
+// (by another request of a batch) counts one more occurrence.
 func (b *reportBuilder) add(file string, d diagnostic) {
 	f := b.file(file, "input")
 	d.Rule = ruleID(f.Kind, d.Path)
+	if d.module != "" {
+		d.Rule = customRuleID(d.module, d.Severity)
+	}
 	key := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s\x00%s", file, d.Severity, d.Line, d.Column, d.Path, d.Message)
-	if b.seen[key] {
+	if i, ok := b.seen[key]; ok {
+		f.Diagnostics[i].count++
 		return
 	}
-	b.seen[key] = true
+	b.seen[key] = len(f.Diagnostics)
+	d.count = 1
 	f.Diagnostics = append(f.Diagnostics, d)
 }
 
@@ -400,6 +466,19 @@ func ruleID(kind, path string) string {
 	}
 	return kind + "/" + fieldpath.Parse(path).Generic()
 }
+
+// customRuleID is the rule of a custom Rego module's finding, its own and
+// never a built-in rule's: "custom-rego/<module file>/deny" (or /warn).
+func customRuleID(module, severity string) string {
+	rule := "deny"
+	if severity == sevWarning {
+		rule = "warn"
+	}
+	return customRulePrefix + module + "/" + rule
+}
+
+// customRulePrefix starts the rule id of every custom Rego finding.
+const customRulePrefix = "custom-rego/"
 
 // useColor decides whether the text format is coloured.
 func useColor(mode string, stdout io.Writer) (bool, error) {

@@ -254,7 +254,7 @@ func TestExpandPatterns(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "d.yaml"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	got, errs := expandPatterns([]string{dir + "/**/*.yaml", dir + "/a/r1.yaml", dir + "/*.yaml"})
+	got, errs := expandPatterns([]string{dir + "/**/*.yaml", dir + "/a/r1.yaml", dir + "/*.yaml"}, false)
 	want := []string{"a/b/c/r3.yaml", "a/b/r2.yaml", "a/r1.yaml", "r0.yaml"}
 	for i := range want {
 		want[i] = filepath.Join(dir, want[i])
@@ -262,8 +262,30 @@ func TestExpandPatterns(t *testing.T) {
 	if len(errs) > 0 || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %q, %v; want %q", got, errs, want)
 	}
-	if _, errs := expandPatterns([]string{dir + "/none/*.yaml"}); len(errs) != 1 || !regexp.MustCompile(`matches no file$`).MatchString(errs[0].Error()) {
+	if _, errs := expandPatterns([]string{dir + "/none/*.yaml"}, false); len(errs) != 1 || !regexp.MustCompile(`matches no file$`).MatchString(errs[0].Error()) {
 		t.Errorf("no match: %v", errs)
+	}
+	// A folder: its request files (not x.txt, not the folder d.yaml),
+	// sorted; with recursive, its subfolders' too.
+	testWrite(t, dir, "a/b/r4.JSON", "{}")
+	testWrite(t, dir, "a/b/r5.yml", "name: x\n")
+	for _, c := range []struct {
+		recursive bool
+		want      []string
+	}{
+		{false, []string{"a/b/r2.yaml", "a/b/r4.JSON", "a/b/r5.yml"}},
+		{true, []string{"a/b/c/r3.yaml", "a/b/r2.yaml", "a/b/r4.JSON", "a/b/r5.yml"}},
+	} {
+		got, errs := expandPatterns([]string{filepath.Join(dir, "a/b")}, c.recursive)
+		for i := range c.want {
+			c.want[i] = filepath.Join(dir, c.want[i])
+		}
+		if len(errs) > 0 || fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("folder, recursive %v: got %q, %v; want %q", c.recursive, got, errs, c.want)
+		}
+	}
+	if _, errs := expandPatterns([]string{filepath.Join(dir, "d.yaml")}, false); len(errs) != 1 || !strings.Contains(errs[0].Error(), "holds no *.yaml") {
+		t.Errorf("empty folder: %v", errs)
 	}
 }
 

@@ -169,7 +169,7 @@ func TestRunUsageExit2(t *testing.T) {
 		{"missing cluster file", []string{"render", "--cluster", missing, "--request", request}, missing},
 		{"missing defaults file", []string{"render", "--cluster", cluster, "--defaults", missing, "--request", request}, missing},
 		{"missing cluster env file", []string{"render", "--cluster", cluster, "--cluster-env", missing, "--request", request}, missing},
-		{"a directory as the request", []string{"render", "--cluster", cluster, "--request", dir}, dir},
+		{"a directory as the cluster", []string{"render", "--cluster", dir, "--request", request}, dir},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := testRun(t, "", tc.args...)

@@ -134,13 +134,15 @@ func lineCol(data []byte, i int) (int, int) {
 // the caller names itself: "no such file or directory".
 func osReason(err error) string { return diag.FileReason(err) }
 
-// expandPatterns turns --request values into file paths: "-" and plain
-// paths stay as given (reading them reports a missing file), patterns
-// (*, ?, [...], and ** for any number of folders) are expanded in sorted
-// order, keeping files only. A pattern that matches no file, or that is
-// malformed, is a one-line usageError. Each path appears once, in the
-// order of first appearance.
-func expandPatterns(patterns []string) ([]string, []error) {
+// expandPatterns turns --request values (and request arguments) into file
+// paths: "-" and plain paths stay as given (reading them reports a missing
+// file); a folder means every *.yaml, *.yml and *.json file in it, sorted
+// (with recursive, in its subfolders too); patterns (*, ?, [...], and **
+// for any number of folders) are expanded in sorted order, keeping files
+// only. A pattern that matches no file, a folder that holds none, and a
+// malformed pattern are each a one-line usageError. Each path appears
+// once, in the order of first appearance.
+func expandPatterns(patterns []string, recursive bool) ([]string, []error) {
 	var out []string
 	var errs []error
 	seen := map[string]bool{}
@@ -151,6 +153,23 @@ func expandPatterns(patterns []string) ([]string, []error) {
 		}
 	}
 	for _, pat := range patterns {
+		if pat != "-" && isDir(pat) {
+			files, err := requestFiles(pat, recursive)
+			switch {
+			case err != nil:
+				errs = append(errs, readError{name: pat, reason: err.Error()})
+			case len(files) == 0:
+				hint := ""
+				if !recursive {
+					hint = "; give -R to read its subfolders too"
+				}
+				errs = append(errs, usageError{fmt.Sprintf("%s: the folder holds no *.yaml, *.yml or *.json file%s", pat, hint)})
+			}
+			for _, f := range files {
+				add(f)
+			}
+			continue
+		}
 		if pat == "-" || !strings.ContainsAny(pat, "*?[") {
 			add(pat)
 			continue
@@ -169,6 +188,36 @@ func expandPatterns(patterns []string) ([]string, []error) {
 		}
 	}
 	return out, errs
+}
+
+// requestExts are the extensions of the files a folder given as a request
+// contributes.
+var requestExts = []string{".yaml", ".yml", ".json"}
+
+// requestFiles lists the request files of a folder, sorted by path: its
+// *.yaml, *.yml and *.json files, and with recursive its subfolders'.
+func requestFiles(dir string, recursive bool) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return errors.New(osReason(err))
+			}
+			return nil // an unreadable subfolder holds nothing
+		}
+		if d.IsDir() {
+			if p != dir && !recursive {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if slices.Contains(requestExts, strings.ToLower(filepath.Ext(p))) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	slices.Sort(files)
+	return regularFiles(files), err
 }
 
 // glob expands one pattern to the regular files it matches, sorted. "**"

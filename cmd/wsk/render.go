@@ -10,7 +10,7 @@ import (
 	"github.com/workspacekit/workspace/render"
 )
 
-const renderSynopsis = "wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... --request FILE|GLOB... [-o yaml|json|manifests|manifests-json] [--explain]"
+const renderSynopsis = "wsk render --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB|FOLDER]... [-R] [-o yaml|json|manifests|manifests-json] [--explain] [--quiet] [--fail-on-warning] [REQUEST...]"
 
 const renderDescription = `Renders workspace requests into the documented output (DESIGN section 7):
 the Pod, its claim, Service and Ingress rule, lifecycle, security level,
@@ -19,10 +19,16 @@ warnings and, with --explain, the layer that set every field.
 Without --defaults, the default config file is the one the cluster env
 variable WORKSPACE_DEFAULT_CONFIG_PATH names (cluster file env: merged with
 --cluster-env), relative to the cluster file's folder. "-" reads one input
-from standard input. --request repeats and takes globs (*, ?, [..], **):
-several requests render as one multi-document YAML stream (--- between
+from standard input. --request repeats and takes globs (*, ?, [..], **)
+and folders (every *.yaml, *.yml and *.json in it, sorted; -R for its
+subfolders too); arguments are requests too (a glob the shell expanded). A
+file of several YAML documents (--- between) is several requests, named
+file#N in messages, with lines counted in the whole file. Several requests
+render as one multi-document YAML stream (--- between
 documents) or, with -o json, one JSON array, in the order given (globs
-sorted). Nothing is written unless every request renders.
+sorted). Nothing is written unless every request renders. Warnings go to
+stderr as file:line:col: warning: path: message, each distinct one once;
+--quiet hides them, --fail-on-warning makes them exit 1 (nothing written).
 
 -o manifests prints only the Kubernetes objects of every request (claim,
 Service, Pod, route), each with apiVersion, kind, namespace and the
@@ -41,19 +47,21 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var sf sharedFlags
 	sf.register(fs)
 	var requests fileList
-	fs.Var(&requests, "request", "workspace request `FILE` or glob; repeatable")
+	fs.Var(&requests, "request", "workspace request `FILE`, glob or folder; repeatable")
 	output := outputFlag(fs, "output `FORMAT`: yaml, json, manifests (the Kubernetes objects as a YAML stream) or manifests-json (a v1 List)", []string{"yaml", "json", "manifests", "manifests-json"})
 	format := &output.value
 	explain := fs.Bool("explain", false, "add the provenance of every field")
+	var wf warningFlags
+	wf.register(fs, false)
+	recursive := registerRecursive(fs)
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "wsk render: unexpected argument %q; every input is given by a flag (see wsk render --help)\n", fs.Arg(0))
-		return exitUsage
-	}
+	// Arguments are requests too, as wsk lint takes them (a glob the
+	// shell expanded: wsk render --request dir/*.yaml).
+	requests = append(requests, fs.Args()...)
 	if sf.cluster == "" || len(requests) == 0 {
-		fmt.Fprintln(stderr, "wsk render: --cluster and --request are required")
+		fmt.Fprintln(stderr, "wsk render: --cluster and a request (--request FILE|GLOB|FOLDER, or an argument) are required")
 		return exitUsage
 	}
 	if !oneStdin("render", append(sf.paths(), requests...), stderr) {
@@ -63,30 +71,31 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wsk render: %s %q: use %s\n", output.flagName(), *format, output.choices())
 		return exitUsage
 	}
-	paths, globErrs := expandPatterns(requests)
+	paths, globErrs := expandPatterns(requests, *recursive)
 	s := loadShared(&sf, stdin)
-	unreadable := append(globErrs, s.unreadable...)
-	problems := []error{workspace.Problems(s.problems)}
+	var outs []requestOutcome
 	var results []*workspace.Result
-	var warnings [][]workspace.Warning
 	prog := startProgress(progressWriter(stderr, false), "rendering", len(paths))
 	for _, p := range paths {
-		o := s.request(context.Background(), p, stdin, true)
+		got := s.requests(context.Background(), p, stdin, true)
 		prog.add()
-		if o.unreadable != nil {
-			unreadable = append(unreadable, o.unreadable)
-			continue
+		for _, o := range got {
+			outs = append(outs, o)
+			if o.unreadable == nil {
+				results = append(results, o.result)
+			}
 		}
-		problems = append(problems, workspace.Problems(o.problems))
-		results = append(results, o.result)
-		warnings = append(warnings, o.warnings)
 	}
 	prog.finish()
-	if code := reportInputs(stderr, unreadable, problems...); code != exitOK {
+	if code := reportDiagnostics(stderr, buildReport(s, outs, globErrs), &wf, "render"); code != exitOK {
 		return code
 	}
+	paths = paths[:0]
+	for _, o := range outs {
+		paths = append(paths, o.name)
+	}
 	if *format == "manifests" || *format == "manifests-json" {
-		return writeManifests(*format, results, paths, warnings, stdout, stderr)
+		return writeManifests(*format, results, paths, stdout, stderr)
 	}
 	opts := render.Options{Explain: *explain}
 	var out bytes.Buffer
@@ -120,28 +129,14 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *format == "json" && len(results) > 1 {
 		out.WriteString("\n]\n")
 	}
-	printWarnings(stderr, paths, warnings)
 	stdout.Write(out.Bytes())
 	return exitOK
-}
-
-// printWarnings writes every request's warnings to stderr, each after its
-// file's name when there are several.
-func printWarnings(stderr io.Writer, paths []string, warnings [][]workspace.Warning) {
-	for i, ws := range warnings {
-		for _, w := range ws {
-			if len(warnings) > 1 {
-				fmt.Fprintf(stderr, "%s: ", displayName(paths[i]))
-			}
-			fmt.Fprintf(stderr, "warning: %s\n", w)
-		}
-	}
 }
 
 // writeManifests writes the Kubernetes objects of every result (-o
 // manifests or manifests-json). A Docker workspace has none: that is bad
 // usage, not an empty stream.
-func writeManifests(format string, results []*workspace.Result, paths []string, warnings [][]workspace.Warning, stdout, stderr io.Writer) int {
+func writeManifests(format string, results []*workspace.Result, paths []string, stdout, stderr io.Writer) int {
 	for i, res := range results {
 		if res.Kubernetes == nil {
 			fmt.Fprintf(stderr, "wsk render: %s is a %s workspace, which has no Kubernetes objects; use -o yaml or json\n", displayName(paths[i]), res.Type)
@@ -157,7 +152,6 @@ func writeManifests(format string, results []*workspace.Result, paths []string, 
 		fmt.Fprintf(stderr, "wsk render: %v\n", err)
 		return exitProblems
 	}
-	printWarnings(stderr, paths, warnings)
 	stdout.Write(out)
 	return exitOK
 }
@@ -177,6 +171,34 @@ func reportInputs(stderr io.Writer, unreadable []error, problems ...error) int {
 	case len(unreadable) > 0:
 		return exitUsage
 	case err != nil:
+		return exitProblems
+	}
+	return exitOK
+}
+
+// reportDiagnostics prints a run's report on stderr, as wsk lint's text
+// format does: the inputs that could not be read, then every problem and
+// warning by file and place (warnings beside problems too; none with
+// --quiet), each distinct warning once. It returns the exit status: 2
+// when an input could not be read, else 1 for problems, or for warnings
+// under --fail-on-warning (said on a last line), else 0.
+func reportDiagnostics(stderr io.Writer, r *lintReport, wf *warningFlags, cmd string) int {
+	sum := r.summary()
+	if wf.quiet {
+		r.dropWarnings()
+	}
+	for _, u := range r.Unreadable {
+		fmt.Fprintln(stderr, u.Message)
+	}
+	writeText(stderr, r, false)
+	switch {
+	case sum.Unreadable > 0:
+		return exitUsage
+	case sum.Problems > 0:
+		return exitProblems
+	}
+	if why := wf.tooMany(sum.Warnings); why != "" {
+		fmt.Fprintf(stderr, "wsk %s: %s: nothing written, exit 1\n", cmd, why)
 		return exitProblems
 	}
 	return exitOK

@@ -7,11 +7,17 @@ import (
 	"github.com/workspacekit/workspace"
 )
 
-// requestOutcome is one request file, read, parsed and, when the shared
-// inputs allow it, resolved.
+// requestOutcome is one request: a request file, or one document of a
+// file of several, read, parsed and, when the shared inputs allow it,
+// resolved.
 type requestOutcome struct {
-	// name is the file as given, or <stdin>.
+	// name is the file as given, or <stdin>; "file#N" for the N-th
+	// document of a file of several.
 	name string
+	// file is the file as given, or <stdin>, without #N.
+	file string
+	// document is N for the N-th document of a file of several; 0 else.
+	document int
 	// unreadable is the read error of a file that could not be read.
 	unreadable error
 	// problems are every problem found, each with its file.
@@ -19,39 +25,56 @@ type requestOutcome struct {
 	// result is the resolved workspace; nil when there are problems or
 	// the request was not resolved.
 	result *workspace.Result
-	// warnings are the resolution's warnings.
+	// warnings are the resolution's warnings, also beside problems.
 	warnings []workspace.Warning
 	// resolved is false when the request was only parsed.
 	resolved bool
 }
 
-// request reads, parses and (with resolve and a resolver) resolves one
-// request file. A request that parses with problems is still resolved
-// when it has a name or a container_config, so that the problems only
-// resolution finds come in the same run.
-func (s *shared) request(ctx context.Context, path string, stdin io.Reader, resolve bool) requestOutcome {
+// requests reads and parses one request file, and (with resolve and a
+// resolver) resolves every request in it: one outcome for a file of one
+// document (or one that cannot be read), one a document for a file of
+// several YAML documents (workspace.ParseRequestFile), in their order.
+// A request that parses with problems is still resolved when it has a
+// name or a container_config, so that the problems only resolution finds
+// come in the same run.
+func (s *shared) requests(ctx context.Context, path string, stdin io.Reader, resolve bool) []requestOutcome {
+	name := displayName(path)
+	data, err := readInput(path, expected[kindRequest], stdin)
+	if err != nil {
+		return []requestOutcome{{name: name, file: name, unreadable: err}}
+	}
+	docs, _ := workspace.ParseRequestFile(name, data)
+	outs := make([]requestOutcome, len(docs))
+	for i, d := range docs {
+		outs[i] = s.resolveOne(ctx, d, resolve)
+		outs[i].file = name
+	}
+	return outs
+}
+
+// resolveOne resolves one parsed request, within the run's timeout.
+func (s *shared) resolveOne(ctx context.Context, d workspace.RequestDocument, resolve bool) requestOutcome {
 	if s.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
-	out := requestOutcome{name: displayName(path)}
-	data, err := readInput(path, expected[kindRequest], stdin)
-	if err != nil {
-		out.unreadable = err
-		return out
+	out := requestOutcome{name: d.Name, document: d.Index}
+	req := d.Request
+	errs := []error{}
+	if len(d.Problems) > 0 {
+		errs = append(errs, d.Problems)
 	}
-	var in workspace.Inputs
-	reqErr := in.Parse(workspace.InputFile{Kind: workspace.InputRequest, Name: out.name, Data: data})
-	req := in.Requests[0]
-	errs := []error{reqErr}
-	if resolve && s.resolver != nil && (reqErr == nil || req.Name != "" || req.ContainerConfig != nil) {
+	if resolve && s.resolver != nil && (len(d.Problems) == 0 || req.Name != "" || req.ContainerConfig != nil) {
 		out.resolved = true
 		res, err := s.resolver.Resolve(ctx, req)
 		errs = append(errs, err)
+		// Warnings are reported beside problems too, each at its place.
+		out.warnings = workspace.ResolveWarnings(err)
 		if res != nil {
 			out.warnings = res.Warnings
-			if reqErr == nil {
+			if len(d.Problems) == 0 {
 				out.result = res
 			}
 		}

@@ -75,6 +75,50 @@ func (f *sharedFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "the `DURATION` one request's resolution may take, its custom Rego included (a runaway module is stopped with a problem)")
 }
 
+// warningFlags say how a run treats warnings (render, lint, explain).
+type warningFlags struct {
+	// quiet hides warnings; they still count for failOnWarning and
+	// maxWarnings.
+	quiet bool
+	// failOnWarning makes any warning exit 1 (render then writes nothing).
+	failOnWarning bool
+	// maxWarnings is lint's limit: more warnings than it exit 1; -1 is
+	// no limit.
+	maxWarnings int
+}
+
+// register adds --quiet/-q and --fail-on-warning, and with lint
+// --max-warnings, to a flag set.
+func (f *warningFlags) register(fs *flag.FlagSet, lint bool) {
+	fs.BoolVar(&f.quiet, "quiet", false, "hide warnings (they still count for --fail-on-warning"+ifElse(lint, " and --max-warnings", "")+")")
+	aliasFlag(fs, "q", "quiet")
+	fs.BoolVar(&f.failOnWarning, "fail-on-warning", false, "exit 1 when there is any warning"+ifElse(lint, "", " (and write nothing)"))
+	f.maxWarnings = -1
+	if lint {
+		fs.IntVar(&f.maxWarnings, "max-warnings", -1, "exit 1 when there are more than `N` warnings (-1: no limit)")
+	}
+}
+
+// registerRecursive adds -R/--recursive: a folder given as a request
+// means its subfolders' files too.
+func registerRecursive(fs *flag.FlagSet) *bool {
+	r := fs.Bool("recursive", false, "a folder given as a request means its subfolders' *.yaml, *.yml and *.json files too")
+	aliasFlag(fs, "R", "recursive")
+	return r
+}
+
+// tooMany says why the warnings fail the run ("" when they do not): n
+// warnings, against --fail-on-warning and --max-warnings.
+func (f *warningFlags) tooMany(n int) string {
+	switch {
+	case n > 0 && f.failOnWarning:
+		return fmt.Sprintf("%s and --fail-on-warning", plural(n, "warning"))
+	case f.maxWarnings >= 0 && n > f.maxWarnings:
+		return fmt.Sprintf("%s; --max-warnings %d allows at most %d", plural(n, "warning"), f.maxWarnings, f.maxWarnings)
+	}
+	return ""
+}
+
 // paths lists every shared input path given on the command line.
 func (f *sharedFlags) paths() []string {
 	return append([]string{f.cluster, f.clusterEnv, f.defaults}, append(slices.Clone(f.policies), f.modules...)...)

@@ -21,6 +21,10 @@ type Problem struct {
 	Column int    `json:"column,omitempty"`
 	// Message says what is wrong and what would be valid.
 	Message string `json:"message"`
+	// Module names the custom Rego module whose deny reported the problem
+	// (the module's name as given to policy.WithModules, its file); empty
+	// for every built-in check. Error does not show it: the message does.
+	Module string `json:"module,omitempty"`
 }
 
 // Error formats the problem as "file:line:col: path: message".

@@ -40,8 +40,10 @@ func Decode(data []byte) (*yaml.Node, *SyntaxError) {
 		line, col := errorLine(err)
 		if line == 0 {
 			line, col = locateError(err, data)
+		} else {
+			line, col = offendingLine(data, errorText(err), line)
 		}
-		return nil, &SyntaxError{Line: line, Column: col, Message: "not valid YAML: " + errorText(err)}
+		return nil, &SyntaxError{Line: line, Column: col, Message: "not valid YAML: " + errorText(err) + hint(data, line, col, errorText(err))}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -83,6 +85,124 @@ func errorLine(err error) (int, int) {
 		}
 	}
 	return n, 0
+}
+
+// maxRefineBytes bounds the inputs whose syntax errors offendingLine
+// refines: each prefix it parses costs a parse, so a larger input (a
+// request is a few KiB) keeps yaml.v3's line rather than pay seconds.
+const maxRefineBytes = 512 << 10
+
+// offendingLine finds the line a syntax error is about, and its column.
+// yaml.v3 reports a parser error at the start of the node it was parsing
+// (the mapping above a mis-indented key, the key above a tab), not at the
+// line that broke it: that line is the first whose addition makes the
+// document fail with the same message, found by parsing prefixes of whole
+// lines, from the reported line on (galloping, then a binary search: a few
+// parses), for an input of at most maxRefineBytes. The
+// column is errorColumn's.
+// It returns reported, 0 when no prefix gives the same error.
+func offendingLine(data []byte, message string, reported int) (int, int) {
+	starts := lineStarts(data)
+	n := len(starts)
+	if reported < 1 || reported > n {
+		return reported, 0
+	}
+	fails := func(k int) bool { // the first k lines fail with the message
+		end := len(data)
+		if k < n {
+			end = starts[k]
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data[:end]))
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		return err != nil && !errors.Is(err, io.EOF) && errorText(err) == message
+	}
+	if len(data) > maxRefineBytes {
+		return reported, 0
+	}
+	// Galloping from the reported line, then a binary search: the
+	// offending line is most often a few lines below the node's start.
+	lo, hi := reported, reported
+	for step := 1; !fails(hi); step *= 2 {
+		if hi == n {
+			return reported, 0 // no prefix fails alike: keep yaml.v3's line
+		}
+		lo, hi = hi+1, min(hi+step, n)
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	end := len(data)
+	if hi < n {
+		end = starts[hi]
+	}
+	return hi, errorColumn(data[starts[hi-1]:end], message)
+}
+
+// hint says what would be valid, for the errors a person makes most: a
+// tab where YAML wants spaces, a key indented unlike its siblings.
+func hint(data []byte, line, col int, message string) string {
+	starts := lineStarts(data)
+	if line < 1 || line > len(starts) || col < 1 {
+		return ""
+	}
+	if at := starts[line-1] + col - 1; at < len(data) && data[at] == '\t' {
+		return "; a tab is here: YAML indents with spaces only, so replace it with spaces"
+	}
+	if message == "did not find expected key" {
+		return "; this line is indented unlike the keys above it: indent it with spaces exactly as its sibling keys"
+	}
+	return ""
+}
+
+// lineStarts is the offset of every line's first byte, lines ended as
+// YAML ends them.
+func lineStarts(data []byte) []int {
+	starts := []int{0}
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '\r':
+			if i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+			starts = append(starts, i+1)
+		case '\n':
+			starts = append(starts, i+1)
+		}
+	}
+	if starts[len(starts)-1] == len(data) && len(starts) > 1 {
+		starts = starts[:len(starts)-1]
+	}
+	return starts
+}
+
+// errorColumn is the 1-based column a syntax error points at on its line:
+// a tab in the indentation; the last [ or { of the line for a flow
+// collection left open; any tab, for a message about a tab; else the first
+// character that is not blank.
+func errorColumn(line []byte, message string) int {
+	indent := len(line) - len(bytes.TrimLeft(line, " \t"))
+	if i := bytes.IndexByte(line[:indent], '\t'); i >= 0 {
+		return i + 1
+	}
+	for _, flow := range []struct{ closer, opener string }{{"']'", "["}, {"'}'", "{"}} {
+		if strings.Contains(message, flow.closer) {
+			if i := bytes.LastIndex(line, []byte(flow.opener)); i >= 0 {
+				return i + 1 // the flow collection left open
+			}
+		}
+	}
+	if strings.Contains(message, "tab") || strings.Contains(message, "cannot start any token") {
+		if i := bytes.IndexByte(line, '\t'); i >= 0 {
+			return i + 1
+		}
+	}
+	return indent + 1
 }
 
 // locateError finds what a yaml.v3 error without a line is about: the
