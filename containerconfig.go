@@ -54,22 +54,24 @@ func (c *containerConfig) decodeTree(v *node, path string, probs *problemList) {
 	}
 	container := reflect.ValueOf(&c.Container).Elem()
 	pod := reflect.ValueOf(&c.Pod).Elem()
+	d := decoder{root: path, probs: probs}
 	for _, e := range v.entries {
 		f := containerConfigSchema.fields[e.key]
-		fp := fieldpath.Join(path, e.key)
+		d.segs = d.segs[:0]
+		d.push(e.key, -1)
 		switch {
 		case e.key == "containers":
-			probs.add(e.val.at, fp, "container_config configures the workspace container itself; put its fields at the top level, and sidecars under initContainers (with restartPolicy: Always)")
+			probs.add(e.val.at, d.path(), "container_config configures the workspace container itself; put its fields at the top level, and sidecars under initContainers (with restartPolicy: Always)")
 		case f == nil:
 			msg := diag.UnknownKey("field", e.key, containerConfigSchema.names)
 			if slices.Contains(dockerContainerKeys, e.key) {
 				msg = fmt.Sprintf("unknown field %q; it is a key of a Docker container_config: give the request type: docker (or the cluster type: docker)", e.key)
 			}
-			probs.add(e.val.at, fp, "%s", msg)
+			probs.add(e.val.at, d.path(), "%s", msg)
 		case f.owner == containerType:
-			decodeInto(e.val, container.FieldByIndex(f.index), fp, probs)
+			d.decode(e.val, container.FieldByIndex(f.index))
 		default:
-			decodeInto(e.val, pod.FieldByIndex(f.index), fp, probs)
+			d.decode(e.val, pod.FieldByIndex(f.index))
 		}
 	}
 }

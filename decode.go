@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/fieldpath"
@@ -32,36 +33,102 @@ var (
 // scalar against its Go kind. It reports every problem with its path and
 // position and never panics.
 func decodeInto(v *node, out reflect.Value, path string, probs *problemList) {
+	d := decoder{root: path, probs: probs}
+	d.decode(v, out)
+}
+
+// decoder is one decoding: where it is (the path below root, as segments)
+// and its problems. The path is written out only for a problem (most
+// decoding reports none), so decoding builds no path strings.
+type decoder struct {
+	root  string
+	segs  []decodeSeg
+	probs *problemList
+}
+
+// decodeSeg is one segment of a decoding path: a key, or a list index.
+type decodeSeg struct {
+	key   string
+	index int // -1 for a key
+}
+
+func (d *decoder) push(key string, index int) { d.segs = append(d.segs, decodeSeg{key, index}) }
+func (d *decoder) pop()                       { d.segs = d.segs[:len(d.segs)-1] }
+
+// path is where the decoder is, as problems and provenance write it.
+func (d *decoder) path() string {
+	p := d.root
+	for _, s := range d.segs {
+		if s.index >= 0 {
+			p = fieldpath.Index(p, s.index)
+		} else {
+			p = fieldpath.Join(p, s.key)
+		}
+	}
+	return p
+}
+
+// add reports a problem at the decoder's path.
+func (d *decoder) add(at pos, format string, args ...any) {
+	d.probs.add(at, d.path(), format, args...)
+}
+
+// decodeKinds are what decodeAt asks of a type, answered once per type.
+type decodeKinds struct{ treeDecoder, unmarshaler bool }
+
+var decodeKindsOf sync.Map // reflect.Type -> decodeKinds
+
+func kindsOf(t reflect.Type) decodeKinds {
+	if k, ok := decodeKindsOf.Load(t); ok {
+		return k.(decodeKinds)
+	}
+	pt := reflect.PointerTo(t)
+	k := decodeKinds{treeDecoder: pt.Implements(treeDecoderType), unmarshaler: pt.Implements(unmarshalerType)}
+	decodeKindsOf.Store(t, k)
+	return k
+}
+
+// stringMapType is the map most maps of the Kubernetes types are (labels,
+// node selectors), decoded without reflection.
+var stringMapType = reflect.TypeFor[map[string]string]()
+
+func (d *decoder) decode(v *node, out reflect.Value) {
 	if v == nil || v.kind == kindNull {
 		return
 	}
 	t := out.Type()
-	if reflect.PointerTo(t).Implements(treeDecoderType) {
-		out.Addr().Interface().(treeDecoder).decodeTree(v, path, probs)
+	var kinds decodeKinds
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map, reflect.Slice:
+		// Only these implement treeDecoder or json.Unmarshaler here.
+		kinds = kindsOf(t)
+	}
+	if kinds.treeDecoder {
+		out.Addr().Interface().(treeDecoder).decodeTree(v, d.path(), d.probs)
 		return
 	}
 	switch t {
 	case quantityType:
 		if v.kind != kindScalar || v.tag == tagBool {
-			probs.add(v.at, path, "expected a quantity such as 500m, 2 or 4Gi, got %s", v.describe())
+			d.add(v.at, "expected a quantity such as 500m, 2 or 4Gi, got %s", v.describe())
 			return
 		}
 		q, err := limits.ParseQuantity(v.text)
 		if err != nil {
-			probs.add(v.at, path, "%v", err)
+			d.add(v.at, "%v", err)
 			return
 		}
 		out.Set(reflect.ValueOf(q))
 		return
 	case intOrStringType:
 		if v.kind != kindScalar || v.tag == tagBool || v.tag == tagFloat {
-			probs.add(v.at, path, "expected an integer or a string, got %s", v.describe())
+			d.add(v.at, "expected an integer or a string, got %s", v.describe())
 			return
 		}
 		if v.tag == tagInt {
 			n, err := strconv.ParseInt(v.text, 0, 32)
 			if err != nil {
-				probs.add(v.at, path, "%s does not fit a 32-bit integer", v.text)
+				d.add(v.at, "%s does not fit a 32-bit integer", v.text)
 				return
 			}
 			out.Set(reflect.ValueOf(intstr.FromInt32(int32(n))))
@@ -73,55 +140,63 @@ func decodeInto(v *node, out reflect.Value, path string, probs *problemList) {
 	switch t.Kind() {
 	case reflect.Pointer:
 		elem := reflect.New(t.Elem())
-		decodeInto(v, elem.Elem(), path, probs)
+		d.decode(v, elem.Elem())
 		out.Set(elem)
 	case reflect.Struct:
-		if reflect.PointerTo(t).Implements(unmarshalerType) {
-			decodeJSON(v, out, path, probs)
+		if kinds.unmarshaler {
+			decodeJSON(v, out, d.path(), d.probs)
 			return
 		}
 		if v.kind != kindMap {
-			probs.add(v.at, path, "expected a map of fields, got %s", v.describe())
+			d.add(v.at, "expected a map of fields, got %s", v.describe())
 			return
 		}
 		s := schemaOf(t)
 		for _, e := range v.entries {
 			f := s.fields[e.key]
-			fp := fieldpath.Join(path, e.key)
+			d.push(e.key, -1)
 			if f == nil {
-				probs.add(e.val.at, fp, "%s", diag.UnknownKey("field", e.key, s.names))
-				continue
+				d.add(e.val.at, "%s", diag.UnknownKey("field", e.key, s.names))
+			} else {
+				d.decode(e.val, out.FieldByIndex(f.index))
 			}
-			decodeInto(e.val, out.FieldByIndex(f.index), fp, probs)
+			d.pop()
 		}
 	case reflect.Slice:
 		if v.kind != kindList {
-			probs.add(v.at, path, "expected a list, got %s", v.describe())
+			d.add(v.at, "expected a list, got %s", v.describe())
 			return
 		}
 		sl := reflect.MakeSlice(t, len(v.items), len(v.items))
 		for i, it := range v.items {
-			decodeInto(it, sl.Index(i), fieldpath.Index(path, i), probs)
+			d.push("", i)
+			d.decode(it, sl.Index(i))
+			d.pop()
 		}
 		out.Set(sl)
 	case reflect.Map:
 		if v.kind != kindMap || t.Key().Kind() != reflect.String {
-			probs.add(v.at, path, "expected a map, got %s", v.describe())
+			d.add(v.at, "expected a map, got %s", v.describe())
+			return
+		}
+		if t == stringMapType && decodeStringMap(v, out) {
 			return
 		}
 		m := reflect.MakeMapWithSize(t, len(v.entries))
 		for _, e := range v.entries {
 			ev := reflect.New(t.Elem()).Elem()
-			decodeInto(e.val, ev, fieldpath.Join(path, e.key), probs)
+			d.push(e.key, -1)
+			d.decode(e.val, ev)
+			d.pop()
 			m.SetMapIndex(reflect.ValueOf(e.key).Convert(t.Key()), ev)
 		}
 		out.Set(m)
 	case reflect.String:
 		if v.kind != kindScalar || v.tag != tagStr {
 			if v.kind == kindScalar {
-				probs.add(v.at, path, "expected a string, got %s %s; quote it: \"%s\"", v.tag, v.text, v.text)
+				d.add(v.at, "expected a string, got %s %s; quote it: \"%s\"", v.tag, v.text, v.text)
 			} else {
-				probs.add(v.at, path, "expected a string, got %s", v.describe())
+				d.add(v.at, "expected a string, got %s", v.describe())
 			}
 			return
 		}
@@ -132,40 +207,40 @@ func decodeInto(v *node, out reflect.Value, path string, probs *problemList) {
 			if v.kind == kindScalar {
 				hint = diag.BooleanHint(v.text)
 			}
-			probs.add(v.at, path, "expected true or false, got %s%s", v.describe(), hint)
+			d.add(v.at, "expected true or false, got %s%s", v.describe(), hint)
 			return
 		}
 		out.SetBool(strings.EqualFold(v.text, "true"))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if v.kind != kindScalar || v.tag != tagInt {
-			probs.add(v.at, path, "expected an integer, got %s", v.describe())
+			d.add(v.at, "expected an integer, got %s", v.describe())
 			return
 		}
 		n, err := strconv.ParseInt(v.text, 0, t.Bits())
 		if err != nil {
-			probs.add(v.at, path, "%s is not an integer that fits in %d bits", v.text, t.Bits())
+			d.add(v.at, "%s is not an integer that fits in %d bits", v.text, t.Bits())
 			return
 		}
 		out.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		if v.kind != kindScalar || v.tag != tagInt {
-			probs.add(v.at, path, "expected a non-negative integer, got %s", v.describe())
+			d.add(v.at, "expected a non-negative integer, got %s", v.describe())
 			return
 		}
 		n, err := strconv.ParseUint(v.text, 0, t.Bits())
 		if err != nil {
-			probs.add(v.at, path, "%s is not a non-negative integer that fits in %d bits", v.text, t.Bits())
+			d.add(v.at, "%s is not a non-negative integer that fits in %d bits", v.text, t.Bits())
 			return
 		}
 		out.SetUint(n)
 	case reflect.Float32, reflect.Float64:
 		if v.kind != kindScalar || (v.tag != tagInt && v.tag != tagFloat) {
-			probs.add(v.at, path, "expected a number, got %s", v.describe())
+			d.add(v.at, "expected a number, got %s", v.describe())
 			return
 		}
 		f, err := strconv.ParseFloat(v.text, t.Bits())
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			probs.add(v.at, path, "%s is not a finite number", v.text)
+			d.add(v.at, "%s is not a finite number", v.text)
 			return
 		}
 		out.SetFloat(f)
@@ -174,10 +249,27 @@ func decodeInto(v *node, out reflect.Value, path string, probs *problemList) {
 			out.Set(reflect.ValueOf(v.goValue()))
 			return
 		}
-		probs.add(v.at, path, "this field cannot be set from configuration")
+		d.add(v.at, "this field cannot be set from configuration")
 	default:
-		probs.add(v.at, path, "this field cannot be set from configuration")
+		d.add(v.at, "this field cannot be set from configuration")
 	}
+}
+
+// decodeStringMap decodes a map of strings without reflection; false,
+// having done nothing, when an entry is not a string (decodeAt then
+// reports it).
+func decodeStringMap(v *node, out reflect.Value) bool {
+	for _, e := range v.entries {
+		if e.val.kind != kindScalar || e.val.tag != tagStr {
+			return false
+		}
+	}
+	m := make(map[string]string, len(v.entries))
+	for _, e := range v.entries {
+		m[e.key] = e.val.text
+	}
+	out.Set(reflect.ValueOf(m))
+	return true
 }
 
 // decodeJSON handles the few types that only know how to read JSON (times).

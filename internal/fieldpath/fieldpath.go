@@ -155,8 +155,19 @@ func (s Segment) writeTo(b *strings.Builder) {
 	}
 }
 
-// after writes path with s appended, in one allocation.
+// after writes path with s appended, in one allocation, or none when the
+// same path was written before (joined).
 func after(path string, s Segment) string {
+	k := joinKey{path, s.Name, s.Kind}
+	if p, ok := joined.get(k); ok {
+		return p
+	}
+	p := write(path, s)
+	joined.put(k, p)
+	return p
+}
+
+func write(path string, s Segment) string {
 	var b strings.Builder
 	b.Grow(len(path) + len(s.Name) + 2)
 	b.WriteString(path)

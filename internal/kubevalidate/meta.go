@@ -1,7 +1,8 @@
 package kubevalidate
 
 import (
-	"maps"
+	"cmp"
+	"iter"
 	"slices"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -44,18 +45,30 @@ func (f *Findings) stringMap(m map[string]string, base string, check func(map[st
 		}
 		return
 	}
-	for _, k := range sortedKeys(m) {
+	for k := range sortedKeys(m) {
 		if errs := check(map[string]string{k: m[k]}, field.NewPath(base)); len(errs) > 0 {
 			f.errorf(fieldpath.Join(base, k), "%s", fieldMessages(errs))
 		}
 	}
 }
 
-// sortedKeys are a map's keys in order; none, without allocating, for an
-// empty map.
-func sortedKeys[V any](m map[string]V) []string {
-	if len(m) == 0 {
-		return nil
+// sortedKeys are a map's keys in order, sorted on the stack for the small
+// maps a pod holds (labels, resource lists): no allocation up to eight.
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) iter.Seq[K] {
+	return func(yield func(K) bool) {
+		var buf [8]K
+		keys := buf[:0]
+		if len(m) > len(buf) {
+			keys = make([]K, 0, len(m))
+		}
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if !yield(k) {
+				return
+			}
+		}
 	}
-	return slices.Sorted(maps.Keys(m))
 }

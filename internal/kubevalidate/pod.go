@@ -1,7 +1,6 @@
 package kubevalidate
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -303,11 +302,11 @@ func (f *Findings) podResources(spec *corev1.PodSpec) {
 		list corev1.ResourceList
 		at   func(corev1.ResourceName) string
 	}{{limits, limitAt}, {requests, requestAt}} {
-		for _, name := range resourceNames(l.list) {
+		for name := range sortedKeys(l.list) {
 			f.podResource(l.at(name), name, l.list[name])
 		}
 	}
-	for _, name := range resourceNames(requests) {
+	for name := range sortedKeys(requests) {
 		req := requests[name]
 		lim, ok := limits[name]
 		switch {
@@ -324,14 +323,14 @@ func (f *Findings) podResources(spec *corev1.PodSpec) {
 		f.errorf("resources", "has hugepages without cpu or memory; give cpu or memory too")
 	}
 	aggrRequests, aggrLimits := aggregateContainerResources(spec)
-	for _, name := range resourceNames(aggrRequests) {
+	for name := range sortedKeys(aggrRequests) {
 		if req, ok := requests[name]; ok {
 			if aggr := aggrRequests[name]; aggr.Cmp(req) > 0 {
 				f.errorf(requestAt(name), "the pod requests %s of %s, less than its containers request together (%s); request at least that", req.String(), name, aggr.String())
 			}
 		}
 	}
-	for _, name := range resourceNames(aggrLimits) {
+	for name := range sortedKeys(aggrLimits) {
 		if lim, ok := limits[name]; ok && strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
 			if aggr := aggrLimits[name]; aggr.Cmp(lim) > 0 {
 				f.errorf(limitAt(name), "the pod's limit of %s is %s, less than its containers' limits together (%s); give at least that", name, lim.String(), aggr.String())
@@ -339,7 +338,7 @@ func (f *Findings) podResources(spec *corev1.PodSpec) {
 		}
 	}
 	for i, c := range spec.Containers {
-		for _, name := range resourceNames(c.Resources.Limits) {
+		for name := range sortedKeys(c.Resources.Limits) {
 			if lim, ok := limits[name]; ok {
 				if cl := c.Resources.Limits[name]; cl.Cmp(lim) > 0 {
 					f.errorf(limitAt(name), "the pod's limit of %s is %s, less than the limit of container %s (containers[%d]), %s; give the pod at least that", name, lim.String(), c.Name, i, cl.String())
@@ -347,11 +346,6 @@ func (f *Findings) podResources(spec *corev1.PodSpec) {
 			}
 		}
 	}
-}
-
-// resourceNames are a resource list's names in order.
-func resourceNames(l corev1.ResourceList) []corev1.ResourceName {
-	return slices.Sorted(maps.Keys(l))
 }
 
 // podResource checks one pod-level resource: cpu, memory or hugepages of

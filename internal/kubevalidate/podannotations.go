@@ -57,7 +57,7 @@ func (f *Findings) PodAnnotations(spec *corev1.PodSpec, meta *metav1.ObjectMeta)
 			f.errorf(at(deletionCostAnnotation), "%q is not a 32-bit integer (without a sign or leading zeros)", v)
 		}
 	}
-	for _, key := range sortedKeys(ann) {
+	for key := range sortedKeys(ann) {
 		v := ann[key]
 		switch {
 		case key == corev1.SeccompPodAnnotationKey || strings.HasPrefix(key, corev1.SeccompContainerAnnotationKeyPrefix):

@@ -67,7 +67,7 @@ func (f *Findings) PodWarnings(spec *corev1.PodSpec, meta *metav1.ObjectMeta) {
 	if meta.Name != "" && len(isDNS1123Label(meta.Name)) > 0 {
 		f.warnf("metadata.name", "%q is used in the pod's host name, which can then surprise: a DNS label (lowercase letters, digits and '-', at most 63) is recommended", meta.Name)
 	}
-	for _, k := range sortedKeys(spec.NodeSelector) {
+	for k := range sortedKeys(spec.NodeSelector) {
 		if msg, ok := deprecatedNodeLabels[k]; ok {
 			f.warnf(fieldpath.Join("nodeSelector", k), "node label %s is %s", k, msg)
 		}
@@ -84,7 +84,7 @@ func (f *Findings) PodWarnings(spec *corev1.PodSpec, meta *metav1.ObjectMeta) {
 			f.warnf(at+".labelSelector", "is null, which matches no pod: give the labels of the pods to spread")
 		}
 	}
-	for _, k := range sortedKeys(meta.Annotations) {
+	for k := range sortedKeys(meta.Annotations) {
 		if msg, ok := deprecatedAnnotations[k]; ok {
 			f.warnf(fieldpath.Join("metadata.annotations", k), "%s", msg)
 		}

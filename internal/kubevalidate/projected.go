@@ -292,7 +292,7 @@ func (f *Findings) podCertificate(c *corev1.PodCertificateProjection, at string,
 	if errs := signerNameErrors(c.SignerName); len(errs) > 0 {
 		f.errorf(at+".signerName", "%q is not a signer name: %s", c.SignerName, messages(errs))
 	}
-	for _, k := range sortedKeys(c.UserAnnotations) {
+	for k := range sortedKeys(c.UserAnnotations) {
 		if errs := validation.IsDomainPrefixedKey(field.NewPath("key"), strings.ToLower(k)); len(errs) > 0 {
 			f.errorf(fieldpath.Join(at+".userAnnotations", k), "%q is not a user annotation key: %s; give a domain-prefixed key, such as example.com/purpose", k, fieldMessages(errs))
 		}

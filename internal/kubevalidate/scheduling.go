@@ -177,7 +177,7 @@ func (f *Findings) labelSelector(s *metav1.LabelSelector, at string) {
 			byField[e.Field] = append(byField[e.Field], e)
 		}
 		rat := fieldpath.Index(at+".matchExpressions", i)
-		for _, name := range sortedKeys(byField) {
+		for name := range sortedKeys(byField) {
 			f.errorf(rat+"."+name, "%s", fieldMessages(byField[name]))
 		}
 	}
