@@ -192,9 +192,10 @@ func noLatestModule(tb testing.TB) policy.Module {
 	return policy.Module{Name: "no-latest.rego", Source: string(src)}
 }
 
-// benchResolvePolicy resolves the quickstart request under the three
-// example policies, with the engine options given, b.N times.
-func benchResolvePolicy(b *testing.B, opts ...policy.EngineOption) {
+// policyResolver is the quickstart's resolver under the three example
+// policies, with the engine options given, and the quickstart request.
+func policyResolver(b *testing.B, opts ...policy.EngineOption) (*workspace.Resolver, workspace.Request) {
+	b.Helper()
 	cluster, defaults, req := quickstart(b)
 	engine, err := policy.NewEngine(context.Background(), examplePolicies(b), opts...)
 	if err != nil {
@@ -204,6 +205,13 @@ func benchResolvePolicy(b *testing.B, opts ...policy.EngineOption) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return r, req
+}
+
+// benchResolvePolicy resolves the quickstart request under the three
+// example policies, with the engine options given, b.N times.
+func benchResolvePolicy(b *testing.B, opts ...policy.EngineOption) {
+	r, req := policyResolver(b, opts...)
 	ctx := context.Background()
 	if _, err := r.Resolve(ctx, req); err != nil {
 		b.Fatal(err)
@@ -235,8 +243,7 @@ func BenchmarkCustomRego(b *testing.B) { benchResolvePolicy(b, policy.WithModule
 // form) once, outside the loop.
 func BenchmarkOPAEvalFloor(b *testing.B) {
 	cluster, defaults, req := quickstart(b)
-	policies := examplePolicies(b)
-	engine, err := policy.NewEngine(context.Background(), policies)
+	engine, err := policy.NewEngine(context.Background(), examplePolicies(b))
 	if err != nil {
 		b.Fatal(err)
 	}

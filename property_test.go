@@ -29,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path"
 	"reflect"
 	"slices"
@@ -46,6 +45,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/workspacekit/workspace"
+	"github.com/workspacekit/workspace/internal/proptest"
 	"github.com/workspacekit/workspace/render"
 )
 
@@ -61,25 +61,7 @@ const (
 // shrinking.
 func propParameters(t *testing.T) *gopter.TestParameters {
 	t.Helper()
-	params := gopter.DefaultTestParameters()
-	if s := os.Getenv("PROPERTY_SEED"); s != "" {
-		seed, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("PROPERTY_SEED=%q is not an integer", s)
-		}
-		params = gopter.DefaultTestParametersWithSeed(seed)
-	}
-	params.MinSuccessfulTests = propMinTests
-	if testing.Short() {
-		params.MinSuccessfulTests = propShortTests
-	}
-	if s := os.Getenv("PROPERTY_TESTS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			t.Fatalf("PROPERTY_TESTS=%q is not a positive integer", s)
-		}
-		params.MinSuccessfulTests = n
-	}
+	params := proptest.Parameters(t, propMinTests, propShortTests)
 	params.MaxShrinkCount = 300
 	return params
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/leanovate/gopter/prop"
 
 	"github.com/workspacekit/workspace/internal/judge"
+	"github.com/workspacekit/workspace/internal/proptest"
 )
 
 // TestPlanMatchesRego is the property that makes the compiled plan a
@@ -34,25 +35,7 @@ import (
 // PROPERTY_SEED the seed). The case counts are asserted below, so a
 // generator that stops producing violations of a kind fails the test.
 func TestPlanMatchesRego(t *testing.T) {
-	params := gopter.DefaultTestParameters()
-	if s := os.Getenv("PROPERTY_SEED"); s != "" {
-		seed, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("PROPERTY_SEED=%q is not an integer", s)
-		}
-		params = gopter.DefaultTestParametersWithSeed(seed)
-	}
-	params.MinSuccessfulTests = planCases
-	if testing.Short() {
-		params.MinSuccessfulTests = planCases / 10
-	}
-	if s := os.Getenv("PROPERTY_TESTS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			t.Fatalf("PROPERTY_TESTS=%q is not a positive integer", s)
-		}
-		params.MinSuccessfulTests = n
-	}
+	params := proptest.Parameters(t, planCases, planCases/10)
 	// A case is a seed of the policy and request generator: shrinking a
 	// seed says nothing, so a counterexample prints in full instead.
 	params.MaxShrinkCount = 0
