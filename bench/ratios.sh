@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench/ratios.sh: the speed ratios of issue 15 (docs/performance.md), each
+# measured side by side in one run: the benchmarks of a ratio run in the
+# same go test invocation, COUNT times, and each ratio is the ratio of
+# their medians. Not run by CI.
+#
+#   bench/ratios.sh            # COUNT=8
+#   COUNT=12 bench/ratios.sh
+#
+# The ratios and their targets:
+#   EndToEnd / Floor                  <= 2    (render package)
+#   RenderJSON / MarshalFloor         <= 3
+#   RenderYAML / MarshalFloor         <= 3
+#   ResolveWithPolicy / Resolve       <= 1.5  (root package)
+#   (CustomRego - ResolveWithPolicy) / OPAEvalFloor <= 1.5
+# and BenchmarkResolve's own time and allocations (<= 25 µs, <= 150).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+COUNT=${COUNT:-8}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+go test -run '^$' -bench 'EndToEnd|Floor|RenderJSON|RenderYAML|MarshalFloor' -benchmem -count "$COUNT" ./render > "$out/render.txt"
+go test -run '^$' -bench 'BenchmarkResolve$|ResolveWithPolicy$|CustomRego$|OPAEvalFloor$' -benchmem -count "$COUNT" . > "$out/root.txt"
+
+# median NAME FILE: the median ns/op (or, with a third argument "allocs",
+# allocs/op) of one benchmark.
+median() {
+	local field=3
+	[[ ${3:-} == allocs ]] && field=7
+	grep -E "^Benchmark$1-[0-9]+ " "$2" | awk -v f="$field" '{print $f}' | sort -n |
+		awk '{v[NR]=$1} END {if (NR == 0) exit 1; print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+r=$out/render.txt
+o=$out/root.txt
+e2e=$(median EndToEnd "$r"); floor=$(median Floor "$r"); marshal=$(median MarshalFloor "$r")
+rj=$(median RenderJSON "$r"); ry=$(median RenderYAML "$r")
+res=$(median Resolve "$o"); resA=$(median Resolve "$o" allocs)
+pol=$(median ResolveWithPolicy "$o"); cus=$(median CustomRego "$o"); opa=$(median OPAEvalFloor "$o")
+
+printf '%-46s %10s   %s\n' ratio value target
+printf '%-46s %10s   %s\n' "EndToEnd / Floor" "$(ratio "$e2e" "$floor")" "<= 2"
+printf '%-46s %10s   %s\n' "RenderJSON / MarshalFloor" "$(ratio "$rj" "$marshal")" "<= 3"
+printf '%-46s %10s   %s\n' "RenderYAML / MarshalFloor" "$(ratio "$ry" "$marshal")" "<= 3"
+printf '%-46s %10s   %s\n' "ResolveWithPolicy / Resolve" "$(ratio "$pol" "$res")" "<= 1.5"
+printf '%-46s %10s   %s\n' "(CustomRego - ResolveWithPolicy) / OPAEvalFloor" "$(awk -v c="$cus" -v p="$pol" -v f="$opa" 'BEGIN {printf "%.2f", (c - p) / f}')" "<= 1.5"
+printf '%-46s %10s   %s\n' "Resolve, µs" "$(awk -v n="$res" 'BEGIN {printf "%.1f", n / 1000}')" "<= 25"
+printf '%-46s %10s   %s\n' "Resolve, allocs" "$resA" "<= 150"
+echo
+echo "medians (ns/op): EndToEnd $e2e, Floor $floor, MarshalFloor $marshal, RenderJSON $rj, RenderYAML $ry, Resolve $res, ResolveWithPolicy $pol, CustomRego $cus, OPAEvalFloor $opa"
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
