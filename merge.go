@@ -55,11 +55,11 @@ func merge(high, low *node, s shape) *node {
 		out := &node{kind: kindMap, src: high.src, at: high.at, self: high.self, entries: make([]entry, 0, len(high.entries)+len(low.entries))}
 		lowAt, highHas := index(low), index(high)
 		for _, e := range high.entries {
-			out.entries = append(out.entries, entry{e.key, merge(e.val, lowAt(e.key), s.field(e.key))})
+			out.entries = append(out.entries, entry{e.key, merge(e.val, lowAt.get(e.key), s.field(e.key))})
 		}
 		groups := oneOfGroups[deref(s.t)]
 		for _, e := range low.entries {
-			if highHas(e.key) == nil && !replacedMember(groups, e.key, highHas) {
+			if highHas.get(e.key) == nil && !replacedMember(groups, e.key, highHas) {
 				out.entries = append(out.entries, e)
 			}
 		}
@@ -72,15 +72,29 @@ func merge(high, low *node, s shape) *node {
 
 // index returns a lookup of a map's entries: a linear scan for small maps,
 // a hash index for large ones, so merging stays linear.
-func index(v *node) func(string) *node {
+func index(v *node) entryIndex {
 	if len(v.entries) <= 16 {
-		return v.get
+		return entryIndex{v: v}
 	}
 	m := make(map[string]*node, len(v.entries))
 	for _, e := range v.entries {
 		m[e.key] = e.val
 	}
-	return func(k string) *node { return m[k] }
+	return entryIndex{m: m}
+}
+
+// entryIndex looks up a map node's entries (index); a value, so that the
+// small maps merging mostly meets allocate nothing for it.
+type entryIndex struct {
+	v *node
+	m map[string]*node
+}
+
+func (x entryIndex) get(k string) *node {
+	if x.m != nil {
+		return x.m[k]
+	}
+	return x.v.get(k)
 }
 
 // mergeList merges two lists element by element on s.mergeKey, as strategic
@@ -132,7 +146,7 @@ func retain(low, high *node) *node {
 	out.entries = make([]entry, 0, len(low.entries))
 	has := index(high)
 	for _, e := range low.entries {
-		if has(e.key) != nil {
+		if has.get(e.key) != nil {
 			out.entries = append(out.entries, e)
 		}
 	}
@@ -141,13 +155,13 @@ func retain(low, high *node) *node {
 
 // replacedMember reports whether key belongs to a one-of group of which the
 // higher layer sets another member.
-func replacedMember(groups [][]string, key string, highHas func(string) *node) bool {
+func replacedMember(groups [][]string, key string, highHas entryIndex) bool {
 	for _, g := range groups {
 		if !slices.Contains(g, key) {
 			continue
 		}
 		for _, m := range g {
-			if m != key && highHas(m) != nil {
+			if m != key && highHas.get(m) != nil {
 				return true
 			}
 		}
@@ -157,6 +171,16 @@ func replacedMember(groups [][]string, key string, highHas func(string) *node) b
 
 // beat returns high, recording that it beat low.
 func beat(high, low *node) *node {
+	if len(high.lost) == 0 && len(low.lost) == 0 {
+		// The node and its one loser in one allocation.
+		x := &struct {
+			n    node
+			lost [1]*node
+		}{n: *high}
+		x.lost[0] = low
+		x.n.lost = x.lost[:]
+		return &x.n
+	}
 	out := *high
 	out.lost = make([]*node, 0, len(high.lost)+1+len(low.lost))
 	out.lost = append(out.lost, high.lost...)
