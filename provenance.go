@@ -57,7 +57,9 @@ type Origin struct {
 	Source Source `json:"source"`
 	// Policy names the policy that set the field when Source is
 	// SourceRule, SourcePolicyDefault or SourceImposed, and the resolver
-	// knows it (a policy.Engine built from parsed policies).
+	// knows it (a policy.Engine built from parsed policies); else nil.
+	// The fields of one Result that name the same policy share one
+	// PolicyRef.
 	Policy *PolicyRef `json:"policy,omitempty"`
 	// Setting names the cluster file's setting that set the field when
 	// Source is SourceClusterTemplate but the value is not the pod

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/judge"
 )
 
@@ -17,17 +16,33 @@ func (s *resolverPolicy) namePolicies(prov Provenance, docker bool) {
 	if l == nil || len(l.DefaultOrigins)+len(l.RuleOrigins) == 0 {
 		return
 	}
+	// refs are this result's PolicyRefs, one per policy (a hierarchy has
+	// a few).
+	var refs []*PolicyRef
+	refOf := func(r judge.PolicyRef) *PolicyRef {
+		for _, p := range refs {
+			if p.File == r.File && p.Name == r.Name && p.Level == r.Level {
+				return p
+			}
+		}
+		p := &PolicyRef{File: r.File, Name: r.Name, Level: r.Level}
+		refs = append(refs, p)
+		return p
+	}
 	for path, o := range prov {
 		changed := false
-		if ref := policyOf(l, o.Source, path, docker); ref != nil {
-			o.Policy, changed = ref, true
+		if ref, ok := policyOf(l, o.Source, path, docker); ok {
+			o.Policy, changed = refOf(ref), true
 		}
+		cloned := false
 		for i, off := range o.Lost {
-			if ref := policyOf(l, off.Source, path, docker); ref != nil {
-				if !changed {
-					o.Lost, changed = slices.Clone(o.Lost), true
+			if ref, ok := policyOf(l, off.Source, path, docker); ok {
+				if !cloned {
+					// The slice may be shared with another field's origin
+					// (the wrapper's parts copy their command's).
+					o.Lost, cloned, changed = slices.Clone(o.Lost), true, true
 				}
-				o.Lost[i].Policy = ref
+				o.Lost[i].Policy = refOf(ref)
 			}
 		}
 		if changed {
@@ -36,10 +51,11 @@ func (s *resolverPolicy) namePolicies(prov Provenance, docker bool) {
 	}
 }
 
-// policyOf is the policy behind a rendered field's value from src, or nil:
-// the layer's origin at the field's container_config path or the nearest
-// path above it.
-func policyOf(l *judge.Layer, src Source, path string, docker bool) *PolicyRef {
+// policyOf is the policy behind a rendered field's value from src: the
+// layer's origin at the field's container_config path or the nearest path
+// above it (a prefix ending before a . or a [ of the path, which is how
+// both sides build their paths).
+func policyOf(l *judge.Layer, src Source, path string, docker bool) (judge.PolicyRef, bool) {
 	var origins map[string]judge.PolicyRef
 	switch src {
 	case SourceRule:
@@ -47,7 +63,7 @@ func policyOf(l *judge.Layer, src Source, path string, docker bool) *PolicyRef {
 	case SourcePolicyDefault, SourceImposed:
 		origins = l.DefaultOrigins
 	default:
-		return nil
+		return judge.PolicyRef{}, false
 	}
 	key := strings.TrimPrefix(path, containerPath+".")
 	if docker {
@@ -58,10 +74,14 @@ func policyOf(l *judge.Layer, src Source, path string, docker bool) *PolicyRef {
 			key = "env" + strings.TrimPrefix(path, dockerPaths.envList) + ".value"
 		}
 	}
-	for p := fieldpath.Parse(key); len(p) > 0; p = p.Parent() {
-		if ref, ok := origins[p.String()]; ok {
-			return &PolicyRef{File: ref.File, Name: ref.Name, Level: ref.Level}
+	for {
+		if ref, ok := origins[key]; ok {
+			return ref, true
 		}
+		i := strings.LastIndexAny(key, ".[")
+		if i <= 0 {
+			return judge.PolicyRef{}, false
+		}
+		key = key[:i]
 	}
-	return nil
 }

@@ -130,14 +130,17 @@ func (b *build) applyServerCommand(steps []PostStartStep) ([]string, []string) {
 // cluster, and each server word to the command or args it came from.
 func (b *build) wrapperProvenance(requirements bool, steps []PostStartStep, cmdOrigin, argsOrigin Origin, cmdWords, argWords int) {
 	prov, paths := b.prov, b.paths
+	w := &kubeWrapperPaths
+	if paths.docker {
+		w = &dockerWrapperPaths
+	}
 	frame := Origin{Source: SourceBuiltin}
 	prov[paths.command] = frame
 	prov[paths.args] = frame
-	script := fieldpath.Index(paths.args, 0)
-	prov[script] = frame
-	prov[fieldpath.Index(paths.args, 1)] = frame
+	prov[w.arg(0)] = frame
+	prov[w.arg(1)] = frame
 	if requirements {
-		prov[fieldpath.Join(script, "requirements")] = Origin{Source: SourceClusterTemplate, Setting: "server.requirements"}
+		prov[w.requirements] = Origin{Source: SourceClusterTemplate, Setting: "server.requirements"}
 	}
 	for i, st := range steps {
 		field := "lifecycle.post_start.command"
@@ -148,13 +151,51 @@ func (b *build) wrapperProvenance(requirements bool, steps []PostStartStep, cmdO
 		if !ok {
 			o = Origin{Source: SourceBuiltin}
 		}
-		prov[fieldpath.Index(fieldpath.Join(script, "step"), i+1)] = o
+		prov[w.step(i+1)] = o
 	}
 	for i := range cmdWords + argWords {
 		o := cmdOrigin
 		if i >= cmdWords {
 			o = argsOrigin
 		}
-		prov[fieldpath.Index(paths.args, 2+i)] = o
+		prov[w.arg(2+i)] = o
 	}
+}
+
+// wrapperPaths are the provenance paths of the post-start wrapper's parts
+// under a container's args, the common ones built once.
+type wrapperPaths struct {
+	base, script, requirements string
+	args, steps                [12]string
+}
+
+var (
+	kubeWrapperPaths   = newWrapperPaths(kubePaths.args)
+	dockerWrapperPaths = newWrapperPaths(dockerPaths.args)
+)
+
+func newWrapperPaths(args string) wrapperPaths {
+	w := wrapperPaths{base: args, script: fieldpath.Index(args, 0)}
+	w.requirements = fieldpath.Join(w.script, "requirements")
+	for i := range w.args {
+		w.args[i] = fieldpath.Index(args, i)
+		w.steps[i] = fieldpath.Index(fieldpath.Join(w.script, "step"), i)
+	}
+	return w
+}
+
+// arg is the path of args[i].
+func (w *wrapperPaths) arg(i int) string {
+	if i < len(w.args) {
+		return w.args[i]
+	}
+	return fieldpath.Index(w.base, i)
+}
+
+// step is the path of post-start step n (from 1): args[0].step[n].
+func (w *wrapperPaths) step(n int) string {
+	if n < len(w.steps) {
+		return w.steps[n]
+	}
+	return fieldpath.Index(fieldpath.Join(w.script, "step"), n)
 }
