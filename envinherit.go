@@ -243,11 +243,16 @@ func (b *build) inheritEnv() string {
 			env = e.Value
 		}
 	}
-	if !explicit["ENV"] && r.settings.hasEnvPattern {
-		env = strings.ReplaceAll(r.settings.envPattern, "{workspace_name}", name)
-		c.Env = append(c.Env, corev1.EnvVar{Name: "ENV", Value: env})
-		prov[paths.envENV] = Origin{Source: ClusterEnvSource(varEnvPattern)}
-		explicit["ENV"] = true
+	if r.settings.hasEnvPattern {
+		pattern := strings.ReplaceAll(r.settings.envPattern, "{workspace_name}", name)
+		if explicit["ENV"] {
+			b.lose(paths.envENV, ClusterEnvSource(varEnvPattern), pattern)
+		} else {
+			env = pattern
+			c.Env = append(c.Env, corev1.EnvVar{Name: "ENV", Value: env})
+			prov[paths.envENV] = Origin{Source: ClusterEnvSource(varEnvPattern)}
+			explicit["ENV"] = true
+		}
 	}
 	if !explicit["ENV"] {
 		// An ENV inherited from the cluster is the workspace's ENV too, and
@@ -263,6 +268,11 @@ func (b *build) inheritEnv() string {
 	c.Env = slices.Grow(c.Env, len(vars))
 	for _, v := range vars {
 		if explicit[v.env.Name] {
+			path := v.paths[0]
+			if paths.docker {
+				path = v.paths[1]
+			}
+			b.lose(path, v.origin.Source, v.env.Value)
 			continue
 		}
 		c.Env = append(c.Env, v.env)

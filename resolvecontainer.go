@@ -26,6 +26,9 @@ func (b *build) containerSteps(lc *LifecycleConfig) map[string]string {
 func (b *build) fallbackImage() {
 	c, tmpl := &b.c, b.tmpl
 	if c.Image != "" || lookupTree(b.merged, "container_config", "image").kind != kindNull {
+		if tmpl != nil && tmpl.Image != "" {
+			b.lose(b.paths.image, SourceClusterTemplate, tmpl.Image)
+		}
 		return
 	}
 	if tmpl != nil && tmpl.Image != "" {
@@ -67,16 +70,30 @@ func (b *build) applyServerCommand(steps []PostStartStep) ([]string, []string) {
 	// command; args of its own replace the cluster's, as they replace an
 	// image's CMD.
 	cmd, args := c.Command, c.Args
-	source := SourceUser
-	if len(cmd) > 0 {
-		source = prov[paths.command].Source
-	} else if tmpl != nil && len(tmpl.Command) > 0 {
-		cmd, args, source = slices.Clone(tmpl.Command), slices.Clone(tmpl.Args), SourceClusterTemplate
+	// The cluster's server command: the pod template's, else server.command.
+	var clusterCmd, clusterArgs []string
+	clusterOrigin := Origin{Source: SourceClusterTemplate}
+	if tmpl != nil && len(tmpl.Command) > 0 {
+		clusterCmd, clusterArgs = tmpl.Command, tmpl.Args
 	} else if len(r.cluster.Server.Command) > 0 {
-		cmd, args, source = slices.Clone(r.cluster.Server.Command), slices.Clone(r.cluster.Server.Args), SourceClusterTemplate
+		clusterCmd, clusterArgs, clusterOrigin.Setting = r.cluster.Server.Command, r.cluster.Server.Args, "server.command"
+	}
+	cmdOrigin, argsOrigin := prov[paths.command], prov[paths.args]
+	if len(cmd) > 0 {
+		if len(clusterCmd) > 0 {
+			b.lose(paths.command, SourceClusterTemplate, slices.Clone(clusterCmd))
+			cmdOrigin = prov[paths.command]
+		}
+	} else if len(clusterCmd) > 0 {
+		cmd, args = slices.Clone(clusterCmd), slices.Clone(clusterArgs)
+		cmdOrigin, argsOrigin = clusterOrigin, clusterOrigin
+		if clusterOrigin.Setting != "" {
+			argsOrigin.Setting = "server.args"
+		}
 	}
 	if len(c.Command) == 0 && len(c.Args) > 0 {
 		args = c.Args
+		argsOrigin = prov[paths.args]
 	}
 	var requirements []string
 	if rq := r.cluster.Server.Requirements; rq != nil {
@@ -85,9 +102,9 @@ func (b *build) applyServerCommand(steps []PostStartStep) ([]string, []string) {
 	if len(steps) == 0 && len(requirements) == 0 {
 		if len(c.Command) == 0 && len(cmd) > 0 {
 			c.Command, c.Args = cmd, args
-			prov[paths.command] = Origin{Source: source}
+			prov[paths.command] = cmdOrigin
 			if _, own := prov[paths.args]; len(args) > 0 && !own {
-				prov[paths.args] = Origin{Source: source}
+				prov[paths.args] = argsOrigin
 			}
 		}
 		return c.Command, c.Args
@@ -101,16 +118,84 @@ func (b *build) applyServerCommand(steps []PostStartStep) ([]string, []string) {
 			"%s the server command to run after them, and none is known: %sgive the cluster pod template's first container a command, or set server.command in the cluster file", what, paths.commandHint)
 		return nil, nil
 	}
-	wrapperSource := lookupTree(merged, "lifecycle_config", "post_start", "command").src
-	if wrapperSource == "" {
-		wrapperSource = lookupTree(merged, "lifecycle_config", "post_start", "hook_path").src
-	}
-	if wrapperSource == "" {
-		wrapperSource = SourceClusterTemplate // the requirements step alone
-	}
 	c.Command = []string{"/bin/sh", "-c"}
 	c.Args = append([]string{postStartWrapper(requirements, steps, len(cmd)), wrapperName}, append(append([]string(nil), cmd...), args...)...)
-	prov[paths.command] = Origin{Source: wrapperSource}
-	prov[paths.args] = Origin{Source: wrapperSource}
+	b.wrapperProvenance(len(requirements) > 0, steps, cmdOrigin, argsOrigin, len(cmd), len(args))
 	return cmd, args
+}
+
+// wrapperProvenance credits the post-start wrapper part by part (the
+// Origin doc comment gives the paths): its frame to the built-ins, each
+// step to the lifecycle field that gave it, the requirements step to the
+// cluster, and each server word to the command or args it came from.
+func (b *build) wrapperProvenance(requirements bool, steps []PostStartStep, cmdOrigin, argsOrigin Origin, cmdWords, argWords int) {
+	prov, paths := b.prov, b.paths
+	w := &kubeWrapperPaths
+	if paths.docker {
+		w = &dockerWrapperPaths
+	}
+	frame := Origin{Source: SourceBuiltin}
+	prov[paths.command] = frame
+	prov[paths.args] = frame
+	prov[w.arg(0)] = frame
+	prov[w.arg(1)] = frame
+	if requirements {
+		prov[w.requirements] = Origin{Source: SourceClusterTemplate, Setting: "server.requirements"}
+	}
+	for i, st := range steps {
+		field := "lifecycle.post_start.command"
+		if st.Hook != "" {
+			field = "lifecycle.post_start.hook_path"
+		}
+		o, ok := prov[field]
+		if !ok {
+			o = Origin{Source: SourceBuiltin}
+		}
+		prov[w.step(i+1)] = o
+	}
+	for i := range cmdWords + argWords {
+		o := cmdOrigin
+		if i >= cmdWords {
+			o = argsOrigin
+		}
+		prov[w.arg(2+i)] = o
+	}
+}
+
+// wrapperPaths are the provenance paths of the post-start wrapper's parts
+// under a container's args, the common ones built once.
+type wrapperPaths struct {
+	base, script, requirements string
+	args, steps                [12]string
+}
+
+var (
+	kubeWrapperPaths   = newWrapperPaths(kubePaths.args)
+	dockerWrapperPaths = newWrapperPaths(dockerPaths.args)
+)
+
+func newWrapperPaths(args string) wrapperPaths {
+	w := wrapperPaths{base: args, script: fieldpath.Index(args, 0)}
+	w.requirements = fieldpath.Join(w.script, "requirements")
+	for i := range w.args {
+		w.args[i] = fieldpath.Index(args, i)
+		w.steps[i] = fieldpath.Index(fieldpath.Join(w.script, "step"), i)
+	}
+	return w
+}
+
+// arg is the path of args[i].
+func (w *wrapperPaths) arg(i int) string {
+	if i < len(w.args) {
+		return w.args[i]
+	}
+	return fieldpath.Index(w.base, i)
+}
+
+// step is the path of post-start step n (from 1): args[0].step[n].
+func (w *wrapperPaths) step(n int) string {
+	if n < len(w.steps) {
+		return w.steps[n]
+	}
+	return fieldpath.Index(fieldpath.Join(w.script, "step"), n)
 }

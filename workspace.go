@@ -221,6 +221,7 @@ func (r *Resolver) run(ctx context.Context, req Request, platform bool) *build {
 	} else {
 		b.resolveKubernetes()
 	}
+	r.policy.namePolicies(b.prov, typ == TypeDocker)
 	if ranPreStart && res.Lifecycle.PreStart != nil {
 		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""
 	}

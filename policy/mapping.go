@@ -44,7 +44,8 @@ type layerBuilder struct{ *judge.Layer }
 // default that cannot be rendered (a command that does not split into
 // words, a relative mount path) is a problem at its place in its policy.
 func (e *Effective) layer() (*judge.Layer, error) {
-	l := layerBuilder{&judge.Layer{Defaults: map[string]any{}, Locked: map[string]any{}}}
+	l := layerBuilder{&judge.Layer{Defaults: map[string]any{}, Locked: map[string]any{},
+		DefaultOrigins: map[string]judge.PolicyRef{}, RuleOrigins: map[string]judge.PolicyRef{}}}
 	var probs diag.Problems
 	fail := func(field string, err error) {
 		p := e.defaultOrigin(field)
@@ -71,8 +72,12 @@ func (e *Effective) layer() (*judge.Layer, error) {
 				fail(field, err)
 				continue
 			}
+			apply := func(s layerBuilder, cfg map[string]any) error { return s.apply(field, x, cfg) }
+			recordOrigins(l.DefaultOrigins, field, e.defaultOrigin, apply)
 			if locked(field) {
 				_ = l.apply(field, x, l.Locked)
+				owner := e.ruleOwner(field)
+				recordOrigins(l.RuleOrigins, field, func(string) *Policy { return owner }, apply)
 			}
 		}
 	}
@@ -85,6 +90,11 @@ func (e *Effective) layer() (*judge.Layer, error) {
 		for _, k := range r.ItemRules.Locked {
 			if v, ok := items[k]; ok {
 				appendList(l.Locked, "env", map[string]any{"name": k, "value": v})
+				owner := e.ruleOwner(field)
+				recordOrigins(l.RuleOrigins, field, func(string) *Policy { return owner }, func(_ layerBuilder, cfg map[string]any) error {
+					appendList(cfg, "env", map[string]any{"name": k, "value": v})
+					return nil
+				})
 			}
 		}
 	}
@@ -98,6 +108,10 @@ func (e *Effective) layer() (*judge.Layer, error) {
 			fail(kind+"."+sourceField[kind], err)
 			continue
 		}
+		recordOrigins(l.DefaultOrigins, kind, func(string) *Policy { return e.sectionOrigin(kind + ".") }, func(_ layerBuilder, cfg map[string]any) error {
+			_, err := addStorage(kind, fields, cfg)
+			return err
+		})
 		if vol != nil {
 			lockStorage(kind, vol, locked, l.Locked)
 		}
@@ -112,6 +126,7 @@ func (e *Effective) layer() (*judge.Layer, error) {
 			}
 			continue
 		}
+		recordImposed(l.DefaultOrigins, a.policy, st)
 		l.Imposed.Volumes = append(l.Imposed.Volumes, st.Volumes...)
 		l.Imposed.Mounts = append(l.Imposed.Mounts, st.Mounts...)
 		l.Imposed.InitContainers = append(l.Imposed.InitContainers, st.InitContainers...)

@@ -20,9 +20,9 @@ import (
 	"github.com/workspacekit/workspace/render"
 )
 
-const explainSynopsis = "wsk explain --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE] [-R] [-o text|json|yaml] [--quiet] [--fail-on-warning] [FIELD-PATH] [REQUEST]"
+const explainSynopsis = "wsk explain --cluster FILE [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE] [-R] [-o text|json|yaml] [--quiet] [--fail-on-warning] [FIELD-PATH]... [REQUEST]"
 
-const explainDescription = `Says, for one rendered field, its value, the layer that set it, and what
+const explainDescription = `Says, for rendered fields, the value, the layer that set it, and what
 each lower layer offered and lost:
 
   containers[0].resources.limits.cpu = 2  from defaults (enforce: true)  [user asked 8; cluster env WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU=4]
@@ -30,19 +30,26 @@ each lower layer offered and lost:
 FIELD-PATH is a provenance path (as wsk render --explain lists them, e.g.
 containers[0].resources.limits.cpu or containers[0].env[ENV].value) or any
 tail of one that names exactly one field: limits.cpu, env.ENV, image.
-Dots and brackets are interchangeable. Without FIELD-PATH, every field is
-listed, sorted by path. The request may be given as an argument (one that
-names a file or a folder) instead of --request; it must come to exactly
-one request (a file of several YAML documents is several).
+Dots and brackets are interchangeable. Several FIELD-PATHs explain several
+fields, in the order given. A FIELD-PATH with * or ? is a glob that names
+every field it matches: env.* (every env variable), resources.* (a last *
+takes every field below). Without FIELD-PATH, every field is listed,
+sorted by path. A value a policy set names the policy file and its level;
+the post-start wrapper in command/args is explained part by part
+(args[0].step[N], args[2]...). The request may be given as an argument
+(one that names a file or a folder) instead of --request; it must come to
+exactly one request (a file of several YAML documents is several).
 
 Exit status: 0 explained, 1 problems in the inputs, 2 bad usage, an
-unreadable input, or a path that names no field or several (the near
-matches are listed).`
+unreadable input, or a path that names no field or several, or a glob
+that matches none (near matches or the glob meant are listed, for every
+such path at once).`
 
 // runExplain is `wsk explain`.
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("explain", explainSynopsis, explainDescription, []string{
 		"wsk explain --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --request examples/quickstart/request.yaml limits.cpu",
+		"wsk explain --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --request examples/quickstart/request.yaml image 'env.*'",
 		"wsk explain --cluster examples/quickstart/cluster.yaml --defaults examples/quickstart/defaults.yaml --request examples/quickstart/request.yaml",
 	}, stderr)
 	var sf sharedFlags
@@ -78,11 +85,6 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fields = append(fields, a)
 		}
 	}
-	if len(fields) > 1 {
-		fmt.Fprintf(stderr, "wsk explain: give at most one FIELD-PATH; got %q\n", fields)
-		return exitUsage
-	}
-	field = strings.Join(fields, "")
 	if sf.cluster == "" || len(requests) == 0 {
 		fmt.Fprintln(stderr, "wsk explain: --cluster and --request are required")
 		return exitUsage
@@ -122,22 +124,15 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	keys := slices.Sorted(maps.Keys(res.Provenance))
-	if field != "" {
-		matches := matchField(keys, field)
-		switch {
-		case len(matches) == 0:
-			fmt.Fprintf(stderr, "wsk explain: %q names no rendered field of %s", field, o.name)
-			if near := nearFields(keys, field); len(near) > 0 {
-				fmt.Fprintf(stderr, "; near matches:\n  %s\n", strings.Join(near, "\n  "))
-			} else {
-				fmt.Fprintln(stderr, "; run wsk explain without FIELD-PATH for every field")
-			}
-			return exitUsage
-		case len(matches) > 1:
-			fmt.Fprintf(stderr, "wsk explain: %q names %d fields; give one of:\n  %s\n", field, len(matches), strings.Join(matches, "\n  "))
+	if len(fields) > 0 {
+		selected, probs := selectFields(keys, fields, o.name)
+		for _, p := range probs {
+			fmt.Fprintf(stderr, "wsk explain: %s\n", p)
+		}
+		if len(probs) > 0 {
 			return exitUsage
 		}
-		keys = matches
+		keys = selected
 	}
 	if output.value != "text" {
 		if err := writeExplained(stdout, output.value, explainedFields(keys, res.Provenance, doc, s.cluster.Env)); err != nil {
@@ -178,7 +173,7 @@ func explainLine(key string, o workspace.Origin, doc any, env map[string]string)
 		val = formatValue(v)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s = %s  from %s", key, val, sourceLabel(o.Source))
+	fmt.Fprintf(&b, "%s = %s  from %s", key, val, originLabel(o.Source, o.Policy, o.Setting))
 	if v, ok := strings.CutPrefix(string(o.Source), "cluster-env:"); ok {
 		if ev, ok := env[v]; ok {
 			fmt.Fprintf(&b, "=%s", formatValue(ev))
@@ -187,7 +182,7 @@ func explainLine(key string, o workspace.Origin, doc any, env map[string]string)
 	if len(o.Lost) > 0 {
 		lost := make([]string, len(o.Lost))
 		for i, l := range o.Lost {
-			lost[i] = offerLabel(l)
+			lost[i] = offerLabel(l, env)
 		}
 		fmt.Fprintf(&b, "  [%s]", strings.Join(lost, "; "))
 	}
@@ -219,17 +214,50 @@ func sourceLabel(s workspace.Source) string {
 	return string(s)
 }
 
+// originLabel names a layer in words with what in it gave the value: the
+// policy file and its level ("policy examples/policy/project.yaml
+// (project)", "policy rule of examples/policy/cluster.yaml (cluster)"),
+// the cluster file's setting ("cluster server.command").
+func originLabel(s workspace.Source, p *workspace.PolicyRef, setting string) string {
+	if p != nil {
+		name := p.File
+		if name == "" {
+			name = strconv.Quote(p.Name)
+		}
+		if p.Level != "" {
+			name += " (" + p.Level + ")"
+		}
+		switch s {
+		case workspace.SourceRule:
+			return "policy rule of " + name
+		case workspace.SourceImposed:
+			return "imposed asset of " + name
+		}
+		return "policy " + name
+	}
+	if setting != "" && s == workspace.SourceClusterTemplate {
+		return "cluster " + setting
+	}
+	return sourceLabel(s)
+}
+
 // offerLabel is what a lower layer offered: "user asked 8", "cluster env
-// WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU=4", "defaults (enforce: false) offered 2".
-func offerLabel(l workspace.Offer) string {
+// WORKSPACE_DEFAULT_RESOURCE_LIMITS_CPU=4", "defaults (enforce: false)
+// offered 2"; a cluster variable whose value is not the offer (the ENV
+// pattern) with both, "cluster env WORKSPACE_ENV_PATTERN=dev_{workspace_name}
+// offered dev_my-workspace".
+func offerLabel(l workspace.Offer, env map[string]string) string {
 	v := formatValue(l.Value)
 	switch {
 	case l.Source == workspace.SourceUser:
 		return "user asked " + v
 	case strings.HasPrefix(string(l.Source), "cluster-env:"):
+		if ev, ok := env[strings.TrimPrefix(string(l.Source), "cluster-env:")]; ok && formatValue(ev) != v {
+			return sourceLabel(l.Source) + "=" + formatValue(ev) + " offered " + v
+		}
 		return sourceLabel(l.Source) + "=" + v
 	}
-	return sourceLabel(l.Source) + " offered " + v
+	return originLabel(l.Source, l.Policy, l.Setting) + " offered " + v
 }
 
 // formatValue shows a value as a reviewer reads it: a plain string as it

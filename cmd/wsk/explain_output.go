@@ -30,15 +30,21 @@ type explainedField struct {
 	Source   workspace.Source `json:"source"`
 	From     string           `json:"from"`
 	EnvValue *string          `json:"envValue,omitempty"`
+	// Policy is the policy that set it (file, name, level), Setting the
+	// cluster file's setting, when the layer says.
+	Policy  *workspace.PolicyRef `json:"policy,omitempty"`
+	Setting string               `json:"setting,omitempty"`
 	// Lost is what each lower layer offered, highest first.
 	Lost []explainedOffer `json:"lost"`
 }
 
 // explainedOffer is a lower layer's offer: its layer and value.
 type explainedOffer struct {
-	Source workspace.Source `json:"source"`
-	From   string           `json:"from"`
-	Value  any              `json:"value"`
+	Source  workspace.Source     `json:"source"`
+	From    string               `json:"from"`
+	Value   any                  `json:"value"`
+	Policy  *workspace.PolicyRef `json:"policy,omitempty"`
+	Setting string               `json:"setting,omitempty"`
 }
 
 // explainedFields is the data of the fields wsk explain prints.
@@ -46,7 +52,7 @@ func explainedFields(keys []string, prov map[string]workspace.Origin, doc any, e
 	out := make([]explainedField, 0, len(keys))
 	for _, k := range keys {
 		o := prov[k]
-		f := explainedField{Path: k, Source: o.Source, From: sourceLabel(o.Source), Lost: []explainedOffer{}}
+		f := explainedField{Path: k, Source: o.Source, From: originLabel(o.Source, o.Policy, o.Setting), Policy: o.Policy, Setting: o.Setting, Lost: []explainedOffer{}}
 		f.Value, f.Rendered = renderedValue(doc, k)
 		if v, ok := strings.CutPrefix(string(o.Source), "cluster-env:"); ok {
 			if ev, ok := env[v]; ok {
@@ -54,7 +60,7 @@ func explainedFields(keys []string, prov map[string]workspace.Origin, doc any, e
 			}
 		}
 		for _, l := range o.Lost {
-			f.Lost = append(f.Lost, explainedOffer{Source: l.Source, From: sourceLabel(l.Source), Value: l.Value})
+			f.Lost = append(f.Lost, explainedOffer{Source: l.Source, From: originLabel(l.Source, l.Policy, l.Setting), Value: l.Value, Policy: l.Policy, Setting: l.Setting})
 		}
 		out = append(out, f)
 	}

@@ -71,6 +71,20 @@ type Layer struct {
 	// Imposed are the imposed assets: volumes, their mounts and the init
 	// containers that fill them, added to every workspace.
 	Imposed Storage
+	// DefaultOrigins name the policy behind each default (and imposed
+	// asset) of the layer, RuleOrigins the owner of the rule behind each
+	// locked value, by path: container_config's (env[TZ].value,
+	// resources.limits.cpu, volumes[dshm]) or, for the pod's own parts,
+	// the rendered one (securityContext.runAsUser, metadata.annotations.K,
+	// service.spec.type). A value written as a whole list is under the
+	// list's path.
+	DefaultOrigins, RuleOrigins map[string]PolicyRef
+}
+
+// PolicyRef names one policy: the file it was parsed from, its name and
+// its level (cluster, department or project).
+type PolicyRef struct {
+	File, Name, Level string
 }
 
 // Storage is a set of data sources rendered as pod parts.

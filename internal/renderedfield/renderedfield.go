@@ -104,6 +104,10 @@ func walk(v any, segs []string) (any, bool) {
 			}
 			v = next
 		case string:
+			if part, ok := wrapperPart(x, s); ok {
+				v = part
+				continue
+			}
 			// The mode of a Docker bind, source:target:mode.
 			parts := strings.Split(x, ":")
 			if s != "mode" || len(parts) < 3 {
@@ -160,4 +164,40 @@ func listItem(list []any, s string) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// wrapperMarker opens the post-start wrapper's script (the library's
+// PostStartMarker).
+const wrapperMarker = "# workspacekit:post-start v1\n"
+
+// wrapperPart is a part of the post-start wrapper's script, as provenance
+// names them under args[0]: "requirements", the requirements step's
+// command, or "step", the post-start steps by their number from 1 (a map
+// "1" → command), each the words the script execs, shell-quoted as in it.
+func wrapperPart(script, seg string) (any, bool) {
+	if (seg != "step" && seg != "requirements") || !strings.HasPrefix(script, wrapperMarker) {
+		return nil, false
+	}
+	steps := map[string]any{}
+	for line := range strings.SplitSeq(script, "\n") {
+		run, rest, ok := strings.Cut(strings.TrimPrefix(line, "( exec "), " ) || ")
+		if !ok || !strings.HasPrefix(line, "( exec ") {
+			continue
+		}
+		if strings.Contains(rest, "the requirements step failed") {
+			if seg == "requirements" {
+				return run, true
+			}
+			continue
+		}
+		if _, n, ok := strings.Cut(rest, "post-start step "); ok {
+			if num, _, ok := strings.Cut(n, " "); ok {
+				steps[num] = run
+			}
+		}
+	}
+	if seg == "requirements" {
+		return nil, false
+	}
+	return steps, true
 }
