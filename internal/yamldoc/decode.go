@@ -37,17 +37,17 @@ func Decode(data []byte) (*yaml.Node, *SyntaxError) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		line, col := errorLine(err)
-		if line == 0 {
-			line, col = locateError(err, data)
-		} else {
-			line, col = offendingLine(data, errorText(err), line)
-		}
-		return nil, &SyntaxError{Line: line, Column: col, Message: "not valid YAML: " + errorText(err) + hint(data, line, col, errorText(err))}
+		return nil, syntaxError(err, data)
 	}
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	switch err := dec.Decode(&extra); {
+	case err == nil:
 		return nil, &SyntaxError{Line: extra.Line, Column: extra.Column, Message: "a second YAML document starts here; exactly one is expected"}
+	case !errors.Is(err, io.EOF):
+		// What follows the document is not YAML: yaml.v3 ends a document
+		// whose first key is indented at the first line back at the
+		// margin, and would drop the rest without a word.
+		return nil, syntaxError(err, data)
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode {
@@ -57,6 +57,21 @@ func Decode(data []byte) (*yaml.Node, *SyntaxError) {
 		root = root.Content[0]
 	}
 	return root, nil
+}
+
+// syntaxError is a yaml.v3 decoding error at the line and column that
+// break the input.
+func syntaxError(err error, data []byte) *SyntaxError {
+	line, col := errorLine(err)
+	if line == 0 {
+		line, col = locateError(err, data)
+	} else {
+		line, col = offendingLine(data, errorText(err), line)
+	}
+	if starts := lineStarts(data); col == 0 && errorText(err) == "did not find expected <document start>" && line >= 1 && line <= len(starts) {
+		col = 1 + len(data[starts[line-1]:]) - len(bytes.TrimLeft(data[starts[line-1]:], " "))
+	}
+	return &SyntaxError{Line: line, Column: col, Message: "not valid YAML: " + errorText(err) + hint(data, line, col, errorText(err))}
 }
 
 // errorLine pulls the 1-based line out of a yaml.v3 error message; the
@@ -153,6 +168,9 @@ func hint(data []byte, line, col int, message string) string {
 	}
 	if at := starts[line-1] + col - 1; at < len(data) && data[at] == '\t' {
 		return "; a tab is here: YAML indents with spaces only, so replace it with spaces"
+	}
+	if message == "did not find expected <document start>" {
+		return "; the document's first key is indented, so this line, back at the margin, cannot follow it: start every top-level key at column 1"
 	}
 	if message == "did not find expected key" {
 		return "; this line is indented unlike the keys above it: indent it with spaces exactly as its sibling keys"

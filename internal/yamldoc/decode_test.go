@@ -16,6 +16,10 @@ func TestSyntaxErrorPosition(t *testing.T) {
 		{"flow left open", "a: 1\nb:\n  c: [x, y\n", 3, 6},
 		{"CRLF lines", "a: 1\r\nb:\r\n  c: 1\r\n d: 2\r\n", 4, 2},
 		{"error on the first line", "a: b: c\n", 1, 0},
+		// yaml.v3 ends a document whose first key is indented when a line
+		// comes back to the margin, and reads no more: not a silent end.
+		{"first key indented", " name: x\ncontainer_config: {image: a:1}\n", 2, 1},
+		{"first key indented, comment first", "# c\n  a: 1\n  b: 2\nc: 3\n", 4, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
