@@ -29,8 +29,9 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 	r, name, prov := b.r, b.req.Name, b.prov
 	b.c = doc.ContainerConfig.Container
 	c := &b.c
-	spec := doc.ContainerConfig.Pod
-	if !b.checkRenderBudget(c, &spec) {
+	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, Spec: doc.ContainerConfig.Pod}
+	spec := &pod.Spec
+	if !b.checkRenderBudget(c, spec) {
 		return nil
 	}
 
@@ -84,9 +85,9 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 	if doc.ServiceAccountName != "" {
 		spec.ServiceAccountName = doc.ServiceAccountName
 	}
-	pvc := b.applyStorage(&spec, meta, doc)
+	pvc := b.applyStorage(spec, meta, doc)
 	spec.Containers = []corev1.Container{*c}
-	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: podMeta, Spec: spec}
+	pod.ObjectMeta = podMeta
 	svcMeta := meta
 	svcMeta.Labels = maps.Clone(labels)
 	svc := &corev1.Service{
@@ -102,7 +103,7 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 	svc.Name = name + "-service"
 	r.policy.applyToPod(b, pod, svc)
 	b.checkPodNames(&pod.Spec)
-	k := &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: b.ingressRule(maps.Clone(labels)), IngressPatch: b.ingressPatch()}
+	k := &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: b.ingressRule(labels), IngressPatch: b.ingressPatch()}
 	b.checkObjects(k)
 	return k
 }

@@ -2,11 +2,11 @@ package workspace
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
@@ -166,7 +166,7 @@ func (b *build) applyResources() {
 	for n := range c.Resources.Limits {
 		names[n] = true
 	}
-	for _, name := range slices.Sorted(maps.Keys(names)) {
+	for name := range ordered.Keys(names) {
 		req := side(resourceField{"requests", name})
 		lim := side(resourceField{"limits", name})
 		exact := !overcommittable(name)

@@ -20,23 +20,23 @@ import (
 func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
 	switch {
 	case c.Image == "":
-		f.errorf(base+".image", "the image is empty; give an image such as mageai/mageai:latest")
+		f.errorf(fieldpath.Join(base, "image"), "the image is empty; give an image such as mageai/mageai:latest")
 	case strings.TrimSpace(c.Image) != c.Image:
-		f.errorf(base+".image", "%q starts or ends with white space; give the image without it", c.Image)
+		f.errorf(fieldpath.Join(base, "image"), "%q starts or ends with white space; give the image without it", c.Image)
 	}
 	f.oneOf(func() string { return base + ".imagePullPolicy" }, string(c.ImagePullPolicy), "Always", "IfNotPresent", "Never")
 	f.restartPolicy(c, base, pod.Init)
-	f.ports(c.Ports, base+".ports", pod.HostNetwork)
-	f.env(c.Env, base+".env", pod.Volumes)
-	f.envFrom(c.EnvFrom, base+".envFrom")
+	f.ports(c.Ports, fieldpath.Join(base, "ports"), pod.HostNetwork)
+	f.env(c.Env, fieldpath.Join(base, "env"), pod.Volumes)
+	f.envFrom(c.EnvFrom, fieldpath.Join(base, "envFrom"))
 	f.oneOf(func() string { return base + ".terminationMessagePolicy" }, string(c.TerminationMessagePolicy), "File", "FallbackToLogsOnError")
-	f.mounts(c, base+".volumeMounts", pod)
+	f.mounts(c, fieldpath.Join(base, "volumeMounts"), pod)
 	if len(c.VolumeDevices) > 0 {
-		f.devices(c, base+".volumeDevices", pod)
+		f.devices(c, fieldpath.Join(base, "volumeDevices"), pod)
 	}
 	initOnly := pod.Init && (c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways)
 	f.resizePolicy(c.ResizePolicy, base, pod.RestartPolicy, initOnly)
-	f.resources(&c.Resources, base+".resources", pod.ResourceClaims, pod.RequestsHeld)
+	f.resources(&c.Resources, fieldpath.Join(base, "resources"), pod.ResourceClaims, pod.RequestsHeld)
 	for _, p := range []struct {
 		name  string
 		probe *corev1.Probe
@@ -60,7 +60,7 @@ func (f *Findings) Container(c *corev1.Container, base string, pod PodContext) {
 		}
 	}
 	if sc := c.SecurityContext; sc != nil {
-		f.containerSecurity(sc, base+".securityContext", pod)
+		f.containerSecurity(sc, fieldpath.Join(base, "securityContext"), pod)
 	}
 }
 
@@ -83,18 +83,18 @@ func (f *Findings) restartPolicy(c *corev1.Container, base string, init bool) {
 	if p := c.RestartPolicy; p != nil {
 		switch {
 		case *p == "":
-			f.errorf(base+".restartPolicy", "is empty; give Always, OnFailure or Never (or leave it unset)")
+			f.errorf(fieldpath.Join(base, "restartPolicy"), "is empty; give Always, OnFailure or Never (or leave it unset)")
 		case !init:
 			f.oneOf(func() string { return base + ".restartPolicy" }, string(*p), "Always", "OnFailure", "Never")
 		}
 	} else if len(c.RestartPolicyRules) > 0 {
-		f.errorf(base+".restartPolicyRules", "rules need the container's restartPolicy (Always, OnFailure or Never) beside them; set one")
+		f.errorf(fieldpath.Join(base, "restartPolicyRules"), "rules need the container's restartPolicy (Always, OnFailure or Never) beside them; set one")
 	}
 	if n := len(c.RestartPolicyRules); n > 20 {
-		f.errorf(base+".restartPolicyRules", "has %d rules; give at most 20", n)
+		f.errorf(fieldpath.Join(base, "restartPolicyRules"), "has %d rules; give at most 20", n)
 	}
 	for i, r := range c.RestartPolicyRules {
-		at := func() string { return fieldpath.Index(base+".restartPolicyRules", i) }
+		at := func() string { return fieldpath.Index(fieldpath.Join(base, "restartPolicyRules"), i) }
 		switch r.Action {
 		case corev1.ContainerRestartRuleActionRestart, corev1.ContainerRestartRuleActionRestartAllContainers:
 		case "":
@@ -448,7 +448,7 @@ type PodContext struct {
 func (f *Findings) resizePolicy(policies []corev1.ContainerResizePolicy, base string, podRestart corev1.RestartPolicy, initOnly bool) {
 	seen := map[corev1.ResourceName]bool{}
 	for _, p := range policies {
-		at := func() string { return fieldpath.Item(base+".resizePolicy", string(p.ResourceName)) }
+		at := func() string { return fieldpath.Item(fieldpath.Join(base, "resizePolicy"), string(p.ResourceName)) }
 		switch {
 		case p.ResourceName != corev1.ResourceCPU && p.ResourceName != corev1.ResourceMemory:
 			f.errorf(at()+".resourceName", "%q is not a resource a container resizes; give cpu or memory", p.ResourceName)

@@ -1,16 +1,13 @@
 package kubevalidate
 
 import (
-	"cmp"
-	"iter"
-	"slices"
-
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 )
 
 // Meta checks an object's labels and annotations, each at its path
@@ -45,30 +42,9 @@ func (f *Findings) stringMap(m map[string]string, base string, check func(map[st
 		}
 		return
 	}
-	for k := range sortedKeys(m) {
+	for k := range ordered.Keys(m) {
 		if errs := check(map[string]string{k: m[k]}, field.NewPath(base)); len(errs) > 0 {
 			f.errorf(fieldpath.Join(base, k), "%s", fieldMessages(errs))
-		}
-	}
-}
-
-// sortedKeys are a map's keys in order, sorted on the stack for the small
-// maps a pod holds (labels, resource lists): no allocation up to eight.
-func sortedKeys[K cmp.Ordered, V any](m map[K]V) iter.Seq[K] {
-	return func(yield func(K) bool) {
-		var buf [8]K
-		keys := buf[:0]
-		if len(m) > len(buf) {
-			keys = make([]K, 0, len(m))
-		}
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if !yield(k) {
-				return
-			}
 		}
 	}
 }

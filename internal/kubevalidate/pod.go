@@ -10,6 +10,7 @@ import (
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 )
 
 // PodObject checks a rendered pod as the API server checks a pod create:
@@ -302,11 +303,11 @@ func (f *Findings) podResources(spec *corev1.PodSpec) {
 		list corev1.ResourceList
 		at   func(corev1.ResourceName) string
 	}{{limits, limitAt}, {requests, requestAt}} {
-		for name := range sortedKeys(l.list) {
+		for name := range ordered.Keys(l.list) {
 			f.podResource(l.at(name), name, l.list[name])
 		}
 	}
-	for name := range sortedKeys(requests) {
+	for name := range ordered.Keys(requests) {
 		req := requests[name]
 		lim, ok := limits[name]
 		switch {
@@ -323,14 +324,14 @@ func (f *Findings) podResources(spec *corev1.PodSpec) {
 		f.errorf("resources", "has hugepages without cpu or memory; give cpu or memory too")
 	}
 	aggrRequests, aggrLimits := aggregateContainerResources(spec)
-	for name := range sortedKeys(aggrRequests) {
+	for name := range ordered.Keys(aggrRequests) {
 		if req, ok := requests[name]; ok {
 			if aggr := aggrRequests[name]; aggr.Cmp(req) > 0 {
 				f.errorf(requestAt(name), "the pod requests %s of %s, less than its containers request together (%s); request at least that", req.String(), name, aggr.String())
 			}
 		}
 	}
-	for name := range sortedKeys(aggrLimits) {
+	for name := range ordered.Keys(aggrLimits) {
 		if lim, ok := limits[name]; ok && strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
 			if aggr := aggrLimits[name]; aggr.Cmp(lim) > 0 {
 				f.errorf(limitAt(name), "the pod's limit of %s is %s, less than its containers' limits together (%s); give at least that", name, lim.String(), aggr.String())
@@ -338,7 +339,7 @@ func (f *Findings) podResources(spec *corev1.PodSpec) {
 		}
 	}
 	for i, c := range spec.Containers {
-		for name := range sortedKeys(c.Resources.Limits) {
+		for name := range ordered.Keys(c.Resources.Limits) {
 			if lim, ok := limits[name]; ok {
 				if cl := c.Resources.Limits[name]; cl.Cmp(lim) > 0 {
 					f.errorf(limitAt(name), "the pod's limit of %s is %s, less than the limit of container %s (containers[%d]), %s; give the pod at least that", name, lim.String(), c.Name, i, cl.String())

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 )
 
 // The pod annotations the API server reads as settings (k8s.io/kubernetes
@@ -57,7 +58,7 @@ func (f *Findings) PodAnnotations(spec *corev1.PodSpec, meta *metav1.ObjectMeta)
 			f.errorf(at(deletionCostAnnotation), "%q is not a 32-bit integer (without a sign or leading zeros)", v)
 		}
 	}
-	for key := range sortedKeys(ann) {
+	for key := range ordered.Keys(ann) {
 		v := ann[key]
 		switch {
 		case key == corev1.SeccompPodAnnotationKey || strings.HasPrefix(key, corev1.SeccompContainerAnnotationKeyPrefix):
@@ -83,7 +84,7 @@ func (f *Findings) PodAnnotations(spec *corev1.PodSpec, meta *metav1.ObjectMeta)
 	if spec.SecurityContext != nil {
 		podAppArmor = spec.SecurityContext.AppArmorProfile
 	}
-	for _, c := range allContainers(spec) {
+	for c := range allContainers(spec) {
 		var seccomp *corev1.SeccompProfile
 		appArmor := podAppArmor
 		if sc := c.SecurityContext; sc != nil {
@@ -144,7 +145,7 @@ func (f *Findings) profileMatches(v, at, typ string, localhost *string, runtimeD
 // hasContainer reports whether the pod has a container (regular, init or
 // ephemeral) of that name.
 func hasContainer(spec *corev1.PodSpec, name string) bool {
-	for _, c := range allContainers(spec) {
+	for c := range allContainers(spec) {
 		if c.Name == name {
 			return true
 		}

@@ -2,7 +2,9 @@ package kubevalidate
 
 import (
 	"fmt"
+	"iter"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -11,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 )
 
 // This file holds what the API server only warns about when a pod is
@@ -67,7 +70,7 @@ func (f *Findings) PodWarnings(spec *corev1.PodSpec, meta *metav1.ObjectMeta) {
 	if meta.Name != "" && len(isDNS1123Label(meta.Name)) > 0 {
 		f.warnf("metadata.name", "%q is used in the pod's host name, which can then surprise: a DNS label (lowercase letters, digits and '-', at most 63) is recommended", meta.Name)
 	}
-	for k := range sortedKeys(spec.NodeSelector) {
+	for k := range ordered.Keys(spec.NodeSelector) {
 		if msg, ok := deprecatedNodeLabels[k]; ok {
 			f.warnf(fieldpath.Join("nodeSelector", k), "node label %s is %s", k, msg)
 		}
@@ -84,7 +87,7 @@ func (f *Findings) PodWarnings(spec *corev1.PodSpec, meta *metav1.ObjectMeta) {
 			f.warnf(at+".labelSelector", "is null, which matches no pod: give the labels of the pods to spread")
 		}
 	}
-	for k := range sortedKeys(meta.Annotations) {
+	for k := range ordered.Keys(meta.Annotations) {
 		if msg, ok := deprecatedAnnotations[k]; ok {
 			f.warnf(fieldpath.Join("metadata.annotations", k), "%s", msg)
 		}
@@ -94,7 +97,7 @@ func (f *Findings) PodWarnings(spec *corev1.PodSpec, meta *metav1.ObjectMeta) {
 			f.warnf(fieldpath.Join("metadata.annotations", corev1.SeccompPodAnnotationKey), `non-functional in v1.27+; use the "seccompProfile" field instead`)
 		}
 	}
-	for _, c := range allContainers(spec) {
+	for c := range allContainers(spec) {
 		if c.SecurityContext == nil || c.SecurityContext.SeccompProfile == nil {
 			key := corev1.SeccompContainerAnnotationKeyPrefix + c.Name
 			if _, ok := meta.Annotations[key]; ok {
@@ -163,12 +166,12 @@ func (f *Findings) affinityWarnings(a *corev1.Affinity) {
 	terms := func(base string, required []corev1.PodAffinityTerm, preferred []corev1.WeightedPodAffinityTerm) {
 		for i, t := range required {
 			if t.LabelSelector == nil {
-				f.warnf(fieldpath.Index(base+".requiredDuringSchedulingIgnoredDuringExecution", i)+".labelSelector", "is null, which matches no pod")
+				f.warnf(fieldpath.Index(fieldpath.Join(base, "requiredDuringSchedulingIgnoredDuringExecution"), i)+".labelSelector", "is null, which matches no pod")
 			}
 		}
 		for i, t := range preferred {
 			if t.PodAffinityTerm.LabelSelector == nil {
-				f.warnf(fieldpath.Index(base+".preferredDuringSchedulingIgnoredDuringExecution", i)+".podAffinityTerm.labelSelector", "is null, which matches no pod")
+				f.warnf(fieldpath.Index(fieldpath.Join(base, "preferredDuringSchedulingIgnoredDuringExecution"), i)+".podAffinityTerm.labelSelector", "is null, which matches no pod")
 			}
 		}
 	}
@@ -184,7 +187,7 @@ func (f *Findings) affinityWarnings(a *corev1.Affinity) {
 // for a preferred term, its values that are not label values.
 func (f *Findings) nodeTermWarnings(t corev1.NodeSelectorTerm, base string, values bool) {
 	for j, r := range t.MatchExpressions {
-		at := fieldpath.Index(base+".matchExpressions", j)
+		at := fieldpath.Index(fieldpath.Join(base, "matchExpressions"), j)
 		if msg, ok := deprecatedNodeLabels[r.Key]; ok {
 			f.warnf(at+".key", "node label %s is %s", r.Key, msg)
 		}
@@ -302,7 +305,7 @@ func (f *Findings) containerWarnings(c *corev1.Container, base string) {
 		if seen[e.Name] {
 			ref := "$(" + e.Name + ")"
 			if e.ValueFrom != nil || e.Value == ref || !strings.Contains(e.Value, ref) {
-				f.warnf(fieldpath.Item(base+".env", e.Name), "variable %s is set more than once; Kubernetes keeps the last, and kubectl apply may drop the first", e.Name)
+				f.warnf(fieldpath.Item(fieldpath.Join(base, "env"), e.Name), "variable %s is set more than once; Kubernetes keeps the last, and kubectl apply may drop the first", e.Name)
 			}
 		}
 		seen[e.Name] = true
@@ -313,7 +316,7 @@ func (f *Findings) containerWarnings(c *corev1.Container, base string) {
 	}{{"limits", c.Resources.Limits}, {"requests", c.Resources.Requests}} {
 		for _, name := range []corev1.ResourceName{corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
 			if q, ok := list.list[name]; ok {
-				f.wholeBytes(base+".resources."+list.name+"."+string(name), q)
+				f.wholeBytes(fieldpath.Join(fieldpath.Join(fieldpath.Join(base, "resources"), list.name), string(name)), q)
 			}
 		}
 	}
@@ -346,18 +349,22 @@ func (f *Findings) portWarnings(spec *corev1.PodSpec) {
 		at   string
 		port corev1.ContainerPort
 	}
-	byPort := map[string][]seenPort{}
+	type portKey struct {
+		port     int32
+		protocol corev1.Protocol
+	}
+	byPort := map[portKey][]seenPort{}
 	names := map[string]string{}
-	for _, c := range allContainers(spec) {
+	for c := range allContainers(spec) {
 		for _, p := range c.Ports {
-			at := fieldpath.Item(c.base+".ports", fmt.Sprint(p.ContainerPort))
+			at := fieldpath.Item(fieldpath.Join(c.base, "ports"), strconv.Itoa(int(p.ContainerPort)))
 			// As the API server's defaults leave the port: TCP, and on
 			// the host's network a host port equal to the container port.
 			p.HostPort, p.Protocol = effectivePort(p, spec.HostNetwork)
 			if p.HostIP != "" && p.HostPort == 0 {
 				f.warnf(at+".hostIP", "%s is given without a hostPort, so it does nothing", p.HostIP)
 			}
-			key := fmt.Sprintf("%d/%s", p.ContainerPort, p.Protocol)
+			key := portKey{p.ContainerPort, p.Protocol}
 			for _, o := range byPort[key] {
 				switch a, b := p.HostIP == "", o.port.HostIP == ""; {
 				case p.HostIP == o.port.HostIP && p.HostPort == o.port.HostPort:
@@ -391,14 +398,18 @@ type namedContainer struct {
 
 // allContainers are a pod's init containers then its containers, in the
 // order the API server visits them, each with its rendered path.
-func allContainers(spec *corev1.PodSpec) []namedContainer {
-	out := make([]namedContainer, 0, len(spec.Containers)+len(spec.InitContainers))
-	for i := range spec.InitContainers {
-		c := &spec.InitContainers[i]
-		out = append(out, namedContainer{c, fieldpath.Item("initContainers", c.Name)})
+func allContainers(spec *corev1.PodSpec) iter.Seq[namedContainer] {
+	return func(yield func(namedContainer) bool) {
+		for i := range spec.InitContainers {
+			c := &spec.InitContainers[i]
+			if !yield(namedContainer{c, fieldpath.Item("initContainers", c.Name)}) {
+				return
+			}
+		}
+		for i := range spec.Containers {
+			if !yield(namedContainer{&spec.Containers[i], fieldpath.Index("containers", i)}) {
+				return
+			}
+		}
 	}
-	for i := range spec.Containers {
-		out = append(out, namedContainer{&spec.Containers[i], fieldpath.Index("containers", i)})
-	}
-	return out
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 )
 
 // downwardAPIVolume checks a downwardAPI volume: its default mode and
@@ -292,7 +293,7 @@ func (f *Findings) podCertificate(c *corev1.PodCertificateProjection, at string,
 	if errs := signerNameErrors(c.SignerName); len(errs) > 0 {
 		f.errorf(at+".signerName", "%q is not a signer name: %s", c.SignerName, messages(errs))
 	}
-	for k := range sortedKeys(c.UserAnnotations) {
+	for k := range ordered.Keys(c.UserAnnotations) {
 		if errs := validation.IsDomainPrefixedKey(field.NewPath("key"), strings.ToLower(k)); len(errs) > 0 {
 			f.errorf(fieldpath.Join(at+".userAnnotations", k), "%q is not a user annotation key: %s; give a domain-prefixed key, such as example.com/purpose", k, fieldMessages(errs))
 		}

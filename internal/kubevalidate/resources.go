@@ -1,7 +1,6 @@
 package kubevalidate
 
 import (
-	"maps"
 	"slices"
 	"strings"
 
@@ -9,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 )
 
 // resources checks a container's resources at base
@@ -21,14 +21,14 @@ import (
 // number of bytes is a warning: PodWarnings.) With held, a request above
 // its limit is left to the resolver, which reports it at its input.
 func (f *Findings) resources(r *corev1.ResourceRequirements, base string, podClaims []corev1.PodResourceClaim, held bool) {
-	f.resourceList(r.Limits, base+".limits")
-	f.resourceList(r.Requests, base+".requests")
+	f.resourceList(r.Limits, fieldpath.Join(base, "limits"))
+	f.resourceList(r.Requests, fieldpath.Join(base, "requests"))
 	f.requestsWithinLimits(r.Limits, r.Requests, base, held)
 	if at, ok := hugepagesAlone(r.Limits, r.Requests, base); ok {
 		f.errorf(at, "hugepages need a cpu or memory request or limit beside them; give the container one")
 	}
 	if len(r.Claims) > 0 {
-		f.claims(r.Claims, base+".claims", podClaims)
+		f.claims(r.Claims, fieldpath.Join(base, "claims"), podClaims)
 	}
 }
 
@@ -36,9 +36,9 @@ func (f *Findings) resources(r *corev1.ResourceRequirements, base string, podCla
 // it for a resource that cannot be overcommitted, which needs a limit,
 // and, unless held, no more than it.
 func (f *Findings) requestsWithinLimits(limits, requests corev1.ResourceList, base string, held bool) {
-	for _, name := range slices.Sorted(maps.Keys(requests)) {
+	for name := range ordered.Keys(requests) {
 		req := milli(requests[name])
-		at := func() string { return fieldpath.Join(base+".requests", string(name)) }
+		at := func() string { return fieldpath.Join(fieldpath.Join(base, "requests"), string(name)) }
 		lim, limited := limits[name]
 		lim = milli(lim)
 		switch {
@@ -87,7 +87,7 @@ func hugepagesAlone(limits, requests corev1.ResourceList, base string) (string, 
 		path string
 		list corev1.ResourceList
 	}{{base + ".limits", limits}, {base + ".requests", requests}} {
-		for _, name := range slices.Sorted(maps.Keys(l.list)) {
+		for name := range ordered.Keys(l.list) {
 			if strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
 				return fieldpath.Join(l.path, string(name)), true
 			}
@@ -156,7 +156,7 @@ func (f *Findings) resourceList(list corev1.ResourceList, base string) {
 	if len(list) == 0 {
 		return
 	}
-	for _, name := range slices.Sorted(maps.Keys(list)) {
+	for name := range ordered.Keys(list) {
 		q := milli(list[name])
 		at := func() string { return fieldpath.Join(base, string(name)) }
 		if !containerResource(string(name)) {

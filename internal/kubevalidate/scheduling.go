@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 )
 
 // scheduling checks where and when the pod may be scheduled: its node
@@ -77,10 +78,10 @@ func (f *Findings) affinity(a *corev1.Affinity) {
 	}
 	for _, p := range all {
 		for i := range p.required {
-			f.podAffinityTerm(&p.required[i], fieldpath.Index(p.base+".requiredDuringSchedulingIgnoredDuringExecution", i))
+			f.podAffinityTerm(&p.required[i], fieldpath.Index(fieldpath.Join(p.base, "requiredDuringSchedulingIgnoredDuringExecution"), i))
 		}
 		for i := range p.preferred {
-			at := fieldpath.Index(p.base+".preferredDuringSchedulingIgnoredDuringExecution", i)
+			at := fieldpath.Index(fieldpath.Join(p.base, "preferredDuringSchedulingIgnoredDuringExecution"), i)
 			f.weight(at, p.preferred[i].Weight)
 			f.podAffinityTerm(&p.preferred[i].PodAffinityTerm, at+".podAffinityTerm")
 		}
@@ -177,7 +178,7 @@ func (f *Findings) labelSelector(s *metav1.LabelSelector, at string) {
 			byField[e.Field] = append(byField[e.Field], e)
 		}
 		rat := fieldpath.Index(at+".matchExpressions", i)
-		for name := range sortedKeys(byField) {
+		for name := range ordered.Keys(byField) {
 			f.errorf(rat+"."+name, "%s", fieldMessages(byField[name]))
 		}
 	}

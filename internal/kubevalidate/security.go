@@ -20,32 +20,32 @@ import (
 // imply it), and what the pod's os forbids. Privileged containers are
 // allowed, as an API server started with --allow-privileged allows them.
 func (f *Findings) containerSecurity(sc *corev1.SecurityContext, base string, pod PodContext) {
-	f.id(base+".runAsUser", sc.RunAsUser, validation.IsValidUserID)
-	f.id(base+".runAsGroup", sc.RunAsGroup, validation.IsValidGroupID)
+	f.id(fieldpath.Join(base, "runAsUser"), sc.RunAsUser, validation.IsValidUserID)
+	f.id(fieldpath.Join(base, "runAsGroup"), sc.RunAsGroup, validation.IsValidGroupID)
 	f.seccomp(sc.SeccompProfile, base)
 	f.appArmor(sc.AppArmorProfile, base)
 	if pm := sc.ProcMount; pm != nil {
 		f.oneOfSet(func() string { return base + ".procMount" }, string(*pm), "Default", "Unmasked")
 		if *pm == corev1.UnmaskedProcMount && (pod.HostUsers == nil || *pod.HostUsers) {
-			f.errorf(base+".procMount", "Unmasked needs the pod in its own user namespace: set hostUsers: false")
+			f.errorf(fieldpath.Join(base, "procMount"), "Unmasked needs the pod in its own user namespace: set hostUsers: false")
 		}
 	}
 	if ape := sc.AllowPrivilegeEscalation; ape != nil && !*ape {
 		if sc.Privileged != nil && *sc.Privileged {
-			f.errorf(base+".allowPrivilegeEscalation", "is false, but the container is privileged, which escalates; drop one of them")
+			f.errorf(fieldpath.Join(base, "allowPrivilegeEscalation"), "is false, but the container is privileged, which escalates; drop one of them")
 		}
 		if sc.Capabilities != nil && slices.Contains(sc.Capabilities.Add, "CAP_SYS_ADMIN") {
-			f.errorf(base+".allowPrivilegeEscalation", "is false, but capabilities.add gives CAP_SYS_ADMIN, which escalates; drop one of them")
+			f.errorf(fieldpath.Join(base, "allowPrivilegeEscalation"), "is false, but capabilities.add gives CAP_SYS_ADMIN, which escalates; drop one of them")
 		}
 	}
-	f.windowsOptions(sc.WindowsOptions, base+".windowsOptions")
+	f.windowsOptions(sc.WindowsOptions, fieldpath.Join(base, "windowsOptions"))
 	if pod.OS == nil {
 		return
 	}
 	switch pod.OS.Name {
 	case corev1.Linux:
 		if sc.WindowsOptions != nil {
-			f.errorf(base+".windowsOptions", "is for Windows; the pod's os.name is linux: drop it")
+			f.errorf(fieldpath.Join(base, "windowsOptions"), "is for Windows; the pod's os.name is linux: drop it")
 		}
 	case corev1.Windows:
 		f.forbidden(base+".", []setField{{"appArmorProfile", sc.AppArmorProfile != nil}, {"seLinuxOptions", sc.SELinuxOptions != nil},
@@ -71,25 +71,25 @@ func (f *Findings) podSecurity(spec *corev1.PodSpec) {
 // supplemental groups and SELinux change policies.
 func (f *Findings) podSecurityContext(sc *corev1.PodSecurityContext, hostNetwork, hostIPC bool) {
 	const base = "securityContext"
-	f.id(base+".runAsUser", sc.RunAsUser, validation.IsValidUserID)
-	f.id(base+".runAsGroup", sc.RunAsGroup, validation.IsValidGroupID)
-	f.id(base+".fsGroup", sc.FSGroup, validation.IsValidGroupID)
+	f.id(fieldpath.Join(base, "runAsUser"), sc.RunAsUser, validation.IsValidUserID)
+	f.id(fieldpath.Join(base, "runAsGroup"), sc.RunAsGroup, validation.IsValidGroupID)
+	f.id(fieldpath.Join(base, "fsGroup"), sc.FSGroup, validation.IsValidGroupID)
 	for i, g := range sc.SupplementalGroups {
-		f.id(fieldpath.Index(base+".supplementalGroups", i), &g, validation.IsValidGroupID)
+		f.id(fieldpath.Index(fieldpath.Join(base, "supplementalGroups"), i), &g, validation.IsValidGroupID)
 	}
 	f.seccomp(sc.SeccompProfile, base)
 	f.appArmor(sc.AppArmorProfile, base)
 	f.sysctls(sc.Sysctls, hostNetwork, hostIPC)
 	if p := sc.FSGroupChangePolicy; p != nil {
-		f.oneOfSet(constPath(base+".fsGroupChangePolicy"), string(*p), "OnRootMismatch", "Always")
+		f.oneOfSet(constPath(fieldpath.Join(base, "fsGroupChangePolicy")), string(*p), "OnRootMismatch", "Always")
 	}
 	if p := sc.SupplementalGroupsPolicy; p != nil {
-		f.oneOfSet(constPath(base+".supplementalGroupsPolicy"), string(*p), "Merge", "Strict")
+		f.oneOfSet(constPath(fieldpath.Join(base, "supplementalGroupsPolicy")), string(*p), "Merge", "Strict")
 	}
 	if p := sc.SELinuxChangePolicy; p != nil {
-		f.oneOfSet(constPath(base+".seLinuxChangePolicy"), string(*p), "Recursive", "MountOption")
+		f.oneOfSet(constPath(fieldpath.Join(base, "seLinuxChangePolicy")), string(*p), "Recursive", "MountOption")
 	}
-	f.windowsOptions(sc.WindowsOptions, base+".windowsOptions")
+	f.windowsOptions(sc.WindowsOptions, fieldpath.Join(base, "windowsOptions"))
 }
 
 // hostNamespaces checks the host namespaces a pod shares: none in a pod
@@ -291,7 +291,7 @@ func (f *Findings) seccomp(p *corev1.SeccompProfile, base string) {
 	if p == nil {
 		return
 	}
-	f.profile(base+".seccompProfile", string(p.Type), p.LocalhostProfile, false,
+	f.profile(fieldpath.Join(base, "seccompProfile"), string(p.Type), p.LocalhostProfile, false,
 		"the profile's file, relative to the kubelet's seccomp directory")
 	if p.Type == corev1.SeccompProfileTypeLocalhost && p.LocalhostProfile != nil {
 		f.descendingPath(constPath(base+".seccompProfile.localhostProfile"), *p.LocalhostProfile)
@@ -305,7 +305,7 @@ func (f *Findings) appArmor(p *corev1.AppArmorProfile, base string) {
 	if p == nil {
 		return
 	}
-	f.profile(base+".appArmorProfile", string(p.Type), p.LocalhostProfile, true,
+	f.profile(fieldpath.Join(base, "appArmorProfile"), string(p.Type), p.LocalhostProfile, true,
 		"the name of a profile loaded on the node")
 	if l := p.LocalhostProfile; p.Type == corev1.AppArmorProfileTypeLocalhost && l != nil {
 		switch {

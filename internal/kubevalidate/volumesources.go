@@ -10,6 +10,7 @@ import (
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/ordered"
 )
 
 // storageSource checks the sources of a volume that name storage outside
@@ -54,7 +55,7 @@ func (f *Findings) storageSource(v *corev1.Volume, at string) {
 	}
 	if x := s.FlexVolume; x != nil {
 		f.nonEmpty(at+".flexVolume.driver", x.Driver, "the name of the FlexVolume driver")
-		for k := range sortedKeys(x.Options) {
+		for k := range ordered.Keys(x.Options) {
 			ns, _, _ := strings.Cut(k, "/")
 			if n := "." + strings.ToLower(ns); strings.HasSuffix(n, ".kubernetes.io") || strings.HasSuffix(n, ".k8s.io") {
 				f.errorf(fieldpath.Join(at+".flexVolume.options", k), "%q is in a namespace Kubernetes reserves (kubernetes.io, k8s.io); give the option a name outside them", k)
