@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -41,6 +42,24 @@ const (
 	varDockerCertPath        = "DOCKER_CERT_PATH"
 	varDockerSwarmMode       = "DOCKER_SWARM_MODE"
 )
+
+// misspeltSettings warns of each cluster variable whose name is one edit
+// or so from a setting's (WORKSPACE_ENV_PATERN): it is passed on as a
+// plain variable, and the setting it meant does nothing.
+func misspeltSettings(c *Cluster) []Warning {
+	var out []Warning
+	for _, name := range slices.Sorted(maps.Keys(c.Env)) {
+		if slices.Contains(controlPlaneVars, name) || strings.HasPrefix(name, varUserDefinedVarsPrefix) {
+			continue
+		}
+		if s := diag.Suggest(name, controlPlaneVars); s != "" {
+			at := c.envPos(name)
+			out = append(out, Warning{Path: "env." + name, File: at.file, Line: at.line, Column: at.col,
+				Message: fmt.Sprintf("%s is not a setting workspacekit reads (it is an ordinary variable), so it does nothing as one; did you mean %s?", name, s)})
+		}
+	}
+	return out
+}
 
 // resourceVars are the per-field resource defaults, in the order of
 // resourceField.

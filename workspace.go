@@ -118,6 +118,7 @@ func NewResolver(cluster Cluster, defaults *DefaultConfig, opts ...Option) (*Res
 	}
 	r.security = sec
 	r.settings = readSettings(&r.cluster, &probs)
+	r.cluster.warnings = append(slices.Clip(r.cluster.warnings), misspeltSettings(&r.cluster)...)
 	if cluster.Type == TypeDocker {
 		probs.list = append(probs.list, r.settings.dockerProblems...)
 	}
