@@ -6,7 +6,7 @@
 //	wsk lint    [--cluster FILE] [--cluster-env FILE] [--defaults FILE] [--policy FILE]... [--rego FILE]... [--request FILE|GLOB]... [-o FORMAT]
 //	wsk explain --cluster FILE [...] --request FILE [-o text|json|yaml] [FIELD-PATH]
 //	wsk diff    [-o text|json] A B
-//	wsk policy  --policy FILE... [-o yaml|json]
+//	wsk policy  [--policy FILE]... [-o yaml|json] [FILE...]
 //	wsk schema  cluster|defaults|request|policy
 //	wsk test    DIR... [-o text|json|junit|tap] [--update]
 //	wsk webhook --tls-cert FILE --tls-key FILE [--cluster FILE] [...] --policy FILE... [--rego FILE]... [--addr :8443]

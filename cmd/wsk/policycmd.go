@@ -10,17 +10,20 @@ import (
 
 // runPolicy is `wsk policy`: the effective policy of the files given.
 func runPolicy(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("policy", "wsk policy --policy FILE... [-o yaml|json]",
+	fs := newFlagSet("policy", "wsk policy [--policy FILE]... [-o yaml|json] [FILE...]",
 		"Prints the effective policy: the combined defaults, and each rule with its sourceOfRule.\nExit status: 0 printed, 1 problems in a policy, 2 bad usage or an unreadable file.",
-		[]string{"wsk policy --policy examples/policy/cluster.yaml --policy examples/policy/project.yaml"}, stderr)
+		[]string{"wsk policy --policy examples/policy/cluster.yaml --policy examples/policy/project.yaml", "wsk policy examples/policy/*.yaml"}, stderr)
 	var policies fileList
 	fs.Var(&policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
 	output := outputFlag(fs, "output `FORMAT`: yaml or json", []string{"yaml", "json"})
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	if len(policies) == 0 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "wsk policy: give one or more --policy files and nothing else")
+	// Arguments are policy files too, as a glob the shell expanded gives
+	// them (wsk policy examples/policy/*.yaml).
+	policies = append(policies, fs.Args()...)
+	if len(policies) == 0 {
+		fmt.Fprintln(stderr, "wsk policy: give one or more policy files (--policy FILE, or as arguments)")
 		return exitUsage
 	}
 	if !output.valid() {
