@@ -12,7 +12,7 @@ import (
 func runPolicy(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("policy", "wsk policy [--policy FILE]... [-o yaml|json] [FILE...]",
 		"Prints the effective policy: the combined defaults, and each rule with its sourceOfRule.\nExit status: 0 printed, 1 problems in a policy, 2 bad usage or an unreadable file.",
-		[]string{"wsk policy --policy examples/policy/cluster.yaml --policy examples/policy/project.yaml", "wsk policy examples/policy/*.yaml"}, stderr)
+		[]string{"wsk policy --policy examples/policy/cluster.yaml --policy examples/policy/project.yaml", "wsk policy examples/policy/cluster.yaml examples/policy/department.yaml examples/policy/project.yaml"}, stderr)
 	var policies fileList
 	fs.Var(&policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
 	output := outputFlag(fs, "output `FORMAT`: yaml or json", []string{"yaml", "json"})
