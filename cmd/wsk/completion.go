@@ -38,10 +38,11 @@ func init() {
 	commands["completion"] = runCompletion
 }
 
-// noFileArgs are the commands whose arguments are not files: they take
-// none, or a field path (explain), or words of their own (argWords).
-// Every other command's arguments complete as file names.
-var noFileArgs = map[string]bool{"render": true, "explain": true, "policy": true, "webhook": true, "version": true}
+// noFileArgs are the commands that take no arguments. Every other
+// command's arguments complete as file names (explain's field path too:
+// its request may be an argument), unless they are words of their own
+// (argWords).
+var noFileArgs = map[string]bool{"webhook": true, "version": true}
 
 // argWords are the words a command's arguments complete to.
 func argWords(name string) []string {
@@ -50,6 +51,8 @@ func argWords(name string) []string {
 		return commandList()
 	case "completion":
 		return slices.Sorted(maps.Keys(completionShells))
+	case "schema":
+		return schemaKindNames()
 	}
 	return nil
 }

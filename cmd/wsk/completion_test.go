@@ -79,6 +79,11 @@ func TestBashCompletion(t *testing.T) {
 		{[]string{"wsk", "diff", "testdata/cli/inputs/diff/be"}, []string{"testdata/cli/inputs/diff/before-dir", "testdata/cli/inputs/diff/before.yaml"}},
 		{[]string{"wsk", "render", "--timeout", ""}, nil},
 		{[]string{"wsk", "completion", ""}, []string{"bash", "fish", "zsh"}},
+		{[]string{"wsk", "schema", "re"}, []string{"request"}},
+		{[]string{"wsk", "schema", ""}, []string{"cluster", "defaults", "policy", "request"}},
+		{[]string{"wsk", "render", "--cluster", "c.yaml", "examples/quickstart/req"}, []string{"examples/quickstart/request.yaml"}},
+		{[]string{"wsk", "explain", "examples/quickstart/req"}, []string{"examples/quickstart/request.yaml"}},
+		{[]string{"wsk", "policy", "examples/policy/pro"}, []string{"examples/policy/project.yaml"}},
 	} {
 		if got := bashComplete(t, script, c.words...); !slices.Equal(got, c.want) {
 			t.Errorf("%q: COMPREPLY %q, want %q", c.words, got, c.want)
