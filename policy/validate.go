@@ -15,7 +15,7 @@ import (
 // sorted by field, then message, then path.
 func (e *Engine) validate(ctx context.Context, in *judge.Input) ([]judge.Violation, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)
+		return nil, fmt.Errorf("the policy rules were not checked: %w (the request's time, wsk's --timeout or the caller's deadline, ran out before they ran)", err)
 	}
 	return e.plan.check(in), nil
 }

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // choiceValue is a string flag with a fixed set of values: the completion
@@ -222,4 +224,27 @@ func commandFlags(name string) *flag.FlagSet {
 	p := &flagProbe{}
 	cmd([]string{"--help"}, strings.NewReader(""), p, io.Discard)
 	return p.fs
+}
+
+// positiveDuration is a duration flag that takes only a duration above
+// zero, written with its unit (5s, 500ms, 1m).
+type positiveDuration time.Duration
+
+func (d *positiveDuration) String() string { return time.Duration(*d).String() }
+
+// Set parses a duration; a bare number or one of zero or less says what
+// to write instead.
+func (d *positiveDuration) Set(v string) error {
+	x, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		if _, numErr := strconv.ParseFloat(v, 64); numErr == nil {
+			return fmt.Errorf("%q has no unit; give a duration such as %ss or %sms", v, v, v)
+		}
+		return fmt.Errorf("%q is not a duration; give one such as 5s, 500ms or 1m", v)
+	case x <= 0:
+		return fmt.Errorf("%q is not above zero; give the time a request may take, such as 5s", v)
+	}
+	*d = positiveDuration(x)
+	return nil
 }

@@ -72,7 +72,8 @@ func (f *sharedFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.defaults, "defaults", "", "default config `FILE` (default: the file "+defaultConfigVar+" names in the cluster env, relative to the cluster file's folder)")
 	fs.Var(&f.policies, "policy", "policy `FILE`; repeat in hierarchy order: cluster, department, project")
 	fs.Var(&f.modules, "rego", "custom Rego module `FILE` (package workspacekit.custom...); repeatable")
-	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "the `DURATION` one request's resolution may take, its custom Rego included (a runaway module is stopped with a problem)")
+	f.timeout = defaultTimeout
+	fs.Var((*positiveDuration)(&f.timeout), "timeout", "the `DURATION` one request's resolution may take, its custom Rego included (a runaway module is stopped with a problem)")
 }
 
 // warningFlags say how a run treats warnings (render, lint, explain).
