@@ -44,6 +44,9 @@ type requestHeader struct {
 func ParseRequest(file string, data []byte) (Request, error) {
 	var h requestHeader
 	cfg, _, err := parseConfigFile(data, file, SourceUser, func(root *node, probs *problemList) (LifecycleConfig, configScalars) {
+		if wrongFileKind(root, "a request", probs) {
+			return LifecycleConfig{}, configScalars{}
+		}
 		docker := looksDocker(root.get("container_config"))
 		if t := root.get("type"); t != nil && t.kind == kindScalar && t.text != "" {
 			docker = t.text == string(TypeDocker)
