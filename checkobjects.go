@@ -16,6 +16,32 @@ import (
 // what it only warns about a warning there. The Service, claim and Ingress are
 // built from settings checked when they are read; their pass is the
 // safety net of that promise.
+// renderedProblems are the rendered paths the problems found so far are
+// about: a container_config key's problem is about containers[0].KEY (a
+// container field) or KEY (a pod field).
+type renderedProblems []string
+
+// reportedPaths are the rendered paths of the problems found so far.
+func (b *build) reportedPaths() renderedProblems {
+	var out renderedProblems
+	for _, p := range b.probs.list {
+		if rest, ok := strings.CutPrefix(p.Path, "container_config."); ok {
+			out = append(out, fieldpath.Join(containerPath, rest), rest)
+		}
+	}
+	return out
+}
+
+// covers reports whether a problem was found at path or above it.
+func (r renderedProblems) covers(path string) bool {
+	for _, p := range r {
+		if path == p || strings.HasPrefix(path, p) && (path[len(p)] == '.' || path[len(p)] == '[') {
+			return true
+		}
+	}
+	return false
+}
+
 func (b *build) checkObjects(k *Kubernetes) {
 	if b.platform {
 		return // its problems are no pod's: CheckPod reads only its values
@@ -37,9 +63,13 @@ func (b *build) checkObjects(k *Kubernetes) {
 			add(kubevalidate.VirtualService(ing))
 		}
 	}
+	reported := b.reportedPaths()
 	for _, e := range found.Errors {
 		if b.prov[e.Path].Source == SourceBuiltin {
 			continue // the library's own value, made of inputs checked where they are read (the workspace name)
+		}
+		if reported.covers(e.Path) {
+			continue // the input's own problem says it: a value that did not decode renders empty
 		}
 		at, note := b.inputOf(e.Path)
 		b.probs.add(at, e.Path, "%s%s", e.Message, note)
