@@ -32,7 +32,12 @@ func selectFields(keys, fields []string, request string) ([]string, []string) {
 			}
 		} else {
 			matches = matchField(keys, f)
+			below := matchGlob(keys, f+".*")
 			switch {
+			case len(matches) == 0 && len(below) > 0:
+				// A map or a list (nodeSelector, metadata.annotations) is
+				// every field below it.
+				matches = below
 			case len(matches) == 0:
 				msg := fmt.Sprintf("%q names no rendered field of %s", f, request)
 				if near := nearFields(keys, f); len(near) > 0 {
