@@ -113,6 +113,27 @@ func commandNames() string {
 	return "render, lint, explain, diff, policy, schema, test, webhook, version, completion"
 }
 
+// splitShortValues writes a one-letter flag joined to its value, as
+// kubectl users type it (-ojson), as two arguments (-o json); a word that
+// is itself a flag's name (-output) or a flag that takes no value is left
+// as it is, and so is everything after "--".
+func splitShortValues(fs *flag.FlagSet, args []string) []string {
+	var out []string
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' && !strings.Contains(a, "=") && fs.Lookup(a[1:]) == nil {
+			if f := fs.Lookup(a[1:2]); f != nil && !isBool(f.Value) {
+				out = append(out, a[:2], a[2:])
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 // usageError is bad usage: exit 2.
 type usageError struct{ msg string }
 
@@ -166,6 +187,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, do
 	help := fs.Usage
 	fs.Usage = func() {} // a bad flag: its one-line error, not the whole help
 	defer func() { fs.Usage = help }()
+	args = splitShortValues(fs, args)
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
