@@ -30,10 +30,12 @@ var (
 // its alias --format; the last one given), "text" when absent.
 func formatOf(args []string) string {
 	format := "text"
-	for i, a := range args[:max(len(args)-1, 0)] {
-		switch a {
-		case "-o", "--output", "-output", "--format", "-format":
+	for i, a := range args {
+		switch {
+		case i+1 < len(args) && slices.Contains([]string{"-o", "--output", "-output", "--format", "-format"}, a):
 			format = args[i+1]
+		case len(a) > 2 && strings.HasPrefix(a, "-o") && !strings.HasPrefix(a, "-output"):
+			format = a[2:] // -ojson
 		}
 	}
 	return format
