@@ -33,18 +33,19 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	out := flag.String("out", "bench/out/requests", "output `DIR` (created; its *.yaml files are replaced)")
 	scenario := flag.String("scenario", "policies", "the checks the requests break: policies or cpu-latest")
+	bad := flag.Float64("bad", 0.14, "the share of requests that break a check (0: every request renders; bench/memory.sh)")
 	flag.Parse()
 	if *scenario != "policies" && *scenario != "cpu-latest" {
 		fmt.Fprintf(os.Stderr, "gen: -scenario %q: use policies or cpu-latest\n", *scenario)
 		os.Exit(2)
 	}
-	if err := run(*n, *seed, *out, *scenario == "cpu-latest"); err != nil {
+	if err := run(*n, *seed, *out, *scenario == "cpu-latest", *bad); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, seed uint64, out string, cpuLatest bool) error {
+func run(n int, seed uint64, out string, cpuLatest bool, badShare float64) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func run(n int, seed uint64, out string, cpuLatest bool) error {
 			return err
 		}
 	}
-	g := gen{r: rand.New(rand.NewPCG(seed, 0x5eed)), cpuLatest: cpuLatest}
+	g := gen{r: rand.New(rand.NewPCG(seed, 0x5eed)), cpuLatest: cpuLatest, badShare: badShare}
 	bad := 0
 	for i := range n {
 		text, broken := g.request(i)
@@ -78,6 +79,8 @@ type gen struct {
 	// cpuLatest is the cpu-latest scenario: clean requests pin an image
 	// and stay at most 4 cores; only its three checks are broken.
 	cpuLatest bool
+	// badShare is the share of requests that break a check.
+	badShare float64
 }
 
 func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
@@ -335,7 +338,7 @@ var cpuLatestBreakers = []func(g *gen, q *request){
 
 func (g *gen) request(i int) (string, bool) {
 	q := g.clean(i)
-	broken := g.chance(0.14)
+	broken := g.chance(g.badShare)
 	if broken {
 		pool := breakers
 		if g.cpuLatest {
