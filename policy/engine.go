@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/workspacekit/workspace/internal/judge"
@@ -117,9 +118,19 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 // Effective is the combined policy the engine checks against.
 func (e *Engine) Effective() *Effective { return e.eff }
 
-// builtinCompiler compiles the embedded Rego once per process; every
-// engine prepares its queries from it, with its own data.
-var builtinCompiler = sync.OnceValues(func() (*ast.Compiler, error) {
+// builtinCompiler compiles the embedded Rego once per process, when the
+// first engine is built (never at start: a run without policies does not
+// pay for it); every engine prepares its queries from it, with its own
+// data.
+var builtinCompiler = sync.OnceValues(compileBuiltin)
+
+// builtinCompiles counts compileBuiltin's runs (TestMain checks that
+// starting the package runs none).
+var builtinCompiles atomic.Int32
+
+// compileBuiltin parses and compiles the embedded Rego.
+func compileBuiltin() (*ast.Compiler, error) {
+	builtinCompiles.Add(1)
 	modules := map[string]*ast.Module{}
 	err := fs.WalkDir(builtinRego, "rego", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.rego") {
@@ -141,7 +152,7 @@ var builtinCompiler = sync.OnceValues(func() (*ast.Compiler, error) {
 		return nil, fmt.Errorf("policy: the embedded Rego: %w", c.Errors)
 	}
 	return c, nil
-})
+}
 
 // prepare prepares one query of the compiled modules over data under
 // data.workspacekit.
