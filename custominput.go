@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/workspacekit/workspace/policy"
 )
@@ -93,14 +92,7 @@ func (r *Resolver) customInput(request map[string]any, res *Result) (ast.Value, 
 // renderedValue is the parts of the rendered document that t keeps (nil:
 // all of it), in Rego's terms.
 func renderedValue(doc Document, t inputTree) (ast.Value, error) {
-	if t != nil {
-		return structValue(reflect.ValueOf(doc), t)
-	}
-	rendered, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&doc)
-	if err != nil {
-		return nil, err
-	}
-	return regoValue(rendered)
+	return structValue(reflect.ValueOf(doc), t)
 }
 
 // customShared is the part of the custom modules' input that every

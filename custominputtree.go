@@ -82,8 +82,11 @@ func prunedValue(x any, t inputTree) (ast.Value, error) {
 // follow field by field (a custom JSON form, unexported fields) is
 // converted whole, then pruned.
 func structValue(v reflect.Value, t inputTree) (ast.Value, error) {
+	if t == nil {
+		return directValue(v)
+	}
 	fields, ok := jsonFieldsOf(v.Type())
-	if t == nil || !ok {
+	if !ok {
 		return wholeStruct(v, t)
 	}
 	obj := ast.NewObjectWithCapacity(len(t))
@@ -111,18 +114,23 @@ func structValue(v reflect.Value, t inputTree) (ast.Value, error) {
 				continue
 			}
 		}
-		plain, present, err := f.convert(fv)
+		var x ast.Value
+		var present bool
+		var err error
+		if sub == nil {
+			x, present, err = f.direct(fv)
+		} else {
+			var plain any
+			if plain, present, err = f.convert(fv); err == nil && present {
+				x, err = prunedValue(plain, sub)
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
-		if !present {
-			continue
+		if present {
+			obj.Insert(ast.StringTerm(name), ast.NewTerm(x))
 		}
-		x, err := prunedValue(plain, sub)
-		if err != nil {
-			return nil, err
-		}
-		obj.Insert(ast.StringTerm(name), ast.NewTerm(x))
 	}
 	return obj, nil
 }
@@ -142,11 +150,31 @@ func wholeStruct(v reflect.Value, t inputTree) (ast.Value, error) {
 // structs followed) and a one-field struct of its type and tag, which the
 // converter turns into exactly that field's JSON form.
 type jsonField struct {
-	index    []int
-	omitzero bool
-	name     string
-	wrapper  reflect.Type
+	index               []int
+	omitempty, omitzero bool
+	name                string
+	wrapper             reflect.Type
 }
+
+// wrapperFields caches wrapperField by type.
+var wrapperFields sync.Map // reflect.Type -> *jsonField
+
+// wrapperField is a jsonField for a value of type t alone, named "v".
+func wrapperField(t reflect.Type) *jsonField {
+	if x, ok := wrapperFields.Load(t); ok {
+		return x.(*jsonField)
+	}
+	f := &jsonField{name: "v", wrapper: reflect.StructOf([]reflect.StructField{{Name: "V", Type: t, Tag: `json:"v"`}})}
+	wrapperFields.Store(t, f)
+	return f
+}
+
+// customJSONTypes caches customJSON by type.
+var customJSONTypes sync.Map // reflect.Type -> bool
+
+// unstructuredConverterType is the interface of a type that converts
+// itself for the converter.
+var unstructuredConverterType = reflect.TypeFor[interface{ ToUnstructured() any }]()
 
 // convert is the field's value in its JSON form, as the converter writes
 // it, and whether the form has it (omitempty leaves an empty one out).
@@ -207,7 +235,7 @@ func addJSONFields(t reflect.Type, index []int, m map[string]*jsonField) bool {
 		}
 		at := append(append([]int(nil), index...), i)
 		if f.Anonymous && name == "" { // inlined, as the converter inlines it
-			if !addJSONFields(f.Type, at, m) {
+			if len(items) > 1 || !addJSONFields(f.Type, at, m) {
 				return false
 			}
 			continue
@@ -219,10 +247,11 @@ func addJSONFields(t reflect.Type, index []int, m map[string]*jsonField) bool {
 			return false // two fields of one name: leave it to the converter
 		}
 		m[name] = &jsonField{
-			index:    at,
-			omitzero: containsItem(items[1:], "omitzero"),
-			name:     name,
-			wrapper:  reflect.StructOf([]reflect.StructField{{Name: "V", Type: f.Type, Tag: f.Tag}}),
+			index:     at,
+			omitempty: containsItem(items[1:], "omitempty"),
+			omitzero:  containsItem(items[1:], "omitzero"),
+			name:      name,
+			wrapper:   reflect.StructOf([]reflect.StructField{{Name: "V", Type: f.Type, Tag: f.Tag}}),
 		}
 	}
 	return true
