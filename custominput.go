@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/workspacekit/workspace/policy"
 )
@@ -52,7 +52,8 @@ func (r *Resolver) runCustom(ctx context.Context, request map[string]any, res *R
 var customInputSeen func(r *Resolver, request map[string]any, res *Result, input ast.Value)
 
 // customInput is {cluster, request, policy, rendered} in Rego's terms,
-// for a request (as plain data, with its name and type) and its result.
+// for a request (as plain data, with its name and type) and its result:
+// only the parts the modules can read (inputTree), the rest left out.
 // The cluster and the policy are the same for every workspace: they are
 // converted once (customBase). The request and the rendered document are
 // converted from their Go values directly, with the values their JSON
@@ -63,31 +64,43 @@ func (r *Resolver) customInput(request map[string]any, res *Result) (ast.Value, 
 	if err != nil {
 		return nil, err
 	}
-	doc := res.Document(false)
-	rendered, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&doc)
-	if err != nil {
-		return nil, err
+	tree := base.tree
+	obj := ast.NewObjectWithCapacity(4)
+	if _, ok := tree.sub("cluster"); ok {
+		obj.Insert(ast.InternedTerm("cluster"), base.cluster)
 	}
-	req, err := regoValue(request)
-	if err != nil {
-		return nil, err
+	if sub, ok := tree.sub("request"); ok {
+		req, err := prunedValue(request, sub)
+		if err != nil {
+			return nil, err
+		}
+		obj.Insert(ast.InternedTerm("request"), ast.NewTerm(req))
 	}
-	out, err := regoValue(rendered)
-	if err != nil {
-		return nil, err
+	if _, ok := tree.sub("policy"); ok {
+		obj.Insert(ast.InternedTerm("policy"), base.policy)
 	}
-	return ast.NewObject(
-		ast.Item(ast.InternedTerm("cluster"), base.cluster),
-		ast.Item(ast.InternedTerm("request"), ast.NewTerm(req)),
-		ast.Item(ast.InternedTerm("policy"), base.policy),
-		ast.Item(ast.InternedTerm("rendered"), ast.NewTerm(out)),
-	), nil
+	if sub, ok := tree.sub("rendered"); ok {
+		out, err := renderedValue(res.Document(false), sub)
+		if err != nil {
+			return nil, err
+		}
+		obj.Insert(ast.InternedTerm("rendered"), ast.NewTerm(out))
+	}
+	return obj, nil
+}
+
+// renderedValue is the parts of the rendered document that t keeps (nil:
+// all of it), in Rego's terms.
+func renderedValue(doc Document, t inputTree) (ast.Value, error) {
+	return structValue(reflect.ValueOf(doc), t)
 }
 
 // customShared is the part of the custom modules' input that every
-// workspace shares, in Rego's terms.
+// workspace shares, in Rego's terms, and the parts of the input the
+// modules can read.
 type customShared struct {
 	cluster, policy *ast.Term
+	tree            inputTree
 }
 
 // customBase converts {cluster, policy} once, through their JSON form (a
@@ -106,7 +119,7 @@ func (s *resolverPolicy) customBase(r *Resolver, e *policy.Engine) (customShared
 		if p, s.baseErr = jsonValue(e.Effective()); s.baseErr != nil {
 			return
 		}
-		s.base = customShared{cluster: ast.NewTerm(c), policy: ast.NewTerm(p)}
+		s.base = customShared{cluster: ast.NewTerm(c), policy: ast.NewTerm(p), tree: newInputTree(s.judge.InputPaths())}
 	})
 	return s.base, s.baseErr
 }

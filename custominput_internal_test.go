@@ -3,9 +3,11 @@ package workspace
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -46,8 +48,50 @@ func jsonCustomInput(t *testing.T, r *Resolver, request map[string]any, res *Res
 // (testdata/golden, testdata/policy) that resolves, through Resolve and
 // through CheckPod of the rendered pod, so that no module can tell the
 // difference. Every case runs with its own policies and modules and one
-// more module, so that the custom modules run.
+// more module that reads the whole input, so that the custom modules run
+// and the input is built whole.
 func TestCustomInputAsJSON(t *testing.T) {
+	const seen = "package workspacekit.custom.seen_by_the_test\nimport rego.v1\nwarn contains \"never\" if input == false\n"
+	compareCustomInputs(t, seen, nil)
+}
+
+// TestCustomInputParts checks that when the modules read only some parts
+// of the input, those parts are the same as the whole input's JSON round
+// trip has there, through struct fields (the pod's containers), maps (the
+// pod's labels), an inlined struct's field (the pod's kind), a field left
+// out when empty, and plain data (the request's name), on every golden
+// case; the cases' own modules read more.
+func TestCustomInputParts(t *testing.T) {
+	const parts = `package workspacekit.custom.parts_by_the_test
+import rego.v1
+warn contains "never" if {
+	input.rendered.kubernetes.pod.spec.containers[0].image == false
+	input.rendered.kubernetes.pod.metadata.labels.x == false
+	input.rendered.kubernetes.pod.kind == false
+	input.rendered.kubernetes.persistentVolumeClaim.spec == false
+	input.rendered.docker.container == false
+	input.rendered.workspace.name == false
+	input.request.name == false
+	input.cluster.type == false
+}
+`
+	paths := [][]string{
+		{"rendered", "kubernetes", "pod", "spec", "containers"},
+		{"rendered", "kubernetes", "pod", "metadata", "labels", "x"},
+		{"rendered", "kubernetes", "pod", "kind"},
+		{"rendered", "kubernetes", "persistentVolumeClaim", "spec"},
+		{"rendered", "docker", "container"},
+		{"rendered", "workspace", "name"},
+		{"request", "name"},
+		{"cluster", "type"},
+	}
+	compareCustomInputs(t, parts, paths)
+}
+
+// compareCustomInputs resolves every golden case with one more module and
+// compares the input the modules see with jsonCustomInput: whole, or at
+// each of paths when they are given (the parts the module reads).
+func compareCustomInputs(t *testing.T, module string, paths [][]string) {
 	var dirs []string
 	for _, root := range []string{"testdata/golden", "testdata/policy"} {
 		entries, err := os.ReadDir(root)
@@ -61,19 +105,35 @@ func TestCustomInputAsJSON(t *testing.T) {
 		}
 	}
 	var mu sync.Mutex
-	var compared int
+	var compared, pruned int
 	var problems []string
 	customInputSeen = func(r *Resolver, request map[string]any, res *Result, got ast.Value) {
 		want := jsonCustomInput(t, r, request, res)
 		mu.Lock()
 		defer mu.Unlock()
 		compared++
-		if got.Compare(want) != 0 || got.String() != want.String() {
-			problems = append(problems, res.Name+":\n  got  "+got.String()+"\n  want "+want.String())
+		if paths == nil {
+			if got.Compare(want) != 0 || got.String() != want.String() {
+				problems = append(problems, res.Name+":\n  got  "+got.String()+"\n  want "+want.String())
+			}
+			return
+		}
+		if got.Compare(want) != 0 {
+			pruned++
+		}
+		for _, p := range paths {
+			ref := ast.Ref{}
+			for _, k := range p {
+				ref = append(ref, ast.StringTerm(k))
+			}
+			g, gerr := got.Find(ref)
+			w, werr := want.Find(ref)
+			if (gerr != nil) != (werr != nil) || (gerr == nil && (g.Compare(w) != 0 || g.String() != w.String())) {
+				problems = append(problems, fmt.Sprintf("%s at %s:\n  got  %v (%v)\n  want %v (%v)", res.Name, strings.Join(p, "."), g, gerr, w, werr))
+			}
 		}
 	}
 	defer func() { customInputSeen = nil }()
-	const seen = "package workspacekit.custom.seen_by_the_test\nimport rego.v1\nwarn contains \"never\" if false\n"
 	ctx := context.Background()
 	for _, dir := range dirs {
 		fsys, err := casefs.Open(os.DirFS("."), filepath.ToSlash(dir))
@@ -97,7 +157,7 @@ func TestCustomInputAsJSON(t *testing.T) {
 		if in.Parse(files...) != nil {
 			continue
 		}
-		engine, err := policy.NewEngine(ctx, in.Policies, policy.WithModules(append(in.Modules, policy.Module{Name: "seen.rego", Source: seen})...))
+		engine, err := policy.NewEngine(ctx, in.Policies, policy.WithModules(append(in.Modules, policy.Module{Name: "seen.rego", Source: module})...))
 		if err != nil {
 			continue
 		}
@@ -112,9 +172,12 @@ func TestCustomInputAsJSON(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d inputs compared over %d cases", compared, len(dirs))
+	t.Logf("%d inputs compared over %d cases, %d of them parts only", compared, len(dirs), pruned)
 	if compared < 100 {
 		t.Errorf("only %d inputs compared; the golden cases should give over 100", compared)
+	}
+	if paths != nil && pruned < compared/2 {
+		t.Errorf("only %d of %d inputs were parts of the whole; the module reads parts only", pruned, compared)
 	}
 	for _, p := range problems {
 		t.Error(p)

@@ -61,6 +61,14 @@ func ParseRequestFile(file string, data []byte) ([]RequestDocument, error) {
 // that hold something. Each keeps its place in the file: the lines before
 // it are blank lines, so that its lines and columns are the file's.
 func splitDocuments(data []byte) [][]byte {
+	if !mayHaveMarkers(data) {
+		// One document, the whole file (the common case, without
+		// splitting it into lines).
+		if hasContent(data) {
+			return [][]byte{data}
+		}
+		return nil
+	}
 	lines := splitLinesKeep(data)
 	var docs [][]byte
 	start := 0 // the document's first line
@@ -112,10 +120,33 @@ func isMarker(line []byte, marker string) bool {
 	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n'
 }
 
+// mayHaveMarkers reports whether some line of data may start with a
+// document marker (--- or ...); false only when none does.
+func mayHaveMarkers(data []byte) bool {
+	if bytes.HasPrefix(data, []byte("---")) || bytes.HasPrefix(data, []byte("...")) {
+		return true
+	}
+	for _, m := range markersAfterBreak {
+		if bytes.Contains(data, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// markersAfterBreak are the document markers at the start of a line.
+var markersAfterBreak = [][]byte{[]byte("\n---"), []byte("\r---"), []byte("\n..."), []byte("\r...")}
+
 // hasContent reports whether a document holds more than a document
 // marker, comments and blanks.
 func hasContent(doc []byte) bool {
-	for _, l := range splitLinesKeep(doc) {
+	for len(doc) > 0 {
+		var l []byte
+		if i := bytes.IndexAny(doc, "\r\n"); i >= 0 {
+			l, doc = doc[:i], doc[i+1:]
+		} else {
+			l, doc = doc, nil
+		}
 		t := bytes.TrimSpace(l)
 		if isMarker(t, "---") {
 			t = bytes.TrimSpace(t[3:])

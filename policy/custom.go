@@ -41,6 +41,10 @@ type customModules struct {
 	query    rego.PreparedEvalQuery
 	packages []string          // sorted, without "data."
 	files    map[string]string // package -> module names
+	// inputPaths are the parts of input the modules can read; whole
+	// says they can read all of it (inputPaths).
+	inputPaths [][]string
+	whole      bool
 }
 
 // compileCustom parses and compiles the modules and prepares one query of
@@ -94,7 +98,9 @@ func compileCustom(ctx context.Context, modules []Module) (*customModules, error
 	if err != nil {
 		return nil, diag.Problems{{Message: fmt.Sprintf("custom Rego: %v", err)}}
 	}
-	return &customModules{query: pq, packages: pkgs, files: files}, nil
+	cm := &customModules{query: pq, packages: pkgs, files: files}
+	cm.inputPaths, cm.whole = inputPaths(compiler.Modules)
+	return cm, nil
 }
 
 func regoProblems(name string, err error) diag.Problems {
@@ -226,3 +232,12 @@ func sortFindings(fs []judge.Finding) {
 
 // hasCustom reports whether the engine has custom modules.
 func (e *Engine) hasCustom() bool { return e.custom != nil }
+
+// customInputPaths are the parts of input the custom modules can read
+// (whole: all of it).
+func (e *Engine) customInputPaths() (paths [][]string, whole bool) {
+	if e.custom == nil {
+		return nil, false
+	}
+	return e.custom.inputPaths, e.custom.whole
+}

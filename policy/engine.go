@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/workspacekit/workspace/internal/judge"
@@ -57,11 +58,51 @@ type engineConfig struct {
 // NewEngine checks every policy (the Rego document checks), combines them
 // highest first into the effective policy, checks that, and prepares the
 // rule queries and any custom modules. It returns every problem at once.
+// The embedded Rego is compiled, once per process, by the first engine
+// with policies; an engine of custom modules alone does without it.
 func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*Engine, error) {
 	var cfg engineConfig
 	for _, o := range opts {
 		o(&cfg)
 	}
+	var probs diag.Problems
+	eff, combineErr := Combine(policies...)
+	e := &Engine{eff: eff, data: policyData(eff), reads: map[string]bool{}, evalTimeout: cfg.evalTimeout}
+	for _, kind := range []string{"max", "min", "step", "step_sets", "options", "required", "items_fixed", "items_locked"} {
+		entries, _ := e.data[kind].(map[string]any)
+		for field := range entries {
+			e.reads[field] = true
+		}
+	}
+	for _, field := range crossFieldReads {
+		e.reads[field] = true
+	}
+	e.plan = compilePlan(e.data)
+	// The embedded Rego checks policies: an engine of custom modules
+	// alone does not compile it (wsk lint --rego without --policy).
+	if len(policies) > 0 {
+		found, err := e.regoChecks(ctx, policies)
+		if err != nil {
+			return nil, err
+		}
+		probs = found
+	}
+	var layerErr, customErr error
+	e.layer, layerErr = eff.layer()
+	if len(cfg.modules) > 0 {
+		e.custom, customErr = compileCustom(ctx, cfg.modules)
+	}
+	if err := diag.Join(probs, combineErr, layerErr, customErr); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// regoChecks compiles the embedded Rego (once per process) and runs its
+// checks: each policy's document checks, then the effective policy's
+// (bounds that contradict each other, defaults that break a rule); it
+// prepares the reference rules query (e.rules) on the way.
+func (e *Engine) regoChecks(ctx context.Context, policies []*Policy) (diag.Problems, error) {
 	modules, err := builtinCompiler()
 	if err != nil {
 		return nil, err
@@ -78,18 +119,6 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 		}
 		probs = append(probs, found...)
 	}
-	eff, combineErr := Combine(policies...)
-	e := &Engine{eff: eff, data: policyData(eff), reads: map[string]bool{}, evalTimeout: cfg.evalTimeout}
-	for _, kind := range []string{"max", "min", "step", "step_sets", "options", "required", "items_fixed", "items_locked"} {
-		entries, _ := e.data[kind].(map[string]any)
-		for field := range entries {
-			e.reads[field] = true
-		}
-	}
-	for _, field := range crossFieldReads {
-		e.reads[field] = true
-	}
-	e.plan = compilePlan(e.data)
 	store := map[string]any{"policy": e.data}
 	if e.rules, err = prepare(ctx, "data.workspacekit.rules.deny", modules, store); err != nil {
 		return nil, err
@@ -102,24 +131,25 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 	if err != nil {
 		return nil, err
 	}
-	probs = append(probs, found...)
-	var layerErr, customErr error
-	e.layer, layerErr = eff.layer()
-	if len(cfg.modules) > 0 {
-		e.custom, customErr = compileCustom(ctx, cfg.modules)
-	}
-	if err := diag.Join(probs, combineErr, layerErr, customErr); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return append(probs, found...), nil
 }
 
 // Effective is the combined policy the engine checks against.
 func (e *Engine) Effective() *Effective { return e.eff }
 
-// builtinCompiler compiles the embedded Rego once per process; every
-// engine prepares its queries from it, with its own data.
-var builtinCompiler = sync.OnceValues(func() (*ast.Compiler, error) {
+// builtinCompiler compiles the embedded Rego once per process, when the
+// first engine is built (never at start: a run without policies does not
+// pay for it); every engine prepares its queries from it, with its own
+// data.
+var builtinCompiler = sync.OnceValues(compileBuiltin)
+
+// builtinCompiles counts compileBuiltin's runs (TestMain checks that
+// starting the package runs none).
+var builtinCompiles atomic.Int32
+
+// compileBuiltin parses and compiles the embedded Rego.
+func compileBuiltin() (*ast.Compiler, error) {
+	builtinCompiles.Add(1)
 	modules := map[string]*ast.Module{}
 	err := fs.WalkDir(builtinRego, "rego", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.rego") {
@@ -141,7 +171,7 @@ var builtinCompiler = sync.OnceValues(func() (*ast.Compiler, error) {
 		return nil, fmt.Errorf("policy: the embedded Rego: %w", c.Errors)
 	}
 	return c, nil
-})
+}
 
 // prepare prepares one query of the compiled modules over data under
 // data.workspacekit.

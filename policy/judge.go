@@ -31,6 +31,8 @@ func (j engineJudge) Validate(ctx context.Context, in *judge.Input) ([]judge.Vio
 
 func (j engineJudge) HasCustom() bool { return j.e.hasCustom() }
 
+func (j engineJudge) InputPaths() (paths [][]string, whole bool) { return j.e.customInputPaths() }
+
 func (j engineJudge) Check(ctx context.Context, input ast.Value) (deny, warn []judge.Finding, err error) {
 	return j.e.check(ctx, input)
 }

@@ -1,9 +1,18 @@
 // Command gen writes the workspace requests that bench/lint-vs-conftest.sh
 // lints: n request files, the same for the same seed, most of them clean
-// under the benchmark's policies (bench/policy/) and the quickstart cluster
-// and defaults, about one in seven breaking one or two rules.
+// under the scenario's checks and the quickstart cluster and defaults,
+// about one in seven breaking one or two rules.
 //
 //	go run ./bench/gen -n 1000 -seed 1 -out bench/out/requests
+//	go run ./bench/gen -n 10000 -scenario cpu-latest -out bench/out/requests
+//
+// Scenario "policies" (the default) breaks the rules of the benchmark's
+// three policies (bench/policy/) and wsk's own request checks; scenario
+// "cpu-latest" breaks only the three checks of bench/cpu-latest/: a CPU
+// limit above 4 cores, an image tagged :latest (or untagged), a name that
+// is not a DNS-1123 label. Its clean requests always name a pinned image
+// (the quickstart pod template's is :latest) and keep the CPU limit, and
+// any limit the defaults raise to the request, at most 4.
 //
 // It prints the number of files written and the number meant to have
 // problems; the benchmark checks that wsk lint and conftest both find that
@@ -23,14 +32,20 @@ func main() {
 	n := flag.Int("n", 1000, "number of request files")
 	seed := flag.Uint64("seed", 1, "random seed")
 	out := flag.String("out", "bench/out/requests", "output `DIR` (created; its *.yaml files are replaced)")
+	scenario := flag.String("scenario", "policies", "the checks the requests break: policies or cpu-latest")
+	bad := flag.Float64("bad", 0.14, "the share of requests that break a check (0: every request renders; bench/memory.sh)")
 	flag.Parse()
-	if err := run(*n, *seed, *out); err != nil {
+	if *scenario != "policies" && *scenario != "cpu-latest" {
+		fmt.Fprintf(os.Stderr, "gen: -scenario %q: use policies or cpu-latest\n", *scenario)
+		os.Exit(2)
+	}
+	if err := run(*n, *seed, *out, *scenario == "cpu-latest", *bad); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, seed uint64, out string) error {
+func run(n int, seed uint64, out string, cpuLatest bool, badShare float64) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -43,7 +58,7 @@ func run(n int, seed uint64, out string) error {
 			return err
 		}
 	}
-	g := gen{r: rand.New(rand.NewPCG(seed, 0x5eed))}
+	g := gen{r: rand.New(rand.NewPCG(seed, 0x5eed)), cpuLatest: cpuLatest, badShare: badShare}
 	bad := 0
 	for i := range n {
 		text, broken := g.request(i)
@@ -59,7 +74,14 @@ func run(n int, seed uint64, out string) error {
 	return nil
 }
 
-type gen struct{ r *rand.Rand }
+type gen struct {
+	r *rand.Rand
+	// cpuLatest is the cpu-latest scenario: clean requests pin an image
+	// and stay at most 4 cores; only its three checks are broken.
+	cpuLatest bool
+	// badShare is the share of requests that break a check.
+	badShare float64
+}
 
 func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
 func (g *gen) chance(p float64) bool    { return g.r.Float64() < p }
@@ -135,7 +157,7 @@ func (g *gen) memory(mi int) string {
 // be raised to lies on the limit's grid.
 func (g *gen) resources() string {
 	reqCPU := 250 * (1 + g.r.IntN(8)) // 0.25 .. 2
-	if g.chance(0.3) {
+	if g.chance(0.3) && !g.cpuLatest {
 		reqCPU = 500 * (5 + g.r.IntN(8)) // 2.5 .. 6, on both grids
 	}
 	limCPU := max(1000, reqCPU)
@@ -194,7 +216,7 @@ func (g *gen) env() string {
 // clean builds a request no rule refuses.
 func (g *gen) clean(i int) *request {
 	q := &request{name: fmt.Sprintf("%s-%s-%d", g.pick(teams...), g.pick(projects...), i)}
-	if g.chance(0.8) {
+	if g.chance(0.8) || g.cpuLatest {
 		q.set("image", g.pick(images...))
 	}
 	if g.chance(0.15) {
@@ -301,12 +323,29 @@ var breakers = []func(g *gen, q *request){
 	},
 }
 
+// cpuLatestBreakers each break one check of the cpu-latest scenario.
+var cpuLatestBreakers = []func(g *gen, q *request){
+	func(g *gen, q *request) {
+		q.set("image", g.pick("mageai/mageai:latest", "python", "registry.internal/mage:latest"))
+	},
+	func(g *gen, q *request) {
+		q.set("resources", "\n  limits:\n    cpu: "+g.pick(`"6"`, "8", "4500m", `"16"`))
+	},
+	func(g *gen, q *request) {
+		q.name = g.pick("Data_Team-", "ML.Sandbox-", "growth-forecast-backfill-with-a-name-far-too-long-for-one-dns-label-") + fmt.Sprint(g.r.IntN(1000))
+	},
+}
+
 func (g *gen) request(i int) (string, bool) {
 	q := g.clean(i)
-	broken := g.chance(0.14)
+	broken := g.chance(g.badShare)
 	if broken {
+		pool := breakers
+		if g.cpuLatest {
+			pool = cpuLatestBreakers
+		}
 		for range 1 + g.r.IntN(2) {
-			breakers[g.r.IntN(len(breakers))](g, q)
+			pool[g.r.IntN(len(pool))](g, q)
 		}
 	}
 	return q.yaml(), broken

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 )
 
@@ -10,7 +13,9 @@ import (
 const jsonFormat = "wsk-lint/v1"
 
 // jsonReport is the json format: every file with its diagnostics, the
-// inputs that could not be read, and the summary.
+// inputs that could not be read, and the summary. writeJSON writes it a
+// member at a time; TestJSONStreamed checks the bytes against encoding it
+// whole.
 type jsonReport struct {
 	Format     string      `json:"format"`
 	Files      []*lintFile `json:"files"`
@@ -18,19 +23,55 @@ type jsonReport struct {
 	Summary    lintSummary `json:"summary"`
 }
 
-// writeJSON writes the report as one indented JSON object.
+// writeJSON writes the report as one indented JSON object (jsonReport),
+// one file at a time: the bytes are those of the whole object encoded at
+// once, without holding the whole encoding in memory.
 func writeJSON(w io.Writer, r *lintReport, _ bool) error {
-	out := jsonReport{Format: jsonFormat, Files: r.Files, Summary: r.summary()}
+	unreadable := []string{}
 	for _, u := range r.Unreadable {
-		out.Unreadable = append(out.Unreadable, u.Message)
+		unreadable = append(unreadable, u.Message)
 	}
-	if out.Files == nil {
-		out.Files = []*lintFile{}
+	bw := bufio.NewWriter(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// value is v encoded as a member of the object at depth 1 ("  "
+	// before each of its inner lines), or of the files list at depth 2.
+	value := func(v any, prefix string) ([]byte, error) {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 	}
-	if out.Unreadable == nil {
-		out.Unreadable = []string{}
+	format, _ := value(jsonFormat, "  ")
+	fmt.Fprintf(bw, "{\n  \"format\": %s,\n  \"files\": [", format)
+	for i, f := range r.Files {
+		doc, err := value(f, "    ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(doc)
 	}
-	return writeIndentedJSON(w, out)
+	if len(r.Files) > 0 {
+		bw.WriteString("\n  ")
+	}
+	list, err := value(unreadable, "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, "],\n  \"unreadable\": %s,\n", list)
+	sum, err := value(r.summary(), "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, "  \"summary\": %s\n}\n", sum)
+	return bw.Flush()
 }
 
 // writeIndentedJSON writes v as one indented JSON value, HTML characters

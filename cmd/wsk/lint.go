@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -262,7 +262,13 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if r.NotResolved > 0 {
 		fmt.Fprintf(stderr, "wsk lint: %s only parsed, not resolved: fix the cluster, cluster env, defaults and policy files first\n", plural(r.NotResolved, "request"))
 	}
-	if err := write(stdout, r, color); err != nil {
+	// One write a buffer, not one a diagnostic.
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	err = write(out, r, color)
+	if err == nil {
+		err = out.Flush()
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "wsk lint: %v\n", err)
 		return exitUsage
 	}
@@ -300,14 +306,11 @@ func (r *lintReport) dropWarnings() {
 // concurrently (GOMAXPROCS workers, one shared resolver), and returns
 // the report in a deterministic order whatever the scheduling.
 //
-// It trades memory for speed as a short-lived process may: the garbage
-// collector runs at twice the default heap growth (GOGC=200) unless
-// GOGC is set. With a progress writer (a terminal), more than
+// It trades memory for speed as a short-lived process may, within a
+// bound (tuneGC). With a progress writer (a terminal), more than
 // progressThreshold requests show a progress line on it.
 func lint(sf *sharedFlags, patterns []string, recursive bool, stdin io.Reader, progressOut io.Writer) *lintReport {
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(200))
-	}
+	defer tuneGC()()
 	paths, globErrs := expandPatterns(patterns, recursive)
 	s := loadShared(sf, stdin)
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -73,86 +74,123 @@ func runRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	paths, globErrs := expandPatterns(requests, *recursive)
 	s := loadShared(&sf, stdin)
+	defer tuneGC()()
+	// Each request is rendered as soon as it is resolved and only its
+	// bytes are kept, not its Result, until every request has rendered
+	// (-o manifests-json keeps the Results: its List is made of them all).
+	ren := &renderer{format: *format, opts: render.Options{Explain: *explain}}
 	var outs []requestOutcome
-	var results []*workspace.Result
 	prog := startProgress(progressWriter(stderr, false), "rendering", len(paths))
 	for _, p := range paths {
 		got := s.requests(context.Background(), p, stdin, true)
 		prog.add()
 		for _, o := range got {
-			outs = append(outs, o)
 			if o.unreadable == nil {
-				results = append(results, o.result)
+				ren.add(o.name, o.result)
 			}
+			o.result = nil
+			outs = append(outs, o)
 		}
 	}
 	prog.finish()
 	if code := reportDiagnostics(stderr, buildReport(s, outs, globErrs), &wf, "render"); code != exitOK {
 		return code
 	}
-	paths = paths[:0]
-	for _, o := range outs {
-		paths = append(paths, o.name)
+	return ren.write(stdout, stderr)
+}
+
+// renderer renders the requests of a run one by one and keeps what it
+// writes, in order: each document's bytes, or for -o manifests-json the
+// results, and the first failure.
+type renderer struct {
+	format string
+	opts   render.Options
+	docs   [][]byte
+	// results are kept for -o manifests-json only.
+	results []*workspace.Result
+	names   []string
+	// failed says why the run writes nothing (the first request that
+	// does not render), with its exit status.
+	failed string
+	code   int
+}
+
+// add renders one resolved request (nil: it has problems, which the
+// report gives; nothing is written then).
+func (r *renderer) add(name string, res *workspace.Result) {
+	if res == nil || r.failed != "" {
+		return
 	}
-	if *format == "manifests" || *format == "manifests-json" {
-		return writeManifests(*format, results, paths, stdout, stderr)
+	manifests := r.format == "manifests" || r.format == "manifests-json"
+	if manifests && res.Kubernetes == nil {
+		r.failed, r.code = fmt.Sprintf("wsk render: %s is a %s workspace, which has no Kubernetes objects; use -o yaml or json", displayName(name), res.Type), exitUsage
+		return
 	}
-	opts := render.Options{Explain: *explain}
-	var out bytes.Buffer
-	if *format == "json" && len(results) > 1 {
-		out.WriteString("[\n")
-	}
-	for i, res := range results {
-		var doc []byte
-		var err error
-		if *format == "json" {
-			doc, err = render.JSON(res, opts)
-		} else {
-			doc, err = render.YAML(res, opts)
+	var doc []byte
+	var err error
+	switch r.format {
+	case "manifests-json":
+		r.results = append(r.results, res)
+		return
+	case "manifests":
+		if doc, err = render.Manifests(res); err != nil {
+			r.failed, r.code = fmt.Sprintf("wsk render: %v", err), exitProblems
+			return
 		}
+	case "json":
+		doc, err = render.JSON(res, r.opts)
+	default:
+		doc, err = render.YAML(res, r.opts)
+	}
+	if err != nil {
+		r.failed, r.code = fmt.Sprintf("%s: %v", displayName(name), err), exitProblems
+		return
+	}
+	r.docs = append(r.docs, doc)
+	r.names = append(r.names, name)
+}
+
+// write writes every rendered document (YAML documents with --- between,
+// a JSON array of several, or the manifests), or, when one request did not
+// render, only why, on stderr.
+func (r *renderer) write(stdout, stderr io.Writer) int {
+	if r.failed != "" {
+		fmt.Fprintln(stderr, r.failed)
+		return r.code
+	}
+	if r.format == "manifests-json" {
+		out, err := render.ManifestList(r.results...)
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", displayName(paths[i]), err)
+			fmt.Fprintf(stderr, "wsk render: %v\n", err)
 			return exitProblems
 		}
+		stdout.Write(out)
+		return exitOK
+	}
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	array := r.format == "json" && len(r.docs) > 1
+	if array {
+		out.WriteString("[\n")
+	}
+	for i, doc := range r.docs {
 		if i > 0 {
-			if *format == "json" {
+			switch r.format {
+			case "json":
 				out.WriteString(",\n")
-			} else {
+			default:
 				out.WriteString("---\n")
 			}
 		}
-		if *format == "json" && len(results) > 1 {
+		if array {
 			doc = bytes.TrimRight(doc, "\n")
 		}
 		out.Write(doc)
+		r.docs[i] = nil
 	}
-	if *format == "json" && len(results) > 1 {
+	if array {
 		out.WriteString("\n]\n")
 	}
-	stdout.Write(out.Bytes())
-	return exitOK
-}
-
-// writeManifests writes the Kubernetes objects of every result (-o
-// manifests or manifests-json). A Docker workspace has none: that is bad
-// usage, not an empty stream.
-func writeManifests(format string, results []*workspace.Result, paths []string, stdout, stderr io.Writer) int {
-	for i, res := range results {
-		if res.Kubernetes == nil {
-			fmt.Fprintf(stderr, "wsk render: %s is a %s workspace, which has no Kubernetes objects; use -o yaml or json\n", displayName(paths[i]), res.Type)
-			return exitUsage
-		}
-	}
-	write := render.Manifests
-	if format == "manifests-json" {
-		write = render.ManifestList
-	}
-	out, err := write(results...)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsk render: %v\n", err)
-		return exitProblems
-	}
-	stdout.Write(out)
+	out.Flush()
 	return exitOK
 }
 

@@ -33,6 +33,12 @@ type Engine interface {
 	SecurityViolation(ev *podsecurity.Evaluator, pod *corev1.Pod, level string) string
 	// HasCustom reports whether the engine has custom Rego modules.
 	HasCustom() bool
+	// InputPaths are the parts of the custom modules' input they can
+	// read, each a list of object keys from the top ("rendered",
+	// "kubernetes", ...), none a prefix of another; whole is true when
+	// they can read all of it. A module reads nothing outside them, so
+	// the input may leave the rest out.
+	InputPaths() (paths [][]string, whole bool)
 	// Check evaluates the custom modules' deny and warn sets on the input
 	// {cluster, request, policy, rendered}, already in Rego's terms.
 	Check(ctx context.Context, input ast.Value) (deny, warn []Finding, err error)

@@ -1,0 +1,73 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// startupChild, in the environment, makes the test binary a child of
+// TestEngineCompilesBuiltinOnlyForPolicies: it builds one engine of the
+// kind it names and prints how many times the embedded Rego was compiled.
+const startupChild = "POLICY_STARTUP_CHILD"
+
+// TestMain checks, before any test runs, that starting the package
+// compiled nothing: the embedded Rego is compiled by the first NewEngine
+// that has policies, so that a process that builds none (wsk lint without
+// --policy) never pays for it.
+func TestMain(m *testing.M) {
+	if n := builtinCompiles.Load(); n != 0 {
+		fmt.Fprintf(os.Stderr, "the embedded Rego was compiled %d times at package start; it must wait for the first NewEngine\n", n)
+		os.Exit(1)
+	}
+	if kind := os.Getenv(startupChild); kind != "" {
+		var policies []*Policy
+		if kind == "policy" {
+			p, err := Parse("cpu.yaml", []byte("name: cpu\nlevel: cluster\nrules:\n  compute:\n    cpuCoreLimit:\n      max: 4\n"))
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			policies = append(policies, p)
+		}
+		module := Module{Name: "m.rego", Source: "package workspacekit.custom.m\nimport rego.v1\ndeny contains \"x\" if input.request.name == \"x\"\n"}
+		if _, err := NewEngine(context.Background(), policies, WithModules(module)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Print(builtinCompiles.Load())
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// An engine of custom modules alone does not compile the embedded Rego;
+// one with a policy compiles it once. Each is built in a process of its
+// own (the compilation happens once per process).
+func TestEngineCompilesBuiltinOnlyForPolicies(t *testing.T) {
+	for kind, want := range map[string]string{"modules": "0", "policy": "1"} {
+		cmd := exec.Command(os.Args[0], "-test.run", "^$")
+		cmd.Env = append(os.Environ(), startupChild+"="+kind)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if string(out) != want {
+			t.Errorf("an engine with %s compiled the embedded Rego %s times; want %s", kind, out, want)
+		}
+	}
+}
+
+// BenchmarkCompileBuiltin is what a process compiles once, at its first
+// NewEngine with policies: parsing and compiling the embedded Rego
+// (policy/rego).
+func BenchmarkCompileBuiltin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := compileBuiltin(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
