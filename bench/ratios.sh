@@ -28,7 +28,7 @@ go test -run '^$' -bench 'BenchmarkResolve$|ResolveWithPolicy$|CustomRego$|OPAEv
 median() {
 	local field=3
 	[[ ${3:-} == allocs ]] && field=7
-	grep -E "^Benchmark$1-[0-9]+ " "$2" | awk -v f="$field" '{print $f}' | sort -n |
+	grep -E "^Benchmark$1(-[0-9]+)?[[:space:]]" "$2" | awk -v f="$field" '{print $f}' | sort -n |
 		awk '{v[NR]=$1} END {if (NR == 0) exit 1; print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
