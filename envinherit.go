@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/workspacekit/workspace/internal/wildcard"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -74,36 +75,11 @@ func (p *patternSet) match(name string) bool {
 		return true
 	}
 	for _, g := range p.globs {
-		if globMatch(g, name) {
+		if wildcard.Match(g, name) {
 			return true
 		}
 	}
 	return p.re != nil && p.re.MatchString(name)
-}
-
-// globMatch matches a glob of * and ? against the whole of s, in time
-// linear in len(s) times the number of stars.
-func globMatch(g, s string) bool {
-	gi, si, star, mark := 0, 0, -1, 0
-	for si < len(s) {
-		switch {
-		case gi < len(g) && (g[gi] == '?' || g[gi] == s[si]):
-			gi++
-			si++
-		case gi < len(g) && g[gi] == '*':
-			star, mark = gi, si
-			gi++
-		case star >= 0:
-			gi, mark = star+1, mark+1
-			si = mark
-		default:
-			return false
-		}
-	}
-	for gi < len(g) && g[gi] == '*' {
-		gi++
-	}
-	return gi == len(g)
 }
 
 // inheritance is the env inheritance of a cluster, computed once per

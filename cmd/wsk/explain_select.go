@@ -11,6 +11,7 @@ import (
 
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/wildcard"
 )
 
 // isFieldGlob reports whether a FIELD-PATH is a glob: a segment holds * or ?.
@@ -105,42 +106,18 @@ func globTail(s, q []string, fold bool) bool {
 	return len(s) >= len(q) && segmentsMatch(s[len(s)-len(q):], q, fold)
 }
 
-// segmentsMatch matches segments one by one with globMatch.
+// segmentsMatch matches segments one by one with wildcard.Match.
 func segmentsMatch(s, q []string, fold bool) bool {
 	for i := range q {
 		a, b := q[i], s[i]
 		if fold {
 			a, b = strings.ToLower(a), strings.ToLower(b)
 		}
-		if !globMatch(a, b) {
+		if !wildcard.Match(a, b) {
 			return false
 		}
 	}
 	return true
-}
-
-// globMatch matches a glob of * and ? against the whole of s.
-func globMatch(g, s string) bool {
-	gi, si, star, mark := 0, 0, -1, 0
-	for si < len(s) {
-		switch {
-		case gi < len(g) && (g[gi] == '?' || g[gi] == s[si]):
-			gi++
-			si++
-		case gi < len(g) && g[gi] == '*':
-			star, mark = gi, si
-			gi++
-		case star >= 0:
-			gi, mark = star+1, mark+1
-			si = mark
-		default:
-			return false
-		}
-	}
-	for gi < len(g) && g[gi] == '*' {
-		gi++
-	}
-	return gi == len(g)
 }
 
 // globMiss says that a glob matches no field and what it may have meant:
