@@ -89,6 +89,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if cmd, ok := commands[args[1]]; ok {
 				return cmd([]string{"--help"}, stdin, stdout, stderr)
 			}
+			if args[1] == "help" {
+				fmt.Fprint(stdout, usage)
+				return exitOK
+			}
+			if s := diag.Suggest(args[1], strings.Split(commandNames(), ", ")); s != "" {
+				fmt.Fprintf(stderr, "wsk help: unknown command %q; did you mean %q? commands: %s\n", args[1], s, commandNames())
+				return exitUsage
+			}
 			fmt.Fprintf(stderr, "wsk help: unknown command %q; commands: %s\n", args[1], commandNames())
 			return exitUsage
 		}
