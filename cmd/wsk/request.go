@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"strings"
 
 	"github.com/workspacekit/workspace"
 )
@@ -53,6 +55,46 @@ func (s *shared) requests(ctx context.Context, path string, stdin io.Reader, res
 	return outs
 }
 
+// withoutEchoes is Resolve's error without the problems that only repeat
+// a parse problem: a value that did not decode renders empty, and the
+// rendered field's check then says so again at the same place
+// (containerPort: "abc" is also "containers[0].ports[0].containerPort: is
+// required"). An echo is at the same file, line and column, about the
+// field the parse problem's container_config key renders to.
+func withoutEchoes(err error, parsed workspace.Problems) error {
+	var probs workspace.Problems
+	if len(parsed) == 0 || !errors.As(err, &probs) {
+		return err
+	}
+	kept := make(workspace.Problems, 0, len(probs))
+	for _, p := range probs {
+		if !echoes(p, parsed) {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == len(probs) {
+		return err
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return kept
+}
+
+// echoes reports whether p repeats one of parsed (withoutEchoes).
+func echoes(p *workspace.Problem, parsed workspace.Problems) bool {
+	for _, q := range parsed {
+		rest, ok := strings.CutPrefix(q.Path, "container_config.")
+		if !ok || q.Line == 0 || p.File != q.File || p.Line != q.Line || p.Column != q.Column {
+			continue
+		}
+		if p.Path == rest || p.Path == "containers[0]."+rest {
+			return true
+		}
+	}
+	return false
+}
+
 // resolveOne resolves one parsed request, within the run's timeout.
 func (s *shared) resolveOne(ctx context.Context, d workspace.RequestDocument, resolve bool) requestOutcome {
 	if s.timeout > 0 {
@@ -69,7 +111,7 @@ func (s *shared) resolveOne(ctx context.Context, d workspace.RequestDocument, re
 	if resolve && s.resolver != nil && (len(d.Problems) == 0 || req.Name != "" || req.ContainerConfig != nil) {
 		out.resolved = true
 		res, err := s.resolver.Resolve(ctx, req)
-		errs = append(errs, err)
+		errs = append(errs, withoutEchoes(err, d.Problems))
 		// Warnings are reported beside problems too, each at its place.
 		out.warnings = workspace.ResolveWarnings(err)
 		if res != nil {
