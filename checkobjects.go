@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"fmt"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -16,6 +17,10 @@ import (
 // what it only warns about a warning there. The Service, claim and Ingress are
 // built from settings checked when they are read; their pass is the
 // safety net of that promise.
+// maxObjectProblems is how many problems of the rendered objects are
+// reported one by one; the rest are counted in one more.
+const maxObjectProblems = 100
+
 // renderedProblems are the rendered paths the problems found so far are
 // about: a container_config key's problem is about containers[0].KEY (a
 // container field) or KEY (a pod field).
@@ -25,8 +30,18 @@ type renderedProblems []string
 func (b *build) reportedPaths() renderedProblems {
 	var out renderedProblems
 	for _, p := range b.probs.list {
-		if rest, ok := strings.CutPrefix(p.Path, "container_config."); ok {
-			out = append(out, fieldpath.Join(containerPath, rest), rest)
+		rest, ok := strings.CutPrefix(p.Path, "container_config.")
+		if !ok {
+			continue
+		}
+		key := rest
+		if i := strings.IndexAny(key, ".["); i >= 0 {
+			key = key[:i]
+		}
+		if f := containerConfigSchema.fields[key]; f != nil && f.owner == containerType {
+			out = append(out, containerPath+"."+rest)
+		} else {
+			out = append(out, rest)
 		}
 	}
 	return out
@@ -64,7 +79,18 @@ func (b *build) checkObjects(k *Kubernetes) {
 		}
 	}
 	reported := b.reportedPaths()
-	for _, e := range found.Errors {
+	errs, more := found.Errors, 0
+	if len(errs) > maxObjectProblems {
+		// Placing a problem looks through provenance: thousands of them
+		// (40,000 empty list items) would take minutes, and say no more.
+		errs, more = errs[:maxObjectProblems], len(errs)-maxObjectProblems
+	}
+	defer func() {
+		if more > 0 {
+			b.probs.add(b.req.at("container_config"), "container_config", "and %d more problems of the rendered objects, not listed: fix the %d above first", more, maxObjectProblems)
+		}
+	}()
+	for _, e := range errs {
 		if b.prov[e.Path].Source == SourceBuiltin {
 			continue // the library's own value, made of inputs checked where they are read (the workspace name)
 		}
@@ -74,7 +100,12 @@ func (b *build) checkObjects(k *Kubernetes) {
 		at, note := b.inputOf(e.Path)
 		b.probs.add(at, e.Path, "%s%s", e.Message, note)
 	}
-	for _, w := range found.Warnings {
+	warns := found.Warnings
+	if len(warns) > maxObjectProblems {
+		b.w.add("container_config", fmt.Sprintf("and %d more warnings of the rendered objects, not listed", len(warns)-maxObjectProblems))
+		warns = warns[:maxObjectProblems]
+	}
+	for _, w := range warns {
 		if w.Path == "metadata.name" && !b.nameOK {
 			continue // the name has its problem already: a warning about it says less
 		}

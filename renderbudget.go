@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -111,9 +112,12 @@ func (b *build) checkRenderBudget(c *corev1.Container, spec *corev1.PodSpec) boo
 
 // treeJSONBound is at least the size of the JSON a tree decodes to, counted
 // until it passes limit: a scalar or a key takes at most six bytes a byte
-// (a JSON escape) and 32 bytes of quotes, separators and indentation.
+// (a JSON escape) and 32 bytes of quotes and separators, and every node may
+// decode into a struct whose fields without omitempty are written even
+// when empty (zeroStructBytes: a list item {} of topologySpreadConstraints
+// renders 54 bytes).
 func treeJSONBound(n *node, limit int) int {
-	size := 32 + 6*len(n.text)
+	size := 32 + zeroStructBytes() + 6*len(n.text)
 	for _, e := range n.entries {
 		if size > limit {
 			return size
@@ -128,6 +132,32 @@ func treeJSONBound(n *node, limit int) int {
 	}
 	return size
 }
+
+// zeroStructBytes is the most JSON an empty value of any struct type of a
+// container or a pod spec marshals to, found once by walking the types.
+var zeroStructBytes = sync.OnceValue(func() int {
+	most := 0
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		if data, err := json.Marshal(reflect.New(t).Interface()); err == nil {
+			most = max(most, len(data))
+		}
+		for i := range t.NumField() {
+			walk(t.Field(i).Type)
+		}
+	}
+	walk(containerType)
+	walk(podSpecType)
+	return most
+})
 
 // byteSize writes a size in bytes as people read it.
 func byteSize(n int) string {

@@ -1,7 +1,9 @@
 package workspace_test
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,4 +48,28 @@ func TestRenderBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// Thousands of list items the API server refuses (empty topology spread
+// constraints) are not placed one by one, each a walk over provenance
+// (found in review: 40,000 took minutes): the first maxObjectProblems are,
+// and one more problem counts the rest; a pod over the bound is refused
+// by the budget before any of that.
+func TestManyObjectProblemsAreCounted(t *testing.T) {
+	req := "name: ws\ncontainer_config:\n  image: x\n  topologySpreadConstraints:\n" + strings.Repeat("    - {}\n", 3000)
+	err := resolveAll("server:\n  command: [mage, start]\n", "", req)
+	var probs workspace.Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("want problems, got %v", err)
+	}
+	counted := slices.ContainsFunc(probs, func(p *workspace.Problem) bool {
+		return strings.Contains(p.Message, "more problems of the rendered objects, not listed")
+	})
+	if len(probs) != 101 || !counted {
+		t.Fatalf("got %d problems (one counting the rest: %v); want 100 and one counting the rest", len(probs), counted)
+	}
+	big := "name: ws\ncontainer_config:\n  image: x\n  topologySpreadConstraints:\n" + strings.Repeat("    - {}\n", 40_000)
+	if err := resolveAll("server:\n  command: [mage, start]\n", "", big); err == nil || !strings.Contains(err.Error(), "the pod would take about") {
+		t.Fatalf("40,000 empty constraints: want the budget's refusal, got %.300v", err)
+	}
 }

@@ -158,6 +158,9 @@ func (s Segment) writeTo(b *strings.Builder) {
 // after writes path with s appended, in one allocation, or none when the
 // same path was written before (joined).
 func after(path string, s Segment) string {
+	if len(path)+len(s.Name) > maxJoinedLen {
+		return write(path, s) // not remembered: a long path is no rendered field's
+	}
 	k := joinKey{path, s.Name, s.Kind}
 	if p, ok := joined.get(k); ok {
 		return p

@@ -5,10 +5,14 @@ import "sync"
 // joined remembers the paths after has written: a renderer builds the
 // same paths (containers[0].image, env[HOME].value) for every workspace,
 // and a provenance map holds one per field. It holds at most maxJoined
-// paths; past that, paths are written every time.
+// paths of at most maxJoinedLen bytes (at most 16 MiB in all, whatever
+// the inputs); past that, paths are written every time.
 var joined joinedPaths
 
-const maxJoined = 1 << 16
+const (
+	maxJoined    = 1 << 16
+	maxJoinedLen = 256
+)
 
 // joinKey is a path and the segment appended to it.
 type joinKey struct {

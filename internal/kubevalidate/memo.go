@@ -17,9 +17,14 @@ var (
 	isQualifiedName    = remembered(validation.IsQualifiedName)
 )
 
-// maxRemembered bounds each memo: a process rendering more distinct
-// values than this checks the rest every time.
-const maxRemembered = 1 << 14
+// maxRemembered bounds each memo, and maxRememberedLen the values it
+// remembers (a name is at most 253 bytes; an annotation's value may be
+// 256 KiB): a process rendering more distinct values, or longer ones,
+// checks them every time. A memo holds at most 8 MiB.
+const (
+	maxRemembered    = 1 << 14
+	maxRememberedLen = 512
+)
 
 // validMemo is a bounded set of values a check found valid; safe for
 // concurrent use.
@@ -35,7 +40,10 @@ func (v *validMemo[K]) known(k K) bool {
 	return ok
 }
 
-func (v *validMemo[K]) add(k K) {
+func (v *validMemo[K]) add(k K, size int) {
+	if size > maxRememberedLen {
+		return
+	}
 	v.mu.Lock()
 	if v.m == nil {
 		v.m = make(map[K]struct{})
@@ -55,7 +63,7 @@ func remembered(check func(string) []string) func(string) []string {
 		}
 		errs := check(s)
 		if len(errs) == 0 {
-			memo.add(s)
+			memo.add(s, len(s))
 		}
 		return errs
 	}

@@ -38,7 +38,7 @@ func (f *Findings) stringMap(m map[string]string, base string, check func(map[st
 	}
 	if len(check(m, field.NewPath(base))) == 0 {
 		for k, v := range m {
-			memo.add(keyValue{k, v})
+			memo.add(keyValue{k, v}, len(k)+len(v))
 		}
 		return
 	}

@@ -43,7 +43,7 @@ func Decode(data []byte) (*yaml.Node, *SyntaxError) {
 	switch err := dec.Decode(&extra); {
 	case err == nil:
 		return nil, &SyntaxError{Line: extra.Line, Column: extra.Column, Message: "a second YAML document starts here; exactly one is expected"}
-	case !errors.Is(err, io.EOF):
+	case !errors.Is(err, io.EOF) && !onlyOneDocument(data):
 		// What follows the document is not YAML: yaml.v3 ends a document
 		// whose first key is indented at the first line back at the
 		// margin, and would drop the rest without a word.
@@ -57,6 +57,19 @@ func Decode(data []byte) (*yaml.Node, *SyntaxError) {
 		root = root.Content[0]
 	}
 	return root, nil
+}
+
+// onlyOneDocument reports whether data is one document once byte order
+// marks are dropped: YAML allows one before each document, and yaml.v3
+// fails on one after a document end marker ("...").
+func onlyOneDocument(data []byte) bool {
+	stripped := bytes.ReplaceAll(data, []byte("\ufeff"), nil)
+	if len(stripped) == len(data) {
+		return false
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(stripped))
+	var doc, extra yaml.Node
+	return dec.Decode(&doc) == nil && errors.Is(dec.Decode(&extra), io.EOF)
 }
 
 // syntaxError is a yaml.v3 decoding error at the line and column that

@@ -33,3 +33,13 @@ func TestSyntaxErrorPosition(t *testing.T) {
 		})
 	}
 }
+
+// A byte order mark may start every document, after a document end marker
+// too (found in review: refused once the end of the input was checked).
+func TestByteOrderMarkAfterDocumentEnd(t *testing.T) {
+	for _, data := range []string{"a: 1\n...\n\ufeff", "a: 1\n...\n\ufeff\n", "a: 1\n...\n\ufeff# c\n", "\ufeffa: 1\n"} {
+		if root, err := Decode([]byte(data)); err != nil || root == nil {
+			t.Errorf("%q: %v", data, err)
+		}
+	}
+}
