@@ -85,11 +85,6 @@ func (b *build) checkObjects(k *Kubernetes) {
 		// (40,000 empty list items) would take minutes, and say no more.
 		errs, more = errs[:maxObjectProblems], len(errs)-maxObjectProblems
 	}
-	defer func() {
-		if more > 0 {
-			b.probs.add(b.req.at("container_config"), "container_config", "and %d more problems of the rendered objects, not listed: fix the %d above first", more, maxObjectProblems)
-		}
-	}()
 	for _, e := range errs {
 		if b.prov[e.Path].Source == SourceBuiltin {
 			continue // the library's own value, made of inputs checked where they are read (the workspace name)
@@ -99,6 +94,9 @@ func (b *build) checkObjects(k *Kubernetes) {
 		}
 		at, note := b.inputOf(e.Path)
 		b.probs.add(at, e.Path, "%s%s", e.Message, note)
+	}
+	if more > 0 {
+		b.probs.add(b.req.at("container_config"), "container_config", "and %d more problems of the rendered objects, not listed: fix the %d above first", more, maxObjectProblems)
 	}
 	warns := found.Warnings
 	if len(warns) > maxObjectProblems {
