@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -38,7 +37,7 @@ func wrongFileKind(root *node, what string, probs *problemList) bool {
 			}
 		}
 		if len(found) > 0 {
-			probs.add(at, found[0], "%s", fmt.Sprintf("this looks like %s (it has %s), not %s: give it as %s", k.kind, strings.Join(found, ", "), what, k.kind))
+			probs.add(at, found[0], "this looks like %s (it has %s), not %s: give it as %s", k.kind, strings.Join(found, ", "), what, k.kind)
 			return true
 		}
 	}

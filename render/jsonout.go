@@ -71,5 +71,3 @@ func (j *jsonOut) scalar(raw []byte) {
 	j.value()
 	j.buf.Write(raw)
 }
-
-func (j *jsonOut) fallback() bool { return false }

@@ -3,34 +3,11 @@ package render
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/workspacekit/workspace"
 )
 
-// objectTree is one object as the document holds it: through
-// encoding/json into an ordered node tree, nulls and empty status dropped.
-func objectTree(obj any) (*yaml.Node, error) {
-	data, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	return jsonTree(data)
-}
-
-// tree marshals the document through encoding/json (the Kubernetes types'
-// own field names and omitempty rules) into an ordered YAML node tree, and
-// drops what an API server would not show: nulls and empty status.
-func tree(res *workspace.Result, opts Options) (*yaml.Node, error) {
-	data, err := json.Marshal(NewDocument(res, opts))
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	return jsonTree(data)
-}
-
+// writeJSON is the reference JSON writer: a node tree as indented JSON.
 func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string) {
 	inner := indent + "  "
 	switch n.Kind {

@@ -14,10 +14,6 @@ type sink interface {
 	// scalar is a string (quoted, as encoding/json wrote it), a number,
 	// true, false or null.
 	scalar(raw []byte)
-	// fallback reports that the sink cannot write the document in one
-	// pass (a YAML key that is not a simple key); the caller then renders
-	// it through the reference path.
-	fallback() bool
 }
 
 // transcode reads one value of encoding/json's compact output and sends it

@@ -101,7 +101,7 @@ func (y *yamlOut) key(raw []byte) {
 	if body := raw[1 : len(raw)-1]; len(body) <= 128 && plainBody(body) {
 		y.writeString(body)
 	} else {
-		s, _ := decodeString(raw)
+		s := decodeString(raw)
 		if len(s) > 128 || strings.ContainsAny(s, "\n\r\u0085\u2028\u2029") {
 			y.failed = true // yaml.v3 writes it as a complex key ("? ")
 		}
@@ -151,19 +151,15 @@ func (y *yamlOut) scalar(raw []byte) {
 		y.buf.Write(encodedScalar(body)) // no escape: no break either
 		return
 	}
-	s, plain := decodeString(raw)
+	s := decodeString(raw)
 	switch {
 	case literalSafe(s):
 		y.literal(s, indent)
 		return
-	case !plain && strings.ContainsAny(s, "\u2028\u2029"):
+	case strings.ContainsAny(s, "\u2028\u2029"):
 		// yaml.v3 writes these line breaks single-quoted as a break and
 		// the indentation of where the scalar stands.
 		y.failed = true
-	}
-	if plain && plainSafe(s) {
-		y.buf.WriteString(s)
-		return
 	}
 	y.buf.Write(encodedScalar(s))
 }
@@ -199,17 +195,15 @@ func (y *yamlOut) literal(s string, indent int) {
 	}
 }
 
-func (y *yamlOut) fallback() bool { return y.failed }
-
-// decodeString is the string a JSON string literal holds; plain is set
-// when it held no escape, so its bytes are the string's.
-func decodeString(raw []byte) (s string, plain bool) {
+// decodeString is the string a JSON string literal holds.
+func decodeString(raw []byte) string {
 	body := raw[1 : len(raw)-1]
 	if bytes.IndexByte(body, '\\') < 0 {
-		return string(body), true
+		return string(body)
 	}
+	var s string
 	_ = json.Unmarshal(raw, &s) // encoding/json wrote it: it decodes
-	return s, false
+	return s
 }
 
 // printableASCII reports whether s holds only printable ASCII and line
