@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,9 +37,14 @@ var builtinRego embed.FS
 // the policies, combines them and prepares every Rego query once; an
 // Engine is then safe for concurrent use.
 type Engine struct {
-	eff    *Effective
-	data   map[string]any         // data.workspacekit.policy
-	reads  map[string]bool        // the fields whose values or items the rules read
+	eff   *Effective
+	data  map[string]any  // data.workspacekit.policy
+	reads map[string]bool // the fields whose values or items the rules read
+	// judged are the fields extract reads of a workspace: reads, the
+	// locked fields (another value than the lock's, or none, is a
+	// violation) and, when the policy refuses a workspace its own uid and
+	// gid, those (judgedFields).
+	judged map[string]bool
 	rules  rego.PreparedEvalQuery // rules.rego, the reference
 	plan   *plan                  // the rules compiled, what Validate runs
 	custom *customModules
@@ -67,17 +73,10 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 	}
 	var probs diag.Problems
 	eff, combineErr := Combine(policies...)
-	e := &Engine{eff: eff, data: policyData(eff), reads: map[string]bool{}, evalTimeout: cfg.evalTimeout}
-	for _, kind := range []string{"max", "min", "step", "step_sets", "options", "required", "items_fixed", "items_locked"} {
-		entries, _ := e.data[kind].(map[string]any)
-		for field := range entries {
-			e.reads[field] = true
-		}
-	}
-	for _, field := range crossFieldReads {
-		e.reads[field] = true
-	}
+	e := &Engine{eff: eff, data: policyData(eff), evalTimeout: cfg.evalTimeout}
+	e.reads = readFields(e.data)
 	e.plan = compilePlan(e.data)
+	e.judged = judgedFields(e.reads, e.plan)
 	// The embedded Rego checks policies: an engine of custom modules
 	// alone does not compile it (wsk lint --rego without --policy).
 	if len(policies) > 0 {
@@ -324,4 +323,36 @@ func (e *Engine) defaultAsValue(field string) (judge.Value, bool) {
 	v, ok := normalize(s.rule, x)
 	v.Path = s.to
 	return v, ok
+}
+
+// readFields are the fields whose values or items the rules of
+// data.workspacekit.policy (policyData) read.
+func readFields(data map[string]any) map[string]bool {
+	reads := map[string]bool{}
+	for _, kind := range []string{"max", "min", "step", "step_sets", "options", "required", "items_fixed", "items_locked"} {
+		entries, _ := data[kind].(map[string]any)
+		for field := range entries {
+			reads[field] = true
+		}
+	}
+	for _, field := range crossFieldReads {
+		reads[field] = true
+	}
+	return reads
+}
+
+// judgedFields are the fields the plan p judges, given the fields its
+// rules read: a value or request value of any other field changes no
+// violation (plan.check), so extract need not read it.
+func judgedFields(reads map[string]bool, p *plan) map[string]bool {
+	out := maps.Clone(reads)
+	for field := range p.locked {
+		out[field] = true
+	}
+	if p.uidGidRefused != "" {
+		for _, field := range uidGidFields {
+			out[field] = true
+		}
+	}
+	return out
 }

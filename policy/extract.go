@@ -16,9 +16,16 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-// extract reads a rendered workspace in policy terms: every field's value,
-// what the request set, the item lists and the request's data sources.
+// extract reads a rendered workspace in policy terms: the value of every
+// field the rules judge (Engine.judged), what the request set of them,
+// their item lists and the request's data sources.
 func (e *Engine) extract(w judge.Workspace) *judge.Input {
+	return e.extractFields(w, func(field string) bool { return e.judged[field] })
+}
+
+// extractFields is extract of the fields want keeps (extractAll: every
+// field).
+func (e *Engine) extractFields(w judge.Workspace, want func(field string) bool) *judge.Input {
 	in := &judge.Input{Values: map[string]judge.Value{}, User: map[string]judge.Value{}, Items: map[string]judge.Items{}, DataSources: map[string][]string{}}
 	if w.Pod == nil && w.Container != nil {
 		e.extractContainer(w, in)
@@ -56,14 +63,19 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		}
 	}
 	// environment
-	if len(w.Command) > 0 {
-		set("environment.command", renderedPath("environment.command"), str(shellquote.Join(w.Command...)), true)
+	for _, words := range []struct {
+		field string
+		list  []string
+	}{{"environment.command", w.Command}, {"environment.args", w.Args}} {
+		if !want(words.field) {
+			continue
+		}
+		path := renderedPath(words.field)
+		if len(words.list) > 0 {
+			set(words.field, path, str(shellquote.Join(words.list...)), true)
+		}
+		user(words.field, path, ruleString, joinWords)
 	}
-	user("environment.command", renderedPath("environment.command"), ruleString, joinWords)
-	if len(w.Args) > 0 {
-		set("environment.args", renderedPath("environment.args"), str(shellquote.Join(w.Args...)), true)
-	}
-	user("environment.args", renderedPath("environment.args"), ruleString, joinWords)
 	sc := c.SecurityContext
 	psc := spec.SecurityContext
 	for _, id := range []struct {
@@ -74,6 +86,9 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		{"environment.runAsUid", func(s *corev1.SecurityContext) *int64 { return s.RunAsUser }, func(s *corev1.PodSecurityContext) *int64 { return s.RunAsUser }},
 		{"environment.runAsGid", func(s *corev1.SecurityContext) *int64 { return s.RunAsGroup }, func(s *corev1.PodSecurityContext) *int64 { return s.RunAsGroup }},
 	} {
+		if !want(id.field) {
+			continue
+		}
 		// The pod's security context, or the container's, which wins.
 		podPath := renderedPath(id.field)
 		containerSetting := containerPath + "." + podPath
@@ -85,60 +100,86 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		}
 		user(id.field, containerSetting, ruleNumber, nil)
 	}
-	if psc != nil && len(psc.SupplementalGroups) > 0 {
+	if psc != nil && len(psc.SupplementalGroups) > 0 && want("environment.supplementalGroups") {
 		gs := make([]string, len(psc.SupplementalGroups))
 		for i, g := range psc.SupplementalGroups {
 			gs[i] = strconv.FormatInt(g, 10)
 		}
 		set("environment.supplementalGroups", renderedPath("environment.supplementalGroups"), str(strings.Join(gs, ",")), true)
 	}
-	both := func(field string, v judge.Value, ok bool, rt ruleType) {
-		set(field, renderedPath(field), v, ok)
-		user(field, renderedPath(field), rt, nil)
+	// Fields whose value and request value are at one path.
+	if field := "environment.image"; want(field) {
+		path := renderedPath(field)
+		set(field, path, str(c.Image), c.Image != "")
+		user(field, path, ruleString, nil)
 	}
-	both("environment.image", str(c.Image), c.Image != "", ruleString)
-	both("environment.imagePullPolicy", str(string(c.ImagePullPolicy)), c.ImagePullPolicy != "", ruleString)
-	both("environment.workingDir", str(c.WorkingDir), c.WorkingDir != "", ruleString)
-	both("environment.hostIpc", boolean(spec.HostIPC), true, ruleBoolean)
-	both("environment.hostNetwork", boolean(spec.HostNetwork), true, ruleBoolean)
-	if v, ok := pod.Annotations[AnnotationCreateHomeDir]; ok {
+	if field := "environment.imagePullPolicy"; want(field) {
+		path := renderedPath(field)
+		set(field, path, str(string(c.ImagePullPolicy)), c.ImagePullPolicy != "")
+		user(field, path, ruleString, nil)
+	}
+	if field := "environment.workingDir"; want(field) {
+		path := renderedPath(field)
+		set(field, path, str(c.WorkingDir), c.WorkingDir != "")
+		user(field, path, ruleString, nil)
+	}
+	if field := "environment.hostIpc"; want(field) {
+		path := renderedPath(field)
+		set(field, path, boolean(spec.HostIPC), true)
+		user(field, path, ruleBoolean, nil)
+	}
+	if field := "environment.hostNetwork"; want(field) {
+		path := renderedPath(field)
+		set(field, path, boolean(spec.HostNetwork), true)
+		user(field, path, ruleBoolean, nil)
+	}
+	if v, ok := pod.Annotations[AnnotationCreateHomeDir]; ok && want("environment.createHomeDir") {
 		b, err := strconv.ParseBool(v)
 		set("environment.createHomeDir", renderedPath("environment.createHomeDir"), boolean(b), err == nil)
 	}
-	if sc != nil {
-		if sc.AllowPrivilegeEscalation != nil {
-			set("environment.allowPrivilegeEscalation", renderedPath("environment.allowPrivilegeEscalation"), boolean(*sc.AllowPrivilegeEscalation), true)
+	// The container's security context.
+	if field := "environment.allowPrivilegeEscalation"; want(field) {
+		path := renderedPath(field)
+		if sc != nil && sc.AllowPrivilegeEscalation != nil {
+			set(field, path, boolean(*sc.AllowPrivilegeEscalation), true)
 		}
-		if sc.RunAsNonRoot != nil {
-			set("environment.runAsNonRoot", renderedPath("environment.runAsNonRoot"), boolean(*sc.RunAsNonRoot), true)
+		user(field, path, ruleBoolean, nil)
+	}
+	if field := "environment.runAsNonRoot"; want(field) {
+		path := renderedPath(field)
+		if sc != nil && sc.RunAsNonRoot != nil {
+			set(field, path, boolean(*sc.RunAsNonRoot), true)
 		}
-		if sc.Capabilities != nil && len(sc.Capabilities.Add) > 0 {
+		user(field, path, ruleBoolean, nil)
+	}
+	if field := "environment.capabilities"; want(field) {
+		path := renderedPath(field)
+		if sc != nil && sc.Capabilities != nil && len(sc.Capabilities.Add) > 0 {
 			caps := make([]any, len(sc.Capabilities.Add))
 			for i, c := range sc.Capabilities.Add {
 				caps[i] = string(c)
 			}
 			v, ok := normalize(ruleArray, caps)
-			set("environment.capabilities", renderedPath("environment.capabilities"), v, ok)
+			set(field, path, v, ok)
 		}
-		if sp := sc.SeccompProfile; sp != nil {
-			t := string(sp.Type)
-			if sp.Type == corev1.SeccompProfileTypeRuntimeDefault {
+		user(field, path, ruleArray, nil)
+	}
+	if field := "environment.seccompProfileType"; want(field) {
+		path := renderedPath(field)
+		if sc != nil && sc.SeccompProfile != nil {
+			t := string(sc.SeccompProfile.Type)
+			if sc.SeccompProfile.Type == corev1.SeccompProfileTypeRuntimeDefault {
 				t = "Runtime"
 			}
-			set("environment.seccompProfileType", renderedPath("environment.seccompProfileType"), str(t), true)
+			set(field, path, str(t), true)
 		}
+		user(field, path, ruleString, runtimeSeccomp)
 	}
-	user("environment.allowPrivilegeEscalation", renderedPath("environment.allowPrivilegeEscalation"), ruleBoolean, nil)
-	user("environment.runAsNonRoot", renderedPath("environment.runAsNonRoot"), ruleBoolean, nil)
-	user("environment.capabilities", renderedPath("environment.capabilities"), ruleArray, nil)
-	user("environment.seccompProfileType", renderedPath("environment.seccompProfileType"), ruleString, func(x any) (any, bool) {
-		if x == "RuntimeDefault" {
-			return "Runtime", true
-		}
-		return x, true
-	})
 	// Fields a pod does not show take the policy's default.
 	for _, field := range []string{"environment.uidGidSource", "environment.overrideUidGidInWorkspace"} {
+		if !want(field) {
+			continue
+		}
 		if v, ok := e.defaultAsValue(field); ok {
 			in.Values[field] = v
 		}
@@ -149,6 +190,9 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		{"compute.cpuMemoryRequest", "requests", "memory"}, {"compute.cpuMemoryLimit", "limits", "memory"},
 		{"compute.gpuDevicesRequest", "limits", ResourceGPU},
 	} {
+		if !want(r.field) {
+			continue
+		}
 		list := c.Resources.Limits
 		if r.list == "requests" {
 			list = c.Resources.Requests
@@ -160,20 +204,24 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		user(r.field, path, ruleQuantity, nil)
 	}
 	limitsPath := renderedPath("compute.extendedResources")
-	for name := range c.Resources.Limits {
-		if p, ok := strings.CutPrefix(string(name), ResourceMIGPrefix); ok {
-			set("compute.migProfile", fieldpath.Join(limitsPath, string(name)), str(p), true)
-		}
-	}
-	shm := false
-	for _, v := range spec.Volumes {
-		if v.EmptyDir != nil && v.EmptyDir.Medium == corev1.StorageMediumMemory {
-			for _, m := range c.VolumeMounts {
-				shm = shm || m.Name == v.Name && m.MountPath == "/dev/shm"
+	if want("compute.migProfile") {
+		for name := range c.Resources.Limits {
+			if p, ok := strings.CutPrefix(string(name), ResourceMIGPrefix); ok {
+				set("compute.migProfile", fieldpath.Join(limitsPath, string(name)), str(p), true)
 			}
 		}
 	}
-	set("compute.largeShmRequest", renderedPath("compute.largeShmRequest"), boolean(shm), true)
+	if want("compute.largeShmRequest") {
+		shm := false
+		for _, v := range spec.Volumes {
+			if v.EmptyDir != nil && v.EmptyDir.Medium == corev1.StorageMediumMemory {
+				for _, m := range c.VolumeMounts {
+					shm = shm || m.Name == v.Name && m.MountPath == "/dev/shm"
+				}
+			}
+		}
+		set("compute.largeShmRequest", renderedPath("compute.largeShmRequest"), boolean(shm), true)
+	}
 	for _, a := range []struct {
 		field, key string
 		rt         ruleType
@@ -185,7 +233,7 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 		{"compute.gpuMemoryLimit", AnnotationGPUMemoryLimit, ruleQuantity},
 	} {
 		text, ok := pod.Annotations[a.key]
-		if !ok {
+		if !ok || !want(a.field) {
 			continue
 		}
 		var x any = text
@@ -204,42 +252,53 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 	}
 	// storage: the policy's own data source of each kind, by its volume name
 	for _, kind := range storageKinds {
-		e.extractStorage(kind, pod, set, user)
+		e.extractStorage(kind, pod, want, set, user)
 	}
 	// workspace
-	if t, ok := spec.NodeSelector[LabelNodeType]; ok {
+	if t, ok := spec.NodeSelector[LabelNodeType]; ok && want("workspace.nodeType") {
 		set("workspace.nodeType", renderedPath("workspace.nodeType"), str(t), true)
 	}
-	if pools := nodePools(spec); pools != nil {
-		v, ok := normalize(ruleArray, pools)
-		set("workspace.nodePools", renderedPath("workspace.nodePools"), v, ok)
+	if want("workspace.nodePools") {
+		if pools := nodePools(spec); pools != nil {
+			v, ok := normalize(ruleArray, pools)
+			set("workspace.nodePools", renderedPath("workspace.nodePools"), v, ok)
+		}
 	}
 	// items
-	env := judge.Items{User: map[string]string{}, Final: map[string]string{}}
-	for _, ev := range c.Env {
-		env.Final[ev.Name] = ev.Value
-		item := fieldpath.Item(renderedPath("environment.environmentVariables"), ev.Name)
-		if x, ok := offered(item + ".value"); ok {
-			env.User[ev.Name] = scalarText(x)
-		} else if _, ok := offered(item + ".valueFrom"); ok {
-			env.User[ev.Name] = ""
+	if want("environment.environmentVariables") {
+		env := judge.Items{User: map[string]string{}, Final: make(map[string]string, len(c.Env))}
+		envPath := renderedPath("environment.environmentVariables")
+		for _, ev := range c.Env {
+			env.Final[ev.Name] = ev.Value
+			item := fieldpath.Item(envPath, ev.Name)
+			if x, ok := offered(item + ".value"); ok {
+				env.User[ev.Name] = scalarText(x)
+			} else if _, ok := offered(item + ".valueFrom"); ok {
+				env.User[ev.Name] = ""
+			}
 		}
+		in.Items["environment.environmentVariables"] = env
 	}
-	in.Items["environment.environmentVariables"] = env
-	ext := judge.Items{User: map[string]string{}, Final: map[string]string{}}
-	for name, q := range c.Resources.Limits {
-		n := string(name)
-		if n == "cpu" || n == "memory" || n == ResourceGPU || strings.HasPrefix(n, ResourceMIGPrefix) {
-			continue
+	if want("compute.extendedResources") {
+		ext := judge.Items{User: map[string]string{}, Final: map[string]string{}}
+		for name, q := range c.Resources.Limits {
+			n := string(name)
+			if n == "cpu" || n == "memory" || n == ResourceGPU || strings.HasPrefix(n, ResourceMIGPrefix) {
+				continue
+			}
+			ext.Final[n] = q.String()
+			if x, ok := offered(fieldpath.Join(limitsPath, n)); ok {
+				ext.User[n] = scalarText(x)
+			}
 		}
-		ext.Final[n] = q.String()
-		if x, ok := offered(fieldpath.Join(limitsPath, n)); ok {
-			ext.User[n] = scalarText(x)
-		}
+		in.Items["compute.extendedResources"] = ext
 	}
-	in.Items["compute.extendedResources"] = ext
-	in.Items["workspace.annotations"] = judge.Items{Final: pod.Annotations}
-	in.Items["workspace.labels"] = judge.Items{Final: pod.Labels}
+	if want("workspace.annotations") {
+		in.Items["workspace.annotations"] = judge.Items{Final: pod.Annotations}
+	}
+	if want("workspace.labels") {
+		in.Items["workspace.labels"] = judge.Items{Final: pod.Labels}
+	}
 	// the request's own data sources
 	for _, name := range w.UserVolumes {
 		for _, v := range spec.Volumes {
@@ -299,7 +358,20 @@ func (e *Engine) extractContainer(w judge.Workspace, in *judge.Input) {
 // workspace, as its shape says (DESIGN section 6.1).
 func renderedPath(field string) string { return fieldShape(field).to }
 
-func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, string, judge.Value, bool), user func(string, string, ruleType, func(any) (any, bool))) {
+func (e *Engine) extractStorage(kind string, pod *corev1.Pod, want func(string) bool, setAny func(string, string, judge.Value, bool), userAny func(string, string, ruleType, func(any) (any, bool))) {
+	if !slices.ContainsFunc(storageFields[kind], want) {
+		return
+	}
+	set := func(field, path string, v judge.Value, ok bool) {
+		if want(field) {
+			setAny(field, path, v, ok)
+		}
+	}
+	user := func(field, path string, rt ruleType, conv func(any) (any, bool)) {
+		if want(field) {
+			userAny(field, path, rt, conv)
+		}
+	}
 	spec, _ := e.eff.Defaults[kind].(map[string]any)
 	name, _ := spec["name"].(string)
 	if name == "" {
@@ -320,7 +392,7 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, s
 	// for this volume and mount.
 	at := func(f string) string { return storagePath(fieldShape(field(f)).to, name, mountPath) }
 	// What the request set on the policy's volume, through container_config.
-	for _, f := range storageShape(kind).fields {
+	for _, f := range defaultsShape.field(kind).fields {
 		if strings.HasPrefix(f.shape.to, "volumes[NAME].") {
 			user(field(f.name), at(f.name), f.shape.rule, nil)
 		}
@@ -386,6 +458,18 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, set func(string, s
 	}
 }
 
+// storageFields are the policy fields of each data source kind
+// ("nfs.server").
+var storageFields = func() map[string][]string {
+	out := map[string][]string{}
+	for _, kind := range storageKinds {
+		for _, f := range defaultsShape.field(kind).fields {
+			out[kind] = append(out[kind], kind+"."+f.name)
+		}
+	}
+	return out
+}()
+
 // storagePath is a data source field's rendered path for one volume and
 // its mount: the shape's path with NAME filled in (a mount is named by its
 // mount path, a git clone by its init container), without the note a
@@ -441,6 +525,14 @@ func num(f float64) judge.Value { return judge.Value{V: f, Text: strconv.FormatF
 
 func quantity(q resource.Quantity) judge.Value {
 	return judge.Value{V: quantityFloat(q), Text: q.String()}
+}
+
+// runtimeSeccomp is an offered seccomp profile type in the policy's terms.
+func runtimeSeccomp(x any) (any, bool) {
+	if x == "RuntimeDefault" {
+		return "Runtime", true
+	}
+	return x, true
 }
 
 // joinWords turns an offered command or args list into the one string the

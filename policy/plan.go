@@ -150,6 +150,10 @@ func compilePlan(data map[string]any) *plan {
 	return p
 }
 
+// uidGidFields are the fields a policy may refuse a workspace to set
+// (uidGidRefused).
+var uidGidFields = []string{"environment.runAsUid", "environment.runAsGid", "environment.supplementalGroups"}
+
 // uidGidRefused is rules.rego's uid_gid_refused: "" when it is undefined.
 func uidGidRefused(defaults, origins map[string]any) string {
 	setBy := func(field string) string {
@@ -289,7 +293,7 @@ func (p *plan) check(in *judge.Input) []judge.Violation {
 				out.add(p, field, v.Path, "is locked to "+lock.t+"; "+gave+" "+v.Text)
 			}
 		}
-		if p.uidGidRefused != "" && (field == "environment.runAsUid" || field == "environment.runAsGid" || field == "environment.supplementalGroups") {
+		if p.uidGidRefused != "" && slices.Contains(uidGidFields, field) {
 			out.add(p, field, v.Path, "is "+v.Text+", but the "+subject+" may not set it: "+p.uidGidRefused)
 		}
 	}

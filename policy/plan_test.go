@@ -143,17 +143,10 @@ func ruleEngine(ctx context.Context, policies []*Policy) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{eff: eff, data: policyData(eff), reads: map[string]bool{}}
-	for _, kind := range []string{"max", "min", "step", "step_sets", "options", "required", "items_fixed", "items_locked"} {
-		entries, _ := e.data[kind].(map[string]any)
-		for field := range entries {
-			e.reads[field] = true
-		}
-	}
-	for _, field := range crossFieldReads {
-		e.reads[field] = true
-	}
+	e := &Engine{eff: eff, data: policyData(eff)}
+	e.reads = readFields(e.data)
 	e.plan = compilePlan(e.data)
+	e.judged = judgedFields(e.reads, e.plan)
 	e.rules, err = prepare(ctx, "data.workspacekit.rules.deny", compiler, map[string]any{"policy": e.data})
 	return e, err
 }
