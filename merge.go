@@ -44,7 +44,9 @@ func (s shape) item() shape {
 // merge key by key, lists with a Kubernetes merge key merge element by
 // element, anything else is taken whole from the higher layer. An explicit
 // null in the higher layer is kept, to be resolved by dropNulls once all
-// layers are merged. Neither input is modified.
+// layers are merged. Neither input is modified, except the nodes of high
+// that an earlier merge of the same fold made (node.folded): those are the
+// fold's own, and are merged into in place.
 func merge(high, low *node, s shape) *node {
 	switch {
 	case high == nil:
@@ -52,10 +54,18 @@ func merge(high, low *node, s shape) *node {
 	case low == nil:
 		return high
 	case high.kind == kindMap && low.kind == kindMap:
-		out := &node{kind: kindMap, src: high.src, at: high.at, self: high.self, entries: make([]entry, 0, len(high.entries)+len(low.entries))}
-		lowAt, highHas := index(low), index(high)
-		for _, e := range high.entries {
-			out.entries = append(out.entries, entry{e.key, merge(e.val, lowAt.get(e.key), s.field(e.key))})
+		out := high
+		if !high.folded {
+			out = &node{kind: kindMap, src: high.src, at: high.at, self: high.self, folded: true, entries: make([]entry, 0, len(high.entries)+len(low.entries))}
+			out.entries = append(out.entries, high.entries...)
+		}
+		// The higher layer's own keys, before the lower layer's are added.
+		highHas := index(out.entries)
+		lowAt := index(low.entries)
+		for i := range highHas.entries {
+			if l := lowAt.get(out.entries[i].key); l != nil {
+				out.entries[i].val = merge(out.entries[i].val, l, s.field(out.entries[i].key))
+			}
 		}
 		groups := oneOfGroups[deref(s.t)]
 		for _, e := range low.entries {
@@ -72,36 +82,41 @@ func merge(high, low *node, s shape) *node {
 
 // index returns a lookup of a map's entries: a linear scan for small maps,
 // a hash index for large ones, so merging stays linear.
-func index(v *node) entryIndex {
-	if len(v.entries) <= 16 {
-		return entryIndex{v: v}
+func index(entries []entry) entryIndex {
+	if len(entries) <= 16 {
+		return entryIndex{entries: entries}
 	}
-	m := make(map[string]*node, len(v.entries))
-	for _, e := range v.entries {
+	m := make(map[string]*node, len(entries))
+	for _, e := range entries {
 		m[e.key] = e.val
 	}
-	return entryIndex{m: m}
+	return entryIndex{entries: entries, m: m}
 }
 
 // entryIndex looks up a map node's entries (index); a value, so that the
 // small maps merging mostly meets allocate nothing for it.
 type entryIndex struct {
-	v *node
-	m map[string]*node
+	entries []entry
+	m       map[string]*node
 }
 
 func (x entryIndex) get(k string) *node {
 	if x.m != nil {
 		return x.m[k]
 	}
-	return x.v.get(k)
+	for _, e := range x.entries {
+		if e.key == k {
+			return e.val
+		}
+	}
+	return nil
 }
 
 // mergeList merges two lists element by element on s.mergeKey, as strategic
 // merge does: the higher layer's elements first, in its order, each merged
 // with the lower element of the same key; then the lower layer's others.
 func mergeList(high, low *node, s shape) *node {
-	out := &node{kind: kindList, src: high.src, at: high.at, self: high.self, items: make([]*node, 0, len(high.items)+len(low.items))}
+	out := &node{kind: kindList, src: high.src, at: high.at, self: high.self, folded: true, items: make([]*node, 0, len(high.items)+len(low.items))}
 	used := make([]bool, len(low.items))
 	elem := s.item()
 	byKey := make(map[string][]int, len(low.items)) // key -> indexes in low, in order
@@ -144,7 +159,7 @@ func retain(low, high *node) *node {
 	}
 	out := *low
 	out.entries = make([]entry, 0, len(low.entries))
-	has := index(high)
+	has := index(high.entries)
 	for _, e := range low.entries {
 		if has.get(e.key) != nil {
 			out.entries = append(out.entries, e)
@@ -169,8 +184,13 @@ func replacedMember(groups [][]string, key string, highHas entryIndex) bool {
 	return false
 }
 
-// beat returns high, recording that it beat low.
+// beat returns high, recording that it beat low: high itself when the
+// fold made it (node.folded), else a copy.
 func beat(high, low *node) *node {
+	if high.folded {
+		high.lost = append(append(high.lost, low), low.lost...)
+		return high
+	}
 	if len(high.lost) == 0 && len(low.lost) == 0 {
 		// The node and its one loser in one allocation.
 		x := &struct {
@@ -179,6 +199,7 @@ func beat(high, low *node) *node {
 		}{n: *high}
 		x.lost[0] = low
 		x.n.lost = x.lost[:]
+		x.n.folded = true
 		return &x.n
 	}
 	out := *high
@@ -186,6 +207,7 @@ func beat(high, low *node) *node {
 	out.lost = append(out.lost, high.lost...)
 	out.lost = append(out.lost, low)
 	out.lost = append(out.lost, low.lost...)
+	out.folded = true
 	return &out
 }
 

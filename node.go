@@ -55,6 +55,10 @@ type node struct {
 	entries []entry // kindMap, in source order
 	items   []*node
 	style   scalarStyle
+	// folded marks a node that merge made in the fold now running: the
+	// fold's own, which its later merges change in place. Only fold
+	// merges, and it returns before anything else reads the tree.
+	folded bool
 	src     Source
 	at      pos     // where to report the value: its key, for a map entry
 	self    pos     // where the value itself starts
