@@ -356,7 +356,24 @@ func (e *Engine) extractContainer(w judge.Workspace, in *judge.Input) {
 
 // renderedPath is where a policy field is rendered on a Kubernetes
 // workspace, as its shape says (DESIGN section 6.1).
-func renderedPath(field string) string { return fieldShape(field).to }
+func renderedPath(field string) string {
+	if to, ok := renderedPaths[field]; ok {
+		return to
+	}
+	return fieldShape(field).to
+}
+
+// renderedPaths are the rendered paths of every field of the defaults
+// section, read once from the shapes.
+var renderedPaths = func() map[string]string {
+	out := map[string]string{}
+	for _, sec := range defaultsShape.fields {
+		for _, f := range sec.shape.fields {
+			out[sec.name+"."+f.name] = f.shape.to
+		}
+	}
+	return out
+}()
 
 func (e *Engine) extractStorage(kind string, pod *corev1.Pod, want func(string) bool, setAny func(string, string, judge.Value, bool), userAny func(string, string, ruleType, func(any) (any, bool))) {
 	if !slices.ContainsFunc(storageFields[kind], want) {
@@ -390,7 +407,7 @@ func (e *Engine) extractStorage(kind string, pod *corev1.Pod, want func(string) 
 	mountPath := ""
 	// at is where a field of the data source is rendered: its shape's path
 	// for this volume and mount.
-	at := func(f string) string { return storagePath(fieldShape(field(f)).to, name, mountPath) }
+	at := func(f string) string { return storagePath(renderedPath(field(f)), name, mountPath) }
 	// What the request set on the policy's volume, through container_config.
 	for _, f := range defaultsShape.field(kind).fields {
 		if strings.HasPrefix(f.shape.to, "volumes[NAME].") {

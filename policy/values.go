@@ -118,6 +118,17 @@ func micros(f float64) (int64, bool) {
 // compares with as the huge value it is, and its decimal is never written
 // out (a million digits).
 func quantityFloat(q resource.Quantity) float64 {
+	// Whole thousandths below 2^53 (most quantities: 2, 500m, 4Gi) are
+	// exact as float64, and so is their quotient by 1000 once rounded:
+	// the float64 ParseFloat gives the decimal below.
+	if m := q.MilliValue(); m > -1<<53 && m < 1<<53 && resource.NewMilliQuantity(m, q.Format).Cmp(q) == 0 {
+		return float64(m) / 1000
+	}
+	return decimalFloat(q)
+}
+
+// decimalFloat is quantityFloat through the quantity's exact decimal.
+func decimalFloat(q resource.Quantity) float64 {
 	d := q.AsDec()
 	if s := d.Scale(); s >= -maxDecimalScale && s <= maxDecimalScale {
 		if f, err := strconv.ParseFloat(d.String(), 64); err == nil {
