@@ -59,10 +59,10 @@ type node struct {
 	// fold's own, which its later merges change in place. Only fold
 	// merges, and it returns before anything else reads the tree.
 	folded bool
-	src     Source
-	at      pos     // where to report the value: its key, for a map entry
-	self    pos     // where the value itself starts
-	lost    []*node // values of lower layers this one beat, highest first
+	src    Source
+	at     pos     // where to report the value: its key, for a map entry
+	self   pos     // where the value itself starts
+	lost   []*node // values of lower layers this one beat, highest first
 }
 
 // scalarStyle is how a string scalar was written, to map positions inside
