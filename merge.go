@@ -12,32 +12,43 @@ type shape struct {
 	mergeKey   string // set on a list field merged element by element
 	retainKeys bool   // its merged elements keep only the higher layer's keys
 	owner      reflect.Type
+	// info is t's typeInfo when the shape was found below another (nil
+	// at the top: typeInfo finds it).
+	info *typeInfo
+}
+
+// typeInfo is the info of the shape's type.
+func (s shape) typeInfo() *typeInfo {
+	if s.info != nil {
+		return s.info
+	}
+	return infoOf(s.t)
 }
 
 // field is the shape of a map entry below s.
 func (s shape) field(key string) shape {
-	t := deref(s.t)
-	if t == nil {
+	ti := s.typeInfo()
+	if ti == nil {
 		return shape{}
 	}
-	switch t.Kind() {
+	switch ti.t.Kind() {
 	case reflect.Struct:
-		if f := schemaOf(t).fields[key]; f != nil {
-			return shape{t: f.typ, mergeKey: f.mergeKey, retainKeys: f.retainKeys, owner: f.owner}
+		if f := ti.schema.fields[key]; f != nil {
+			return shape{t: f.typ, mergeKey: f.mergeKey, retainKeys: f.retainKeys, owner: f.owner, info: f.info()}
 		}
 	case reflect.Map:
-		return shape{t: t.Elem()}
+		return shape{t: ti.t.Elem(), info: ti.elemInfo()}
 	}
 	return shape{}
 }
 
 // item is the shape of a list element below s.
 func (s shape) item() shape {
-	t := deref(s.t)
-	if t == nil || t.Kind() != reflect.Slice {
+	ti := s.typeInfo()
+	if ti == nil || ti.t.Kind() != reflect.Slice {
 		return shape{}
 	}
-	return shape{t: t.Elem()}
+	return shape{t: ti.t.Elem(), info: ti.elemInfo()}
 }
 
 // merge folds a lower layer under a higher one (DESIGN section 3): maps
@@ -67,7 +78,10 @@ func merge(high, low *node, s shape) *node {
 				out.entries[i].val = merge(out.entries[i].val, l, s.field(out.entries[i].key))
 			}
 		}
-		groups := oneOfGroups[deref(s.t)]
+		var groups [][]string
+		if ti := s.typeInfo(); ti != nil {
+			groups = ti.groups
+		}
 		for _, e := range low.entries {
 			if highHas.get(e.key) == nil && !replacedMember(groups, e.key, highHas) {
 				out.entries = append(out.entries, e)

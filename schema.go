@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 )
@@ -24,6 +25,7 @@ type fieldSchema struct {
 	mergeKey   string // list fields merged element by element on this key
 	retainKeys bool   // merged elements keep only the keys the higher layer sets
 	owner      reflect.Type
+	typeInfo   atomic.Pointer[typeInfo] // info, once found
 }
 
 var schemas sync.Map // reflect.Type -> *typeSchema

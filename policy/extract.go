@@ -91,7 +91,7 @@ func (e *Engine) extractFields(w judge.Workspace, want func(field string) bool) 
 		}
 		// The pod's security context, or the container's, which wins.
 		podPath := renderedPath(id.field)
-		containerSetting := containerPath + "." + podPath
+		containerSetting := containerSettingPaths[id.field]
 		switch {
 		case sc != nil && id.get(sc) != nil:
 			set(id.field, containerSetting, num(float64(*id.get(sc))), true)
@@ -271,9 +271,9 @@ func (e *Engine) extractFields(w judge.Workspace, want func(field string) bool) 
 		for _, ev := range c.Env {
 			env.Final[ev.Name] = ev.Value
 			item := fieldpath.Item(envPath, ev.Name)
-			if x, ok := offered(item + ".value"); ok {
+			if x, ok := offered(fieldpath.Join(item, "value")); ok {
 				env.User[ev.Name] = scalarText(x)
-			} else if _, ok := offered(item + ".valueFrom"); ok {
+			} else if _, ok := offered(fieldpath.Join(item, "valueFrom")); ok {
 				env.User[ev.Name] = ""
 			}
 		}
@@ -361,6 +361,13 @@ func renderedPath(field string) string {
 		return to
 	}
 	return fieldShape(field).to
+}
+
+// containerSettingPaths are where the container's own security context
+// renders the fields a pod's may set too.
+var containerSettingPaths = map[string]string{
+	"environment.runAsUid": containerPath + "." + renderedPath("environment.runAsUid"),
+	"environment.runAsGid": containerPath + "." + renderedPath("environment.runAsGid"),
 }
 
 // renderedPaths are the rendered paths of every field of the defaults
