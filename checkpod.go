@@ -182,6 +182,7 @@ func (j *podJudgement) rules(ctx context.Context, probs *problemList) bool {
 		base := s.judge.Extract(judge.Workspace{Pod: j.platform, Command: pcmd, Args: pargs})
 		ownValues(in, base)
 		ownItems(in, base, c.Env, pc.Env)
+		defer s.judge.Release(base)
 	} else {
 		for field, v := range in.Values {
 			in.User[field] = v
@@ -192,6 +193,7 @@ func (j *podJudgement) rules(ctx context.Context, probs *problemList) bool {
 		}
 	}
 	violations, err := s.judge.Validate(ctx, in)
+	s.judge.Release(in)
 	if err != nil {
 		probs.add(pos{}, "policy", "%v", err)
 		return false

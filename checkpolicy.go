@@ -59,7 +59,9 @@ func (s *resolverPolicy) judgeRules(b *build, ws judge.Workspace) bool {
 		v, _, ok := prov[path].offeredBy(SourceUser, SourcePreStart)
 		return v, ok
 	}
-	violations, err := s.judge.Validate(ctx, s.judge.Extract(ws))
+	in := s.judge.Extract(ws)
+	violations, err := s.judge.Validate(ctx, in)
+	s.judge.Release(in)
 	if err != nil {
 		probs.add(pos{}, "policy", "%v", err)
 		return false

@@ -26,7 +26,8 @@ func (e *Engine) extract(w judge.Workspace) *judge.Input {
 // extractFields is extract of the fields want keeps (extractAll: every
 // field).
 func (e *Engine) extractFields(w judge.Workspace, want func(field string) bool) *judge.Input {
-	in := &judge.Input{Values: map[string]judge.Value{}, User: map[string]judge.Value{}, Items: map[string]judge.Items{}, DataSources: map[string][]string{}}
+	scratch := newInput()
+	in := &scratch.Input
 	if w.Pod == nil && w.Container != nil {
 		e.extractContainer(w, in)
 		return in
@@ -266,7 +267,7 @@ func (e *Engine) extractFields(w judge.Workspace, want func(field string) bool) 
 	}
 	// items
 	if want("environment.environmentVariables") {
-		env := judge.Items{User: map[string]string{}, Final: make(map[string]string, len(c.Env))}
+		env := scratch.env
 		envPath := renderedPath("environment.environmentVariables")
 		for _, ev := range c.Env {
 			env.Final[ev.Name] = ev.Value
@@ -280,7 +281,7 @@ func (e *Engine) extractFields(w judge.Workspace, want func(field string) bool) 
 		in.Items["environment.environmentVariables"] = env
 	}
 	if want("compute.extendedResources") {
-		ext := judge.Items{User: map[string]string{}, Final: map[string]string{}}
+		ext := scratch.ext
 		for name, q := range c.Resources.Limits {
 			n := string(name)
 			if n == "cpu" || n == "memory" || n == ResourceGPU || strings.HasPrefix(n, ResourceMIGPrefix) {

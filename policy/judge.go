@@ -25,6 +25,8 @@ func (j engineJudge) Layer() *judge.Layer { return j.e.layer }
 
 func (j engineJudge) Extract(w judge.Workspace) *judge.Input { return j.e.extract(w) }
 
+func (j engineJudge) Release(in *judge.Input) { releaseInput(in) }
+
 func (j engineJudge) Validate(ctx context.Context, in *judge.Input) ([]judge.Violation, error) {
 	return j.e.validate(ctx, in)
 }

@@ -28,6 +28,9 @@ type Engine interface {
 	// Validate judges one workspace's values against the rules;
 	// violations come sorted by field, then message.
 	Validate(ctx context.Context, in *Input) ([]Violation, error)
+	// Release gives back an input Extract made, once judged: its maps
+	// serve the next workspace. The input must not be used after.
+	Release(in *Input)
 	// SecurityViolation checks a pod's Pod Security level against the
 	// level the policy requires: "" when it meets it, else what fails.
 	SecurityViolation(ev *podsecurity.Evaluator, pod *corev1.Pod, level string) string
@@ -149,6 +152,9 @@ type Input struct {
 	// Removed are, for a pod, the fields the platform gives every
 	// workspace that the pod does not have, with the path each renders at.
 	Removed map[string]string
+	// Scratch is the engine's own, on an input its Extract made, for
+	// Release; nil on one the caller built.
+	Scratch any
 }
 
 // Value is one field's value in policy terms, as the rules see it.
