@@ -27,11 +27,13 @@ import (
 //     field), and
 //   - extract of a generated pod, with generated request values, is
 //     extract of every field narrowed to the judged ones (the narrowing
-//     loses nothing the judged fields would have had).
+//     loses nothing the judged fields would have had), also when it
+//     reuses an input released after the workspace before.
 func TestExtractReadsWhatTheRulesJudge(t *testing.T) {
 	params := proptest.Parameters(t, planCases, planCases/10)
 	params.MaxShrinkCount = 0
-	narrowed := 0
+	narrowed, reused := 0, 0
+	var released map[any]bool
 	props := gopter.NewProperties(params)
 	props.Property("the judged fields are all the plan reads", prop.ForAll(func(seed int64) string {
 		rnd := rand.New(rand.NewSource(seed))
@@ -40,26 +42,39 @@ func TestExtractReadsWhatTheRulesJudge(t *testing.T) {
 			return err.Error()
 		}
 		for range planRequests {
-			in := genInput(rnd)
-			n := narrowInput(in, e.judged)
-			if len(n.Values) < len(in.Values) || len(n.User) < len(in.User) {
+			gen := genInput(rnd)
+			n := narrowInput(gen, e.judged)
+			if len(n.Values) < len(gen.Values) || len(n.User) < len(gen.User) {
 				narrowed++
 			}
-			if got, want := e.plan.check(n), e.plan.check(in); !reflect.DeepEqual(got, want) {
+			if got, want := e.plan.check(n), e.plan.check(gen); !reflect.DeepEqual(got, want) {
 				return fmt.Sprintf("seed %d: narrowed to %v the plan gives\n%s\nwhole\n%s\npolicies:\n%s", seed, e.judged, listViolations(got), listViolations(want), docs)
 			}
 			w := genWorkspace(rnd)
 			all := e.extractFields(w, func(string) bool { return true })
-			got, want := *e.extract(w), *narrowInput(all, e.judged)
+			in := e.extract(w)
+			if released[in.Scratch] || released[all.Scratch] {
+				reused++
+			}
+			got, want := *in, *narrowInput(all, e.judged)
 			got.Scratch, want.Scratch = nil, nil
 			if !reflect.DeepEqual(got, want) {
 				return fmt.Sprintf("seed %d: extract gives\n%+v\nevery field narrowed\n%+v\npolicies:\n%s", seed, got, want, docs)
 			}
+			// The next extractions may take these inputs again: they must
+			// find them empty (the comparison above proves they did).
+			released = map[any]bool{in.Scratch: true, all.Scratch: true}
+			releaseInput(in)
+			releaseInput(all)
 		}
 		return ""
 	}, gen.Int64()))
 	if !props.Run(gopter.NewFormatedReporter(true, 160, os.Stdout)) {
 		t.Fatal("narrowing to the judged fields changes what the plan sees (the counterexample is above)")
+	}
+	// Released inputs serve again (sync.Pool may drop some under GC).
+	if reused < params.MinSuccessfulTests {
+		t.Errorf("only %d extractions reused a released input", reused)
 	}
 	// The property means something only if narrowing drops fields.
 	if narrowed < params.MinSuccessfulTests {
