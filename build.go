@@ -41,6 +41,9 @@ type build struct {
 	nameOK bool
 	res    *Result
 	prov   Provenance // res.Provenance
+	// names names the policies behind the provenance's values; nil
+	// without a policy.
+	names *policyNamer
 	w      warnings
 	probs  problemList
 }

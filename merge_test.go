@@ -83,7 +83,7 @@ func TestMergeRecordsLosers(t *testing.T) {
 	s := shape{t: configDocType}
 	got := merge(merge(high, mid, s), low, s)
 	prov := Provenance{}
-	collectProvenance(got, s, "", prov)
+	collectProvenance(got, s, "", prov, nil)
 	o := prov["containers[0].image"]
 	if o.Source != SourceDefaultsEnforced || len(o.Lost) != 2 ||
 		o.Lost[0].Source != SourceUser || o.Lost[0].Value != "user" || o.Lost[1].Source != SourceDefaults || o.Lost[1].Value != "defaults" {

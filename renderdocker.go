@@ -26,7 +26,7 @@ func (b *build) resolveDocker() {
 	var doc dockerDoc
 	b.decode(&doc, 16)
 	prov := b.prov
-	collectDockerProvenance(b.merged, prov)
+	collectDockerProvenance(b.merged, prov, b.names)
 	if b.merged.get("service_account_name") != nil {
 		b.w.add("service_account_name", "a Docker workspace has no service account; service_account_name is not used")
 	}
@@ -58,21 +58,22 @@ func (b *build) resolveDocker() {
 // collectDockerProvenance records the origin of the merged Docker
 // configuration's image, env variables, public URL and lifecycle at their
 // Docker paths.
-func collectDockerProvenance(merged *node, prov Provenance) {
+func collectDockerProvenance(merged *node, prov Provenance, n *policyNamer) {
 	cc := merged.get("container_config")
 	if img := cc.get("image"); img != nil {
-		prov[dockerPaths.image] = origin(img)
+		prov[dockerPaths.image] = origin(img, dockerPaths.image, n)
 	}
 	if env := cc.get("environment"); env != nil && env.kind == kindMap {
 		for _, e := range env.entries {
-			prov[dockerPaths.env(e.key)] = origin(e.val)
+			path := dockerPaths.env(e.key)
+			prov[path] = origin(e.val, path, n)
 		}
 	}
 	if u := lookupTree(merged, "container_config", "public_url"); u.kind != kindNull {
-		prov["publicURL"] = origin(u)
+		prov["publicURL"] = origin(u, "publicURL", n)
 	}
 	if lc := merged.get("lifecycle_config"); lc != nil {
-		collectProvenance(lc, shape{t: configDocType}.field("lifecycle_config"), "lifecycle", prov)
+		collectProvenance(lc, shape{t: configDocType}.field("lifecycle_config"), "lifecycle", prov, n)
 	}
 }
 
@@ -94,9 +95,9 @@ func (b *build) dockerBinds() []string {
 			probs.add(e.val.at, fieldpath.Join(fieldpath.Join("container_config.volumes", e.key), "bind"), "the bind path is missing; give the absolute path in the container, such as /home/src")
 			continue
 		}
-		prov[base] = origin(bind)
+		prov[base] = origin(bind, base, b.names)
 		if m := e.val.get("mode"); m != nil {
-			prov[base+".mode"] = origin(m)
+			prov[base+".mode"] = origin(m, base+".mode", b.names)
 		}
 		if bind.src == SourceUser || bind.src == SourcePreStart {
 			user = append(user, e.key)

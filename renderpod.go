@@ -15,7 +15,7 @@ func (b *build) resolveKubernetes() {
 	r, res := b.r, b.res
 	var doc configDoc
 	b.decode(&doc, 32)
-	collectProvenance(b.merged, shape{t: configDocType}, "", b.prov)
+	collectProvenance(b.merged, shape{t: configDocType}, "", b.prov, b.names)
 	res.Kubernetes = b.renderPod(&doc)
 	if res.Kubernetes != nil {
 		res.SecurityLevel = r.security.Level(res.Kubernetes.Pod)

@@ -213,6 +213,7 @@ func (r *Resolver) run(ctx context.Context, req Request, platform bool) *build {
 	if ls.skipped != nil {
 		w.add("container_config", fmt.Sprintf("the default config file's container_config is for %s workspaces (the cluster's type), so this %s workspace does not take it; the file's other keys still apply", r.clusterType(), typ))
 	}
+	b.names = r.policy.namer(typ == TypeDocker)
 	if typ == TypeDocker {
 		if r.cluster.Type != TypeDocker {
 			probs.list = append(probs.list, r.settings.dockerProblems...)
@@ -222,7 +223,7 @@ func (r *Resolver) run(ctx context.Context, req Request, platform bool) *build {
 	} else {
 		b.resolveKubernetes()
 	}
-	r.policy.namePolicies(b.prov, typ == TypeDocker)
+	b.names.namePolicies(b.prov)
 	if ranPreStart && res.Lifecycle.PreStart != nil {
 		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""
 	}
