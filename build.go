@@ -44,8 +44,8 @@ type build struct {
 	// names names the policies behind the provenance's values; nil
 	// without a policy.
 	names *policyNamer
-	w      warnings
-	probs  problemList
+	w     warnings
+	probs problemList
 }
 
 // decode decodes the merged configuration into doc (a *configDoc or a
