@@ -68,15 +68,15 @@ func (s *resolverPolicy) applyToPod(b *build, pod *corev1.Pod, svc *corev1.Servi
 		// Copies: a result shares nothing with the resolver.
 		if sc.RunAsUser != nil {
 			psc.RunAsUser = new(*sc.RunAsUser)
-			prov["securityContext.runAsUser"] = Origin{Source: SourcePolicyDefault}
+			b.recordPolicy("securityContext.runAsUser", SourcePolicyDefault)
 		}
 		if sc.RunAsGroup != nil {
 			psc.RunAsGroup = new(*sc.RunAsGroup)
-			prov["securityContext.runAsGroup"] = Origin{Source: SourcePolicyDefault}
+			b.recordPolicy("securityContext.runAsGroup", SourcePolicyDefault)
 		}
 		if len(sc.SupplementalGroups) > 0 {
 			psc.SupplementalGroups = slices.Clone(sc.SupplementalGroups)
-			prov["securityContext.supplementalGroups"] = Origin{Source: SourcePolicyDefault}
+			b.recordPolicy("securityContext.supplementalGroups", SourcePolicyDefault)
 		}
 	}
 	for k, v := range l.Annotations {
@@ -84,14 +84,14 @@ func (s *resolverPolicy) applyToPod(b *build, pod *corev1.Pod, svc *corev1.Servi
 			pod.Annotations = map[string]string{}
 		}
 		pod.Annotations[k] = v
-		prov[fieldpath.Join("metadata.annotations", k)] = Origin{Source: SourcePolicyDefault}
+		b.recordPolicy(fieldpath.Join("metadata.annotations", k), SourcePolicyDefault)
 	}
 	for k, v := range l.Labels {
 		if _, builtin := pod.Labels[k]; builtin {
 			continue // refused when the engine was built (the policy package reserves them)
 		}
 		pod.Labels[k] = v
-		prov[fieldpath.Join("metadata.labels", k)] = Origin{Source: SourcePolicyDefault}
+		b.recordPolicy(fieldpath.Join("metadata.labels", k), SourcePolicyDefault)
 	}
 	for _, k := range l.DeletedAnnotations {
 		delete(pod.Annotations, k)
@@ -103,7 +103,7 @@ func (s *resolverPolicy) applyToPod(b *build, pod *corev1.Pod, svc *corev1.Servi
 	}
 	if l.ServiceType != "" {
 		svc.Spec.Type = l.ServiceType
-		prov["service.spec.type"] = Origin{Source: SourcePolicyDefault}
+		b.recordPolicy("service.spec.type", SourcePolicyDefault)
 	}
 	for _, p := range l.ServicePorts {
 		if hasServicePort(svc.Spec.Ports, p.Port) {
@@ -111,7 +111,7 @@ func (s *resolverPolicy) applyToPod(b *build, pod *corev1.Pod, svc *corev1.Servi
 		}
 		p.TargetPort.IntVal, p.TargetPort.Type = p.Port, 0
 		svc.Spec.Ports = append(svc.Spec.Ports, p)
-		prov[fieldpath.Item("service.spec.ports", strconv.Itoa(int(p.Port)))+".port"] = Origin{Source: SourcePolicyDefault}
+		b.recordPolicy(fieldpath.Item("service.spec.ports", strconv.Itoa(int(p.Port)))+".port", SourcePolicyDefault)
 	}
 	s.impose(b, pod)
 }
@@ -163,7 +163,7 @@ func (s *resolverPolicy) impose(b *build, pod *corev1.Pod) {
 			continue
 		}
 		pod.Spec.Volumes = append(pod.Spec.Volumes, *v.DeepCopy())
-		prov[fieldpath.Item("volumes", v.Name)] = Origin{Source: SourceImposed}
+		b.recordPolicy(fieldpath.Item("volumes", v.Name), SourceImposed)
 	}
 	for _, m := range im.Mounts {
 		if slices.ContainsFunc(c.VolumeMounts, func(o corev1.VolumeMount) bool { return o.MountPath == m.MountPath }) {
@@ -172,11 +172,11 @@ func (s *resolverPolicy) impose(b *build, pod *corev1.Pod) {
 			continue
 		}
 		c.VolumeMounts = append(c.VolumeMounts, *m.DeepCopy())
-		prov[fieldpath.Item(containerPath+".volumeMounts", m.MountPath)] = Origin{Source: SourceImposed}
+		b.recordPolicy(fieldpath.Item(containerPath+".volumeMounts", m.MountPath), SourceImposed)
 	}
 	for _, ic := range im.InitContainers {
 		pod.Spec.InitContainers = append(pod.Spec.InitContainers, *ic.DeepCopy())
-		prov[fieldpath.Item("initContainers", ic.Name)] = Origin{Source: SourceImposed}
+		b.recordPolicy(fieldpath.Item("initContainers", ic.Name), SourceImposed)
 	}
 }
 
@@ -227,6 +227,6 @@ func (s *resolverPolicy) imposeBinds(b *build, cc *dockerContainerConfig) {
 			cc.Volumes = map[string]dockerVolume{}
 		}
 		cc.Volumes[host] = dockerVolume{Bind: m.MountPath, Mode: mode}
-		prov[path] = Origin{Source: SourceImposed}
+		b.recordPolicy(path, SourceImposed)
 	}
 }

@@ -46,36 +46,31 @@ func (n *policyNamer) ref(src Source, path string) *PolicyRef {
 	return p
 }
 
-// namePolicies names, in the whole provenance, the policy behind every
-// value the policy's layers set or offered, by the path each is recorded
-// at. Most origins were named when collected (origin), at the same path:
-// they stay as they are. Origins set elsewhere, and copies recorded at
-// another path (the wrapper's parts copy their command's), are named
-// here.
-func (n *policyNamer) namePolicies(prov Provenance) {
+// at is o as recorded at path: its policies named by that path. An
+// origin copied from another field's (the wrapper's parts copy their
+// command's) may name other policies here; its lost list is then copied,
+// not changed under the field it came from.
+func (n *policyNamer) at(o Origin, path string) Origin {
 	if n == nil {
-		return
+		return o
 	}
-	for path, o := range prov {
-		changed := false
-		if ref := n.ref(o.Source, path); ref != o.Policy {
-			o.Policy, changed = ref, true
-		}
-		cloned := false
-		for i, off := range o.Lost {
-			if ref := n.ref(off.Source, path); ref != off.Policy {
-				if !cloned {
-					// The slice may be shared with another field's origin
-					// (the wrapper's parts copy their command's).
-					o.Lost, cloned, changed = slices.Clone(o.Lost), true, true
-				}
-				o.Lost[i].Policy = ref
+	o.Policy = n.ref(o.Source, path)
+	cloned := false
+	for i, off := range o.Lost {
+		if ref := n.ref(off.Source, path); ref != off.Policy {
+			if !cloned {
+				o.Lost, cloned = slices.Clone(o.Lost), true
 			}
-		}
-		if changed {
-			prov[path] = o
+			o.Lost[i].Policy = ref
 		}
 	}
+	return o
+}
+
+// recordPolicy records at path a value the policy's layers set there
+// (src), naming its policy.
+func (b *build) recordPolicy(path string, src Source) {
+	b.prov[path] = b.names.at(Origin{Source: src}, path)
 }
 
 // policyOf is the policy behind a rendered field's value from src: the

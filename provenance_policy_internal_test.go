@@ -9,12 +9,13 @@ import (
 	"testing"
 )
 
-// TestPoliciesNamedAsByPath checks that naming policies when origins are
-// collected, then again for the origins set elsewhere or copied
-// (policyNamer), gives every provenance entry the names the naming of
-// the whole provenance by path (nameByPath, the reference) gives it: for
-// every policy case of testdata/policy that resolves, Kubernetes and
-// Docker.
+// TestPoliciesNamedAsByPath checks that naming policies where origins
+// are recorded (collected, set by the policy's layers, copied to another
+// field, given another loser: policyNamer) gives every provenance entry
+// the names that naming the whole provenance by path afterwards
+// (nameByPath, the reference) gives it: for every policy case of
+// testdata/policy that resolves, Kubernetes and Docker. A place that
+// records a policy's value without naming it fails here.
 func TestPoliciesNamedAsByPath(t *testing.T) {
 	dirs, err := os.ReadDir("testdata/policy")
 	if err != nil {

@@ -102,9 +102,9 @@ func (b *build) applyServerCommand(steps []PostStartStep) ([]string, []string) {
 	if len(steps) == 0 && len(requirements) == 0 {
 		if len(c.Command) == 0 && len(cmd) > 0 {
 			c.Command, c.Args = cmd, args
-			prov[paths.command] = cmdOrigin
+			prov[paths.command] = b.names.at(cmdOrigin, paths.command)
 			if _, own := prov[paths.args]; len(args) > 0 && !own {
-				prov[paths.args] = argsOrigin
+				prov[paths.args] = b.names.at(argsOrigin, paths.args)
 			}
 		}
 		return c.Command, c.Args
@@ -151,14 +151,14 @@ func (b *build) wrapperProvenance(requirements bool, steps []PostStartStep, cmdO
 		if !ok {
 			o = Origin{Source: SourceBuiltin}
 		}
-		prov[w.step(i+1)] = o
+		prov[w.step(i+1)] = b.names.at(o, w.step(i+1))
 	}
 	for i := range cmdWords + argWords {
 		o := cmdOrigin
 		if i >= cmdWords {
 			o = argsOrigin
 		}
-		prov[w.arg(2+i)] = o
+		prov[w.arg(2+i)] = b.names.at(o, w.arg(2+i))
 	}
 }
 

@@ -223,7 +223,6 @@ func (r *Resolver) run(ctx context.Context, req Request, platform bool) *build {
 	} else {
 		b.resolveKubernetes()
 	}
-	b.names.namePolicies(b.prov)
 	if ranPreStart && res.Lifecycle.PreStart != nil {
 		res.Lifecycle.PreStart.Ran, res.Lifecycle.PreStart.Note = ranPreStart, ""
 	}
