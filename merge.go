@@ -126,32 +126,72 @@ func (x entryIndex) get(k string) *node {
 	return nil
 }
 
+// shortList is the longest lower list mergeList keeps its keys on the
+// stack for, and shortListScan the longest it scans for a key instead of
+// indexing (a variable, so that a test can have every list indexed).
+const shortList = 16
+
+var shortListScan = shortList
+
 // mergeList merges two lists element by element on s.mergeKey, as strategic
 // merge does: the higher layer's elements first, in its order, each merged
 // with the lower element of the same key; then the lower layer's others.
 func mergeList(high, low *node, s shape) *node {
 	out := &node{kind: kindList, src: high.src, at: high.at, self: high.self, folded: true, items: make([]*node, 0, len(high.items)+len(low.items))}
-	used := make([]bool, len(low.items))
-	elem := s.item()
-	byKey := make(map[string][]int, len(low.items)) // key -> indexes in low, in order
-	for j, l := range low.items {
-		if lk := l.get(s.mergeKey); lk != nil && lk.kind == kindScalar {
-			byKey[lk.text] = append(byKey[lk.text], j)
+	// The lower elements' keys, and which of them merged already: on the
+	// stack for the short lists layers mostly hold.
+	var keysBuf [shortList]*node
+	var usedBuf [shortList]bool
+	lowKeys, used := keysBuf[:0], usedBuf[:0]
+	long := len(low.items) > shortListScan
+	if len(low.items) > shortList {
+		lowKeys, used = make([]*node, 0, len(low.items)), make([]bool, 0, len(low.items))
+	}
+	for _, l := range low.items {
+		lk := l.get(s.mergeKey)
+		if lk != nil && lk.kind != kindScalar {
+			lk = nil
+		}
+		lowKeys, used = append(lowKeys, lk), append(used, false)
+	}
+	// Long lists find a key's elements through an index, so that merging
+	// stays linear.
+	var byKey map[string][]int // key -> indexes in low, in order
+	if long {
+		byKey = make(map[string][]int, len(low.items))
+		for j, lk := range lowKeys {
+			if lk != nil {
+				byKey[lk.text] = append(byKey[lk.text], j)
+			}
 		}
 	}
+	elem := s.item()
 	for _, h := range high.items {
 		k := h.get(s.mergeKey)
 		merged := h
 		if k != nil && k.kind == kindScalar {
-			for _, j := range byKey[k.text] {
-				if !used[j] {
-					l := low.items[j]
-					if s.retainKeys {
-						l = retain(l, h)
+			j := -1
+			if byKey != nil {
+				for _, i := range byKey[k.text] {
+					if !used[i] {
+						j = i
+						break
 					}
-					merged, used[j] = merge(h, l, elem), true
-					break
 				}
+			} else {
+				for i, lk := range lowKeys {
+					if lk != nil && !used[i] && lk.text == k.text {
+						j = i
+						break
+					}
+				}
+			}
+			if j >= 0 {
+				l := low.items[j]
+				if s.retainKeys {
+					l = retain(l, h)
+				}
+				merged, used[j] = merge(h, l, elem), true
 			}
 		}
 		out.items = append(out.items, merged)

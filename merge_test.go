@@ -1,7 +1,10 @@
 package workspace
 
 import (
+	"fmt"
+	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -114,5 +117,78 @@ container_config:
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("merged:\n%#v\nwant:\n%#v", got, want)
+	}
+}
+
+// A fold's later merges change in place only the nodes its earlier ones
+// made (node.folded): no layer, however many are folded, is changed.
+func TestFoldDoesNotModifyLayers(t *testing.T) {
+	layers := []*node{
+		tree(t, SourceRule, `container_config: {env: [{name: A, value: "0"}], securityContext: {runAsUser: 1}, image: locked}`),
+		tree(t, SourceUser, `container_config: {env: [{name: A, value: "1"}, {name: C, value: "1"}], image: x, nodeSelector: {a: null}, resources: {limits: {cpu: "1"}}}`),
+		tree(t, SourceDefaults, `container_config: {env: [{name: A, value: "2"}, {name: B, value: "3"}], nodeSelector: {a: b}, resources: {limits: {cpu: "2", memory: 1Gi}}, securityContext: {runAsUser: 2}}`),
+		tree(t, SourcePolicyDefault, `container_config: {env: [{name: B, value: "4"}, {name: D, value: "4"}], image: y, resources: {requests: {cpu: "1"}}, securityContext: {runAsGroup: 3}}`),
+	}
+	var before []any
+	for _, l := range layers {
+		before = append(before, l.goValue())
+	}
+	s := shape{t: configDocType}
+	for range 2 { // twice: a second fold of the same layers finds them as they were
+		var acc *node
+		for _, l := range layers {
+			acc = merge(acc, l, s)
+		}
+		prov := Provenance{}
+		collectProvenance(dropNulls(acc), s, "", prov, nil)
+		if o := prov["containers[0].resources.limits.cpu"]; o.Source != SourceUser || len(o.Lost) != 1 || o.Lost[0].Value != "2" {
+			t.Errorf("limits.cpu: %+v", o)
+		}
+		if o := prov["containers[0].env[A].value"]; o.Source != SourceRule || len(o.Lost) != 2 {
+			t.Errorf("env[A].value: %+v", o)
+		}
+	}
+	for i, l := range layers {
+		if after := l.goValue(); !reflect.DeepEqual(before[i], after) {
+			t.Errorf("layer %d changed:\n%#v\n%#v", i, before[i], after)
+		}
+	}
+}
+
+// mergeList finds a key's lower elements by scanning short lists and
+// through an index for long ones: both give the same list, duplicate,
+// missing and non-scalar keys included.
+func TestMergeListScanAndIndexAgree(t *testing.T) {
+	rnd := rand.New(rand.NewSource(1))
+	keys := []string{"A", "B", "C", "D"}
+	list := func(src Source, n int) string {
+		var items []string
+		for range n {
+			switch rnd.Intn(8) {
+			case 0:
+				items = append(items, `{value: "x"}`) // no key
+			case 1:
+				items = append(items, `{name: [A], value: "x"}`) // not a scalar
+			default:
+				items = append(items, fmt.Sprintf(`{name: %s, value: %q}`, keys[rnd.Intn(len(keys))], src))
+			}
+		}
+		return "container_config: {env: [" + strings.Join(items, ", ") + "]}"
+	}
+	s := shape{t: configDocType}
+	defer func() { shortListScan = shortList }()
+	for range 500 {
+		high := tree(t, SourceUser, list(SourceUser, rnd.Intn(8)))
+		low := tree(t, SourceDefaults, list(SourceDefaults, rnd.Intn(12)))
+		shortListScan = shortList
+		scanned := merge(high, low, s)
+		shortListScan = 0
+		indexed := merge(high, low, s)
+		ps, pi := Provenance{}, Provenance{}
+		collectProvenance(scanned, s, "", ps, nil)
+		collectProvenance(indexed, s, "", pi, nil)
+		if !reflect.DeepEqual(scanned.goValue(), indexed.goValue()) || !reflect.DeepEqual(ps, pi) {
+			t.Fatalf("scanning and indexing differ:\n%#v\n%#v", scanned.goValue(), indexed.goValue())
+		}
 	}
 }
