@@ -1234,7 +1234,7 @@ func policyMembershipLaw(t *testing.T, asQuantity bool) {
 			default:
 				outside.inc()
 			}
-			what := fmt.Sprintf("%s = %s (given as V=%v, Text=%s); rule %s", rule.Field, text, val.V, val.Text, policyRuleText(rule))
+			what := fmt.Sprintf("%s = %s (given as V=%v, Text=%s); rule %s", rule.Field, text, val.V, val.Shown(), policyRuleText(rule))
 			if in && len(violations) > 0 {
 				return policyFail(fmt.Sprintf("%s: the value is inside, yet Validate reports %+v", what, violations), table)
 			}

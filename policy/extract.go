@@ -542,11 +542,11 @@ func nodePools(spec *corev1.PodSpec) []any {
 	return nil
 }
 
-func str(s string) judge.Value { return judge.Value{V: s, Text: strconv.Quote(s)} }
+func str(s string) judge.Value { return judge.Value{V: s} }
 
 func boolean(b bool) judge.Value { return judge.Value{V: b, Text: strconv.FormatBool(b)} }
 
-func num(f float64) judge.Value { return judge.Value{V: f, Text: strconv.FormatFloat(f, 'g', -1, 64)} }
+func num(f float64) judge.Value { return judge.Value{V: f} }
 
 func quantity(q resource.Quantity) judge.Value {
 	return judge.Value{V: quantityFloat(q), Text: q.String()}

@@ -244,12 +244,12 @@ func (p *plan) check(in *judge.Input) []judge.Violation {
 	}
 	for _, b := range p.max {
 		if v, x, ok := p.value(in, b.field); ok && regoCompare(x, b.v) > 0 {
-			out.add(p, b.field, v.Path, "is "+v.Text+"; at most "+b.t+" is allowed")
+			out.add(p, b.field, v.Path, "is "+v.Shown()+"; at most "+b.t+" is allowed")
 		}
 	}
 	for _, b := range p.min {
 		if v, x, ok := p.value(in, b.field); ok && regoCompare(x, b.v) < 0 {
-			out.add(p, b.field, v.Path, "is "+v.Text+"; at least "+b.t+" is allowed")
+			out.add(p, b.field, v.Path, "is "+v.Shown()+"; at least "+b.t+" is allowed")
 		}
 	}
 	for _, s := range p.stepSets {
@@ -260,11 +260,11 @@ func (p *plan) check(in *judge.Input) []judge.Violation {
 		if f, isNum := x.(float64); isNum && s.allowed[gridKey(f)] {
 			continue
 		}
-		out.add(p, s.field, v.Path, "is "+v.Text+"; allowed are "+s.fromT+" plus multiples of "+s.stepT)
+		out.add(p, s.field, v.Path, "is "+v.Shown()+"; allowed are "+s.fromT+" plus multiples of "+s.stepT)
 	}
 	for _, s := range p.steps {
 		if v, x, ok := p.value(in, s.field); ok && offStep(x, s.from, s.step) {
-			out.add(p, s.field, v.Path, "is "+v.Text+"; allowed are "+s.fromT+" plus multiples of "+s.stepT)
+			out.add(p, s.field, v.Path, "is "+v.Shown()+"; allowed are "+s.fromT+" plus multiples of "+s.stepT)
 		}
 	}
 	for _, o := range p.options {
@@ -272,7 +272,7 @@ func (p *plan) check(in *judge.Input) []judge.Violation {
 		if !ok || slices.ContainsFunc(o.values, func(y any) bool { return regoCompare(x, y) == 0 }) {
 			continue
 		}
-		out.add(p, o.field, v.Path, "is "+v.Text+"; allowed: "+o.t)
+		out.add(p, o.field, v.Path, "is "+v.Shown()+"; allowed: "+o.t)
 	}
 	for _, field := range p.required {
 		if _, x, ok := p.value(in, field); ok && !isEmptyArray(x) {
@@ -288,13 +288,13 @@ func (p *plan) check(in *judge.Input) []judge.Violation {
 		if lock, ok := p.locked[field]; ok {
 			switch {
 			case !lock.set:
-				out.add(p, field, v.Path, "is locked and has no policy value; the "+subject+" may not set it ("+itHas+" "+v.Text+")")
+				out.add(p, field, v.Path, "is locked and has no policy value; the "+subject+" may not set it ("+itHas+" "+v.Shown()+")")
 			case regoCompare(inputValue(v.V), lock.v) != 0:
-				out.add(p, field, v.Path, "is locked to "+lock.t+"; "+gave+" "+v.Text)
+				out.add(p, field, v.Path, "is locked to "+lock.t+"; "+gave+" "+v.Shown())
 			}
 		}
 		if p.uidGidRefused != "" && slices.Contains(uidGidFields, field) {
-			out.add(p, field, v.Path, "is "+v.Text+", but the "+subject+" may not set it: "+p.uidGidRefused)
+			out.add(p, field, v.Path, "is "+v.Shown()+", but the "+subject+" may not set it: "+p.uidGidRefused)
 		}
 	}
 	for field, path := range in.Removed {
@@ -355,28 +355,28 @@ func (p *plan) crossField(in *judge.Input, out *violations) {
 		}
 		switch {
 		case hasType && regoCompare(gpuType, m.t) != 0:
-			out.add(p, m.field, v.Path, "is "+v.Text+", so gpuRequestType must be "+m.t+" (it is "+fmt.Sprintf("%s", regoArg(gpuType))+")")
+			out.add(p, m.field, v.Path, "is "+v.Shown()+", so gpuRequestType must be "+m.t+" (it is "+fmt.Sprintf("%s", regoArg(gpuType))+")")
 		case !hasType:
-			out.add(p, m.field, v.Path, "is "+v.Text+", so gpuRequestType must be "+m.t+" (it is not set)")
+			out.add(p, m.field, v.Path, "is "+v.Shown()+", so gpuRequestType must be "+m.t+" (it is not set)")
 		}
 	}
 	for _, l := range [...]struct{ req, lim string }{{"compute.cpuCoreRequest", "compute.cpuCoreLimit"}, {"compute.cpuMemoryRequest", "compute.cpuMemoryLimit"}, {"compute.gpuPortionRequest", "compute.gpuPortionLimit"}, {"compute.gpuMemoryRequest", "compute.gpuMemoryLimit"}} {
 		req, x, ok1 := p.value(in, l.req)
 		lim, y, ok2 := p.value(in, l.lim)
 		if ok1 && ok2 && regoCompare(y, x) < 0 {
-			out.add(p, l.lim, lim.Path, "is "+lim.Text+", below "+l.req+" "+req.Text+"; a limit must be at least its request")
+			out.add(p, l.lim, lim.Path, "is "+lim.Shown()+", below "+l.req+" "+req.Shown()+"; a limit must be at least its request")
 		}
 	}
 	for _, field := range [...]string{"compute.gpuPortionRequest", "compute.gpuPortionLimit"} {
 		if v, x, ok := p.value(in, field); ok && !(regoCompare(x, regoZero) >= 0 && regoCompare(x, regoOne) <= 0) {
-			out.add(p, field, v.Path, "is "+v.Text+"; a GPU portion lies within 0 and 1")
+			out.add(p, field, v.Path, "is "+v.Shown()+"; a GPU portion lies within 0 and 1")
 		}
 	}
 	if v, x, ok := p.value(in, "compute.gpuDevicesRequest"); ok && regoCompare(x, regoOne) > 0 {
 		_, portion, hasPortion := p.value(in, "compute.gpuPortionRequest")
 		whole := hasType && regoCompare(gpuType, "portion") == 0 && hasPortion && regoCompare(portion, regoOne) == 0
 		if !whole {
-			out.add(p, "compute.gpuDevicesRequest", v.Path, "is "+v.Text+"; more than one GPU device needs gpuRequestType portion with gpuPortionRequest 1")
+			out.add(p, "compute.gpuDevicesRequest", v.Path, "is "+v.Shown()+"; more than one GPU device needs gpuRequestType portion with gpuPortionRequest 1")
 		}
 	}
 }

@@ -1,11 +1,12 @@
 package policy
 
 import (
-	"github.com/workspacekit/workspace/internal/judge"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/judge"
 )
 
 // policyData is data.workspacekit.policy: the effective rules indexed by
@@ -55,7 +56,7 @@ func policyData(e *Effective) map[string]any {
 				from = m
 			}
 			d := valueData(v)
-			d["from"], d["from_t"] = from.V, from.Text
+			d["from"], d["from_t"] = from.V, from.Shown()
 			delete(d, "n")
 			if allowed := stepSet(from.V.(float64), v.V.(float64), r.Max, rt); allowed != nil && r.Min != nil {
 				d["allowed"] = allowed
@@ -72,7 +73,7 @@ func policyData(e *Effective) map[string]any {
 			for _, o := range r.Options {
 				if v, ok := normalize(rt, o.Value); ok {
 					values = append(values, v.V)
-					texts = append(texts, v.Text)
+					texts = append(texts, v.Shown())
 				}
 			}
 			put("options", field, map[string]any{"values": values, "t": strings.Join(texts, ", ")})

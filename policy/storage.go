@@ -2,8 +2,9 @@ package policy
 
 import (
 	"fmt"
-	"github.com/workspacekit/workspace/internal/judge"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/judge"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"

@@ -3,8 +3,9 @@ package policy
 import (
 	"context"
 	"fmt"
-	"github.com/workspacekit/workspace/internal/judge"
 	"math"
+
+	"github.com/workspacekit/workspace/internal/judge"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -127,7 +128,7 @@ func valueTerm(v judge.Value) *ast.Term {
 		x = ast.NullTerm()
 	}
 	if k == "" {
-		return ast.ObjectTerm([2]*ast.Term{termV, x}, [2]*ast.Term{termT, ast.StringTerm(v.Text)}, [2]*ast.Term{termPath, ast.StringTerm(v.Path)})
+		return ast.ObjectTerm([2]*ast.Term{termV, x}, [2]*ast.Term{termT, ast.StringTerm(v.Shown())}, [2]*ast.Term{termPath, ast.StringTerm(v.Path)})
 	}
-	return ast.ObjectTerm([2]*ast.Term{termV, x}, [2]*ast.Term{termT, ast.StringTerm(v.Text)}, [2]*ast.Term{termPath, ast.StringTerm(v.Path)}, [2]*ast.Term{termK, ast.StringTerm(k)})
+	return ast.ObjectTerm([2]*ast.Term{termV, x}, [2]*ast.Term{termT, ast.StringTerm(v.Shown())}, [2]*ast.Term{termPath, ast.StringTerm(v.Path)}, [2]*ast.Term{termK, ast.StringTerm(k)})
 }

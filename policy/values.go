@@ -1,11 +1,12 @@
 package policy
 
 import (
-	"github.com/workspacekit/workspace/internal/judge"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/workspacekit/workspace/internal/judge"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
@@ -21,7 +22,7 @@ func normalize(rt ruleType, x any) (judge.Value, bool) {
 		return judge.Value{V: b, Text: strconv.FormatBool(b)}, ok
 	case ruleString, ruleStringOptional, ruleEnum:
 		s, ok := x.(string)
-		return judge.Value{V: s, Text: strconv.Quote(s)}, ok
+		return judge.Value{V: s}, ok
 	case ruleInteger, ruleIntegerOptional, ruleNumber:
 		switch n := x.(type) {
 		case int64:
@@ -29,7 +30,7 @@ func normalize(rt ruleType, x any) (judge.Value, bool) {
 		case int:
 			return judge.Value{V: float64(n), Text: strconv.Itoa(n)}, true
 		case float64:
-			return judge.Value{V: n, Text: strconv.FormatFloat(n, 'g', -1, 64)}, true
+			return judge.Value{V: n}, true
 		}
 	case ruleQuantity:
 		var text string
@@ -80,7 +81,7 @@ func valueData(v judge.Value) map[string]any {
 	if ss, ok := x.([]string); ok {
 		x = toAny(ss)
 	}
-	m := map[string]any{"v": x, "t": v.Text, "path": v.Path}
+	m := map[string]any{"v": x, "t": v.Shown(), "path": v.Path}
 	if f, ok := x.(float64); ok {
 		m["k"] = gridKey(f)
 	}

@@ -10,6 +10,7 @@ package judge
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	corev1 "k8s.io/api/core/v1"
@@ -162,10 +163,27 @@ type Value struct {
 	// V is the value to compare: a string, a bool, a float64 (numbers and
 	// quantities, in cores or bytes) or a sorted []string.
 	V any
-	// Text is the value as a person writes it ("4Gi", "8").
+	// Text is the value as a person writes it ("4Gi", "8"); empty for a
+	// string or a number written the usual way, which Shown writes when
+	// a message needs it.
 	Text string
 	// Path is where the value is rendered ("containers[0].resources.limits.cpu").
 	Path string
+}
+
+// Shown is the value as a person writes it: Text, or a string quoted, a
+// number in its shortest form.
+func (v Value) Shown() string {
+	if v.Text != "" {
+		return v.Text
+	}
+	switch x := v.V.(type) {
+	case string:
+		return strconv.Quote(x)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return ""
 }
 
 // Items are the items of a list field, by key: what the request set
