@@ -162,11 +162,11 @@ func after(path string, s Segment) string {
 		return write(path, s) // not remembered: a long path is no rendered field's
 	}
 	k := joinKey{path, s.Name, s.Kind}
-	if p, ok := joined.get(k); ok {
+	if p, ok := joined.Get(k); ok {
 		return p
 	}
 	p := write(path, s)
-	joined.put(k, p)
+	joined.Put(k, p)
 	return p
 }
 

@@ -9,11 +9,7 @@ import (
 // (found in review: 40 KB keys nested 80 deep) cannot fill it with
 // megabytes; a long path is still joined right.
 func TestJoinedKeepsShortPathsOnly(t *testing.T) {
-	count := func() int {
-		joined.mu.RLock()
-		defer joined.mu.RUnlock()
-		return len(joined.m)
-	}
+	count := joined.Len
 	long := strings.Repeat("k", maxJoinedLen)
 	before := count()
 	if got := Join("a", long); got != "a."+long {

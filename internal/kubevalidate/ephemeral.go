@@ -32,8 +32,8 @@ func (f *Findings) ephemeral(e *corev1.EphemeralVolumeSource, at string) {
 // (the claim's name and namespace are the pod's to give). A field left
 // empty is unset: an empty list or map, or a zero time, is not sent.
 func (f *Findings) templateMeta(m *metav1.ObjectMeta, at string) {
-	f.stringMap(m.Labels, at+".labels", metav1validation.ValidateLabels, &validLabels)
-	f.stringMap(m.Annotations, at+".annotations", apivalidation.ValidateAnnotations, &validAnnotations)
+	f.stringMap(m.Labels, at+".labels", metav1validation.ValidateLabels, validLabels)
+	f.stringMap(m.Annotations, at+".annotations", apivalidation.ValidateAnnotations, validAnnotations)
 	if err := apivalidation.ValidateAnnotationsSize(m.Annotations); err != nil {
 		f.errorf(at+".annotations", "%v", err)
 	}

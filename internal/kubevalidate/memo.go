@@ -1,7 +1,7 @@
 package kubevalidate
 
 import (
-	"sync"
+	"github.com/workspacekit/workspace/internal/memo"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -28,42 +28,36 @@ const (
 
 // validMemo is a bounded set of values a check found valid; safe for
 // concurrent use.
-type validMemo[K comparable] struct {
-	mu sync.RWMutex
-	m  map[K]struct{}
+type validMemo[K comparable] struct{ m memo.Map[K, struct{}] }
+
+func newValidMemo[K comparable]() *validMemo[K] {
+	return &validMemo[K]{m: memo.Map[K, struct{}]{Max: maxRemembered}}
 }
 
 func (v *validMemo[K]) known(k K) bool {
-	v.mu.RLock()
-	_, ok := v.m[k]
-	v.mu.RUnlock()
+	_, ok := v.m.Get(k)
 	return ok
 }
 
+// add remembers k, of size bytes, unless it is longer than
+// maxRememberedLen or the memo is full.
 func (v *validMemo[K]) add(k K, size int) {
 	if size > maxRememberedLen {
 		return
 	}
-	v.mu.Lock()
-	if v.m == nil {
-		v.m = make(map[K]struct{})
-	}
-	if len(v.m) < maxRemembered {
-		v.m[k] = struct{}{}
-	}
-	v.mu.Unlock()
+	v.m.Put(k, struct{}{})
 }
 
 // remembered is check, answering from a memo for values it found valid.
 func remembered(check func(string) []string) func(string) []string {
-	var memo validMemo[string]
+	valid := newValidMemo[string]()
 	return func(s string) []string {
-		if memo.known(s) {
+		if valid.known(s) {
 			return nil
 		}
 		errs := check(s)
 		if len(errs) == 0 {
-			memo.add(s, len(s))
+			valid.add(s, len(s))
 		}
 		return errs
 	}
@@ -71,7 +65,7 @@ func remembered(check func(string) []string) func(string) []string {
 
 // validLabels and validAnnotations remember the label and annotation
 // entries found valid (stringMap).
-var validLabels, validAnnotations validMemo[keyValue]
+var validLabels, validAnnotations = newValidMemo[keyValue](), newValidMemo[keyValue]()
 
 // keyValue is one entry of a label or annotation map.
 type keyValue struct{ key, value string }

@@ -8,7 +8,7 @@ import (
 // A memo keeps short values only (found in review: 200 KB annotation
 // values filled it by megabytes a resolve).
 func TestMemoKeepsShortValuesOnly(t *testing.T) {
-	var m validMemo[keyValue]
+	m := newValidMemo[keyValue]()
 	long := keyValue{"a", strings.Repeat("v", maxRememberedLen)}
 	m.add(long, len(long.key)+len(long.value))
 	if m.known(long) {

@@ -14,8 +14,8 @@ import (
 // (metadata.labels.team, metadata.annotations["example.com/owner"]), and
 // the annotations' total size.
 func (f *Findings) Meta(m *metav1.ObjectMeta) {
-	f.stringMap(m.Labels, "metadata.labels", metav1validation.ValidateLabels, &validLabels)
-	f.stringMap(m.Annotations, "metadata.annotations", apivalidation.ValidateAnnotations, &validAnnotations)
+	f.stringMap(m.Labels, "metadata.labels", metav1validation.ValidateLabels, validLabels)
+	f.stringMap(m.Annotations, "metadata.annotations", apivalidation.ValidateAnnotations, validAnnotations)
 	if err := apivalidation.ValidateAnnotationsSize(m.Annotations); err != nil {
 		f.errorf("metadata.annotations", "%v", err)
 	}

@@ -18,7 +18,7 @@ import (
 // selector, tolerations, affinity, topology spread constraints and
 // scheduling gates (a pod with a node name may have none).
 func (f *Findings) scheduling(spec *corev1.PodSpec) {
-	f.stringMap(spec.NodeSelector, "nodeSelector", metav1validation.ValidateLabels, &validLabels)
+	f.stringMap(spec.NodeSelector, "nodeSelector", metav1validation.ValidateLabels, validLabels)
 	for i := range spec.Tolerations {
 		f.toleration(&spec.Tolerations[i], fieldpath.Index("tolerations", i))
 	}
@@ -165,7 +165,7 @@ func (f *Findings) labelSelector(s *metav1.LabelSelector, at string) {
 	if s == nil {
 		return
 	}
-	f.stringMap(s.MatchLabels, at+".matchLabels", metav1validation.ValidateLabels, &validLabels)
+	f.stringMap(s.MatchLabels, at+".matchLabels", metav1validation.ValidateLabels, validLabels)
 	for i, r := range s.MatchExpressions {
 		errs := metav1validation.ValidateLabelSelectorRequirement(r, metav1validation.LabelSelectorValidationOptions{}, nil)
 		if len(errs) == 0 {
