@@ -45,10 +45,13 @@ type Engine struct {
 	// violation) and, when the policy refuses a workspace its own uid and
 	// gid, those (judgedFields).
 	judged map[string]bool
-	rules  rego.PreparedEvalQuery // rules.rego, the reference
-	plan   *plan                  // the rules compiled, what Validate runs
-	custom *customModules
-	layer  *judge.Layer // what the effective policy adds to every workspace
+	// judgedUser are the fields whose request values the rules judge:
+	// the locked ones and the uid/gid ones when refused (judgedFields).
+	judgedUser map[string]bool
+	rules      rego.PreparedEvalQuery // rules.rego, the reference
+	plan       *plan                  // the rules compiled, what Validate runs
+	custom     *customModules
+	layer      *judge.Layer // what the effective policy adds to every workspace
 	// evalTimeout bounds one evaluation of the custom modules.
 	evalTimeout time.Duration
 }
@@ -76,7 +79,7 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 	e := &Engine{eff: eff, data: policyData(eff), evalTimeout: cfg.evalTimeout}
 	e.reads = readFields(e.data)
 	e.plan = compilePlan(e.data)
-	e.judged = judgedFields(e.reads, e.plan)
+	e.judged, e.judgedUser = judgedFields(e.reads, e.plan)
 	// The embedded Rego checks policies: an engine of custom modules
 	// alone does not compile it (wsk lint --rego without --policy).
 	if len(policies) > 0 {
@@ -342,17 +345,20 @@ func readFields(data map[string]any) map[string]bool {
 }
 
 // judgedFields are the fields the plan p judges, given the fields its
-// rules read: a value or request value of any other field changes no
-// violation (plan.check), so extract need not read it.
-func judgedFields(reads map[string]bool, p *plan) map[string]bool {
-	out := maps.Clone(reads)
+// rules read, and of them the fields whose request values it judges: a
+// value or request value of any other field changes no violation
+// (plan.check), so extract need not read it.
+func judgedFields(reads map[string]bool, p *plan) (values, user map[string]bool) {
+	user = map[string]bool{}
 	for field := range p.locked {
-		out[field] = true
+		user[field] = true
 	}
 	if p.uidGidRefused != "" {
 		for _, field := range uidGidFields {
-			out[field] = true
+			user[field] = true
 		}
 	}
-	return out
+	values = maps.Clone(reads)
+	maps.Copy(values, user)
+	return values, user
 }

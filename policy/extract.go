@@ -17,15 +17,16 @@ import (
 )
 
 // extract reads a rendered workspace in policy terms: the value of every
-// field the rules judge (Engine.judged), what the request set of them,
-// their item lists and the request's data sources.
+// field the rules judge (Engine.judged), what the request set of those
+// whose request value a rule judges (Engine.judgedUser), their item lists
+// and the request's data sources.
 func (e *Engine) extract(w judge.Workspace) *judge.Input {
-	return e.extractFields(w, func(field string) bool { return e.judged[field] })
+	return e.extractFields(w, func(field string) bool { return e.judged[field] }, func(field string) bool { return e.judgedUser[field] })
 }
 
-// extractFields is extract of the fields want keeps (extractAll: every
-// field).
-func (e *Engine) extractFields(w judge.Workspace, want func(field string) bool) *judge.Input {
+// extractFields is extract of the fields want keeps, and of what the
+// request set, of the fields wantUser keeps.
+func (e *Engine) extractFields(w judge.Workspace, want, wantUser func(field string) bool) *judge.Input {
 	scratch := newInput()
 	in := &scratch.Input
 	if w.Pod == nil && w.Container != nil {
@@ -49,6 +50,9 @@ func (e *Engine) extractFields(w judge.Workspace, want func(field string) bool) 
 		}
 	}
 	user := func(field, path string, rt ruleType, conv func(any) (any, bool)) {
+		if !wantUser(field) {
+			return
+		}
 		x, ok := offered(path)
 		if !ok {
 			return

@@ -43,7 +43,7 @@ func TestExtractReadsWhatTheRulesJudge(t *testing.T) {
 		}
 		for range planRequests {
 			gen := genInput(rnd)
-			n := narrowInput(gen, e.judged)
+			n := narrowInput(gen, e.judged, e.judgedUser)
 			if len(n.Values) < len(gen.Values) || len(n.User) < len(gen.User) {
 				narrowed++
 			}
@@ -51,12 +51,13 @@ func TestExtractReadsWhatTheRulesJudge(t *testing.T) {
 				return fmt.Sprintf("seed %d: narrowed to %v the plan gives\n%s\nwhole\n%s\npolicies:\n%s", seed, e.judged, listViolations(got), listViolations(want), docs)
 			}
 			w := genWorkspace(rnd)
-			all := e.extractFields(w, func(string) bool { return true })
+			every := func(string) bool { return true }
+			all := e.extractFields(w, every, every)
 			in := e.extract(w)
 			if released[in.Scratch] || released[all.Scratch] {
 				reused++
 			}
-			got, want := *in, *narrowInput(all, e.judged)
+			got, want := *in, *narrowInput(all, e.judged, e.judgedUser)
 			got.Scratch, want.Scratch = nil, nil
 			if !reflect.DeepEqual(got, want) {
 				return fmt.Sprintf("seed %d: extract gives\n%+v\nevery field narrowed\n%+v\npolicies:\n%s", seed, got, want, docs)
@@ -102,13 +103,13 @@ func planOnlyEngine(docs []string) (*Engine, string, error) {
 	e := &Engine{eff: eff, data: policyData(eff)}
 	e.reads = readFields(e.data)
 	e.plan = compilePlan(e.data)
-	e.judged = judgedFields(e.reads, e.plan)
+	e.judged, e.judgedUser = judgedFields(e.reads, e.plan)
 	return e, all, nil
 }
 
-// narrowInput is in with only the values, request values, removed values
-// and items of the fields keep holds.
-func narrowInput(in *judge.Input, keep map[string]bool) *judge.Input {
+// narrowInput is in with only the values, removed values and items of
+// the fields keep holds, and the request values of those keepUser holds.
+func narrowInput(in *judge.Input, keep, keepUser map[string]bool) *judge.Input {
 	out := *in
 	out.Values, out.User, out.Items = map[string]judge.Value{}, map[string]judge.Value{}, map[string]judge.Items{}
 	for f, v := range in.Values {
@@ -117,7 +118,7 @@ func narrowInput(in *judge.Input, keep map[string]bool) *judge.Input {
 		}
 	}
 	for f, v := range in.User {
-		if keep[f] {
+		if keepUser[f] {
 			out.User[f] = v
 		}
 	}

@@ -146,7 +146,7 @@ func ruleEngine(ctx context.Context, policies []*Policy) (*Engine, error) {
 	e := &Engine{eff: eff, data: policyData(eff)}
 	e.reads = readFields(e.data)
 	e.plan = compilePlan(e.data)
-	e.judged = judgedFields(e.reads, e.plan)
+	e.judged, e.judgedUser = judgedFields(e.reads, e.plan)
 	e.rules, err = prepare(ctx, "data.workspacekit.rules.deny", compiler, map[string]any{"policy": e.data})
 	return e, err
 }
