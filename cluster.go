@@ -201,7 +201,7 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, [
 		}
 		name, val, ok := strings.Cut(line, "=")
 		name = strings.TrimSpace(name)
-		here := pos{file: file, line: n, col: col}
+		here := newPos(file, n, col)
 		if !ok {
 			probs.add(here, "", "expected KEY=VALUE, got %q", line)
 			continue
@@ -212,7 +212,7 @@ func parseDotenv(file string, data []byte) (map[string]string, map[string]pos, [
 		}
 		v, err := dotenvValue(strings.TrimSpace(val))
 		if err != nil {
-			probs.add(pos{file: file, line: n, col: col + len(name) + 1}, "env."+name, "%v", err)
+			probs.add(newPos(file, n, col+len(name)+1), "env."+name, "%v", err)
 			continue
 		}
 		if first, ok := at[name]; ok {

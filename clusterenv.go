@@ -54,7 +54,7 @@ func misspeltSettings(c *Cluster) []Warning {
 		}
 		if s := diag.Suggest(name, controlPlaneVars); s != "" {
 			at := c.envPos(name)
-			out = append(out, Warning{Path: "env." + name, File: at.file, Line: at.line, Column: at.col,
+			out = append(out, Warning{Path: "env." + name, File: at.file, Line: int(at.line), Column: int(at.col),
 				Message: fmt.Sprintf("%s is not a setting workspacekit reads (it is an ordinary variable), so it does nothing as one; did you mean %s?", name, s)})
 		}
 	}

@@ -36,7 +36,7 @@ var dockerHostExamples = [][2]string{
 func readDockerHost(c *Cluster, probs *problemList, warns *[]Warning) docker.Host {
 	h := docker.Host{Host: DefaultDockerHost}
 	if v, ok := c.lookup(varDockerHost); ok && v == docDockerHost {
-		*warns = append(*warns, Warning{Path: "env." + varDockerHost, File: c.envPos(varDockerHost).file, Line: c.envPos(varDockerHost).line, Column: c.envPos(varDockerHost).col,
+		*warns = append(*warns, Warning{Path: "env." + varDockerHost, File: c.envPos(varDockerHost).file, Line: int(c.envPos(varDockerHost).line), Column: int(c.envPos(varDockerHost).col),
 			Message: fmt.Sprintf("%q names a host \"var\", not the socket /var/run/docker.sock; read as %s, the Docker default (write it so)", v, DefaultDockerHost)})
 	} else if ok {
 		h.Host = v

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/workspacekit/workspace/internal/diag"
 )
@@ -17,7 +18,14 @@ type Problems = diag.Problems
 // pos is a position in a source file; the zero value means "no position".
 type pos struct {
 	file      string
-	line, col int
+	line, col int32 // int32: a node holds two positions, and nodes are most of what a resolve allocates
+}
+
+// newPos is the position at line and col of file (clamped to int32:
+// no input is that long).
+func newPos(file string, line, col int) pos {
+	clamp := func(n int) int32 { return int32(min(max(n, math.MinInt32), math.MaxInt32)) }
+	return pos{file: file, line: clamp(line), col: clamp(col)}
 }
 
 // problemList collects problems while a step runs.
@@ -27,7 +35,7 @@ type problemList struct {
 
 func (l *problemList) add(at pos, path, format string, args ...any) {
 	msg := diag.Clip(fmt.Sprintf(format, args...), diag.MaxMessage)
-	l.list = append(l.list, &Problem{Path: diag.Clip(path, diag.MaxMessage), File: at.file, Line: at.line, Column: at.col, Message: msg})
+	l.list = append(l.list, &Problem{Path: diag.Clip(path, diag.MaxMessage), File: at.file, Line: int(at.line), Column: int(at.col), Message: msg})
 }
 
 func (l *problemList) addAll(err error) {

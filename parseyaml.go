@@ -42,7 +42,7 @@ func (in yamlSource) position(line, col int) pos {
 	if in.shift != nil {
 		line, col = in.shift(line, col)
 	}
-	return pos{file: in.file, line: line, col: max(col, 1)}
+	return newPos(in.file, line, max(col, 1))
 }
 
 type converter struct {

@@ -103,5 +103,5 @@ func (w *warnings) add(path, msg string) { *w = append(*w, Warning{Path: path, M
 
 // addAt adds a warning about the input at a position.
 func (w *warnings) addAt(at pos, path, msg string) {
-	*w = append(*w, Warning{Path: path, Message: msg, File: at.file, Line: at.line, Column: at.col})
+	*w = append(*w, Warning{Path: path, Message: msg, File: at.file, Line: int(at.line), Column: int(at.col)})
 }
