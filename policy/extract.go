@@ -112,31 +112,31 @@ func (e *Engine) extractFields(w judge.Workspace, want, wantUser func(field stri
 		}
 		set("environment.supplementalGroups", renderedPath("environment.supplementalGroups"), str(strings.Join(gs, ",")), true)
 	}
-	// Fields whose value and request value are at one path.
-	if field := "environment.image"; want(field) {
-		path := renderedPath(field)
-		set(field, path, str(c.Image), c.Image != "")
-		user(field, path, ruleString, nil)
-	}
-	if field := "environment.imagePullPolicy"; want(field) {
-		path := renderedPath(field)
-		set(field, path, str(string(c.ImagePullPolicy)), c.ImagePullPolicy != "")
-		user(field, path, ruleString, nil)
-	}
-	if field := "environment.workingDir"; want(field) {
-		path := renderedPath(field)
-		set(field, path, str(c.WorkingDir), c.WorkingDir != "")
-		user(field, path, ruleString, nil)
-	}
-	if field := "environment.hostIpc"; want(field) {
-		path := renderedPath(field)
-		set(field, path, boolean(spec.HostIPC), true)
-		user(field, path, ruleBoolean, nil)
-	}
-	if field := "environment.hostNetwork"; want(field) {
-		path := renderedPath(field)
-		set(field, path, boolean(spec.HostNetwork), true)
-		user(field, path, ruleBoolean, nil)
+	// Fields whose value and request value are at one path: strings that
+	// are set when not empty, and booleans.
+	for _, f := range [...]struct {
+		field  string
+		text   string
+		flag   bool
+		isFlag bool
+	}{
+		{field: "environment.image", text: c.Image},
+		{field: "environment.imagePullPolicy", text: string(c.ImagePullPolicy)},
+		{field: "environment.workingDir", text: c.WorkingDir},
+		{field: "environment.hostIpc", flag: spec.HostIPC, isFlag: true},
+		{field: "environment.hostNetwork", flag: spec.HostNetwork, isFlag: true},
+	} {
+		if !want(f.field) {
+			continue
+		}
+		path := renderedPath(f.field)
+		if f.isFlag {
+			set(f.field, path, boolean(f.flag), true)
+			user(f.field, path, ruleBoolean, nil)
+			continue
+		}
+		set(f.field, path, str(f.text), f.text != "")
+		user(f.field, path, ruleString, nil)
 	}
 	if v, ok := pod.Annotations[AnnotationCreateHomeDir]; ok && want("environment.createHomeDir") {
 		b, err := strconv.ParseBool(v)
