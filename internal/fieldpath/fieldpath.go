@@ -156,7 +156,8 @@ func (s Segment) writeTo(b *strings.Builder) {
 }
 
 // after writes path with s appended, in one allocation, or none when the
-// same path was written before (joined).
+// same path was written before (joined). A key segment is quoted as
+// KeySegment quotes it.
 func after(path string, s Segment) string {
 	if len(path)+len(s.Name) > maxJoinedLen {
 		return write(path, s) // not remembered: a long path is no rendered field's
@@ -171,6 +172,9 @@ func after(path string, s Segment) string {
 }
 
 func write(path string, s Segment) string {
+	if s.Kind == KindKey {
+		s.Quoted = !plain(s.Name)
+	}
 	var b strings.Builder
 	b.Grow(len(path) + len(s.Name) + 2)
 	b.WriteString(path)
@@ -224,7 +228,9 @@ func KeySegment(k string) Segment { return Segment{Kind: KindKey, Name: k, Quote
 
 // Join appends a map key to a path: a.b, a["node.kubernetes.io/instance-type"].
 func Join(path, key string) string {
-	return after(path, KeySegment(key))
+	// Whether the key is quoted is found only when the path is written:
+	// a remembered path needs no look at the key.
+	return after(path, Segment{Kind: KindKey, Name: key})
 }
 
 // Index appends a list index to a path: a[0].

@@ -23,3 +23,21 @@ func TestJoinedKeepsShortPathsOnly(t *testing.T) {
 		t.Errorf("a short path was not remembered")
 	}
 }
+
+// A key is quoted as KeySegment quotes it, whether its path is written or
+// remembered.
+func TestJoinQuotesAsKeySegment(t *testing.T) {
+	for _, key := range []string{"image", "node.kubernetes.io/instance-type", "0abc", "", "a b", "x_y-z"} {
+		want := "spec" + func() string {
+			var b strings.Builder
+			b.WriteString("x")
+			KeySegment(key).writeTo(&b)
+			return b.String()[1:]
+		}()
+		for range 2 { // written, then remembered
+			if got := Join("spec", key); got != want {
+				t.Errorf("Join(spec, %q) = %q, want %q", key, got, want)
+			}
+		}
+	}
+}
