@@ -11,12 +11,6 @@ import (
 	"github.com/workspacekit/workspace/internal/kubevalidate"
 )
 
-// checkObjects runs the API server's create validation
-// (internal/kubevalidate) over the rendered objects, whatever layer set
-// each value: a value it rejects is a problem at the input that set it,
-// what it only warns about a warning there. The Service, claim and Ingress are
-// built from settings checked when they are read; their pass is the
-// safety net of that promise.
 // maxObjectProblems is how many problems of the rendered objects are
 // reported one by one; the rest are counted in one more.
 const maxObjectProblems = 100
@@ -38,11 +32,9 @@ func (b *build) reportedPaths() renderedProblems {
 		if i := strings.IndexAny(key, ".["); i >= 0 {
 			key = key[:i]
 		}
-		if f := containerConfigSchema.fields[key]; f != nil && f.owner == containerType {
-			out = append(out, containerPath+"."+rest)
-		} else {
-			out = append(out, rest)
-		}
+		// The key renders where provenance records it; what follows it
+		// stays as the problem wrote it.
+		out = append(out, shape{t: containerConfigType}.renderedPath("", key)+rest[len(key):])
 	}
 	return out
 }
@@ -57,6 +49,12 @@ func (r renderedProblems) covers(path string) bool {
 	return false
 }
 
+// checkObjects runs the API server's create validation
+// (internal/kubevalidate) over the rendered objects, whatever layer set
+// each value: a value it rejects is a problem at the input that set it,
+// what it only warns about a warning there. The Service, claim and Ingress are
+// built from settings checked when they are read; their pass is the
+// safety net of that promise.
 func (b *build) checkObjects(k *Kubernetes) {
 	if b.platform {
 		return // its problems are no pod's: CheckPod reads only its values

@@ -252,11 +252,11 @@ func (b *build) inheritEnv() string {
 			continue
 		}
 		c.Env = append(c.Env, v.env)
-		path := v.paths[0]
 		if paths.docker {
-			path = v.paths[1]
+			prov[v.paths[1]] = v.origin
+		} else {
+			prov[v.paths[0]] = v.origin
 		}
-		prov[path] = b.names.at(v.origin, path)
 	}
 	for _, e := range c.Env {
 		if e.Name == "ENV" {

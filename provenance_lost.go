@@ -11,6 +11,6 @@ func (b *build) lose(path string, src Source, value any) {
 	if !ok {
 		return
 	}
-	o.Lost = append(o.Lost[:len(o.Lost):len(o.Lost)], Offer{Source: src, Value: value, Policy: b.names.ref(src, path)})
+	o.Lost = append(o.Lost[:len(o.Lost):len(o.Lost)], Offer{Source: src, Value: value})
 	b.prov[path] = o
 }

@@ -11,7 +11,7 @@ import (
 
 // TestPoliciesNamedAsByPath checks that naming policies where origins
 // are recorded (collected, set by the policy's layers, copied to another
-// field, given another loser: policyNamer) gives every provenance entry
+// field: policyNamer) gives every provenance entry
 // the names that naming the whole provenance by path afterwards
 // (nameByPath, the reference) gives it: for every policy case of
 // testdata/policy that resolves, Kubernetes and Docker. A place that

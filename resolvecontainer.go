@@ -102,9 +102,9 @@ func (b *build) applyServerCommand(steps []PostStartStep) ([]string, []string) {
 	if len(steps) == 0 && len(requirements) == 0 {
 		if len(c.Command) == 0 && len(cmd) > 0 {
 			c.Command, c.Args = cmd, args
-			prov[paths.command] = b.names.at(cmdOrigin, paths.command)
+			prov[paths.command] = cmdOrigin
 			if _, own := prov[paths.args]; len(args) > 0 && !own {
-				prov[paths.args] = b.names.at(argsOrigin, paths.args)
+				prov[paths.args] = argsOrigin
 			}
 		}
 		return c.Command, c.Args

@@ -131,12 +131,12 @@ func (b *build) applyResources() {
 		if _, set := f.get(c); !set {
 			f.set(c, d.quantity.DeepCopy())
 			if p != "" {
-				prov[p] = b.names.at(Origin{Source: d.offer.Source}, p)
+				prov[p] = Origin{Source: d.offer.Source}
 			}
 		} else if o, ok := prov[p]; ok && p != "" {
 			// A higher layer set the field: the cluster's default lost.
 			o.Lost = append(slices.Clip(o.Lost), d.offer)
-			prov[p] = b.names.at(o, p)
+			prov[p] = o
 		}
 	}
 	// at is where a field's warning points: its path, else (a field the
