@@ -21,8 +21,9 @@ import (
 // resolver, so that replicas of a webhook behind one Service answer
 // alike.
 type Handler struct {
-	r    *workspace.Resolver
-	opts options
+	r       *workspace.Resolver
+	opts    options
+	workers *workers
 }
 
 // New returns a Handler that judges reviews with r: pods with
@@ -35,7 +36,7 @@ func New(r *workspace.Resolver, opts ...Option) *Handler {
 			opt(&o)
 		}
 	}
-	return &Handler{r: r, opts: o}
+	return &Handler{r: r, opts: o, workers: newWorkers()}
 }
 
 // ServeHTTP answers one AdmissionReview: 200 with the review's answer, or
@@ -161,7 +162,7 @@ func (h *Handler) budget(r *http.Request) (context.Context, context.CancelFunc, 
 	return ctx, cancel, d
 }
 
-// reviewWithin judges the request in its own goroutine and returns when
+// reviewWithin judges the request on a goroutine of its own and returns when
 // it is done or when ctx is: the answer is never later than the budget,
 // whatever the work does (it stops on its own soon after, as the resolver
 // and the policy engine watch ctx). A panic in the work is an error.
@@ -171,7 +172,7 @@ func (h *Handler) reviewWithin(ctx context.Context, req *admissionv1.AdmissionRe
 		err error
 	}
 	done := make(chan result, 1)
-	go func() {
+	h.workers.do(func() {
 		defer func() {
 			if p := recover(); p != nil {
 				done <- result{err: &panicError{value: p, stack: string(debug.Stack())}}
@@ -179,7 +180,7 @@ func (h *Handler) reviewWithin(ctx context.Context, req *admissionv1.AdmissionRe
 		}()
 		v, err := h.review(ctx, req)
 		done <- result{v, err}
-	}()
+	})
 	select {
 	case res := <-done:
 		return res.v, res.err
