@@ -4,7 +4,10 @@
 // denied Pods and Workspace objects, built with the k8s.io/api types) from
 // c concurrent keep-alive TLS connections, and prints the throughput, the
 // p50, p99 and max latency, the error count, and the server's resident
-// memory (VmRSS of /proc/PID/status) after half and after all the reviews.
+// memory (VmRSS of /proc/PID/status) after half and after all the reviews,
+// and the CPU time the server and the load generator used. The server
+// runs with the environment examples/webhook/deployment.yaml gives its
+// container (GOGC, GOMEMLIMIT), as it is deployed (-server-env).
 // Run it from the repository root:
 //
 //	go run ./bench/webhook-load -n 20000
@@ -49,6 +52,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	admissionv1 "k8s.io/api/admission/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -74,6 +78,7 @@ type options struct {
 	wsk, tags         string
 	cluster, defaults string
 	request           string
+	serverEnv         string
 	policies, modules fileList
 	strict            bool
 	timeout           time.Duration
@@ -93,6 +98,7 @@ func main() {
 	flag.Var(&o.modules, "rego", "custom Rego module `FILE` the server loads; repeatable")
 	flag.BoolVar(&o.strict, "strict", false, "count an answer with an unexpected verdict as an error (needs wsk with the admission package)")
 	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "stop sending after this long, whatever is left")
+	flag.StringVar(&o.serverEnv, "server-env", "examples/webhook/deployment.yaml", "start the server with the environment (GOGC, GOMEMLIMIT) of the webhook container of this Deployment `FILE`; empty: this process's environment alone")
 	flag.Float64Var(&o.rate, "rate", 0, "send at this many reviews/s in all (open loop: review i is due at i/rate, and its latency counts from then); 0 sends as fast as the connections allow (closed loop)")
 	flag.Parse()
 	if len(o.policies) == 0 {
@@ -167,7 +173,11 @@ func run(o options) (int, error) {
 	for _, m := range o.modules {
 		args = append(args, "--rego", m)
 	}
-	srv, err := startServer(bin, args)
+	env, err := deploymentEnv(o.serverEnv)
+	if err != nil {
+		return 0, err
+	}
+	srv, err := startServer(bin, args, env)
 	if err != nil {
 		return 0, err
 	}
@@ -206,6 +216,7 @@ func run(o options) (int, error) {
 	var firstErrs sync.Map // error text → count, a few shown
 	var rssHalf, rssAll int64
 	var halfOnce sync.Once
+	serverCPU0, selfCPU0 := cpuTime(srv.pid()), selfCPUTime()
 	start := time.Now()
 	for w, c := range clients {
 		wg.Add(1)
@@ -249,6 +260,7 @@ func run(o options) (int, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	serverCPU, selfCPU := cpuTime(srv.pid())-serverCPU0, selfCPUTime()-selfCPU0
 	rssAll = rss(srv.pid())
 	sent := completed.Load()
 	errs := errCount.Load()
@@ -286,6 +298,9 @@ func run(o options) (int, error) {
 		fmt.Printf("%d %s", counts[r.name], r.name)
 	}
 	fmt.Printf(") over %d keep-alive TLS connections to 127.0.0.1, server pid %d\n", o.conns, srv.pid())
+	if o.serverEnv != "" {
+		fmt.Printf("server env   %s (from %s; -server-env '' for none)\n", strings.Join(srv.env, " "), o.serverEnv)
+	}
 	if o.rate > 0 {
 		fmt.Printf("load         open loop at %.0f reviews/s (latency from when each review was due)\n", o.rate)
 	} else {
@@ -302,6 +317,12 @@ func run(o options) (int, error) {
 	}
 	fmt.Printf("throughput   %.0f reviews/s (%s)\n", rate, elapsed.Round(time.Millisecond))
 	fmt.Printf("latency      p50 %s  p99 %s  max %s\n", ms(pct(0.50)), ms(pct(0.99)), ms(sorted[len(sorted)-1]))
+	if sent > 0 && serverCPU > 0 {
+		per := serverCPU / time.Duration(sent)
+		fmt.Printf("CPU          server %s (%s per review, at most %.0f reviews/s on %d CPUs it had alone); this load generator %s (%s per review)\n",
+			serverCPU.Round(time.Millisecond), per.Round(time.Microsecond), float64(runtime.NumCPU())/per.Seconds(), runtime.NumCPU(),
+			selfCPU.Round(time.Millisecond), (selfCPU / time.Duration(sent)).Round(time.Microsecond))
+	}
 	fmt.Printf("errors       %d\n", errs)
 	firstErrs.Range(func(k, v any) bool {
 		fmt.Printf("  %d× %s\n", v.(*atomic.Int64).Load(), k)
@@ -558,14 +579,16 @@ type server struct {
 	reviews   atomic.Int64 // review log lines
 	done      chan error
 	exited    bool
+	env       []string // beyond this process's environment
 }
 
 func (s *server) pid() int { return s.cmd.Process.Pid }
 
 // startServer starts wsk and waits for its serving line; its stderr is
 // read to the end (the review lines counted) so that it never blocks.
-func startServer(bin string, args []string) (*server, error) {
-	s := &server{cmd: exec.Command(bin, args...), admission: true, done: make(chan error, 1)}
+func startServer(bin string, args, env []string) (*server, error) {
+	s := &server{cmd: exec.Command(bin, args...), admission: true, done: make(chan error, 1), env: env}
+	s.cmd.Env = append(os.Environ(), env...)
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -647,6 +670,64 @@ func (s *server) kill() {
 		<-s.done
 		s.exited = true
 	}
+}
+
+// deploymentEnv is the environment (NAME=value, the entries with a
+// value) of the webhook container of a Deployment manifest, so that the
+// server runs as the example deploys it; none for an empty file name.
+func deploymentEnv(file string) ([]string, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var d appsv1.Deployment
+	if err := yaml.UnmarshalStrict(data, &d); err != nil {
+		return nil, fmt.Errorf("%s: %v", file, err)
+	}
+	cs := d.Spec.Template.Spec.Containers
+	i := slices.IndexFunc(cs, func(c corev1.Container) bool { return c.Name == "webhook" })
+	if i < 0 {
+		return nil, fmt.Errorf("%s: no container named webhook", file)
+	}
+	var env []string
+	for _, e := range cs[i].Env {
+		if e.ValueFrom == nil {
+			env = append(env, e.Name+"="+e.Value)
+		}
+	}
+	return env, nil
+}
+
+// cpuTime is the user and system CPU time a process has used (0 when it
+// cannot be read): utime and stime of /proc/PID/stat, in clock ticks of
+// 1/100 s (USER_HZ, 100 on Linux).
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command, which is in parentheses and may hold
+	// spaces: state is the third field of stat, utime the 14th.
+	_, rest, ok := strings.Cut(string(data), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// selfCPUTime is the CPU time this process has used.
+func selfCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // rss is the VmRSS of a process in bytes (0 when it cannot be read).

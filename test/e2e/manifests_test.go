@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -575,6 +576,7 @@ func TestWebhookManifestsAgree(t *testing.T) {
 			t.Errorf("wsk webhook has no %s", f)
 		}
 	}
+	checkGoRuntimeEnv(t, c)
 	// Every file flag names a file of a mounted volume: the ConfigMap's
 	// keys, the Certificate's Secret's tls.crt and tls.key.
 	cm := decodeInto[corev1.ConfigMap](t, one("ConfigMap"))
@@ -828,4 +830,44 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// checkGoRuntimeEnv checks the Go runtime's settings of the webhook's
+// container, when it has them: GOGC a positive percentage, GOMEMLIMIT in
+// the runtime's own syntax (a number of bytes, or with B, KiB, MiB, GiB or
+// TiB) and below the container's memory limit, or the runtime would
+// collect without end as the heap nears a limit it can never stay under.
+func checkGoRuntimeEnv(t *testing.T, c corev1.Container) {
+	t.Helper()
+	for _, e := range c.Env {
+		switch e.Name {
+		case "GOGC":
+			if n, err := strconv.Atoi(e.Value); err != nil || n <= 0 {
+				t.Errorf("GOGC %q is not a positive percentage", e.Value)
+			}
+		case "GOMEMLIMIT":
+			units := []struct {
+				suffix string
+				shift  uint
+			}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}, {"B", 0}, {"", 0}}
+			var bytes int64 = -1
+			for _, u := range units {
+				if num, ok := strings.CutSuffix(e.Value, u.suffix); ok {
+					if n, err := strconv.ParseInt(num, 10, 64); err == nil && n > 0 {
+						bytes = n << u.shift
+					}
+					break
+				}
+			}
+			limit, ok := c.Resources.Limits[corev1.ResourceMemory]
+			switch {
+			case bytes < 0:
+				t.Errorf("GOMEMLIMIT %q is not in the Go runtime's syntax (192MiB, 2GiB, a number of bytes)", e.Value)
+			case !ok:
+				t.Errorf("GOMEMLIMIT %q is set but the container has no memory limit it keeps under", e.Value)
+			case bytes >= limit.Value():
+				t.Errorf("GOMEMLIMIT %q is not below the container's memory limit %s", e.Value, limit.String())
+			}
+		}
+	}
 }
