@@ -2,8 +2,11 @@ package workspace_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
+
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/workspacekit/workspace"
 	"github.com/workspacekit/workspace/internal/limits"
@@ -53,5 +56,36 @@ func BenchmarkParseEnvEntries(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/entry")
 			})
 		}
+	}
+}
+
+// BenchmarkParseRequest parses the quickstart request as its YAML file
+// and as the JSON an API server or a control plane sends (a Workspace's
+// spec), container_config a string in both. A JSON document is read
+// without yaml.v3 (internal/yamldoc's decodeJSON); its container_config
+// string is YAML and goes through yaml.v3 in both.
+//
+//	go test -run '^$' -bench BenchmarkParseRequest -benchmem .
+func BenchmarkParseRequest(b *testing.B) {
+	data, err := os.ReadFile("examples/quickstart/request.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	asJSON, err := sigsyaml.YAMLToJSON(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{{"yaml", data}, {"json", asJSON}} {
+		b.Run(in.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := workspace.ParseRequest("request", in.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -26,11 +26,20 @@ type SyntaxError struct {
 // Decode parses data as exactly one YAML document of at most
 // limits.MaxInputBytes. It returns the document's root node, or nil for an
 // empty document. Nodes are not bounded here: a reader of the tree counts
-// them (aliases each time they are used) and their depth.
+// them (aliases each time they are used) and their depth. A JSON object
+// is read without yaml.v3 into the same tree (decodeJSON).
 func Decode(data []byte) (*yaml.Node, *SyntaxError) {
 	if len(data) > limits.MaxInputBytes {
 		return nil, &SyntaxError{Message: fmt.Sprintf("input is %d bytes; at most %d are accepted", len(data), limits.MaxInputBytes)}
 	}
+	if root, ok := decodeJSON(data); ok {
+		return root, nil
+	}
+	return decodeYAML(data)
+}
+
+// decodeYAML is Decode through yaml.v3.
+func decodeYAML(data []byte) (*yaml.Node, *SyntaxError) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
