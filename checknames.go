@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/kubevalidate"
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -18,23 +18,23 @@ import (
 // that the objects the resolver renders pass the API server's validation.
 func checkClusterNames(c *Cluster, s *settings, probs *problemList) {
 	if c.Namespace != "" {
-		if errs := validation.IsDNS1123Label(c.Namespace); len(errs) > 0 {
+		if errs := kubevalidate.IsDNS1123Label(c.Namespace); len(errs) > 0 {
 			probs.add(c.pos("namespace"), "namespace", "%q is not a namespace name: %s", c.Namespace, strings.Join(errs, "; "))
 		}
 	}
 	if s.pvcName != "" {
-		if errs := validation.IsDNS1123Subdomain(s.pvcName); len(errs) > 0 {
+		if errs := kubevalidate.IsDNS1123Subdomain(s.pvcName); len(errs) > 0 {
 			probs.add(c.envPos(varPVCName), "env."+varPVCName, "%q is not a claim name: %s", s.pvcName, strings.Join(errs, "; "))
 		}
 		if p := s.pvcPrefix; p != "" && (path.IsAbs(p) || strings.Contains("/"+p+"/", "/../")) {
 			probs.add(c.envPos(varPVCSubpathPrefix), "env."+varPVCSubpathPrefix,
 				"%q must be a relative path without '..' (a subPath of the shared claim), such as workspaces", p)
 		}
-	} else if errs := validation.IsDNS1123Subdomain(s.storageClass); len(errs) > 0 {
+	} else if errs := kubevalidate.IsDNS1123Subdomain(s.storageClass); len(errs) > 0 {
 		probs.add(c.envPos(varStorageClass), "env."+varStorageClass, "%q is not a storage class name: %s", s.storageClass, strings.Join(errs, "; "))
 	}
 	if s.ingressName != "" && s.ingressType != "istio" {
-		if errs := validation.IsDNS1123Subdomain(s.ingressName); len(errs) > 0 {
+		if errs := kubevalidate.IsDNS1123Subdomain(s.ingressName); len(errs) > 0 {
 			probs.add(c.envPos(s.ingressNameVar), "env."+s.ingressNameVar, "%q cannot name an Ingress: %s; set %s to a valid name",
 				s.ingressName, strings.Join(errs, "; "), varIngressName)
 		}
@@ -52,7 +52,7 @@ func (b *build) checkPodNames(pod *corev1.PodSpec) {
 	probs := &b.probs
 	cc := lookupTree(b.merged, "container_config")
 	c := &pod.Containers[0]
-	if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
+	if errs := kubevalidate.IsDNS1123Label(c.Name); len(errs) > 0 {
 		probs.add(lookupTree(cc, "name").at, "container_config.name", "%q is not a container name: %s", c.Name, strings.Join(errs, "; "))
 	}
 	for i, m := range c.VolumeMounts {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/fieldpath"
+	"github.com/workspacekit/workspace/internal/kubevalidate"
 	"github.com/workspacekit/workspace/internal/podsecurity"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -245,11 +246,11 @@ func (r *Resolver) checkName(req *Request, probs *problemList) bool {
 		probs.add(at, "name", "the workspace name is required: a DNS-1123 label such as my-workspace")
 		return false
 	}
-	if errs := validation.IsDNS1123Label(req.Name); len(errs) > 0 {
+	if errs := kubevalidate.IsDNS1123Label(req.Name); len(errs) > 0 {
 		probs.add(at, "name", "%q is not a valid workspace name: %s", req.Name, strings.Join(errs, "; "))
 		return false
 	}
-	if errs := validation.IsDNS1035Label(req.Name + "-service"); len(errs) > 0 {
+	if errs := kubevalidate.IsDNS1035Label(req.Name + "-service"); len(errs) > 0 {
 		probs.add(at, "name", "%q cannot name a workspace: its Service %q would be invalid (%s); start with a letter and use at most 55 characters",
 			req.Name, req.Name+"-service", strings.Join(errs, "; "))
 		return false

@@ -69,3 +69,15 @@ var validLabels, validAnnotations = newValidMemo[keyValue](), newValidMemo[keyVa
 
 // keyValue is one entry of a label or annotation map.
 type keyValue struct{ key, value string }
+
+// IsDNS1123Label is validation.IsDNS1123Label, answering from a memo for
+// the values it found valid (a workspace's name recurs in every render).
+func IsDNS1123Label(s string) []string { return isDNS1123Label(s) }
+
+// IsDNS1123Subdomain is validation.IsDNS1123Subdomain, answering from a
+// memo for the values it found valid.
+func IsDNS1123Subdomain(s string) []string { return isDNS1123Subdomain(s) }
+
+// IsDNS1035Label is validation.IsDNS1035Label, answering from a memo for
+// the values it found valid.
+func IsDNS1035Label(s string) []string { return isDNS1035Label(s) }
