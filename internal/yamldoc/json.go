@@ -126,17 +126,10 @@ func (s *jsonScanner) expect(c byte) {
 // object reads {"key": value, ...}.
 func (s *jsonScanner) object(depth int) *yaml.Node {
 	n := s.node(yaml.MappingNode, yaml.FlowStyle, "!!map", "")
-	s.advance(1)
-	s.space()
-	if s.i < len(s.data) && s.data[s.i] == '}' {
-		s.advance(1)
-		return n
-	}
-	for !s.failed {
-		s.space()
+	s.items('}', func() {
 		if s.i >= len(s.data) || s.data[s.i] != '"' {
 			s.failed = true
-			break
+			return
 		}
 		key := s.node(yaml.ScalarNode, yaml.DoubleQuotedStyle, "!!str", "")
 		key.Value = s.str()
@@ -147,51 +140,52 @@ func (s *jsonScanner) object(depth int) *yaml.Node {
 		}
 		if s.i >= len(s.data) || s.data[s.i] != ':' || s.col-key.Column > maxImplicitKey {
 			s.failed = true
-			break
+			return
 		}
 		s.advance(1)
 		s.space()
-		v := s.value(depth + 1)
-		if s.failed {
-			break
+		if v := s.value(depth + 1); !s.failed {
+			n.Content = append(n.Content, key, v)
 		}
-		n.Content = append(n.Content, key, v)
-		s.space()
-		if s.i < len(s.data) && s.data[s.i] == ',' {
-			s.advance(1)
-			continue
-		}
-		s.expect('}')
-		break
-	}
+	})
 	return n
 }
 
 // array reads [value, ...].
 func (s *jsonScanner) array(depth int) *yaml.Node {
 	n := s.node(yaml.SequenceNode, yaml.FlowStyle, "!!seq", "")
+	s.items(']', func() {
+		if v := s.value(depth + 1); !s.failed {
+			n.Content = append(n.Content, v)
+		}
+	})
+	return n
+}
+
+// items reads a collection from its opening byte to its closing one:
+// items separated by commas, each read by item (which fails the scan when
+// it cannot read one).
+func (s *jsonScanner) items(closing byte, item func()) {
 	s.advance(1)
 	s.space()
-	if s.i < len(s.data) && s.data[s.i] == ']' {
+	if s.i < len(s.data) && s.data[s.i] == closing {
 		s.advance(1)
-		return n
+		return
 	}
 	for !s.failed {
 		s.space()
-		v := s.value(depth + 1)
+		item()
 		if s.failed {
-			break
+			return
 		}
-		n.Content = append(n.Content, v)
 		s.space()
 		if s.i < len(s.data) && s.data[s.i] == ',' {
 			s.advance(1)
 			continue
 		}
-		s.expect(']')
-		break
+		s.expect(closing)
+		return
 	}
-	return n
 }
 
 // str reads a JSON string, its escapes resolved.
