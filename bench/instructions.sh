@@ -29,12 +29,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go test -c -o "$work/bench.test" "$pkg"
 
-# refs BENCH N: the instructions of one run of BENCH, N iterations.
-refs() {
-	GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+# refs BENCH N: the instructions of one run of BENCH, N iterations (in a
+# subshell: it changes folder).
+refs() (
+	# From the package's folder, as go test runs it (its testdata).
+	cd "$pkg" && GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
 		"$work/bench.test" -test.run '^$' -test.bench "^$1\$" -test.benchtime "${2}x" 2>&1 |
 		awk '/I *refs/ {gsub(",", "", $4); print $4}'
-}
+)
 
 first=
 printf '%-36s %14s %8s\n' benchmark instructions/op ratio
