@@ -144,7 +144,7 @@ func (f *Findings) ports(ports []corev1.ContainerPort, base string, hostNetwork 
 		}
 		f.oneOf(func() string { return at() + ".protocol" }, string(p.Protocol), "TCP", "UDP", "SCTP")
 		if p.Name != "" {
-			if errs := validation.IsValidPortName(p.Name); len(errs) > 0 {
+			if errs := isValidPortName(p.Name); len(errs) > 0 {
 				f.errorf(at()+".name", "%q is not a port name: %s", p.Name, messages(errs))
 			} else if names[p.Name] {
 				f.errorf(at()+".name", "%q names another port of the container too; give each port its own name", p.Name)
@@ -400,7 +400,7 @@ func (f *Findings) handler(at string, a action, gracePeriod int64) {
 // digits and '-', with a letter).
 func (f *Findings) portNumOrName(at string, p intstr.IntOrString) {
 	if p.Type == intstr.String {
-		if errs := validation.IsValidPortName(p.StrVal); len(errs) > 0 {
+		if errs := isValidPortName(p.StrVal); len(errs) > 0 {
 			f.errorf(at, "%q is not a port name: %s; give a port number or the name of a container port", p.StrVal, messages(errs))
 		}
 	} else if errs := validation.IsValidPortNum(p.IntValue()); len(errs) > 0 {

@@ -172,7 +172,7 @@ func (f *Findings) keyRef(at, name, key, kind string) {
 	case name == "":
 		f.errorf(at+".name", "is required: the name of the %s", kind)
 	default:
-		if errs := apivalidation.NameIsDNSSubdomain(name, false); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(name); len(errs) > 0 {
 			f.errorf(at+".name", "%q is not a %s name: %s", name, kind, messages(errs))
 		}
 	}

@@ -185,7 +185,7 @@ func (f *Findings) VolumeClaimNames(podName string, spec *corev1.PodSpec) {
 		}
 		claim := podName + "-" + v.Name
 		created[claim] = true
-		if errs := apivalidation.NameIsDNSSubdomain(claim, false); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(claim); len(errs) > 0 {
 			f.errorf(fieldpath.Item("volumes", v.Name)+".name", "names the ephemeral volume's claim %q (<pod>-<volume>), which is not an object name: %s", claim, messages(errs))
 		}
 	}

@@ -45,7 +45,7 @@ func Ingress(ing *networkingv1.Ingress) Findings {
 					f.errorf(pat()+".backend.service.name", "%q is not a Service name: %s", s.Name, messages(errs))
 				}
 				if s.Port.Name != "" {
-					if errs := validation.IsValidPortName(s.Port.Name); len(errs) > 0 {
+					if errs := isValidPortName(s.Port.Name); len(errs) > 0 {
 						f.errorf(pat()+".backend.service.port.name", "%q is not a port name: %s", s.Port.Name, messages(errs))
 					}
 				} else if errs := validation.IsValidPortNum(int(s.Port.Number)); len(errs) > 0 {

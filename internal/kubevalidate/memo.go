@@ -15,6 +15,7 @@ var (
 	isDNS1123Subdomain = remembered(validation.IsDNS1123Subdomain)
 	isDNS1035Label     = remembered(validation.IsDNS1035Label)
 	isQualifiedName    = remembered(validation.IsQualifiedName)
+	isValidPortName    = remembered(validation.IsValidPortName)
 )
 
 // maxRemembered bounds each memo, and maxRememberedLen the values it

@@ -82,7 +82,7 @@ func Pod(spec *corev1.PodSpec) Findings {
 		f.oneOf(constPath("preemptionPolicy"), string(*p), "PreemptLowerPriority", "Never")
 	}
 	if n := spec.NodeName; n != "" {
-		if errs := apivalidation.NameIsDNSSubdomain(n, false); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("nodeName", "%q is not a node name: %s", n, messages(errs))
 		}
 	}
@@ -228,7 +228,7 @@ func (f *Findings) resourceClaims(claims []corev1.PodResourceClaim) {
 			name  *string
 		}{{"resourceClaimName", c.ResourceClaimName}, {"resourceClaimTemplateName", c.ResourceClaimTemplateName}} {
 			if n.name != nil {
-				if errs := apivalidation.NameIsDNSSubdomain(*n.name, false); len(errs) > 0 {
+				if errs := isDNS1123Subdomain(*n.name); len(errs) > 0 {
 					f.errorf(at()+"."+n.field, "%q is not a %s: %s", *n.name, n.field, messages(errs))
 				}
 			}

@@ -225,7 +225,7 @@ func (f *Findings) clusterTrustBundle(b *corev1.ClusterTrustBundleProjection, at
 func trustBundleName(name string) []string {
 	i := strings.LastIndex(name, ":")
 	if i < 0 {
-		return apivalidation.NameIsDNSSubdomain(name, false)
+		return isDNS1123Subdomain(name)
 	}
 	signer := strings.ReplaceAll(name[:i], ":", "/")
 	prefix := strings.ReplaceAll(signer, "/", ":") + ":"
@@ -233,7 +233,7 @@ func trustBundleName(name string) []string {
 	if !ok {
 		return []string{fmt.Sprintf("a ClusterTrustBundle of the signer %s is named with the prefix %s", signer, prefix)}
 	}
-	return apivalidation.NameIsDNSSubdomain(rest, false)
+	return isDNS1123Subdomain(rest)
 }
 
 // signerNameErrors checks a signer name as the API server's

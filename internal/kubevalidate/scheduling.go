@@ -131,7 +131,7 @@ func (f *Findings) fieldSelectorRequirement(r corev1.NodeSelectorRequirement, at
 		return
 	}
 	for k, v := range r.Values {
-		if errs := apivalidation.NameIsDNSSubdomain(v, false); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(v); len(errs) > 0 {
 			f.errorf(fieldpath.Index(at+".values", k), "%q is not a node name: %s", v, messages(errs))
 		}
 	}

@@ -45,7 +45,7 @@ func Service(svc *corev1.Service) Findings {
 func (f *Findings) targetPort(path func() string, p intstr.IntOrString) {
 	switch {
 	case p.Type == intstr.String:
-		if errs := validation.IsValidPortName(p.StrVal); len(errs) > 0 {
+		if errs := isValidPortName(p.StrVal); len(errs) > 0 {
 			f.errorf(path(), "%q is not a port name: %s", p.StrVal, messages(errs))
 		}
 	case p.IntVal != 0:

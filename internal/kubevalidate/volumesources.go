@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/ordered"
@@ -117,7 +116,7 @@ func (f *Findings) storageSource(v *corev1.Volume, at string) {
 		if r := c.NodePublishSecretRef; r != nil {
 			if r.Name == "" {
 				f.requiredField(at+".csi.nodePublishSecretRef.name", "the name of the Secret the driver is given")
-			} else if errs := apivalidation.NameIsDNSSubdomain(r.Name, false); len(errs) > 0 {
+			} else if errs := isDNS1123Subdomain(r.Name); len(errs) > 0 {
 				f.errorf(at+".csi.nodePublishSecretRef.name", "%q is not a Secret name: %s", r.Name, messages(errs))
 			}
 		}
