@@ -710,10 +710,14 @@ func cpuTime(pid int) time.Duration {
 		return 0
 	}
 	// The fields after the command, which is in parentheses and may hold
-	// spaces: state is the third field of stat, utime the 14th.
-	_, rest, ok := strings.Cut(string(data), ") ")
-	f := strings.Fields(rest)
-	if !ok || len(f) < 13 {
+	// spaces and parentheses itself (so the last one closes it): state is
+	// the third field of stat, utime the 14th.
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
 		return 0
 	}
 	utime, _ := strconv.ParseInt(f[11], 10, 64)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -833,19 +834,25 @@ func mustRead(t *testing.T, p string) []byte {
 }
 
 // checkGoRuntimeEnv checks the Go runtime's settings of the webhook's
-// container, when it has them: GOGC a positive percentage, GOMEMLIMIT in
-// the runtime's own syntax (a number of bytes, or with B, KiB, MiB, GiB or
-// TiB) and below the container's memory limit, or the runtime would
-// collect without end as the heap nears a limit it can never stay under.
+// container, when it has them, as the runtime reads them: GOGC "off" or a
+// positive percentage that fits in 32 bits (the runtime quietly uses 100
+// for anything else), GOMEMLIMIT "off" or a positive number of bytes,
+// bare or with B, KiB, MiB, GiB or TiB, that does not overflow (the
+// runtime refuses to start) and is below the container's memory limit (or
+// the runtime would collect without end as the heap nears a limit it can
+// never stay under).
 func checkGoRuntimeEnv(t *testing.T, c corev1.Container) {
 	t.Helper()
 	for _, e := range c.Env {
 		switch e.Name {
 		case "GOGC":
-			if n, err := strconv.Atoi(e.Value); err != nil || n <= 0 {
-				t.Errorf("GOGC %q is not a positive percentage", e.Value)
+			if n, err := strconv.ParseInt(e.Value, 10, 32); e.Value != "off" && (err != nil || n <= 0) {
+				t.Errorf("GOGC %q is not off or a positive percentage that fits in 32 bits (the runtime reads other text as 100, and 0 as collecting without end)", e.Value)
 			}
 		case "GOMEMLIMIT":
+			if e.Value == "off" {
+				continue
+			}
 			units := []struct {
 				suffix string
 				shift  uint
@@ -853,7 +860,7 @@ func checkGoRuntimeEnv(t *testing.T, c corev1.Container) {
 			var bytes int64 = -1
 			for _, u := range units {
 				if num, ok := strings.CutSuffix(e.Value, u.suffix); ok {
-					if n, err := strconv.ParseInt(num, 10, 64); err == nil && n > 0 {
+					if n, err := strconv.ParseInt(num, 10, 64); err == nil && n > 0 && n <= math.MaxInt64>>u.shift {
 						bytes = n << u.shift
 					}
 					break
@@ -862,7 +869,7 @@ func checkGoRuntimeEnv(t *testing.T, c corev1.Container) {
 			limit, ok := c.Resources.Limits[corev1.ResourceMemory]
 			switch {
 			case bytes < 0:
-				t.Errorf("GOMEMLIMIT %q is not in the Go runtime's syntax (192MiB, 2GiB, a number of bytes)", e.Value)
+				t.Errorf("GOMEMLIMIT %q is not off or a positive size in the Go runtime's syntax that fits in 64 bits (192MiB, 2GiB, a number of bytes)", e.Value)
 			case !ok:
 				t.Errorf("GOMEMLIMIT %q is set but the container has no memory limit it keeps under", e.Value)
 			case bytes >= limit.Value():
