@@ -70,7 +70,8 @@ func (r *Resolver) CheckPod(ctx context.Context, pod *corev1.Pod) ([]Warning, er
 		return nil, probs.err()
 	}
 	name := podWorkspaceName(pod)
-	j := podJudgement{s: s, pod: pod, platform: r.platformPod(name), index: workspaceContainer(pod)}
+	platform := r.platform(name)
+	j := podJudgement{s: s, pod: pod, platform: platform.pod, base: platform.base, index: workspaceContainer(pod)}
 	if j.rules(ctx, &probs) {
 		j.imposed(&probs)
 		level := r.security.Level(pod)
@@ -92,43 +93,61 @@ func (r *Resolver) CheckPod(ctx context.Context, pod *corev1.Pod) ([]Warning, er
 const platformPodsKept = 256
 
 // platformPods keeps the platform's pods of the latest workspace names
-// CheckPod judged, the oldest dropped first; the pods are never changed.
+// CheckPod judged, the oldest dropped first; the pods and their policy
+// views are never changed.
 type platformPods struct {
 	mu    sync.Mutex
-	pods  map[string]*corev1.Pod
+	pods  map[string]platformView
 	names []string // in the order they were kept
 }
 
-// platformPod is the platform's own pod for a workspace name: the pod
-// Resolve renders from a request that sets nothing, unjudged; nil when it
-// cannot be rendered. It depends on the name alone, so it is kept.
-func (r *Resolver) platformPod(name string) *corev1.Pod {
+// platformView is the platform's own pod for a workspace name and the
+// policy's view of it (what Extract reads of it), which CheckPod compares
+// a pod with; pod is nil when it cannot be rendered, base nil without a
+// pod or a policy.
+type platformView struct {
+	pod  *corev1.Pod
+	base *judge.Input
+}
+
+// platform is the platform's own pod for a workspace name, the pod
+// Resolve renders from a request that sets nothing, unjudged, with the
+// policy's view of it. It depends on the name alone, so it is kept.
+func (r *Resolver) platform(name string) platformView {
 	c := &r.platformPods
 	c.mu.Lock()
-	pod, ok := c.pods[name]
+	v, ok := c.pods[name]
 	c.mu.Unlock()
 	if ok {
-		return pod
+		return v
 	}
 	// The platform build reads no context: it runs no pre-start script and
 	// no policy judges it.
 	if res := r.run(context.Background(), Request{Name: name, Type: TypeKubernetes}, true).res; res != nil && res.Kubernetes != nil {
-		pod = res.Kubernetes.Pod
+		v.pod = res.Kubernetes.Pod
+	}
+	if j := r.policy.judge; j != nil && v.pod != nil && len(v.pod.Spec.Containers) > 0 {
+		// Extracted once, kept and never released to the inputs' pool:
+		// every pod of the name is compared with it.
+		pc := &v.pod.Spec.Containers[0]
+		cmd, args := unwrapServer(pc.Command, pc.Args)
+		v.base = j.Extract(judge.Workspace{Pod: v.pod, Command: cmd, Args: args})
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.pods[name]; !ok {
-		if c.pods == nil {
-			c.pods = make(map[string]*corev1.Pod, platformPodsKept)
-		}
-		if len(c.names) == platformPodsKept {
-			delete(c.pods, c.names[0])
-			c.names = c.names[1:]
-		}
-		c.pods[name] = pod
-		c.names = append(c.names, name)
+	if kept, ok := c.pods[name]; ok {
+		return kept
 	}
-	return pod
+	if c.pods == nil {
+		c.pods = make(map[string]platformView, platformPodsKept)
+	}
+	if len(c.names) == platformPodsKept {
+		delete(c.pods, c.names[0])
+		c.names = c.names[1:]
+	}
+	c.pods[name] = v
+	c.names = append(c.names, name)
+	return v
 }
 
 // podWorkspaceName is the workspace name of a pod: its
@@ -153,6 +172,9 @@ type podJudgement struct {
 	// platform is the platform's own pod for the pod's workspace name;
 	// nil when it could not be rendered (then all the pod has is its own).
 	platform *corev1.Pod
+	// base is the policy's view of platform (platformView.base): read,
+	// never changed or released.
+	base *judge.Input
 	// index is the workspace container's.
 	index int
 }
@@ -176,13 +198,9 @@ func (j *podJudgement) rules(ctx context.Context, probs *problemList) bool {
 	cmd, args := unwrapServer(c.Command, c.Args)
 	in := s.judge.Extract(judge.Workspace{Pod: view, Command: cmd, Args: args, UserVolumes: j.ownVolumes()})
 	in.Subject = "pod"
-	if j.platform != nil && len(j.platform.Spec.Containers) > 0 {
-		pc := &j.platform.Spec.Containers[0]
-		pcmd, pargs := unwrapServer(pc.Command, pc.Args)
-		base := s.judge.Extract(judge.Workspace{Pod: j.platform, Command: pcmd, Args: pargs})
-		ownValues(in, base)
-		ownItems(in, base, c.Env, pc.Env)
-		defer s.judge.Release(base)
+	if j.base != nil {
+		ownValues(in, j.base)
+		ownItems(in, j.base, c.Env, j.platform.Spec.Containers[0].Env)
 	} else {
 		for field, v := range in.Values {
 			in.User[field] = v

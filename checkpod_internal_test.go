@@ -3,14 +3,19 @@ package workspace
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/workspacekit/workspace/internal/casefs"
+	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/policy"
 )
 
@@ -114,23 +119,73 @@ podTemplate:
 }
 
 // TestPlatformPodsAreBounded: the resolver keeps at most platformPodsKept
-// platform pods, the latest names', and gives the same pod for a name.
+// platform pods, the latest names', and gives the same pod and the same
+// policy view of it for a name.
 func TestPlatformPodsAreBounded(t *testing.T) {
 	r, _ := policyCase(t, "testdata/policy/rule-options-met")
 	if r == nil {
 		t.Fatal("the case does not resolve")
 	}
-	first := r.platformPod("ws-0")
-	if first == nil || r.platformPod("ws-0") != first {
-		t.Fatal("the platform pod of a name is not kept")
+	first := r.platform("ws-0")
+	if again := r.platform("ws-0"); first.pod == nil || first.base == nil || again.pod != first.pod || again.base != first.base {
+		t.Fatal("the platform pod of a name, or the policy's view of it, is not kept")
 	}
 	for i := range platformPodsKept + 10 {
-		r.platformPod("ws-" + strconv.Itoa(i))
+		r.platform("ws-" + strconv.Itoa(i))
 	}
 	if n := len(r.platformPods.pods); n != platformPodsKept || len(r.platformPods.names) != n {
 		t.Fatalf("%d platform pods kept (%d names), want %d", n, len(r.platformPods.names), platformPodsKept)
 	}
 	if _, ok := r.platformPods.pods["ws-0"]; ok {
 		t.Error("the oldest name is still kept")
+	}
+}
+
+// TestPlatformViewUnchangedByJudging: the policy's view of the platform's
+// pod, kept and shared by every CheckPod of a name, is not changed by
+// judging pods against it: it equals a fresh Extract of the platform pod
+// after pods with values of their own were judged, and a pod judged
+// again gets the same answer.
+func TestPlatformViewUnchangedByJudging(t *testing.T) {
+	r, req := policyCase(t, "testdata/policy/example-three-levels")
+	if r == nil {
+		t.Fatal("the case does not resolve")
+	}
+	ctx := context.Background()
+	res, err := r.Resolve(ctx, req)
+	if err != nil || res.Kubernetes == nil {
+		t.Fatalf("Resolve: %v", err)
+	}
+	rendered := res.Kubernetes.Pod
+	changed := rendered.DeepCopy()
+	c := &changed.Spec.Containers[workspaceContainer(changed)]
+	c.Image += "-other"
+	c.Env = append(c.Env, corev1.EnvVar{Name: "OWN_VARIABLE", Value: "x"})
+	changed.Spec.Containers[workspaceContainer(changed)].Resources = corev1.ResourceRequirements{}
+
+	answer := func(pod *corev1.Pod) string {
+		warns, err := r.CheckPod(ctx, pod)
+		return fmt.Sprintf("%v %v", warns, err)
+	}
+	firstRendered, firstChanged := answer(rendered), answer(changed)
+	if firstRendered == firstChanged {
+		t.Fatalf("the changed pod is judged as the rendered one (%s): the test changes nothing the policy sees", firstChanged)
+	}
+	for range 3 {
+		if got := answer(changed); got != firstChanged {
+			t.Fatalf("the changed pod judged again: %s; first %s", got, firstChanged)
+		}
+		if got := answer(rendered); got != firstRendered {
+			t.Fatalf("the rendered pod judged again: %s; first %s", got, firstRendered)
+		}
+	}
+	kept := r.platform(podWorkspaceName(rendered))
+	pc := &kept.pod.Spec.Containers[0]
+	cmd, args := unwrapServer(pc.Command, pc.Args)
+	fresh := r.policy.judge.Extract(judge.Workspace{Pod: kept.pod, Command: cmd, Args: args})
+	got, want := *kept.base, *fresh
+	got.Scratch, want.Scratch = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the kept view of the platform pod changed:\n%+v\nfresh:\n%+v", got, want)
 	}
 }
