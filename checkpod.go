@@ -415,8 +415,17 @@ func sameSourceKind(a, b corev1.VolumeSource) bool {
 
 // covers reports whether got has every field want sets, with want's
 // value, compared as JSON: objects by their keys, lists item by item, so
-// that what the API server defaults beside them does not count.
+// that what the API server defaults beside them does not count. Equal
+// values (a pod's asset as the policy imposed it) cover without JSON.
 func covers(want, got any) bool {
+	if reflect.DeepEqual(want, got) {
+		return true // equal values have the same JSON, which covers itself
+	}
+	return coversJSON(want, got)
+}
+
+// coversJSON is covers through both values' JSON.
+func coversJSON(want, got any) bool {
 	a, errA := plainJSON(want)
 	b, errB := plainJSON(got)
 	return errA == nil && errB == nil && coversValue(a, b)

@@ -189,3 +189,33 @@ func TestPlatformViewUnchangedByJudging(t *testing.T) {
 		t.Errorf("the kept view of the platform pod changed:\n%+v\nfresh:\n%+v", got, want)
 	}
 }
+
+// TestCoversAsJSON: covers answers as the comparison of the two values'
+// JSON does, for equal values (which it answers without JSON), values
+// equal as JSON but not as Go values, covered ones and uncovered ones.
+func TestCoversAsJSON(t *testing.T) {
+	vol := corev1.Volume{Name: "data", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/data"}}}
+	defaulted := *vol.DeepCopy()
+	defaulted.HostPath.Type = new(corev1.HostPathType)
+	other := *vol.DeepCopy()
+	other.HostPath.Path = "/other"
+	init := corev1.Container{Name: "init", Image: "busybox", Command: []string{"sh", "-c", "true"}}
+	emptyArgs := *init.DeepCopy()
+	emptyArgs.Args = []string{}
+	for _, c := range []struct {
+		name      string
+		want, got any
+		covered   bool
+	}{
+		{"equal volumes", vol, *vol.DeepCopy(), true},
+		{"a defaulted field beside", vol, defaulted, true},
+		{"another path", vol, other, false},
+		{"equal containers", init, *init.DeepCopy(), true},
+		{"nil and empty args: equal as JSON", init, emptyArgs, true},
+		{"a command removed", init, corev1.Container{Name: "init", Image: "busybox"}, false},
+	} {
+		if got, slow := covers(c.want, c.got), coversJSON(c.want, c.got); got != c.covered || slow != c.covered {
+			t.Errorf("%s: covers %v, through JSON %v; want %v", c.name, got, slow, c.covered)
+		}
+	}
+}
