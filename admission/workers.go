@@ -22,7 +22,8 @@ const (
 // handler that is no longer used keeps none; at most maxIdleWorkers wait.
 type workers struct {
 	jobs     chan func()
-	idle     atomic.Int32
+	idle     atomic.Int32 // goroutines waiting for a job
+	started  atomic.Int32 // goroutines started, ever
 	idleTime time.Duration
 }
 
@@ -33,6 +34,7 @@ func (w *workers) do(f func()) {
 	select {
 	case w.jobs <- f:
 	default:
+		w.started.Add(1)
 		go w.run(f)
 	}
 }
