@@ -44,14 +44,17 @@ func (w *workers) run(f func()) {
 	var timer *time.Timer
 	for {
 		f()
-		if w.idle.Add(1) > maxIdleWorkers {
-			w.idle.Add(-1)
-			return
-		}
 		if timer == nil {
 			timer = time.NewTimer(w.idleTime)
 		} else {
 			timer.Reset(w.idleTime)
+		}
+		// Counted idle only just before it waits: a job given between the
+		// two starts a goroutine of its own.
+		if w.idle.Add(1) > maxIdleWorkers {
+			w.idle.Add(-1)
+			timer.Stop()
+			return
 		}
 		select {
 		case f = <-w.jobs:
