@@ -70,8 +70,7 @@ func (r *Resolver) CheckPod(ctx context.Context, pod *corev1.Pod) ([]Warning, er
 		return nil, probs.err()
 	}
 	name := podWorkspaceName(pod)
-	platform := r.platform(name)
-	j := podJudgement{s: s, pod: pod, platform: platform.pod, base: platform.base, index: workspaceContainer(pod)}
+	j := podJudgement{s: s, pod: pod, platform: r.platform(name), index: workspaceContainer(pod)}
 	if j.rules(ctx, &probs) {
 		j.imposed(&probs)
 		level := r.security.Level(pod)
@@ -169,12 +168,11 @@ func workspaceContainer(pod *corev1.Pod) int {
 type podJudgement struct {
 	s   *resolverPolicy
 	pod *corev1.Pod
-	// platform is the platform's own pod for the pod's workspace name;
-	// nil when it could not be rendered (then all the pod has is its own).
-	platform *corev1.Pod
-	// base is the policy's view of platform (platformView.base): read,
-	// never changed or released.
-	base *judge.Input
+	// platform is the platform's own pod for the pod's workspace name and
+	// the policy's view of it, read and never changed or released; its pod
+	// is nil when it could not be rendered (then all the pod has is its
+	// own).
+	platform platformView
 	// index is the workspace container's.
 	index int
 }
@@ -198,9 +196,9 @@ func (j *podJudgement) rules(ctx context.Context, probs *problemList) bool {
 	cmd, args := unwrapServer(c.Command, c.Args)
 	in := s.judge.Extract(judge.Workspace{Pod: view, Command: cmd, Args: args, UserVolumes: j.ownVolumes()})
 	in.Subject = "pod"
-	if j.base != nil {
-		ownValues(in, j.base)
-		ownItems(in, j.base, c.Env, j.platform.Spec.Containers[0].Env)
+	if base := j.platform.base; base != nil {
+		ownValues(in, base)
+		ownItems(in, base, c.Env, j.platform.pod.Spec.Containers[0].Env)
 	} else {
 		for field, v := range in.Values {
 			in.User[field] = v
@@ -306,10 +304,10 @@ func (j *podJudgement) ownVolumes() []string {
 		if j.imposedVolume(v.Name) != nil {
 			continue
 		}
-		if j.platform != nil {
-			i := slices.IndexFunc(j.platform.Spec.Volumes, func(p corev1.Volume) bool { return p.Name == v.Name })
+		if platform := j.platform.pod; platform != nil {
+			i := slices.IndexFunc(platform.Spec.Volumes, func(p corev1.Volume) bool { return p.Name == v.Name })
 			if i >= 0 {
-				p := j.platform.Spec.Volumes[i]
+				p := platform.Spec.Volumes[i]
 				if sameSourceKind(p.VolumeSource, v.VolumeSource) && (j.policyVolume(v.Name) || covers(p, v)) {
 					continue
 				}

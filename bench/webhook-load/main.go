@@ -10,9 +10,9 @@
 // and reads the answers with http.ReadResponse (-client lean, the
 // default: it takes about a third less CPU per review than net/http's
 // Transport, CPU the two share with the server); -client net/http uses
-// net/http's client. The server
-// runs with the environment examples/webhook/deployment.yaml gives its
-// container (GOGC, GOMEMLIMIT), as it is deployed (-server-env).
+// net/http's client. The server runs with the environment
+// examples/webhook/deployment.yaml gives its container (GOGC,
+// GOMEMLIMIT), as it is deployed (-server-env).
 // Run it from the repository root:
 //
 //	go run ./bench/webhook-load -n 20000
@@ -439,8 +439,8 @@ func (s *stdClient) send(ctx context.Context, body []byte) (answer, error) {
 func (s *stdClient) close() { s.c.CloseIdleConnections() }
 
 // leanClient writes each request on its TLS connection itself and reads
-// the answer with http.ReadResponse: the same bytes on the wire as
-// net/http's client (HTTP/1.1, keep-alive, Content-Length), without its
+// the answer with http.ReadResponse: the request net/http's client sends
+// (HTTP/1.1, keep-alive, Content-Length; no User-Agent), without its
 // two goroutines per connection and the hand-offs between them, so that
 // the load generator takes less of the CPU it shares with the server. A
 // connection that fails is closed and dialled again for the next review.
