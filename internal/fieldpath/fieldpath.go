@@ -162,12 +162,11 @@ func after(path string, s Segment) string {
 	if len(path)+len(s.Name) > maxJoinedLen {
 		return write(path, s) // not remembered: a long path is no rendered field's
 	}
-	k := joinKey{path, s.Name, s.Kind}
-	if p, ok := joined.Get(k); ok {
+	if p, ok := joined.get(path, s.Name, s.Kind); ok {
 		return p
 	}
 	p := write(path, s)
-	joined.Put(k, p)
+	joined.put(path, s.Name, s.Kind, p)
 	return p
 }
 
