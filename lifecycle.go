@@ -189,37 +189,70 @@ const serverWordsPrefix = "# server-command-words: "
 // a program in a subshell, so that its words cannot be the wrapper's.
 func postStartWrapper(requirements []string, steps []PostStartStep, commandWords int) string {
 	var b strings.Builder
+	b.Grow(wrapperRoom(requirements, steps))
 	b.WriteString(PostStartMarker + "\n")
-	b.WriteString(serverWordsPrefix + strconv.Itoa(commandWords) + "\n")
+	b.WriteString(serverWordsPrefix)
+	b.WriteString(strconv.Itoa(commandWords))
+	b.WriteByte('\n')
 	if len(requirements) > 0 {
-		quoted := make([]string, len(requirements))
-		for j, a := range requirements {
-			quoted[j] = shellQuote(a)
-		}
-		fmt.Fprintf(&b, "( exec %s ) || { status=$?; echo \"workspacekit: the requirements step failed with status $status; not starting the server\" >&2; exit \"$status\"; }\n", strings.Join(quoted, " "))
+		b.WriteString("( exec ")
+		writeShellWords(&b, requirements)
+		b.WriteString(" ) || { status=$?; echo \"workspacekit: the requirements step failed with status $status; not starting the server\" >&2; exit \"$status\"; }\n")
 	}
 	for i, s := range steps {
 		// Each step runs in a subshell that execs it: the step is a
 		// program (or /bin/sh with its script), never words of the
 		// wrapper's own shell, so no keyword or builtin (if, exit, exec,
 		// set -e, cd) can change the wrapper's control flow.
-		var run, what string
+		b.WriteString("( exec ")
+		what := "command"
 		switch {
 		case s.Exec != nil:
-			quoted := make([]string, len(s.Exec))
-			for j, a := range s.Exec {
-				quoted[j] = shellQuote(a)
-			}
-			run, what = strings.Join(quoted, " "), "command"
+			writeShellWords(&b, s.Exec)
 		case s.Hook != "":
-			run, what = shellQuote(s.Hook), "hook" // no path: it would be expanded by the shell
+			b.WriteString(shellQuote(s.Hook)) // no path: it would be expanded by the shell
+			what = "hook"
 		default:
-			run, what = "/bin/sh -c "+shellQuote(s.Shell), "command"
+			b.WriteString("/bin/sh -c ")
+			b.WriteString(shellQuote(s.Shell))
 		}
-		fmt.Fprintf(&b, "( exec %s ) || echo \"workspacekit: post-start step %d (%s) failed with status $?; continuing\" >&2\n", run, i+1, what)
+		b.WriteString(" ) || echo \"workspacekit: post-start step ")
+		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(" (")
+		b.WriteString(what)
+		b.WriteString(") failed with status $?; continuing\" >&2\n")
 	}
 	b.WriteString("exec \"$@\"\n")
 	return b.String()
+}
+
+// wrapperRoom is about the size of the wrapper of the steps, its fixed
+// text and their words, so that writing it seldom grows its buffer.
+func wrapperRoom(requirements []string, steps []PostStartStep) int {
+	n := len(PostStartMarker) + len(serverWordsPrefix) + 16
+	if len(requirements) > 0 {
+		n += 150
+	}
+	for _, a := range requirements {
+		n += len(a) + 3
+	}
+	for _, s := range steps {
+		n += 100 + len(s.Hook) + len(s.Shell)
+		for _, a := range s.Exec {
+			n += len(a) + 3
+		}
+	}
+	return n
+}
+
+// writeShellWords writes words shell-quoted, separated by spaces.
+func writeShellWords(b *strings.Builder, words []string) {
+	for j, a := range words {
+		if j > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(shellQuote(a))
+	}
 }
 
 // wrapperName is $0 of the wrapper script, shown by ps.
