@@ -16,6 +16,7 @@ var (
 	isDNS1035Label     = remembered(validation.IsDNS1035Label)
 	isQualifiedName    = remembered(validation.IsQualifiedName)
 	isValidPortName    = remembered(validation.IsValidPortName)
+	isValidLabelValue  = remembered(validation.IsValidLabelValue)
 )
 
 // maxRemembered bounds each memo, and maxRememberedLen the values it

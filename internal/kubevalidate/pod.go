@@ -7,7 +7,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/ordered"
@@ -49,14 +48,16 @@ func Pod(spec *corev1.PodSpec) Findings {
 			f.errorf("priorityClassName", "%q is not a priority class name: %s", n, messages(errs))
 		}
 	}
+	// apivalidation.ValidateServiceAccountName(n, false) is
+	// NameIsDNSSubdomain(n, false), which is IsDNS1123Subdomain(n).
 	if n := spec.ServiceAccountName; n != "" {
-		if errs := apivalidation.ValidateServiceAccountName(n, false); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("serviceAccountName", "%q is not a service account name: %s", n, messages(errs))
 		}
 	} else if n := spec.DeprecatedServiceAccount; n != "" {
 		// The deprecated alias, which the API server's defaults make the
 		// serviceAccountName.
-		if errs := apivalidation.ValidateServiceAccountName(n, false); len(errs) > 0 {
+		if errs := isDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("serviceAccount", "%q is not a service account name: %s (serviceAccount is the deprecated name of serviceAccountName)", n, messages(errs))
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/ordered"
@@ -195,7 +194,7 @@ func (f *Findings) nodeTermWarnings(t corev1.NodeSelectorTerm, base string, valu
 			continue
 		}
 		for k, v := range r.Values {
-			if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			if errs := isValidLabelValue(v); len(errs) > 0 {
 				f.warnf(fieldpath.Index(at+".values", k), "%q is not a label value, so it matches no node: %s", v, messages(errs))
 			}
 		}

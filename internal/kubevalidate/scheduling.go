@@ -7,7 +7,6 @@ import (
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/workspacekit/workspace/internal/fieldpath"
@@ -105,7 +104,7 @@ func (f *Findings) nodeSelectorTerm(t *corev1.NodeSelectorTerm, at string, requi
 		rat := fieldpath.Index(at+".matchExpressions", j)
 		f.selectorRequirement(r, rat)
 		for k, v := range r.Values {
-			if errs := validation.IsValidLabelValue(v); len(errs) > 0 && required {
+			if errs := isValidLabelValue(v); len(errs) > 0 && required {
 				f.errorf(fieldpath.Index(rat+".values", k), "%q is not a label value: %s", v, messages(errs))
 			}
 		}
@@ -288,7 +287,7 @@ func (f *Findings) toleration(t *corev1.Toleration, at string) {
 	f.oneOf(func() string { return at + ".operator" }, string(t.Operator), "Equal", "Exists")
 	if t.Operator == corev1.TolerationOpExists && t.Value != "" {
 		f.errorf(at+".operator", "is Exists with the value %q; Exists takes no value (use Equal to match one)", t.Value)
-	} else if errs := validation.IsValidLabelValue(t.Value); len(errs) > 0 {
+	} else if errs := isValidLabelValue(t.Value); len(errs) > 0 {
 		f.errorf(at+".value", "%q is not a taint value: %s", t.Value, messages(errs))
 	}
 	if t.Key != "" {
