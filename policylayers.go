@@ -55,7 +55,7 @@ func (s *resolverPolicy) applyToPod(b *build, pod *corev1.Pod, svc *corev1.Servi
 	s.deleteEnv(b, c)
 	for _, name := range l.DeletedResources {
 		rn := corev1.ResourceName(name)
-		if !userSet(prov, fieldpath.Join(containerPath+".resources.limits", name)) {
+		if !userSet(prov, fieldpath.Join(resourceListPath(containerPath, "limits"), name)) {
 			delete(c.Resources.Limits, rn)
 			delete(c.Resources.Requests, rn)
 		}

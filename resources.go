@@ -32,7 +32,7 @@ var resourceFields = [4]resourceField{
 // resourcePaths are the rendered paths of resourceFields, built once.
 var resourcePaths = func() (p [4]string) {
 	for i, f := range resourceFields {
-		p[i] = fieldpath.Join(containerPath+".resources."+f.list, string(f.name))
+		p[i] = f.renderedPath()
 	}
 	return p
 }()
@@ -42,12 +42,25 @@ func (f resourceField) path() string {
 	if i := slices.Index(resourceFields[:], f); i >= 0 {
 		return resourcePaths[i]
 	}
-	return fieldpath.Join(containerPath+".resources."+f.list, string(f.name))
+	return f.renderedPath()
+}
+
+// renderedPath writes the rendered path, a segment at a time as
+// provenance and the validation write it, so that its parent is the same
+// string as theirs (fieldpath's table finds a parent by where it is).
+func (f resourceField) renderedPath() string {
+	return fieldpath.Join(resourceListPath(containerPath, f.list), string(f.name))
+}
+
+// resourceListPath is the path of a container's list of requests or
+// limits.
+func resourceListPath(container, list string) string {
+	return fieldpath.Join(fieldpath.Join(container, "resources"), list)
 }
 
 // inputPath is the field's path in container_config.
 func (f resourceField) inputPath() string {
-	return fieldpath.Join("container_config.resources."+f.list, string(f.name))
+	return fieldpath.Join(resourceListPath("container_config", f.list), string(f.name))
 }
 
 func (f resourceField) get(c *corev1.Container) (resource.Quantity, bool) {

@@ -75,3 +75,19 @@ func TestJoinQuotesAsKeySegment(t *testing.T) {
 		}
 	}
 }
+
+// A parent path made anew for each call (other bytes, the same text) is
+// still answered from the table, not written again.
+func TestJoinedParentInOtherBytes(t *testing.T) {
+	parent := func() string { return strings.Repeat("p", 2) + ".q" } // new bytes each call
+	first := Join(parent(), "key-of-TestJoinedParentInOtherBytes")
+	for range 3 {
+		p := parent()
+		if unsafe.StringData(p) == unsafe.StringData(parent()) {
+			t.Fatal("the test's parents share their bytes")
+		}
+		if again := Join(p, "key-of-TestJoinedParentInOtherBytes"); unsafe.StringData(again) != unsafe.StringData(first) {
+			t.Errorf("the path joined to a parent in other bytes was written again")
+		}
+	}
+}
