@@ -39,8 +39,10 @@ type build struct {
 	// nameOK is whether the workspace name is valid; the objects made of
 	// it (the Service, the claim, the route) are checked only then.
 	nameOK bool
-	res    *Result
-	prov   Provenance // res.Provenance
+	// service is the workspace's Service name, <name>-service.
+	service string
+	res     *Result
+	prov    Provenance // res.Provenance
 	// names names the policies behind the provenance's values; nil
 	// without a policy.
 	names *policyNamer

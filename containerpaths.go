@@ -74,7 +74,7 @@ func (p *containerPaths) env(name string) string {
 	if p.docker {
 		return fieldpath.Item(p.envList, name)
 	}
-	return fieldpath.Item(p.envList, name) + ".value"
+	return fieldpath.Join(fieldpath.Item(p.envList, name), "value")
 }
 
 // resource is the path of a resource field, "" where the type has none.

@@ -90,10 +90,9 @@ func (b *build) ingressRule(labels map[string]string) runtime.Object {
 // <name>-service on the server port.
 func (b *build) ingressPaths() []networkingv1.HTTPIngressPath {
 	s := &b.r.settings
-	path, service := "/"+b.req.Name, b.req.Name+"-service"
-	pathType := s.pathType
+	path := "/" + b.req.Name
 	paths := []string{path}
-	if s.ingressType == "alb" && pathType == networkingv1.PathTypeImplementationSpecific {
+	if s.ingressType == "alb" && s.pathType == networkingv1.PathTypeImplementationSpecific {
 		// The AWS Load Balancer Controller reads an ImplementationSpecific
 		// path as an ALB path pattern, which matches exactly unless it has a
 		// wildcard: route the workspace's root and everything below it (a
@@ -102,13 +101,12 @@ func (b *build) ingressPaths() []networkingv1.HTTPIngressPath {
 	}
 	out := make([]networkingv1.HTTPIngressPath, len(paths))
 	for i, p := range paths {
-		out[i] = networkingv1.HTTPIngressPath{
-			Path:     p,
-			PathType: &pathType,
-			Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
-				Name: service, Port: networkingv1.ServiceBackendPort{Number: b.r.serverPort},
-			}},
-		}
+		// Each path's type and backend in one allocation of its own.
+		x := &struct {
+			pathType networkingv1.PathType
+			backend  networkingv1.IngressServiceBackend
+		}{s.pathType, networkingv1.IngressServiceBackend{Name: b.service, Port: networkingv1.ServiceBackendPort{Number: b.r.serverPort}}}
+		out[i] = networkingv1.HTTPIngressPath{Path: p, PathType: &x.pathType, Backend: networkingv1.IngressBackend{Service: &x.backend}}
 	}
 	return out
 }
@@ -122,7 +120,7 @@ func (b *build) istioRoute() map[string]any {
 		"name":  name,
 		"match": []any{map[string]any{"uri": map[string]any{"prefix": "/" + name}}},
 		"route": []any{map[string]any{"destination": map[string]any{
-			"host": name + "-service",
+			"host": b.service,
 			"port": map[string]any{"number": int64(b.r.serverPort)},
 		}}},
 	}

@@ -162,7 +162,8 @@ func (s *resolverPolicy) impose(b *build, pod *corev1.Pod) {
 			probs.add(violationPos(prov, path, req), path, "volume %q is an imposed asset of the policy; give the request's volume another name", v.Name)
 			continue
 		}
-		pod.Spec.Volumes = append(pod.Spec.Volumes, *v.DeepCopy())
+		pod.Spec.Volumes = append(pod.Spec.Volumes, corev1.Volume{})
+		v.DeepCopyInto(&pod.Spec.Volumes[len(pod.Spec.Volumes)-1])
 		b.recordPolicy(fieldpath.Item("volumes", v.Name), SourceImposed)
 	}
 	for _, m := range im.Mounts {
@@ -171,11 +172,13 @@ func (s *resolverPolicy) impose(b *build, pod *corev1.Pod) {
 			probs.add(violationPos(prov, path, req), path, "mount path %s is taken by an imposed asset of the policy (volume %q); mount the request's volume elsewhere", m.MountPath, m.Name)
 			continue
 		}
-		c.VolumeMounts = append(c.VolumeMounts, *m.DeepCopy())
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{})
+		m.DeepCopyInto(&c.VolumeMounts[len(c.VolumeMounts)-1])
 		b.recordPolicy(fieldpath.Item(containerPath+".volumeMounts", m.MountPath), SourceImposed)
 	}
 	for _, ic := range im.InitContainers {
-		pod.Spec.InitContainers = append(pod.Spec.InitContainers, *ic.DeepCopy())
+		pod.Spec.InitContainers = append(pod.Spec.InitContainers, corev1.Container{})
+		ic.DeepCopyInto(&pod.Spec.InitContainers[len(pod.Spec.InitContainers)-1])
 		b.recordPolicy(fieldpath.Item("initContainers", ic.Name), SourceImposed)
 	}
 }

@@ -100,7 +100,7 @@ func (b *build) renderPod(doc *configDoc) *Kubernetes {
 			}},
 		},
 	}
-	svc.Name = name + "-service"
+	svc.Name = b.service
 	r.policy.applyToPod(b, pod, svc)
 	b.checkPodNames(&pod.Spec)
 	k := &Kubernetes{Pod: pod, PersistentVolumeClaim: pvc, Service: svc, Ingress: b.ingressRule(labels), IngressPatch: b.ingressPatch()}

@@ -52,8 +52,11 @@ func storageSize(v string) (resource.Quantity, error) {
 // or mount the upper layers already set at the same name or path is kept.
 // The provenance paths of the code volume and its mount, built once.
 var (
-	codeVolumePath = fieldpath.Item("volumes", codeVolumeName)
-	codeMountPath  = fieldpath.Item(containerPath+".volumeMounts", CodeMountPath)
+	codeVolumePath       = fieldpath.Item("volumes", codeVolumeName)
+	codeClaimNamePath    = codeVolumePath + ".persistentVolumeClaim.claimName"
+	codeMountPath        = fieldpath.Item(containerPath+".volumeMounts", CodeMountPath)
+	codeMountNamePath    = codeMountPath + ".name"
+	codeMountSubPathPath = codeMountPath + ".subPath"
 )
 
 func (b *build) applyStorage(pod *corev1.PodSpec, meta metav1.ObjectMeta, doc *configDoc) *corev1.PersistentVolumeClaim {
@@ -70,7 +73,7 @@ func (b *build) applyStorage(pod *corev1.PodSpec, meta metav1.ObjectMeta, doc *c
 	if s.pvcName != "" {
 		claimName, source = s.pvcName, ClusterEnvSource(varPVCName)
 		mount.SubPath = s.pvcPrefix + "/" + name
-		prov[codeMountPath+".subPath"] = Origin{Source: ClusterEnvSource(varPVCSubpathPrefix)}
+		prov[codeMountSubPathPath] = Origin{Source: ClusterEnvSource(varPVCSubpathPrefix)}
 		for _, o := range overrides {
 			if o[1] != "" {
 				b.probs.add(lookupTree(b.merged, o[0]).at, o[0], "the cluster shares one claim (%s=%s), which a workspace does not size or class: drop %s, or unset %s for one claim per workspace",
@@ -122,11 +125,11 @@ func (b *build) applyStorage(pod *corev1.PodSpec, meta metav1.ObjectMeta, doc *c
 		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: codeVolumeName, VolumeSource: corev1.VolumeSource{
 			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claimName},
 		}})
-		prov[codeVolumePath+".persistentVolumeClaim.claimName"] = Origin{Source: source}
+		prov[codeClaimNamePath] = Origin{Source: source}
 	}
 	if !hasMount(c.VolumeMounts, CodeMountPath) {
 		c.VolumeMounts = append(c.VolumeMounts, mount)
-		prov[codeMountPath+".name"] = Origin{Source: source}
+		prov[codeMountNamePath] = Origin{Source: source}
 	}
 	return pvc
 }

@@ -177,7 +177,8 @@ func (r *Resolver) run(ctx context.Context, req Request, platform bool) *build {
 	if req.parsed != nil {
 		file = req.parsed.root.at.file
 	}
-	b.nameOK = r.checkName(&req, probs)
+	b.service = req.Name + "-service"
+	b.nameOK = r.checkName(&req, b.service, probs)
 	typ := req.Type
 	if typ == "" {
 		typ = r.cluster.Type
@@ -239,8 +240,9 @@ func (r *Resolver) clusterType() Type {
 }
 
 // checkName checks the workspace name: a DNS-1123 label whose service name
-// <name>-service is a valid Service name too. It reports whether it is.
-func (r *Resolver) checkName(req *Request, probs *problemList) bool {
+// (service, <name>-service) is a valid Service name too. It reports
+// whether it is.
+func (r *Resolver) checkName(req *Request, service string, probs *problemList) bool {
 	at := req.at("name")
 	if req.Name == "" {
 		probs.add(at, "name", "the workspace name is required: a DNS-1123 label such as my-workspace")
@@ -250,9 +252,9 @@ func (r *Resolver) checkName(req *Request, probs *problemList) bool {
 		probs.add(at, "name", "%q is not a valid workspace name: %s", req.Name, strings.Join(errs, "; "))
 		return false
 	}
-	if errs := kubevalidate.IsDNS1035Label(req.Name + "-service"); len(errs) > 0 {
+	if errs := kubevalidate.IsDNS1035Label(service); len(errs) > 0 {
 		probs.add(at, "name", "%q cannot name a workspace: its Service %q would be invalid (%s); start with a letter and use at most 55 characters",
-			req.Name, req.Name+"-service", strings.Join(errs, "; "))
+			req.Name, service, strings.Join(errs, "; "))
 		return false
 	}
 	return true
