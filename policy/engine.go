@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/workspacekit/workspace/internal/judge"
 
@@ -48,8 +49,7 @@ type Engine struct {
 	// judgedUser are the fields whose request values the rules judge:
 	// the locked ones and the uid/gid ones when refused (judgedFields).
 	judgedUser map[string]bool
-	rules      rego.PreparedEvalQuery // rules.rego, the reference
-	plan       *plan                  // the rules compiled, what Validate runs
+	plan       *plan // the rules compiled, what Validate runs
 	custom     *customModules
 	layer      *judge.Layer // what the effective policy adds to every workspace
 	// evalTimeout bounds one evaluation of the custom modules.
@@ -67,8 +67,9 @@ type engineConfig struct {
 // NewEngine checks every policy (the Rego document checks), combines them
 // highest first into the effective policy, checks that, and prepares the
 // rule queries and any custom modules. It returns every problem at once.
-// The embedded Rego is compiled, once per process, by the first engine
-// with policies; an engine of custom modules alone does without it.
+// The embedded Rego is compiled by the first engine with policies and
+// reused by the next while it is alive (builtinCompiler); an engine of
+// custom modules alone does without it.
 func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*Engine, error) {
 	var cfg engineConfig
 	for _, o := range opts {
@@ -100,10 +101,12 @@ func NewEngine(ctx context.Context, policies []*Policy, opts ...EngineOption) (*
 	return e, nil
 }
 
-// regoChecks compiles the embedded Rego (once per process) and runs its
+// regoChecks compiles the embedded Rego (builtinCompiler) and runs its
 // checks: each policy's document checks, then the effective policy's
 // (bounds that contradict each other, defaults that break a rule); it
-// prepares the reference rules query (e.rules) on the way.
+// prepares the reference rules query on the way (to check the defaults;
+// the engine keeps the plan, not the query, so that the compiled Rego is
+// not held by every engine).
 func (e *Engine) regoChecks(ctx context.Context, policies []*Policy) (diag.Problems, error) {
 	modules, err := builtinCompiler()
 	if err != nil {
@@ -122,14 +125,15 @@ func (e *Engine) regoChecks(ctx context.Context, policies []*Policy) (diag.Probl
 		probs = append(probs, found...)
 	}
 	store := map[string]any{"policy": e.data}
-	if e.rules, err = prepare(ctx, "data.workspacekit.rules.deny", modules, store); err != nil {
+	rules, err := prepare(ctx, "data.workspacekit.rules.deny", modules, store)
+	if err != nil {
 		return nil, err
 	}
 	effq, err := prepare(ctx, "data.workspacekit.effective.deny", modules, store)
 	if err != nil {
 		return nil, err
 	}
-	found, err := e.effectiveProblems(ctx, effq)
+	found, err := e.effectiveProblems(ctx, effq, rules)
 	if err != nil {
 		return nil, err
 	}
@@ -139,11 +143,33 @@ func (e *Engine) regoChecks(ctx context.Context, policies []*Policy) (diag.Probl
 // Effective is the combined policy the engine checks against.
 func (e *Engine) Effective() *Effective { return e.eff }
 
-// builtinCompiler compiles the embedded Rego once per process, when the
-// first engine is built (never at start: a run without policies does not
-// pay for it); every engine prepares its queries from it, with its own
-// data.
-var builtinCompiler = sync.OnceValues(compileBuiltin)
+// builtinCompiler is the embedded Rego compiled: compiled when the first
+// engine with policies is built (never at start: a run without policies
+// does not pay for it), and again only if the compiled Rego was freed.
+// Every engine prepares its queries from it, with its own data, and
+// keeps none of them: the engine judges through its plan, so a process
+// that has built its engines does not keep the compiled Rego (about a
+// megabyte of small objects, which every garbage collection would mark)
+// beyond the next collection.
+func builtinCompiler() (*ast.Compiler, error) {
+	builtin.mu.Lock()
+	defer builtin.mu.Unlock()
+	if c := builtin.compiled.Value(); c != nil {
+		return c, nil
+	}
+	c, err := compileBuiltin()
+	if err != nil {
+		return nil, err
+	}
+	builtin.compiled = weak.Make(c)
+	return c, nil
+}
+
+// builtin holds the embedded Rego compiled, weakly (builtinCompiler).
+var builtin struct {
+	mu       sync.Mutex
+	compiled weak.Pointer[ast.Compiler]
+}
 
 // builtinCompiles counts compileBuiltin's runs (TestMain checks that
 // starting the package runs none).
@@ -264,8 +290,8 @@ func pathString(x any) string {
 }
 
 // effectiveProblems checks the effective policy: bounds that contradict
-// each other, and defaults that break a rule.
-func (e *Engine) effectiveProblems(ctx context.Context, pq rego.PreparedEvalQuery) (diag.Problems, error) {
+// each other (pq), and defaults that break a rule (rules).
+func (e *Engine) effectiveProblems(ctx context.Context, pq, rules rego.PreparedEvalQuery) (diag.Problems, error) {
 	var out diag.Problems
 	found, err := set(ctx, pq, map[string]any{})
 	if err != nil {
@@ -294,7 +320,7 @@ func (e *Engine) effectiveProblems(ctx context.Context, pq rego.PreparedEvalQuer
 			values[field] = valueData(v)
 		}
 	}
-	found, err = set(ctx, e.rules, map[string]any{"values": values, "defaults": true})
+	found, err = set(ctx, rules, map[string]any{"values": values, "defaults": true})
 	if err != nil {
 		return nil, fmt.Errorf("policy: checking the defaults against the rules: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/workspacekit/workspace/internal/judge"
 	"github.com/workspacekit/workspace/internal/proptest"
@@ -57,14 +58,14 @@ func TestPlanMatchesRego(t *testing.T) {
 			}
 			policies = append(policies, p)
 		}
-		e, err := ruleEngine(ctx, policies)
+		e, rules, err := ruleEngine(ctx, policies)
 		if err != nil {
 			return fmt.Sprintf("%v\n%s", err, strings.Join(docs, "---\n"))
 		}
 		engines.Add(1)
 		for range planRequests {
 			in := genInput(rnd)
-			want, err := e.validateRego(ctx, in)
+			want, err := e.validateRego(ctx, rules, in)
 			if err != nil {
 				return err.Error()
 			}
@@ -132,23 +133,24 @@ func listViolations(vs []judge.Violation) string {
 }
 
 // ruleEngine is an Engine with only what judges the rules: the combined
-// policies, their data, the plan and the Rego query (NewEngine's document
-// and consistency checks left out, so contradicting bounds are judged too).
-func ruleEngine(ctx context.Context, policies []*Policy) (*Engine, error) {
+// policies, their data and the plan, with the reference Rego query
+// (NewEngine's document and consistency checks left out, so contradicting
+// bounds are judged too).
+func ruleEngine(ctx context.Context, policies []*Policy) (*Engine, rego.PreparedEvalQuery, error) {
 	eff, err := Combine(policies...)
 	if err != nil {
-		return nil, err
+		return nil, rego.PreparedEvalQuery{}, err
 	}
 	compiler, err := builtinCompiler()
 	if err != nil {
-		return nil, err
+		return nil, rego.PreparedEvalQuery{}, err
 	}
 	e := &Engine{eff: eff, data: policyData(eff)}
 	e.reads = readFields(e.data)
 	e.plan = compilePlan(e.data)
 	e.judged, e.judgedUser = judgedFields(e.reads, e.plan)
-	e.rules, err = prepare(ctx, "data.workspacekit.rules.deny", compiler, map[string]any{"policy": e.data})
-	return e, err
+	rules, err := prepare(ctx, "data.workspacekit.rules.deny", compiler, map[string]any{"policy": e.data})
+	return e, rules, err
 }
 
 // planField is a field the generator writes rules, defaults and values

@@ -21,9 +21,10 @@ func (e *Engine) validate(ctx context.Context, in *judge.Input) ([]judge.Violati
 	return e.plan.check(in), nil
 }
 
-// validateRego is validate through rules.rego, the reference the plan is
-// proven against (plan_test.go), with evaluation options (a tracer).
-func (e *Engine) validateRego(ctx context.Context, in *judge.Input, opts ...rego.EvalOption) ([]judge.Violation, error) {
+// validateRego is validate through rules.rego (rules, its prepared
+// query), the reference the plan is proven against (plan_test.go), with
+// evaluation options (a tracer).
+func (e *Engine) validateRego(ctx context.Context, rules rego.PreparedEvalQuery, in *judge.Input, opts ...rego.EvalOption) ([]judge.Violation, error) {
 	// Only the values and items some rule reads go to the evaluator.
 	values := ast.NewObject()
 	for k, v := range in.Values {
@@ -72,7 +73,7 @@ func (e *Engine) validateRego(ctx context.Context, in *judge.Input, opts ...rego
 		}
 		input.Insert(ast.StringTerm("removed"), ast.NewTerm(removed))
 	}
-	found, err := setParsed(ctx, e.rules, input, opts...)
+	found, err := setParsed(ctx, rules, input, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("policy: evaluating the rules: %w", err)
 	}
