@@ -660,6 +660,18 @@ func TestBadInputQuantityContainerConfig(t *testing.T) {
 		_, err := workspace.ParseRequest("request.yaml", []byte(src))
 		badOnly(t, err, badAt(t, src, "cpu", "request.yaml", "container_config.resources.requests.cpu", "quantity", "500m"))
 	})
+	t.Run("every entry of a list", func(t *testing.T) {
+		// Each bad entry is reported at its own key, a null one is
+		// none, and a list of requests that is not a map is reported.
+		src := "name: ok\ncontainer_config:\n  resources:\n    limits: {cpu: true, memory: 4 GB, ephemeral-storage: null, nvidia.com/gpu: 1}\n    requests: [1]\n"
+		_, err := workspace.ParseRequest("request.yaml", []byte(src))
+		if ps := badProblems(t, err); len(ps) != 3 {
+			t.Errorf("got %d problems, want 3:%s", len(ps), badList(ps))
+		}
+		badExpect(t, err, badAt(t, src, "cpu", "request.yaml", "container_config.resources.limits.cpu", "expected a quantity", "true"))
+		badExpect(t, err, badAt(t, src, "memory", "request.yaml", "container_config.resources.limits.memory", `"4 GB"`, "not a quantity"))
+		badExpect(t, err, badAt(t, src, "requests", "request.yaml", "container_config.resources.requests", "expected a map", "list"))
+	})
 }
 
 func TestBadInputQuantityClusterEnv(t *testing.T) {

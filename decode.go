@@ -11,6 +11,7 @@ import (
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/fieldpath"
 	"github.com/workspacekit/workspace/internal/limits"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -22,10 +23,11 @@ type treeDecoder interface {
 }
 
 var (
-	quantityType    = reflect.TypeFor[resource.Quantity]()
-	intOrStringType = reflect.TypeFor[intstr.IntOrString]()
-	treeDecoderType = reflect.TypeFor[treeDecoder]()
-	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	quantityType     = reflect.TypeFor[resource.Quantity]()
+	resourceListType = reflect.TypeFor[corev1.ResourceList]()
+	intOrStringType  = reflect.TypeFor[intstr.IntOrString]()
+	treeDecoderType  = reflect.TypeFor[treeDecoder]()
+	unmarshalerType  = reflect.TypeFor[json.Unmarshaler]()
 )
 
 // decodeInto decodes a tree into a Go value of a Kubernetes or workspacekit
@@ -109,16 +111,12 @@ func (d *decoder) decode(v *node, out reflect.Value) {
 	}
 	switch t {
 	case quantityType:
-		if v.kind != kindScalar || v.tag == tagBool {
-			d.add(v.at, "expected a quantity such as 500m, 2 or 4Gi, got %s", v.describe())
-			return
+		if q, ok := d.quantity(v); ok {
+			out.Set(reflect.ValueOf(q))
 		}
-		q, err := limits.ParseQuantity(v.text)
-		if err != nil {
-			d.add(v.at, "%v", err)
-			return
-		}
-		out.Set(reflect.ValueOf(q))
+		return
+	case resourceListType:
+		d.resourceList(v, out)
 		return
 	case intOrStringType:
 		if v.kind != kindScalar || v.tag == tagBool || v.tag == tagFloat {
@@ -253,6 +251,41 @@ func (d *decoder) decode(v *node, out reflect.Value) {
 	default:
 		d.add(v.at, "this field cannot be set from configuration")
 	}
+}
+
+// quantity decodes a quantity (v not null), reporting why it is none.
+func (d *decoder) quantity(v *node) (resource.Quantity, bool) {
+	if v.kind != kindScalar || v.tag == tagBool {
+		d.add(v.at, "expected a quantity such as 500m, 2 or 4Gi, got %s", v.describe())
+		return resource.Quantity{}, false
+	}
+	q, err := limits.ParseQuantity(v.text)
+	if err != nil {
+		d.add(v.at, "%v", err)
+		return resource.Quantity{}, false
+	}
+	return q, true
+}
+
+// resourceList decodes requests or limits as decode decodes any map,
+// without reflection for each entry: an entry that is null or not a
+// quantity is the zero quantity (reported, unless null).
+func (d *decoder) resourceList(v *node, out reflect.Value) {
+	if v.kind != kindMap {
+		d.add(v.at, "expected a map, got %s", v.describe())
+		return
+	}
+	m := make(corev1.ResourceList, len(v.entries))
+	for _, e := range v.entries {
+		var q resource.Quantity
+		if e.val != nil && e.val.kind != kindNull {
+			d.push(e.key, -1)
+			q, _ = d.quantity(e.val)
+			d.pop()
+		}
+		m[corev1.ResourceName(e.key)] = q
+	}
+	out.Set(reflect.ValueOf(m))
 }
 
 // decodeStringMap decodes a map of strings without reflection; false,
