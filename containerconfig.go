@@ -69,9 +69,9 @@ func (c *containerConfig) decodeTree(v *node, path string, probs *problemList) {
 			}
 			probs.add(e.val.at, d.path(), "%s", msg)
 		case f.owner == containerType:
-			d.decode(e.val, container.FieldByIndex(f.index))
+			d.decode(e.val, container.FieldByIndex(f.index), f.info())
 		default:
-			d.decode(e.val, pod.FieldByIndex(f.index))
+			d.decode(e.val, pod.FieldByIndex(f.index), f.info())
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/workspacekit/workspace/internal/diag"
 	"github.com/workspacekit/workspace/internal/fieldpath"
@@ -36,7 +35,7 @@ var (
 // position and never panics.
 func decodeInto(v *node, out reflect.Value, path string, probs *problemList) {
 	d := decoder{root: path, probs: probs}
-	d.decode(v, out)
+	d.decode(v, out, infoOf(out.Type()))
 }
 
 // decoder is one decoding: where it is (the path below root, as segments)
@@ -75,35 +74,32 @@ func (d *decoder) add(at pos, format string, args ...any) {
 	d.probs.add(at, d.path(), format, args...)
 }
 
-// decodeKinds are what decodeAt asks of a type, answered once per type.
+// decodeKinds are what decode asks of a type, answered once per type
+// (typeInfo).
 type decodeKinds struct{ treeDecoder, unmarshaler bool }
 
-var decodeKindsOf sync.Map // reflect.Type -> decodeKinds
-
+// kindsOf is what t's pointer implements of the decoder's interfaces.
 func kindsOf(t reflect.Type) decodeKinds {
-	if k, ok := decodeKindsOf.Load(t); ok {
-		return k.(decodeKinds)
-	}
 	pt := reflect.PointerTo(t)
-	k := decodeKinds{treeDecoder: pt.Implements(treeDecoderType), unmarshaler: pt.Implements(unmarshalerType)}
-	decodeKindsOf.Store(t, k)
-	return k
+	return decodeKinds{treeDecoder: pt.Implements(treeDecoderType), unmarshaler: pt.Implements(unmarshalerType)}
 }
 
 // stringMapType is the map most maps of the Kubernetes types are (labels,
 // node selectors), decoded without reflection.
 var stringMapType = reflect.TypeFor[map[string]string]()
 
-func (d *decoder) decode(v *node, out reflect.Value) {
+// decode decodes v into out, whose type's info (its pointers stripped) is
+// ti: the info of a struct's fields and a list's or a map's elements is
+// found from ti, so that decoding a tree looks up no type by
+// reflect.Type.
+func (d *decoder) decode(v *node, out reflect.Value, ti *typeInfo) {
 	if v == nil || v.kind == kindNull {
 		return
 	}
 	t := out.Type()
 	var kinds decodeKinds
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map, reflect.Slice:
-		// Only these implement treeDecoder or json.Unmarshaler here.
-		kinds = kindsOf(t)
+	if t == ti.t {
+		kinds = ti.kinds // else t is a pointer, decoded below as its element
 	}
 	if kinds.treeDecoder {
 		out.Addr().Interface().(treeDecoder).decodeTree(v, d.path(), d.probs)
@@ -138,7 +134,7 @@ func (d *decoder) decode(v *node, out reflect.Value) {
 	switch t.Kind() {
 	case reflect.Pointer:
 		elem := reflect.New(t.Elem())
-		d.decode(v, elem.Elem())
+		d.decode(v, elem.Elem(), ti)
 		out.Set(elem)
 	case reflect.Struct:
 		if kinds.unmarshaler {
@@ -149,14 +145,14 @@ func (d *decoder) decode(v *node, out reflect.Value) {
 			d.add(v.at, "expected a map of fields, got %s", v.describe())
 			return
 		}
-		s := schemaOf(t)
+		s := ti.schema
 		for _, e := range v.entries {
 			f := s.fields[e.key]
 			d.push(e.key, -1)
 			if f == nil {
 				d.add(e.val.at, "%s", diag.UnknownKey("field", e.key, s.names))
 			} else {
-				d.decode(e.val, out.FieldByIndex(f.index))
+				d.decode(e.val, out.FieldByIndex(f.index), f.info())
 			}
 			d.pop()
 		}
@@ -166,9 +162,10 @@ func (d *decoder) decode(v *node, out reflect.Value) {
 			return
 		}
 		sl := reflect.MakeSlice(t, len(v.items), len(v.items))
+		elem := ti.elemInfo()
 		for i, it := range v.items {
 			d.push("", i)
-			d.decode(it, sl.Index(i))
+			d.decode(it, sl.Index(i), elem)
 			d.pop()
 		}
 		out.Set(sl)
@@ -181,10 +178,11 @@ func (d *decoder) decode(v *node, out reflect.Value) {
 			return
 		}
 		m := reflect.MakeMapWithSize(t, len(v.entries))
+		elem := ti.elemInfo()
 		for _, e := range v.entries {
 			ev := reflect.New(t.Elem()).Elem()
 			d.push(e.key, -1)
-			d.decode(e.val, ev)
+			d.decode(e.val, ev, elem)
 			d.pop()
 			m.SetMapIndex(reflect.ValueOf(e.key).Convert(t.Key()), ev)
 		}

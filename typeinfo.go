@@ -6,15 +6,17 @@ import (
 	"sync/atomic"
 )
 
-// typeInfo is what merge and collectProvenance ask of a Go type at every
-// node they walk, found once per type: the type without its pointers, its
-// schema when it is a struct, its one-of groups, and the element's info
-// for a list or a map, so that walking a tree costs a pointer per level,
-// not a lookup by reflect.Type.
+// typeInfo is what merge, collectProvenance and decode ask of a Go type
+// at every node they walk, found once per type: the type without its
+// pointers, its schema when it is a struct, its one-of groups, what it
+// implements of the decoder's interfaces, and the element's info for a
+// list or a map, so that walking a tree costs a pointer per level, not a
+// lookup by reflect.Type.
 type typeInfo struct {
 	t      reflect.Type // pointers stripped
 	schema *typeSchema  // struct types
 	groups [][]string   // oneOfGroups
+	kinds  decodeKinds  // structs, maps and lists (the only ones with any)
 	elem   atomic.Pointer[typeInfo]
 }
 
@@ -30,8 +32,12 @@ func infoOf(t reflect.Type) *typeInfo {
 		return ti.(*typeInfo)
 	}
 	ti := &typeInfo{t: t, groups: oneOfGroups[t]}
-	if t.Kind() == reflect.Struct {
+	switch t.Kind() {
+	case reflect.Struct:
 		ti.schema = schemaOf(t)
+		ti.kinds = kindsOf(t)
+	case reflect.Map, reflect.Slice:
+		ti.kinds = kindsOf(t)
 	}
 	actual, _ := typeInfos.LoadOrStore(t, ti)
 	return actual.(*typeInfo)
