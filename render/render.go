@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/workspacekit/workspace"
 )
@@ -33,12 +34,8 @@ func NewDocument(res *workspace.Result, opts Options) Document {
 
 // YAML renders a result as YAML.
 func YAML(res *workspace.Result, opts Options) ([]byte, error) {
-	data, err := marshal(NewDocument(res, opts))
-	if err != nil {
-		return nil, err
-	}
 	var buf bytes.Buffer
-	if err := writeYAML(&buf, data); err != nil {
+	if err := marshaled(NewDocument(res, opts), func(data []byte) error { return writeYAML(&buf, data) }); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -46,13 +43,15 @@ func YAML(res *workspace.Result, opts Options) ([]byte, error) {
 
 // JSON renders a result as indented JSON.
 func JSON(res *workspace.Result, opts Options) ([]byte, error) {
-	data, err := marshal(NewDocument(res, opts))
+	var buf bytes.Buffer
+	err := marshaled(NewDocument(res, opts), func(data []byte) error {
+		buf.Grow(2 * len(data))
+		transcode(data, 0, &jsonOut{buf: &buf, open: make([]jsonFrame, 0, 16)})
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	buf.Grow(2 * len(data))
-	transcode(data, 0, &jsonOut{buf: &buf, open: make([]jsonFrame, 0, 16)})
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
 }
@@ -64,14 +63,13 @@ func Manifests(results ...*workspace.Result) ([]byte, error) {
 	var buf bytes.Buffer
 	for _, res := range results {
 		for _, obj := range res.Objects() {
-			data, err := marshal(obj)
+			err := marshaled(obj, func(data []byte) error {
+				if buf.Len() > 0 {
+					buf.WriteString("---\n")
+				}
+				return writeYAML(&buf, data)
+			})
 			if err != nil {
-				return nil, err
-			}
-			if buf.Len() > 0 {
-				buf.WriteString("---\n")
-			}
-			if err := writeYAML(&buf, data); err != nil {
 				return nil, err
 			}
 		}
@@ -93,11 +91,13 @@ func ManifestList(results ...*workspace.Result) ([]byte, error) {
 	out.openSeq()
 	for _, res := range results {
 		for _, obj := range res.Objects() {
-			data, err := marshal(obj)
+			err := marshaled(obj, func(data []byte) error {
+				transcode(data, 0, out)
+				return nil
+			})
 			if err != nil {
 				return nil, err
 			}
-			transcode(data, 0, out)
 		}
 	}
 	out.closeSeq()
@@ -106,15 +106,31 @@ func ManifestList(results ...*workspace.Result) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// marshal is encoding/json's compact form of a document or an object:
-// the Kubernetes types' own field names, order and omitempty rules.
-func marshal(x any) ([]byte, error) {
-	data, err := json.Marshal(x)
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+// marshaled calls write with encoding/json's compact form of a document
+// or an object (json.Marshal's bytes: the Kubernetes types' own field
+// names, order and omitempty rules). The bytes are in a buffer of a pool,
+// for the call only: a render copies what it writes of them, and the
+// buffer serves the next render instead of a copy of the marshal's
+// output per render.
+func marshaled(x any, write func(data []byte) error) error {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledJSON {
+			jsonBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if err := json.NewEncoder(buf).Encode(x); err != nil {
+		return fmt.Errorf("render: %w", err)
 	}
-	return data, nil
+	return write(buf.Bytes()[:buf.Len()-1]) // without Encode's newline
 }
+
+// jsonBuffers are marshaled's buffers; one that grew past maxPooledJSON
+// (a render far larger than a workspace's) is left to the collector.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledJSON = 1 << 20
 
 // writeYAML appends one YAML document of encoding/json's output data to
 // buf, in one pass; the rare document the pass does not write (a key
