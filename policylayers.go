@@ -33,6 +33,15 @@ type resolverPolicy struct {
 	baseErr  error
 }
 
+// imposed is what the policy imposes on every pod; empty without a
+// policy.
+func (s *resolverPolicy) imposed() judge.Storage {
+	if s.layer == nil {
+		return judge.Storage{}
+	}
+	return s.layer.Imposed
+}
+
 // prepare takes the engine's judge and layer once, in NewResolver.
 func (s *resolverPolicy) prepare() {
 	if s.engine == nil {

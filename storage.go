@@ -122,13 +122,15 @@ func (b *build) applyStorage(pod *corev1.PodSpec, meta metav1.ObjectMeta, doc *c
 		// The upper layers defined the code volume themselves: no claim of ours.
 		pvc = nil
 	} else {
-		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: codeVolumeName, VolumeSource: corev1.VolumeSource{
+		// Room for the policy's imposed volumes too (impose), so that
+		// they do not grow the list again.
+		pod.Volumes = append(slices.Grow(pod.Volumes, 1+len(r.policy.imposed().Volumes)), corev1.Volume{Name: codeVolumeName, VolumeSource: corev1.VolumeSource{
 			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claimName},
 		}})
 		prov[codeClaimNamePath] = Origin{Source: source}
 	}
 	if !hasMount(c.VolumeMounts, CodeMountPath) {
-		c.VolumeMounts = append(c.VolumeMounts, mount)
+		c.VolumeMounts = append(slices.Grow(c.VolumeMounts, 1+len(r.policy.imposed().Mounts)), mount)
 		prov[codeMountNamePath] = Origin{Source: source}
 	}
 	return pvc
