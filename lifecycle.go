@@ -237,7 +237,7 @@ func wrapperRoom(requirements []string, steps []PostStartStep) int {
 		n += len(a) + 3
 	}
 	for _, s := range steps {
-		n += 100 + len(s.Hook) + len(s.Shell)
+		n += 128 + len(s.Hook) + len(s.Shell) // its fixed text is about 100 bytes, "/bin/sh -c " and the quotes 13
 		for _, a := range s.Exec {
 			n += len(a) + 3
 		}
