@@ -42,6 +42,14 @@ median() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
+# rounds A B FILE: the lowest and highest ratio of A to B within one
+# round (the i-th run of each), to show how far the machine moved them.
+rounds() {
+	paste <(grep -E "^Benchmark$1(-[0-9]+)?[[:space:]]" "$3" | awk '{print $3}') \
+		<(grep -E "^Benchmark$2(-[0-9]+)?[[:space:]]" "$3" | awk '{print $3}') |
+		awk '{r = $1 / $2; if (NR == 1 || r < lo) lo = r; if (NR == 1 || r > hi) hi = r} END {printf "%.2f-%.2f", lo, hi}'
+}
+
 r=$out/render.txt
 o=$out/root.txt
 e2e=$(median EndToEnd "$r"); floor=$(median Floor "$r"); marshal=$(median MarshalFloor "$r")
@@ -49,11 +57,11 @@ rj=$(median RenderJSON "$r"); ry=$(median RenderYAML "$r")
 res=$(median Resolve "$o"); resA=$(median Resolve "$o" allocs)
 pol=$(median ResolveWithPolicy "$o"); cus=$(median CustomRego "$o"); opa=$(median OPAEvalFloor "$o")
 
-printf '%-46s %10s   %s\n' ratio value target
-printf '%-46s %10s   %s\n' "EndToEnd / Floor" "$(ratio "$e2e" "$floor")" "<= 2"
-printf '%-46s %10s   %s\n' "RenderJSON / MarshalFloor" "$(ratio "$rj" "$marshal")" "<= 3"
-printf '%-46s %10s   %s\n' "RenderYAML / MarshalFloor" "$(ratio "$ry" "$marshal")" "<= 3"
-printf '%-46s %10s   %s\n' "ResolveWithPolicy / Resolve" "$(ratio "$pol" "$res")" "<= 1.5"
+printf '%-46s %10s   %-8s %s\n' ratio value target "rounds (lowest-highest)"
+printf '%-46s %10s   %-8s %s\n' "EndToEnd / Floor" "$(ratio "$e2e" "$floor")" "<= 2" "$(rounds EndToEnd Floor "$r")"
+printf '%-46s %10s   %-8s %s\n' "RenderJSON / MarshalFloor" "$(ratio "$rj" "$marshal")" "<= 3" "$(rounds RenderJSON MarshalFloor "$r")"
+printf '%-46s %10s   %-8s %s\n' "RenderYAML / MarshalFloor" "$(ratio "$ry" "$marshal")" "<= 3" "$(rounds RenderYAML MarshalFloor "$r")"
+printf '%-46s %10s   %-8s %s\n' "ResolveWithPolicy / Resolve" "$(ratio "$pol" "$res")" "<= 1.5" "$(rounds ResolveWithPolicy Resolve "$o")"
 printf '%-46s %10s   %s\n' "(CustomRego - ResolveWithPolicy) / OPAEvalFloor" "$(awk -v c="$cus" -v p="$pol" -v f="$opa" 'BEGIN {printf "%.2f", (c - p) / f}')" "<= 1.5"
 printf '%-46s %10s   %s\n' "Resolve, µs" "$(awk -v n="$res" 'BEGIN {printf "%.1f", n / 1000}')" "<= 25"
 printf '%-46s %10s   %s\n' "Resolve, allocs" "$resA" "<= 150"
