@@ -150,7 +150,8 @@ func (e *Engine) Effective() *Effective { return e.eff }
 // keeps none of them: the engine judges through its plan, so a process
 // that has built its engines does not keep the compiled Rego (about a
 // megabyte of small objects, which every garbage collection would mark)
-// beyond the next collection.
+// beyond the next two collections (OPA's evaluator keeps its evaluations,
+// which point at the compiler, in a sync.Pool through one).
 func builtinCompiler() (*ast.Compiler, error) {
 	builtin.mu.Lock()
 	defer builtin.mu.Unlock()

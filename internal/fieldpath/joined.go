@@ -12,8 +12,10 @@ import (
 // slots, each holding the last path written for the segments that map to
 // it, so it holds at most joinedSlots paths, each joined from at most
 // maxJoinedLen bytes (under 24 MiB in all, with the parents and names it
-// keeps, whatever the inputs); a path that meets another in its slot is
-// written again, never answered wrong.
+// keeps, when they are strings of their own, as decoded keys are; a name
+// cut from a larger string keeps that string, as the memo before it
+// did); a path that meets another in its slot is written again, never
+// answered wrong.
 var joined joinedPaths
 
 const (
@@ -74,7 +76,9 @@ func (t *joinedPaths) get(path, name string, kind Kind) (string, bool) {
 			// The same path in other bytes (a literal, and the path
 			// written): found here next time. Only an empty slot is
 			// taken, so that parents made anew for each call do not
-			// push out other paths.
+			// push out other paths. The entry does not keep these
+			// bytes alive, so their place may later be another
+			// string's; the full comparison in is keeps that right.
 			place.Store(found)
 		}
 		return found.joined, true
