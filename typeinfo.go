@@ -35,7 +35,7 @@ func infoOf(t reflect.Type) *typeInfo {
 	switch t.Kind() {
 	case reflect.Struct:
 		ti.schema = schemaOf(t)
-		ti.kinds = kindsOf(t)
+		fallthrough
 	case reflect.Map, reflect.Slice:
 		ti.kinds = kindsOf(t)
 	}

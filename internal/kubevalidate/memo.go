@@ -10,6 +10,9 @@ import (
 // found valid: a workspace's names, labels and ports recur in every
 // render, and each check is a regular expression. Only valid values are
 // remembered, so a problem is always reported by the check itself.
+// isDNS1123Subdomain stands for apimachinery's NameIsDNSSubdomain(n,
+// false) and ValidateServiceAccountName(n, false) too, which are
+// IsDNS1123Subdomain(n).
 var (
 	isDNS1123Label     = remembered(validation.IsDNS1123Label)
 	isDNS1123Subdomain = remembered(validation.IsDNS1123Subdomain)

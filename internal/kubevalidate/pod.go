@@ -48,8 +48,6 @@ func Pod(spec *corev1.PodSpec) Findings {
 			f.errorf("priorityClassName", "%q is not a priority class name: %s", n, messages(errs))
 		}
 	}
-	// apivalidation.ValidateServiceAccountName(n, false) is
-	// NameIsDNSSubdomain(n, false), which is IsDNS1123Subdomain(n).
 	if n := spec.ServiceAccountName; n != "" {
 		if errs := isDNS1123Subdomain(n); len(errs) > 0 {
 			f.errorf("serviceAccountName", "%q is not a service account name: %s", n, messages(errs))
